@@ -1,0 +1,49 @@
+import { test, expect, ROOT } from './fixtures';
+import { join } from 'node:path';
+import { WebSocket } from 'ws';
+
+test('pricesArriveOnTheLiveChart', async ({ cockpit }) => {
+  await expect(cockpit.lastPrice).toHaveText(/^\d+\.\d{2}$/);
+  await expect(cockpit.chart.locator('canvas').first()).toBeVisible();
+  const before = await cockpit.chart.screenshot();
+  const clockBefore = await cockpit.simClock.textContent();
+  // The session runs at 5 simulated seconds per wall second with 1-second bars: new bars within 2 s.
+  await expect.poll(async () => Buffer.compare(before, await cockpit.chart.screenshot()) !== 0, { timeout: 10_000 }).toBe(true);
+  await expect(cockpit.simClock).not.toHaveText(clockBefore ?? '');
+  await expect(cockpit.backend).toContainText(/wasm|cpu|tensorflow/);
+});
+
+test('killAllHaltsTheEngineAndTheWindowShowsIt', async ({ cockpit, served, page }) => {
+  await expect(cockpit.killSwitchState).not.toContainText('HALTED');
+  await cockpit.killEverything('e2e: kill all from the window');
+  await expect(cockpit.engineState).toHaveText('halted');
+  await expect(cockpit.killSwitchState).toContainText('HALTED');
+  await expect(page.getByText('e2e: kill all from the window').first()).toBeVisible();
+
+  // A second window on the same engine sees the halted state from its snapshot.
+  const other = await page.context().newPage();
+  await other.goto(served.url);
+  await expect(other.getByTestId('engine-state')).toHaveText('halted');
+  await other.close();
+});
+
+test('takesTheScreenshotForTheReadme', async ({ cockpit, page }) => {
+  await expect(cockpit.lastPrice).toHaveText(/^\d+\.\d{2}$/);
+  await page.waitForTimeout(3_000);
+  await page.screenshot({ path: join(ROOT, 'docs', 'cockpit.png') });
+});
+
+test('refusesClientsWithoutTheToken', async ({ served, request }) => {
+  const page = await request.get(`${served.origin}/`);
+  expect(page.status()).toBe(403);
+  const asset = await request.get(`${served.origin}/index.html?token=not-the-token`);
+  expect(asset.status()).toBe(403);
+
+  const refused = await new Promise<number>((resolve) => {
+    const ws = new WebSocket(`${served.origin.replace('http', 'ws')}/ws`, { headers: { origin: served.origin } });
+    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.once('open', () => resolve(101));
+    ws.once('error', () => resolve(-1));
+  });
+  expect(refused).toBe(403);
+});

@@ -1,0 +1,44 @@
+import type { Side } from '../book/types';
+
+/** What the engine is doing: running the clock, paused by a human, or halted by the kill switch. */
+export type SessionState = 'running' | 'paused' | 'halted';
+export type AgentState = 'running' | 'paused' | 'killed' | 'done';
+
+/**
+ * Everything the engine publishes. Kinds are past-tense nouns; every event carries its sequence
+ * number (`seq`, +1 per event from 1) and simulated time (`ts`, ns since the session's midnight).
+ */
+export type EngineEvent =
+  | Ev<'SessionStarted', { sessionId: string; seed: number; market: string; symbol: string }>
+  | Ev<'SessionPaused', { reason: string }>
+  | Ev<'SessionResumed', { reason: string }>
+  | Ev<'SpeedChanged', { speed: number; reason: string }>
+  | Ev<'QuoteChanged', { bid: number; ask: number; bidSize: number; askSize: number }>
+  | Ev<'TradePrinted', { price: number; size: number; aggressor: Side }>
+  | Ev<'OrderAccepted', { agentId: string; orderId: string; side: Side; price: number; size: number }>
+  | Ev<'OrderDenied', { agentId: string; orderId: string; side: Side; price: number; size: number; code: string }>
+  | Ev<'OrderFilled', { agentId: string; orderId: string; side: Side; price: number; size: number }>
+  | Ev<'DecisionMade', { agentId: string; action: string; size: number; reason: string }>
+  | Ev<'AgentStateChanged', { agentId: string; state: AgentState; reason: string }>
+  | Ev<'KillSwitchEngaged', { reason: string; agentsHalted: number; ordersCancelled: number }>
+  | Ev<'KillSwitchReleased', { reason: string }>;
+
+type Ev<K extends string, P> = { readonly kind: K; readonly seq: number; readonly ts: number } & { readonly [F in keyof P]: P[F] };
+
+export type EngineEventKind = EngineEvent['kind'];
+
+/** An event before the kernel stamps it with its sequence number. */
+export type UnsequencedEvent = EngineEvent extends infer E ? (E extends EngineEvent ? Omit<E, 'seq'> : never) : never;
+
+/**
+ * Events as the window receives them: at most one batch per animation frame. `firstSeq..lastSeq`
+ * are the events' sequence numbers; a batch whose firstSeq is not the previous lastSeq + 1 means
+ * events were lost on the way, and the window asks for a snapshot. An empty batch
+ * (lastSeq = firstSeq - 1) only moves the clock.
+ */
+export interface EventBatch {
+  readonly firstSeq: number;
+  readonly lastSeq: number;
+  readonly simTimeNs: number;
+  readonly events: readonly EngineEvent[];
+}

@@ -1,0 +1,32 @@
+import type { z } from 'zod';
+import { sessionCommands } from '../kernel/session.contract';
+import { riskCommands } from '../risk/risk.contract';
+import { agentCommands } from '../agents/agents.contract';
+import type { CommandSpec } from './define';
+import type { CommandResult } from './result';
+import type { EventBatch } from './events';
+
+export * from './result';
+export * from './events';
+export type { HostInfo } from '../kernel/session.contract';
+export type { SessionSnapshot, AgentView } from '../kernel/snapshot';
+
+/** Every command the engine host answers, by name; each domain owns its part. */
+export const commands = { ...sessionCommands, ...riskCommands, ...agentCommands } as const;
+
+type Commands = typeof commands;
+export type CommandName = keyof Commands;
+export type CommandRequest<K extends CommandName> = z.input<Commands[K]['request']>;
+export type CommandPayload<K extends CommandName> = z.output<Commands[K]['request']>;
+export type CommandResponse<K extends CommandName> = Commands[K] extends CommandSpec<z.ZodType, infer R> ? R : never;
+
+/** A command that passed validation, narrowed by name. */
+export type ValidCommand = { [K in CommandName]: { readonly name: K; readonly payload: CommandPayload<K> } }[CommandName];
+
+/** The one API the window gets (`window.cockpit` in Electron, the WebSocket bridge in a browser). */
+export interface CockpitApi {
+  readonly transport: 'electron' | 'browser';
+  invoke<K extends CommandName>(name: K, payload: CommandRequest<K>): Promise<CommandResult<CommandResponse<K>>>;
+  /** Subscribes to event batches; returns the unsubscribe function. */
+  onEvents(listener: (batch: EventBatch) => void): () => void;
+}

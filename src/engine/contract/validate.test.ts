@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { decodeCommandText, decodeCommandMessage, validateCommand, MAX_COMMAND_CHARS } from './validate';
+
+describe('command validation', () => {
+  it('acceptsAWellFormedCommand', () => {
+    const v = validateCommand('KillAll', { reason: 'flash crash' });
+    expect(v).toEqual({ ok: true, command: { name: 'KillAll', payload: { reason: 'flash crash' } } });
+  });
+
+  it('rejectsAnUnknownCommandNamingTheKnownOnes', () => {
+    const v = validateCommand('LaunchMissiles', {});
+    expect(v.ok).toBe(false);
+    if (v.ok) return;
+    expect(v.error.code).toBe('UNKNOWN_COMMAND');
+    expect(v.error.message).toContain('LaunchMissiles');
+    expect(v.error.message).toContain('KillAll');
+  });
+
+  it('rejectsInheritedObjectKeysAsUnknown', () => {
+    for (const name of ['toString', '__proto__', 'constructor', 'hasOwnProperty']) {
+      const v = validateCommand(name, {});
+      expect(v.ok ? 'accepted' : v.error.code).toBe('UNKNOWN_COMMAND');
+    }
+  });
+
+  it('rejectsAMissingReasonWithThePathOfTheIssue', () => {
+    const v = validateCommand('KillAll', {});
+    expect(v.ok).toBe(false);
+    if (v.ok) return;
+    expect(v.error.code).toBe('INVALID_PAYLOAD');
+    expect(v.error.issues?.[0]?.path).toBe('reason');
+  });
+
+  it('rejectsABlankReason', () => {
+    const v = validateCommand('PauseSession', { reason: '   ' });
+    expect(v.ok ? 'accepted' : v.error.code).toBe('INVALID_PAYLOAD');
+  });
+
+  it('rejectsUnexpectedFields', () => {
+    const v = validateCommand('KillAll', { reason: 'x', alsoFlatten: true });
+    expect(v.ok ? 'accepted' : v.error.code).toBe('INVALID_PAYLOAD');
+  });
+
+  it('rejectsOutOfRangeAndNonFiniteNumbers', () => {
+    for (const speed of [0, -1, 1e9, Number.NaN, Number.POSITIVE_INFINITY, '5']) {
+      const v = validateCommand('SetSpeed', { speed });
+      expect(v.ok ? `accepted ${String(speed)}` : v.error.code).toBe('INVALID_PAYLOAD');
+    }
+  });
+
+  it('rejectsAnOversizedCommandBeforeParsingIt', () => {
+    const v = validateCommand('KillAll', { reason: 'x'.repeat(MAX_COMMAND_CHARS + 1) });
+    expect(v.ok ? 'accepted' : v.error.code).toBe('COMMAND_TOO_LARGE');
+  });
+
+  it('rejectsAPayloadThatIsNotPlainData', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const v = validateCommand('KillAll', cyclic);
+    expect(v.ok ? 'accepted' : v.error.code).toBe('MALFORMED_MESSAGE');
+  });
+
+  it('rejectsANonStringName', () => {
+    for (const name of [undefined, null, 42, {}, '', 'x'.repeat(65)]) {
+      const v = validateCommand(name, {});
+      expect(v.ok ? 'accepted' : v.error.code).toBe('MALFORMED_MESSAGE');
+    }
+  });
+});
+
+describe('command messages', () => {
+  it('decodesAValidMessageKeepingItsId', () => {
+    const d = decodeCommandText(JSON.stringify({ t: 'cmd', id: 7, name: 'GetSnapshot', payload: {} }));
+    expect(d).toEqual({ ok: true, id: 7, command: { name: 'GetSnapshot', payload: {} } });
+  });
+
+  it('answersMalformedJsonWithATypedError', () => {
+    const d = decodeCommandText('{"t":"cmd",');
+    expect(d.ok).toBe(false);
+    if (d.ok) return;
+    expect(d.error.code).toBe('MALFORMED_MESSAGE');
+    expect(d.id).toBeNull();
+  });
+
+  it('rejectsAnOversizedMessageText', () => {
+    const d = decodeCommandText('x'.repeat(MAX_COMMAND_CHARS * 2));
+    expect(d.ok ? 'accepted' : d.error.code).toBe('COMMAND_TOO_LARGE');
+  });
+
+  it('rejectsMessagesWithoutTheEnvelope', () => {
+    for (const value of [null, [], 'KillAll', { name: 'KillAll', payload: { reason: 'x' } }, { t: 'cmd', id: -1, name: 'KillAll' }, { t: 'cmd', id: 1.5, name: 'KillAll' }]) {
+      const d = decodeCommandMessage(value);
+      expect(d.ok ? 'accepted' : d.error.code).toBe('MALFORMED_MESSAGE');
+    }
+  });
+
+  it('keepsTheIdOfAnInvalidCommandSoTheReplyFindsItsCaller', () => {
+    const d = decodeCommandMessage({ t: 'cmd', id: 3, name: 'SetSpeed', payload: { speed: -2 } });
+    expect(d.ok).toBe(false);
+    if (d.ok) return;
+    expect(d.id).toBe(3);
+    expect(d.error.code).toBe('INVALID_PAYLOAD');
+  });
+});

@@ -1,0 +1,44 @@
+import type { Side } from '../book/types';
+import type { AgentState, SessionState } from '../contract/events';
+
+/** What the window shows of one agent. Prices in ticks, sizes in lots. */
+export interface AgentView {
+  readonly id: string;
+  readonly name: string;
+  readonly strategy: string;
+  readonly state: AgentState;
+  readonly side: Side;
+  readonly quantity: number;
+  readonly filled: number;
+  /** Average fill price in ticks, or null before the first fill. */
+  readonly avgPrice: number | null;
+  /** Mid at the parent order's arrival, in ticks. */
+  readonly arrivalMid: number;
+  /** Implementation shortfall so far against the arrival mid, in basis points (positive = cost). */
+  readonly shortfallBps: number | null;
+  /** Share of the horizon elapsed and of the quantity done, 0..1. */
+  readonly scheduleElapsed: number;
+  readonly lastReason: string | null;
+}
+
+/** The whole session state; with the events after `lastSeq`, it is the live state. */
+export interface SessionSnapshot {
+  readonly lastSeq: number;
+  readonly session: {
+    readonly id: string;
+    readonly seed: number;
+    readonly market: string;
+    readonly symbol: string;
+    /** Price of one tick in currency, for display. */
+    readonly tickSize: number;
+    readonly state: SessionState;
+    readonly speed: number;
+    readonly simTimeNs: number;
+    readonly startNs: number;
+  };
+  readonly quote: { readonly bid: number; readonly ask: number; readonly bidSize: number; readonly askSize: number } | null;
+  /** Recent trade prices (ticks) by time, oldest first, at most a few thousand. */
+  readonly trades: ReadonlyArray<{ readonly ts: number; readonly price: number; readonly size: number }>;
+  readonly agents: readonly AgentView[];
+  readonly risk: { readonly killSwitch: boolean; readonly reason: string | null };
+}

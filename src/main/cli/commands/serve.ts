@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { CliError } from '../output';
+import { EngineHost } from '../../host/engine-host';
+import { engineWorkerPath, rendererDir } from '../../host/app-root';
+import { userDataDir } from '../../host/paths';
+import { isLoopback, startBrowserServer } from '../../server/browser-server';
+import { APP_VERSION } from '../../version';
+import type { EngineOptions } from '../../host/protocol';
+
+interface ServeOptions {
+  port: number;
+  host: string;
+  allowRemote?: boolean;
+  dataDir?: string;
+  seed: number;
+  speed?: number;
+  backend?: EngineOptions['backend'];
+}
+
+const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+
+/** Registers `cockpit serve`: the cockpit in a browser, for machines without the desktop runtime. */
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the cockpit to a browser on this machine; the first line printed is the URL to open')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', parsePort, 0)
+    .option('--host <addr>', 'address to bind', '127.0.0.1')
+    .option('--allow-remote', 'allow binding an address other than loopback (anyone who has the URL can trade)')
+    .option('--data-dir <dir>', 'where journals are written (default: the user data folder)')
+    .option('--seed <k>', 'seed of the simulated session', parseSeed, 42)
+    .option('--speed <x>', 'simulated seconds per wall second', parseSpeed)
+    .option('--backend <name>', `TensorFlow.js backend instead of the best available (${BACKENDS.join(', ')})`, parseBackend)
+    .action(async (opts: ServeOptions) => {
+      if (!isLoopback(opts.host) && !opts.allowRemote) {
+        throw new CliError(`--host ${opts.host} is not a loopback address; add --allow-remote to bind it on purpose`);
+      }
+      const renderer = rendererDir();
+      if (!existsSync(join(renderer, 'index.html'))) throw new CliError(`the renderer is not built (${renderer}); run \`npm run build\``);
+      const dataDir = opts.dataDir ?? userDataDir();
+      const engine = new EngineHost(
+        { seed: opts.seed, dataDir, appVersion: APP_VERSION, ...(opts.speed ? { speed: opts.speed } : {}), ...(opts.backend ? { backend: opts.backend } : {}) },
+        engineWorkerPath(),
+      );
+      let started;
+      try {
+        started = await engine.ready();
+      } catch (err) {
+        throw new CliError(`the engine did not start: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      const server = await startBrowserServer({ host: opts.host, port: opts.port, rendererDir: renderer, engine }).catch((err: unknown) => {
+        void engine.stop();
+        throw new CliError(`cannot listen on ${opts.host}:${opts.port}: ${err instanceof Error ? err.message : String(err)}`);
+      });
+      process.stdout.write(`${server.url}\n`);
+      process.stdout.write(`session ${started.sessionId} · inference backend ${started.backend} · journal ${started.journalPath ?? 'off'}\n`);
+      process.stdout.write('press Ctrl+C to stop\n');
+      const shutdown = (): void => {
+        void Promise.all([server.close(), engine.stop()]).then(() => process.exit(0));
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    });
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new CliError(`--port must be an integer from 0 to 65535, received "${value}"`);
+  return n;
+}
+
+function parseSeed(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0 || n > 0xffffffff) throw new CliError(`--seed must be an integer from 0 to 4294967295, received "${value}"`);
+  return n;
+}
+
+function parseSpeed(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0.1 || n > 1000) throw new CliError(`--speed must be a number from 0.1 to 1000, received "${value}"`);
+  return n;
+}
+
+function parseBackend(value: string): EngineOptions['backend'] {
+  if (!(BACKENDS as readonly string[]).includes(value)) throw new CliError(`--backend must be one of ${BACKENDS.join(', ')}, received "${value}"`);
+  return value as EngineOptions['backend'];
+}
+

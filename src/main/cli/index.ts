@@ -1,0 +1,42 @@
+import { Command, CommanderError } from 'commander';
+import { CliError } from './output';
+import { APP_VERSION } from '../version';
+import { registerServe } from './commands/serve';
+
+/** Builds the `cockpit` program; each domain registers its own subcommands. */
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('cockpit')
+    .description('Trader Cockpit: supervise autonomous trading agents; headless tools for research.')
+    .version(APP_VERSION, '-v, --version')
+    .showHelpAfterError()
+    .exitOverride();
+
+  registerServe(program);
+
+  const bench = program.command('bench').description('benchmarks: figures printed side by side in one run');
+  void bench;
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    if (err instanceof CliError) {
+      process.stderr.write(`cockpit: ${err.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw err;
+  }
+}
+
+void main(process.argv);

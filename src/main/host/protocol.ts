@@ -1,0 +1,20 @@
+import type { HostMessage } from '../../engine/contract/wire';
+
+/** What the engine host is started with. */
+export interface EngineOptions {
+  readonly seed: number;
+  /** Where sessions' journals go; null runs without a journal (tests of the contract only). */
+  readonly dataDir: string | null;
+  readonly speed?: number;
+  /** TensorFlow.js backend to use instead of the best available one. */
+  readonly backend?: 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+  /** A better-sqlite3 binary built for this runtime, where the default one is built for another. */
+  readonly sqliteBinding?: string;
+  readonly appVersion: string;
+}
+
+/** Messages from the engine worker to its host thread. */
+export type WorkerMessage = HostMessage | { readonly t: 'ready'; readonly sessionId: string; readonly journalPath: string | null; readonly backend: string } | { readonly t: 'fatal'; readonly message: string };
+
+/** Messages from the host thread to the engine worker: raw commands, validated in the worker. */
+export type ToWorkerMessage = { readonly t: 'cmd'; readonly id: number; readonly name: unknown; readonly payload: unknown } | { readonly t: 'stop' };

@@ -1,0 +1,94 @@
+import { app, BrowserWindow, globalShortcut, ipcMain, session, shell, type IpcMainInvokeEvent, type WebFrameMain } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { EngineHost } from './host/engine-host';
+import { engineWorkerPath, rendererDir } from './host/app-root';
+import { userDataDir } from './host/paths';
+import { APP_VERSION } from './version';
+import { CONTENT_SECURITY_POLICY, IPC_EVENTS, IPC_INVOKE, KILL_ALL_ACCELERATOR } from './electron-contract';
+
+// Both hosts keep their journals in the same folder.
+app.setPath('userData', userDataDir());
+app.enableSandbox();
+
+let engine: EngineHost | null = null;
+let mainWindow: BrowserWindow | null = null;
+
+const rendererIndex = join(rendererDir(), 'index.html');
+const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? null;
+
+/** Only the app's own top frame, loaded from the app's own renderer, is answered. */
+function trustedSender(frame: WebFrameMain | null): boolean {
+  if (!frame || !mainWindow || frame !== mainWindow.webContents.mainFrame) return false;
+  const url = frame.url;
+  if (rendererUrl) return url.startsWith(rendererUrl);
+  return url === pathToFileURL(rendererIndex).href || url.startsWith(`${pathToFileURL(rendererIndex).href}?`) || url.startsWith(`${pathToFileURL(rendererIndex).href}#`);
+}
+
+async function createWindow(): Promise<void> {
+  mainWindow = new BrowserWindow({
+    width: 1600,
+    height: 1000,
+    minWidth: 1100,
+    minHeight: 700,
+    backgroundColor: '#0b0f14',
+    title: 'Trader Cockpit',
+    show: false,
+    webPreferences: {
+      preload: join(__dirname, '..', 'preload', 'index.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  mainWindow.on('closed', () => (mainWindow = null));
+  if (rendererUrl) await mainWindow.loadURL(rendererUrl);
+  else await mainWindow.loadFile(rendererIndex);
+}
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+});
+
+app.whenReady().then(async () => {
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+
+  engine = new EngineHost(
+    { seed: 42, dataDir: app.getPath('userData'), appVersion: APP_VERSION, ...(process.env.COCKPIT_SQLITE_BINDING ? { sqliteBinding: process.env.COCKPIT_SQLITE_BINDING } : {}) },
+    engineWorkerPath(),
+  );
+  await engine.ready();
+  engine.onBatch((batch) => {
+    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC_EVENTS, batch);
+  });
+  ipcMain.handle(IPC_INVOKE, async (event: IpcMainInvokeEvent, name: unknown, payload: unknown) => {
+    if (!trustedSender(event.senderFrame)) {
+      return { ok: false, error: { code: 'REJECTED', message: 'commands are answered only from the cockpit window' } };
+    }
+    return engine!.request(name, payload);
+  });
+  globalShortcut.register(KILL_ALL_ACCELERATOR, () => {
+    void engine?.request('KillAll', { reason: `global shortcut ${KILL_ALL_ACCELERATOR}` });
+  });
+  await createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) void createWindow();
+  });
+});
+
+app.on('will-quit', () => globalShortcut.unregisterAll());
+app.on('window-all-closed', () => {
+  void (engine?.stop() ?? Promise.resolve()).then(() => app.quit());
+});

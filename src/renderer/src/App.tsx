@@ -1,0 +1,89 @@
+import { useEffect } from 'react';
+import { useStore } from 'zustand';
+import { ActivityLog } from './panels/ActivityLog';
+import { AgentsPanel } from './panels/AgentsPanel';
+import { DecisionsFeed } from './panels/DecisionsFeed';
+import { PriceChart } from './panels/PriceChart';
+import { QuoteBoard } from './panels/QuoteBoard';
+import { RiskPanel } from './panels/RiskPanel';
+import { StatusBar } from './panels/StatusBar';
+import { TradeTape } from './panels/TradeTape';
+import { Panel } from './components/Panel';
+import { ReasonPrompt } from './components/ReasonPrompt';
+import { Toasts } from './components/Toasts';
+import { useCockpit, useCockpitState } from './context';
+
+/** The cockpit: market, agents, decisions, risk and controls, activity, and the status bar. */
+export function App() {
+  const { actions, ui } = useCockpit();
+  const halted = useCockpitState((s) => s.killSwitch.engaged);
+  const symbol = useCockpitState((s) => (s.session ? `${s.session.symbol} · ${s.session.market}` : ''));
+  const agentCount = useCockpitState((s) => s.agents.size);
+  const promptOpen = useStore(ui, (s) => s.prompt !== null);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (!(e.ctrlKey || e.metaKey) || !e.shiftKey || e.altKey || e.repeat) return;
+      const key = e.key.toLowerCase();
+      if (key === 'k' || e.code === 'KeyK') {
+        e.preventDefault();
+        void actions.killAll();
+      } else if ((key === 'p' || e.code === 'KeyP') && !promptOpen) {
+        e.preventDefault();
+        void actions.toggleSession();
+      }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [actions, promptOpen]);
+
+  return (
+    <div className={`app ${halted ? 'halted' : ''}`}>
+      {halted && (
+        <div className="halt-banner" role="alert">
+          KILL SWITCH ENGAGED — all agents halted, new orders blocked
+        </div>
+      )}
+      <main className="workspace">
+        <Panel title="Market" className="area-chart" meta={symbol}>
+          <PriceChart />
+        </Panel>
+        <Panel title="Quote" className="area-quote">
+          <QuoteBoard />
+        </Panel>
+        <Panel title="Time & sales" className="area-tape">
+          <TradeTape />
+        </Panel>
+        <Panel title="Agents" className="area-agents" meta={agentCount > 0 ? `${agentCount}` : undefined}>
+          <AgentsPanel />
+        </Panel>
+        <Panel title="Risk & controls" className="area-risk">
+          <RiskPanel />
+        </Panel>
+        <Panel title="Decisions" className="area-decisions">
+          <DecisionsFeed />
+        </Panel>
+        <Panel title="Activity" className="area-activity">
+          <ActivityLog />
+        </Panel>
+      </main>
+      <StatusBar />
+      <ConnectionNotice />
+      <ReasonPrompt />
+      <Toasts />
+    </div>
+  );
+}
+
+/** Says why the cockpit is empty until the first snapshot arrives. */
+function ConnectionNotice() {
+  const waiting = useCockpitState((s) => s.session === null);
+  const connection = useCockpitState((s) => s.connection);
+  if (!waiting) return null;
+  return (
+    <div className="connection-notice" role="status">
+      <strong>{connection.status === 'reconnecting' ? 'Cannot reach the engine' : 'Connecting to the engine…'}</strong>
+      {connection.detail && <span>{connection.detail}</span>}
+    </div>
+  );
+}

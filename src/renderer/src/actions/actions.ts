@@ -1,0 +1,137 @@
+import type { CockpitApi, CommandError, CommandName, CommandRequest } from '../../../engine/contract/index';
+import type { CockpitStore } from '../store/cockpit-store';
+import { addCockpitActivity } from '../store/reduce';
+import { askReason, pushToast, type UiStore } from '../store/ui-store';
+
+/** The human actions of the cockpit; each asks for a reason and reports a refusal in a toast. */
+export interface CockpitActions {
+  killAll(): Promise<void>;
+  releaseKillSwitch(): Promise<void>;
+  pauseSession(): Promise<void>;
+  resumeSession(): Promise<void>;
+  /** Pauses a running session or resumes a paused one. */
+  toggleSession(): Promise<void>;
+  setSpeed(speed: number): Promise<void>;
+  pauseAgent(agentId: string): Promise<void>;
+  resumeAgent(agentId: string): Promise<void>;
+  killAgent(agentId: string): Promise<void>;
+}
+
+/** Speeds offered by the speed control, simulated seconds per wall second. */
+export const SPEEDS = [0.5, 1, 2, 5, 10, 25, 50, 100, 250, 1000] as const;
+
+/** Returns the toast text of a command's typed error, with the schema's findings when there are any. */
+export function describeError(error: CommandError): string {
+  const issues = error.issues?.map((i) => `${i.path}: ${i.message}`).join('; ');
+  return issues && !error.message.includes(issues) ? `${error.message} (${issues})` : error.message;
+}
+
+/** Creates the actions over an engine API, writing failures into the activity log and toasts. */
+export function createActions(api: CockpitApi, store: CockpitStore, ui: UiStore): CockpitActions {
+  async function run<K extends CommandName>(
+    label: string,
+    name: K,
+    prompt: { title: string; detail: string; defaultReason: string; confirmLabel: string; danger?: boolean },
+    payload: (reason: string) => CommandRequest<K>,
+  ): Promise<void> {
+    const reason = await askReason(ui, { ...prompt, danger: prompt.danger ?? false });
+    if (reason === null) return;
+    const result = await api.invoke(name, payload(reason));
+    if (result.ok) return;
+    const message = describeError(result.error);
+    pushToast(ui, { tone: 'error', title: `${label} failed · ${result.error.code}`, message });
+    store.setState((s) => addCockpitActivity(s, 'danger', `${label} failed: ${result.error.code}`, message, reason));
+  }
+
+  function agentName(agentId: string): string {
+    return store.getState().agents.get(agentId)?.name ?? agentId;
+  }
+
+  const actions: CockpitActions = {
+    killAll: () =>
+      run(
+        'Kill all',
+        'KillAll',
+        {
+          title: 'Kill all agents',
+          detail: 'Halts every agent, cancels all working orders and blocks new ones until released.',
+          defaultReason: 'manual kill from cockpit',
+          confirmLabel: 'Kill all',
+          danger: true,
+        },
+        (reason) => ({ reason }),
+      ),
+    releaseKillSwitch: () =>
+      run(
+        'Release',
+        'ReleaseKillSwitch',
+        {
+          title: 'Release the kill switch',
+          detail: 'Lets orders flow again; halted agents stay halted.',
+          defaultReason: 'manual release from cockpit',
+          confirmLabel: 'Release',
+        },
+        (reason) => ({ reason }),
+      ),
+    pauseSession: () =>
+      run(
+        'Pause session',
+        'PauseSession',
+        { title: 'Pause the session', detail: 'Stops the simulated clock.', defaultReason: 'manual pause from cockpit', confirmLabel: 'Pause' },
+        (reason) => ({ reason }),
+      ),
+    resumeSession: () =>
+      run(
+        'Resume session',
+        'ResumeSession',
+        { title: 'Resume the session', detail: 'Starts the simulated clock again.', defaultReason: 'manual resume from cockpit', confirmLabel: 'Resume' },
+        (reason) => ({ reason }),
+      ),
+    toggleSession: () => (store.getState().session?.state === 'paused' ? actions.resumeSession() : actions.pauseSession()),
+    setSpeed: (speed) =>
+      run(
+        'Set speed',
+        'SetSpeed',
+        {
+          title: `Set speed to ×${speed}`,
+          detail: `${speed} simulated seconds per wall second.`,
+          defaultReason: 'speed change from cockpit',
+          confirmLabel: 'Set speed',
+        },
+        (reason) => ({ speed, reason }),
+      ),
+    pauseAgent: (agentId) =>
+      run(
+        'Pause agent',
+        'PauseAgent',
+        {
+          title: `Pause ${agentName(agentId)}`,
+          detail: 'Stops the agent deciding; its working orders are cancelled.',
+          defaultReason: 'manual pause from cockpit',
+          confirmLabel: 'Pause agent',
+        },
+        (reason) => ({ agentId, reason }),
+      ),
+    resumeAgent: (agentId) =>
+      run(
+        'Resume agent',
+        'ResumeAgent',
+        { title: `Resume ${agentName(agentId)}`, detail: 'Lets the agent decide again.', defaultReason: 'manual resume from cockpit', confirmLabel: 'Resume agent' },
+        (reason) => ({ agentId, reason }),
+      ),
+    killAgent: (agentId) =>
+      run(
+        'Kill agent',
+        'KillAgent',
+        {
+          title: `Kill ${agentName(agentId)}`,
+          detail: 'Halts the agent for good and cancels its working orders.',
+          defaultReason: 'manual kill from cockpit',
+          confirmLabel: 'Kill agent',
+          danger: true,
+        },
+        (reason) => ({ agentId, reason }),
+      ),
+  };
+  return actions;
+}

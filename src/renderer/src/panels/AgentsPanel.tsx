@@ -1,0 +1,97 @@
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { AgGridReact } from 'ag-grid-react';
+import { AllCommunityModule, ModuleRegistry, colorSchemeDark, themeQuartz, type GetRowIdParams, type GridApi, type GridReadyEvent } from 'ag-grid-community';
+import type { AgentView } from '../../../engine/contract/index';
+import { useCockpit } from '../context';
+import type { CockpitState } from '../store/types';
+import { agentColumns, type AgentGridContext } from './agent-grid';
+
+ModuleRegistry.registerModules([AllCommunityModule]);
+
+const theme = themeQuartz.withPart(colorSchemeDark).withParams({
+  backgroundColor: '#0f141a',
+  foregroundColor: '#d5dbe3',
+  headerBackgroundColor: '#141a22',
+  headerTextColor: '#8b96a5',
+  borderColor: '#232b36',
+  rowBorder: { color: '#1a212a' },
+  oddRowBackgroundColor: '#11171e',
+  accentColor: '#4c9aff',
+  fontFamily: 'inherit',
+  fontSize: 12,
+  headerFontSize: 11,
+  headerFontWeight: 600,
+  rowHeight: 28,
+  headerHeight: 28,
+  spacing: 4,
+  cellHorizontalPadding: 8,
+  wrapperBorder: false,
+  wrapperBorderRadius: 0,
+});
+
+const defaultColDef = { sortable: true, resizable: true };
+const getRowId = (p: GetRowIdParams<AgentView>): string => p.data.id;
+
+/**
+ * Every agent, one row each, keyed by agent id. Rows change through `applyTransactionAsync` from a
+ * store subscription, so a burst of fills costs one batched grid update and no React render.
+ */
+export function AgentsPanel() {
+  const { store, actions } = useCockpit();
+  const gridApi = useRef<GridApi<AgentView> | null>(null);
+  const shown = useRef<ReadonlyMap<string, AgentView> | null>(null);
+  const context = useMemo<AgentGridContext>(() => ({ tickSize: () => store.getState().session?.tickSize ?? 0.01, actions }), [store, actions]);
+
+  const onGridReady = useCallback(
+    (e: GridReadyEvent<AgentView>) => {
+      gridApi.current = e.api;
+      shown.current = store.getState().agents;
+      e.api.setGridOption('rowData', [...shown.current.values()]);
+    },
+    [store],
+  );
+
+  useEffect(() => {
+    let tick = store.getState().session?.tickSize ?? 0;
+    return store.subscribe((s: CockpitState) => {
+      const api = gridApi.current;
+      const before = shown.current;
+      if (api === null || before === null || api.isDestroyed()) return;
+      const t = s.session?.tickSize ?? 0;
+      if (t !== tick) {
+        tick = t;
+        api.refreshCells({ force: true });
+      }
+      if (s.agents === before) return;
+      const add: AgentView[] = [];
+      const update: AgentView[] = [];
+      const remove: AgentView[] = [];
+      for (const [id, agent] of s.agents) {
+        const old = before.get(id);
+        if (old === undefined) add.push(agent);
+        else if (old !== agent) update.push(agent);
+      }
+      for (const [id, agent] of before) if (!s.agents.has(id)) remove.push(agent);
+      shown.current = s.agents;
+      api.applyTransactionAsync({ add, update, remove });
+    });
+  }, [store]);
+
+  return (
+    <div className="agents-grid">
+      <AgGridReact<AgentView>
+        theme={theme}
+        columnDefs={agentColumns}
+        defaultColDef={defaultColDef}
+        context={context}
+        getRowId={getRowId}
+        onGridReady={onGridReady}
+        asyncTransactionWaitMillis={100}
+        enableCellTextSelection
+        tooltipShowDelay={400}
+        overlayNoRowsTemplate="<span class='grid-empty'>No agents in this session</span>"
+        animateRows={false}
+      />
+    </div>
+  );
+}

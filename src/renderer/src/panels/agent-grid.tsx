@@ -1,0 +1,91 @@
+import type { ColDef, ICellRendererParams, ValueFormatterParams } from 'ag-grid-community';
+import type { AgentView } from '../../../engine/contract/index';
+import type { CockpitActions } from '../actions/actions';
+import { formatBps, formatPercent, formatPrice, formatSize } from '../format/format';
+
+/** What the agent grid's cells read besides the row: the tick size and the actions. */
+export interface AgentGridContext {
+  readonly tickSize: () => number;
+  readonly actions: CockpitActions;
+}
+
+type Params = ICellRendererParams<AgentView, unknown, AgentGridContext>;
+type Format = ValueFormatterParams<AgentView, number | null>;
+
+const price = (p: Format): string => formatPrice(p.value, (p.context as AgentGridContext).tickSize(), 1);
+
+/** Progress against schedule: a bar for the share done, a tick for the share of time elapsed. */
+export function ProgressCell(props: Params) {
+  const a = props.data;
+  if (a === undefined) return null;
+  const done = a.quantity > 0 ? Math.min(1, a.filled / a.quantity) : 0;
+  const elapsed = Math.min(1, Math.max(0, a.scheduleElapsed));
+  const behind = elapsed - done > 0.1 && a.state === 'running';
+  return (
+    <div className={`progress ${behind ? 'behind' : ''}`} title={`${formatPercent(done)} done, ${formatPercent(elapsed)} of the horizon elapsed`}>
+      <div className="progress-track">
+        <div className="progress-done" style={{ width: `${done * 100}%` }} />
+        <div className="progress-time" style={{ left: `${elapsed * 100}%` }} />
+      </div>
+      <span className="progress-text">
+        {formatPercent(done)} / {formatPercent(elapsed)}
+      </span>
+    </div>
+  );
+}
+
+/** Pause, resume and kill for one agent; only what its state allows is enabled. */
+export function ActionsCell(props: Params) {
+  const a = props.data;
+  const ctx = props.context;
+  if (a === undefined || ctx === undefined) return null;
+  const final = a.state === 'killed' || a.state === 'done';
+  return (
+    <div className="row-actions">
+      {a.state === 'paused' ? (
+        <button type="button" className="btn tiny" onClick={() => void ctx.actions.resumeAgent(a.id)} disabled={final} title={`Resume ${a.name}`}>
+          Resume
+        </button>
+      ) : (
+        <button type="button" className="btn tiny" onClick={() => void ctx.actions.pauseAgent(a.id)} disabled={final} title={`Pause ${a.name}`}>
+          Pause
+        </button>
+      )}
+      <button type="button" className="btn tiny danger" onClick={() => void ctx.actions.killAgent(a.id)} disabled={final} title={`Kill ${a.name}`}>
+        Kill
+      </button>
+    </div>
+  );
+}
+
+/** The agent grid's columns. */
+export const agentColumns: ColDef<AgentView>[] = [
+  { field: 'name', headerName: 'Agent', width: 132, pinned: 'left', cellClass: 'strong' },
+  { field: 'strategy', headerName: 'Strategy', width: 84 },
+  { field: 'state', headerName: 'State', width: 76, cellClass: (p) => `state-cell state-${String(p.value)}` },
+  { field: 'side', headerName: 'Side', width: 54, cellClass: (p) => `side-cell ${String(p.value)}` },
+  { field: 'quantity', headerName: 'Qty', width: 78, type: 'rightAligned', valueFormatter: (p: Format) => formatSize(p.value) },
+  { field: 'filled', headerName: 'Filled', width: 78, type: 'rightAligned', valueFormatter: (p: Format) => formatSize(p.value) },
+  {
+    colId: 'progress',
+    headerName: 'Done / time',
+    headerTooltip: 'Share of the quantity done against share of the horizon elapsed',
+    width: 136,
+    valueGetter: (p) => (p.data && p.data.quantity > 0 ? p.data.filled / p.data.quantity : 0),
+    cellRenderer: ProgressCell,
+    sortable: true,
+  },
+  { field: 'avgPrice', headerName: 'Avg px', width: 82, type: 'rightAligned', valueFormatter: price },
+  { field: 'arrivalMid', headerName: 'Arrival mid', width: 88, type: 'rightAligned', valueFormatter: price },
+  {
+    field: 'shortfallBps',
+    headerName: 'IS bps',
+    headerTooltip: 'Implementation shortfall against the arrival mid; positive is a cost',
+    width: 70,
+    type: 'rightAligned',
+    valueFormatter: (p: Format) => formatBps(p.value),
+    cellClass: (p) => (typeof p.value !== 'number' ? '' : p.value > 0 ? 'cost' : p.value < 0 ? 'gain' : ''),
+  },
+  { field: 'lastReason', headerName: 'Last reason', minWidth: 160, flex: 2, tooltipField: 'lastReason', valueFormatter: (p) => p.value ?? '—' },
+  { colId: 'actions', headerName: '', width: 124, cellRenderer: ActionsCell, sortable: false, resizable: false, pinned: 'right' },
+];

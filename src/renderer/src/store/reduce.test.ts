@@ -1,0 +1,248 @@
+import { describe, expect, it } from 'vitest';
+import { agent, batch, ev, host, snapshot, trade } from '../testing/fixtures';
+import { ACTIVITY_MAX, TAPE_MAX, applyBatches, applySnapshot, initialState, mergeAgentProgress, shortfallBps } from './reduce';
+import type { CockpitState } from './types';
+
+const T0 = 34_200_000_000_000;
+const S = 1_000_000_000;
+
+function live(lastSeq = 10, overrides = {}): CockpitState {
+  return applySnapshot(initialState({ transport: 'browser', status: 'connected', detail: null }), snapshot(lastSeq, overrides), host, 'connect');
+}
+
+describe('applySnapshot', () => {
+  it('rebuildsSessionQuoteAgentsAndKillSwitch', () => {
+    const s = applySnapshot(
+      initialState({ transport: 'electron', status: 'connected', detail: null }),
+      snapshot(42, { risk: { killSwitch: true, reason: 'drill' }, session: { ...snapshot(0).session, state: 'halted' } }),
+      host,
+      'connect',
+    );
+    expect(s.sync).toBe('live');
+    expect(s.lastSeq).toBe(42);
+    expect(s.session?.state).toBe('halted');
+    expect(s.quote).toMatchObject({ bid: 9_999, ask: 10_001 });
+    expect([...s.agents.keys()]).toEqual(['a1']);
+    expect(s.killSwitch).toEqual({ engaged: true, reason: 'drill' });
+    expect(s.host).toBe(host);
+  });
+
+  it('fillsTheTapeNewestFirstAndBuildsBarsFromRecentTrades', () => {
+    const trades = [
+      { ts: T0 - 2 * S, price: 10_000, size: 5 },
+      { ts: T0 - 2 * S + 1, price: 10_004, size: 5 },
+      { ts: T0 - S, price: 10_002, size: 1 },
+    ];
+    const s = live(5, { trades });
+    expect(s.tape.map((t) => t.price)).toEqual([10_002, 10_004, 10_000]);
+    expect(s.lastTrade?.price).toBe(10_002);
+    expect(s.chart.bars.map((b) => [b.second, b.open, b.close, b.fromTrades])).toEqual([
+      [T0 / S - 2, 10_000, 10_004, true],
+      [T0 / S - 1, 10_002, 10_002, true],
+      [T0 / S, 10_000, 10_000, false],
+    ]);
+  });
+
+  it('startsANewChartEpochSoTheChartRedraws', () => {
+    const a = live();
+    const b = applySnapshot(a, snapshot(20), host, 'gap');
+    expect(b.chart.epoch).toBe(a.chart.epoch + 1);
+  });
+
+  it('keepsTheLogsAndNotesAResyncAfterAGap', () => {
+    const a = applyBatches(live(10), [batch([ev(11, T0, { kind: 'DecisionMade', agentId: 'a1', action: 'post', size: 5, reason: 'thin book' })])]).state;
+    const b = applySnapshot(a, snapshot(30), host, 'gap');
+    expect(b.decisions).toHaveLength(1);
+    expect(b.activity[0]).toMatchObject({ source: 'cockpit', title: 'Resynchronised' });
+  });
+});
+
+describe('applyBatches', () => {
+  it('appliesEveryEventOfTheBatchesInOnePass', () => {
+    const before = live(10);
+    const { state, rest } = applyBatches(before, [
+      batch([ev(11, T0 + 1, { kind: 'QuoteChanged', bid: 10_000, ask: 10_002, bidSize: 5, askSize: 6 }), trade(12, T0 + 2, 10_002, 3, 'buy')]),
+      batch([trade(13, T0 + S, 10_001, 4, 'sell')], 0, T0 + S + 5),
+    ]);
+    expect(rest).toEqual([]);
+    expect(state.lastSeq).toBe(13);
+    expect(state.simTimeNs).toBe(T0 + S + 5);
+    expect(state.quote).toMatchObject({ bid: 10_000, ask: 10_002, bidSize: 5, askSize: 6 });
+    expect(state.tape.slice(0, 2).map((t) => [t.price, t.aggressor])).toEqual([
+      [10_001, 'sell'],
+      [10_002, 'buy'],
+    ]);
+    expect(state.lastTrade?.price).toBe(10_001);
+    expect(state.chart.bars.map((b) => [b.second, b.close, b.fromTrades])).toEqual([
+      [T0 / S, 10_002, true],
+      [T0 / S + 1, 10_001, true],
+    ]);
+    expect(before.lastSeq).toBe(10);
+  });
+
+  it('leavesUntouchedSlicesIdenticalSoSubscribersSkipThem', () => {
+    const before = live(10);
+    const { state } = applyBatches(before, [batch([ev(11, T0, { kind: 'QuoteChanged', bid: 9_998, ask: 10_001, bidSize: 1, askSize: 1 })])]);
+    expect(state.tape).toBe(before.tape);
+    expect(state.agents).toBe(before.agents);
+    expect(state.decisions).toBe(before.decisions);
+    expect(state.activity).toBe(before.activity);
+  });
+
+  it('boundsTheTape', () => {
+    const events = Array.from({ length: TAPE_MAX + 50 }, (_, i) => trade(11 + i, T0 + i, 10_000 + i));
+    const { state } = applyBatches(live(10), [batch(events)]);
+    expect(state.tape).toHaveLength(TAPE_MAX);
+    expect(state.tape[0]?.price).toBe(10_000 + TAPE_MAX + 49);
+  });
+
+  it('skipsEventsTheStateAlreadyHolds', () => {
+    const { state } = applyBatches(live(12), [batch([trade(11, T0, 1), trade(12, T0, 2), trade(13, T0, 3)])]);
+    expect(state.tape.map((t) => t.price)).toEqual([3]);
+    expect(state.lastSeq).toBe(13);
+  });
+
+  it('stopsAtAGapAndReturnsTheBatchesFromIt', () => {
+    const b1 = batch([trade(11, T0, 1)]);
+    const b2 = batch([trade(14, T0, 4)]);
+    const b3 = batch([trade(15, T0, 5)]);
+    const { state, rest } = applyBatches(live(10), [b1, b2, b3]);
+    expect(state.lastSeq).toBe(11);
+    expect(rest).toEqual([b2, b3]);
+  });
+
+  it('acceptsAnEmptyBatchThatOnlyMovesTheClock', () => {
+    const { state, rest } = applyBatches(live(10), [batch([], 10, T0 + 7 * S)]);
+    expect(rest).toEqual([]);
+    expect(state.lastSeq).toBe(10);
+    expect(state.simTimeNs).toBe(T0 + 7 * S);
+  });
+
+  it('holdsEverythingBeforeTheFirstSnapshot', () => {
+    const empty = initialState({ transport: 'browser', status: 'connecting', detail: null });
+    const b = batch([trade(1, T0, 1)]);
+    const out = applyBatches(empty, [b]);
+    expect(out.state).toBe(empty);
+    expect(out.rest).toEqual([b]);
+  });
+
+  it('updatesFillsAverageAndShortfallOfTheAgent', () => {
+    const { state } = applyBatches(live(10), [
+      batch([
+        ev(11, T0, { kind: 'OrderFilled', agentId: 'a1', orderId: 'o1', side: 'buy', price: 10_002, size: 100 }),
+        ev(12, T0, { kind: 'OrderFilled', agentId: 'a1', orderId: 'o2', side: 'buy', price: 10_004, size: 300 }),
+      ]),
+    ]);
+    const a = state.agents.get('a1');
+    expect(a?.filled).toBe(400);
+    expect(a?.avgPrice).toBeCloseTo(10_003.5, 9);
+    expect(a?.shortfallBps).toBeCloseTo(3.5, 9);
+  });
+
+  it('measuresShortfallAsACostOnEitherSide', () => {
+    expect(shortfallBps('buy', 10_010, 10_000)).toBeCloseTo(10);
+    expect(shortfallBps('sell', 9_990, 10_000)).toBeCloseTo(10);
+    expect(shortfallBps('sell', 10_010, 10_000)).toBeCloseTo(-10);
+    expect(shortfallBps('buy', 10_010, 0)).toBeNull();
+  });
+
+  it('recordsDecisionsNewestFirstWithTheAgentsName', () => {
+    const { state } = applyBatches(live(10), [
+      batch([
+        ev(11, T0, { kind: 'DecisionMade', agentId: 'a1', action: 'post', size: 10, reason: 'spread wide' }),
+        ev(12, T0 + 1, { kind: 'DecisionMade', agentId: 'a1', action: 'cross', size: 20, reason: 'behind schedule' }),
+      ]),
+    ]);
+    expect(state.decisions.map((d) => [d.seq, d.agentName, d.action])).toEqual([
+      [12, 'TWAP-1', 'cross'],
+      [11, 'TWAP-1', 'post'],
+    ]);
+    expect(state.agents.get('a1')?.lastReason).toBe('behind schedule');
+  });
+
+  it('tracksSessionStateThroughPauseKillAndRelease', () => {
+    const steps: [string, Parameters<typeof ev>[2]][] = [
+      ['paused', { kind: 'SessionPaused', reason: 'lunch' }],
+      ['halted', { kind: 'KillSwitchEngaged', reason: 'drill', agentsHalted: 1, ordersCancelled: 3 }],
+      ['halted', { kind: 'SessionResumed', reason: 'back' }],
+      ['running', { kind: 'KillSwitchReleased', reason: 'all clear' }],
+      ['paused', { kind: 'SessionPaused', reason: 'again' }],
+      ['halted', { kind: 'KillSwitchEngaged', reason: 'drill 2', agentsHalted: 0, ordersCancelled: 0 }],
+      ['paused', { kind: 'KillSwitchReleased', reason: 'ok' }],
+    ];
+    let state = live(10);
+    steps.forEach(([expected, body], i) => {
+      state = applyBatches(state, [batch([ev(11 + i, T0, body)])]).state;
+      expect(state.session?.state, `after ${body.kind}`).toBe(expected);
+    });
+    expect(state.killSwitch.engaged).toBe(false);
+  });
+
+  it('logsRiskEventsAndHumanActionsWithTheirReasons', () => {
+    const { state } = applyBatches(live(10), [
+      batch([
+        ev(11, T0, { kind: 'KillSwitchEngaged', reason: 'manual kill from cockpit', agentsHalted: 2, ordersCancelled: 5 }),
+        ev(12, T0, { kind: 'AgentStateChanged', agentId: 'a1', state: 'killed', reason: 'kill switch' }),
+        ev(13, T0, { kind: 'OrderDenied', agentId: 'a1', orderId: 'o9', side: 'buy', price: 10_050, size: 10, code: 'KILL_SWITCH_ENGAGED' }),
+        ev(14, T0, { kind: 'SpeedChanged', speed: 10, reason: 'faster' }),
+      ]),
+    ]);
+    expect(state.activity.map((a) => [a.title, a.reason])).toEqual([
+      ['Speed set to ×10', 'faster'],
+      ['Order denied: KILL_SWITCH_ENGAGED', null],
+      ['TWAP-1 killed', 'kill switch'],
+      ['KILL SWITCH ENGAGED', 'manual kill from cockpit'],
+    ]);
+    expect(state.agents.get('a1')?.state).toBe('killed');
+    expect(state.activity[1]?.detail).toContain('100.50');
+  });
+
+  it('boundsTheActivityLog', () => {
+    const events = Array.from({ length: ACTIVITY_MAX + 10 }, (_, i) => ev(11 + i, T0, { kind: 'SpeedChanged', speed: 1, reason: String(i) }));
+    expect(applyBatches(live(10), [batch(events)]).state.activity).toHaveLength(ACTIVITY_MAX);
+  });
+
+  it('ignoresEventsForAgentsItDoesNotKnow', () => {
+    const before = live(10);
+    const { state } = applyBatches(before, [batch([ev(11, T0, { kind: 'OrderFilled', agentId: 'nobody', orderId: 'o', side: 'buy', price: 1, size: 1 })])]);
+    expect(state.agents).toBe(before.agents);
+    expect(state.lastSeq).toBe(11);
+  });
+});
+
+describe('snapshot healing', () => {
+  it('rebuildsFromASnapshotThenAppliesOnlyTheHeldEventsAfterIt', () => {
+    let state = applyBatches(live(10), [batch([trade(11, T0, 1)])]).state;
+    const gapped = [batch([trade(20, T0, 20), trade(21, T0, 21)]), batch([trade(22, T0, 22)])];
+    const first = applyBatches(state, gapped);
+    expect(first.rest).toEqual(gapped);
+    state = applySnapshot(first.state, snapshot(20, { trades: [{ ts: T0, price: 20, size: 1 }] }), host, 'gap');
+    const healed = applyBatches(state, first.rest);
+    expect(healed.rest).toEqual([]);
+    expect(healed.state.lastSeq).toBe(22);
+    expect(healed.state.tape.map((t) => t.price)).toEqual([22, 21, 20]);
+  });
+
+  it('reportsAGapAgainWhenTheSnapshotIsOlderThanTheHeldEvents', () => {
+    const held = [batch([trade(30, T0, 30)])];
+    const state = applySnapshot(live(10), snapshot(20), host, 'gap');
+    expect(applyBatches(state, held).rest).toEqual(held);
+  });
+});
+
+describe('mergeAgentProgress', () => {
+  it('takesOnlyTheElapsedScheduleFromAnOlderSnapshot', () => {
+    const state = applyBatches(live(10), [batch([ev(11, T0, { kind: 'OrderFilled', agentId: 'a1', orderId: 'o', side: 'buy', price: 10_000, size: 50 })])]).state;
+    const merged = mergeAgentProgress(state, snapshot(10, { agents: [agent({ scheduleElapsed: 0.4, filled: 0 })] }));
+    expect(merged?.agents.get('a1')).toMatchObject({ scheduleElapsed: 0.4, filled: 50 });
+  });
+
+  it('returnsTheSameStateWhenNothingMoved', () => {
+    const state = live(10);
+    expect(mergeAgentProgress(state, snapshot(10))).toBe(state);
+  });
+
+  it('asksForAFullResyncWhenTheSnapshotNamesANewAgent', () => {
+    expect(mergeAgentProgress(live(10), snapshot(10, { agents: [agent(), agent({ id: 'a2' })] }))).toBeNull();
+  });
+});

@@ -1,0 +1,300 @@
+import type { AgentView, EngineEvent, EventBatch, HostInfo, SessionSnapshot } from '../../../engine/contract/index';
+import { formatPrice, formatSize, simSecond } from '../format/format';
+import { BarBuilder } from './bars';
+import type { ActivityRow, CockpitState, Connection, DecisionRow, Quote, SessionInfo, TapeRow } from './types';
+
+/** Trades kept for the time & sales tape. */
+export const TAPE_MAX = 200;
+/** Decisions kept for the feed. */
+export const DECISIONS_MAX = 300;
+/** Lines kept in the activity log. */
+export const ACTIVITY_MAX = 300;
+
+/** Returns the state of a window that has not heard from the engine yet. */
+export function initialState(connection: Connection): CockpitState {
+  return {
+    connection,
+    sync: 'waiting',
+    host: null,
+    session: null,
+    lastSeq: 0,
+    simTimeNs: 0,
+    quote: null,
+    lastTrade: null,
+    tape: [],
+    chart: { epoch: 0, bars: [] },
+    agents: new Map(),
+    decisions: [],
+    activity: [],
+    killSwitch: { engaged: false, reason: null },
+  };
+}
+
+/**
+ * Rebuilds the live state from a snapshot. The logs (decisions, activity) are history the snapshot
+ * does not carry, so they stay; a resync after a gap says so in the activity log.
+ */
+export function applySnapshot(
+  state: CockpitState,
+  snapshot: SessionSnapshot,
+  host: HostInfo,
+  cause: 'connect' | 'gap',
+): CockpitState {
+  const s = snapshot.session;
+  const session: SessionInfo = {
+    id: s.id,
+    seed: s.seed,
+    market: s.market,
+    symbol: s.symbol,
+    tickSize: s.tickSize,
+    startNs: s.startNs,
+    state: s.state,
+    paused: s.state === 'paused',
+    speed: s.speed,
+  };
+  const tradesNewestFirst: TapeRow[] = [];
+  for (let i = snapshot.trades.length - 1; i >= 0 && tradesNewestFirst.length < TAPE_MAX; i--) {
+    const t = snapshot.trades[i]!;
+    tradesNewestFirst.push({ key: `snap${snapshot.lastSeq}-${i}`, ts: t.ts, price: t.price, size: t.size, aggressor: null });
+  }
+  const bars = new BarBuilder({ epoch: state.chart.epoch + 1, bars: [] });
+  for (const t of snapshot.trades) bars.trade(simSecond(t.ts), t.price, t.size);
+  const mid = midOf(snapshot.quote);
+  if (mid !== null) bars.mid(simSecond(s.simTimeNs), mid);
+  const built = bars.result();
+
+  const activity =
+    cause === 'gap'
+      ? prepend(state.activity, [cockpitRow(s.simTimeNs, 'warn', 'Resynchronised', `events were lost; rebuilt from snapshot at seq ${snapshot.lastSeq}`)], ACTIVITY_MAX)
+      : state.activity;
+
+  return {
+    ...state,
+    sync: 'live',
+    host,
+    session,
+    lastSeq: snapshot.lastSeq,
+    simTimeNs: s.simTimeNs,
+    quote: snapshot.quote ? { ...snapshot.quote, ts: s.simTimeNs } : null,
+    lastTrade: tradesNewestFirst[0] ?? null,
+    tape: tradesNewestFirst,
+    chart: { epoch: state.chart.epoch + 1, bars: built.bars },
+    agents: new Map(snapshot.agents.map((a) => [a.id, a])),
+    activity,
+    killSwitch: { engaged: snapshot.risk.killSwitch, reason: snapshot.risk.reason },
+  };
+}
+
+/** What one pass over batches produced. */
+export interface BatchOutcome {
+  readonly state: CockpitState;
+  /** Batches not applied because the first of them does not follow on: a gap; empty when all applied. */
+  readonly rest: readonly EventBatch[];
+}
+
+/**
+ * Applies batches in one pass and returns one new state. Events at or below `lastSeq` are skipped
+ * (they are already in the state, e.g. from a snapshot); a batch that starts after `lastSeq + 1`
+ * stops the pass, and it and the batches after it come back in `rest`.
+ */
+export function applyBatches(state: CockpitState, batches: readonly EventBatch[]): BatchOutcome {
+  if (state.session === null || state.sync !== 'live') return { state, rest: batches };
+  const pass = new Pass(state, state.session);
+  for (let b = 0; b < batches.length; b++) {
+    const batch = batches[b]!;
+    if (batch.firstSeq > pass.lastSeq + 1) return { state: pass.commit(), rest: batches.slice(b) };
+    if (batch.lastSeq >= pass.lastSeq && batch.simTimeNs > pass.simTimeNs) pass.simTimeNs = batch.simTimeNs;
+    for (const event of batch.events) {
+      if (event.seq <= pass.lastSeq) continue;
+      pass.apply(event);
+      pass.lastSeq = event.seq;
+    }
+    if (batch.lastSeq > pass.lastSeq) pass.lastSeq = batch.lastSeq;
+  }
+  return { state: pass.commit(), rest: [] };
+}
+
+/**
+ * Takes what only a snapshot can tell (how much of each agent's horizon has elapsed) from a snapshot
+ * that may be older than the state. Returns null when the snapshot names an agent the state does not
+ * know, which only a full resync can bring in.
+ */
+export function mergeAgentProgress(state: CockpitState, snapshot: SessionSnapshot): CockpitState | null {
+  let agents: Map<string, AgentView> | null = null;
+  for (const fresh of snapshot.agents) {
+    const known = state.agents.get(fresh.id);
+    if (known === undefined) return null;
+    if (known.scheduleElapsed === fresh.scheduleElapsed) continue;
+    agents ??= new Map(state.agents);
+    agents.set(fresh.id, { ...known, scheduleElapsed: Math.max(known.scheduleElapsed, fresh.scheduleElapsed) });
+  }
+  return agents === null ? state : { ...state, agents };
+}
+
+/** Adds a line the cockpit itself wrote (a command the engine refused, a lost link). */
+export function addCockpitActivity(state: CockpitState, tone: ActivityRow['tone'], title: string, detail: string | null, reason: string | null = null): CockpitState {
+  return { ...state, activity: prepend(state.activity, [cockpitRow(state.simTimeNs, tone, title, detail, reason)], ACTIVITY_MAX) };
+}
+
+/** Returns the implementation shortfall in basis points of an average price against the arrival mid. */
+export function shortfallBps(side: AgentView['side'], avgPrice: number, arrivalMid: number): number | null {
+  if (!(arrivalMid > 0)) return null;
+  const diff = side === 'buy' ? avgPrice - arrivalMid : arrivalMid - avgPrice;
+  return (diff / arrivalMid) * 10_000;
+}
+
+/** Returns the mid in ticks (possibly half a tick), or null for a one-sided or crossed quote. */
+export function midOf(quote: { readonly bid: number; readonly ask: number } | null): number | null {
+  if (quote === null || !(quote.bid > 0) || !(quote.ask > 0) || quote.ask < quote.bid) return null;
+  return (quote.bid + quote.ask) / 2;
+}
+
+/** A working copy for one pass: lists are collected oldest first and prepended once at commit. */
+class Pass {
+  lastSeq: number;
+  simTimeNs: number;
+  private session: SessionInfo;
+  private quote: Quote | null;
+  private lastTrade: TapeRow | null;
+  private killSwitch: CockpitState['killSwitch'];
+  private agents: Map<string, AgentView> | null = null;
+  private readonly tape: TapeRow[] = [];
+  private readonly decisions: DecisionRow[] = [];
+  private readonly activity: ActivityRow[] = [];
+  private readonly bars: BarBuilder;
+
+  constructor(
+    private readonly base: CockpitState,
+    session: SessionInfo,
+  ) {
+    this.lastSeq = base.lastSeq;
+    this.simTimeNs = base.simTimeNs;
+    this.session = session;
+    this.quote = base.quote;
+    this.lastTrade = base.lastTrade;
+    this.killSwitch = base.killSwitch;
+    this.bars = new BarBuilder(base.chart);
+  }
+
+  apply(e: EngineEvent): void {
+    switch (e.kind) {
+      case 'SessionStarted':
+        this.session = { ...this.session, id: e.sessionId, seed: e.seed, market: e.market, symbol: e.symbol };
+        this.log(e, 'info', `Session ${e.sessionId} started`, `${e.market} ${e.symbol}, seed ${e.seed}`, null);
+        break;
+      case 'SessionPaused':
+        this.session = { ...this.session, paused: true, state: this.killSwitch.engaged ? 'halted' : 'paused' };
+        this.log(e, 'warn', 'Session paused', null, e.reason);
+        break;
+      case 'SessionResumed':
+        this.session = { ...this.session, paused: false, state: this.killSwitch.engaged ? 'halted' : 'running' };
+        this.log(e, 'good', 'Session resumed', null, e.reason);
+        break;
+      case 'SpeedChanged':
+        this.session = { ...this.session, speed: e.speed };
+        this.log(e, 'info', `Speed set to ×${e.speed}`, null, e.reason);
+        break;
+      case 'QuoteChanged': {
+        this.quote = { bid: e.bid, ask: e.ask, bidSize: e.bidSize, askSize: e.askSize, ts: e.ts };
+        const mid = midOf(e);
+        if (mid !== null) this.bars.mid(simSecond(e.ts), mid);
+        break;
+      }
+      case 'TradePrinted': {
+        const row: TapeRow = { key: String(e.seq), ts: e.ts, price: e.price, size: e.size, aggressor: e.aggressor };
+        this.tape.push(row);
+        this.lastTrade = row;
+        this.bars.trade(simSecond(e.ts), e.price, e.size);
+        break;
+      }
+      case 'OrderAccepted':
+        break;
+      case 'OrderFilled':
+        this.updateAgent(e.agentId, (a) => {
+          const filled = a.filled + e.size;
+          const avgPrice = a.avgPrice === null || a.filled === 0 ? e.price : (a.avgPrice * a.filled + e.price * e.size) / filled;
+          return { ...a, filled, avgPrice, shortfallBps: shortfallBps(a.side, avgPrice, a.arrivalMid) };
+        });
+        break;
+      case 'OrderDenied':
+        this.log(e, 'danger', `Order denied: ${e.code}`, `${this.agentName(e.agentId)} ${e.side} ${formatSize(e.size)} @ ${formatPrice(e.price, this.session.tickSize)} (${e.orderId})`, null);
+        break;
+      case 'DecisionMade':
+        this.decisions.push({ seq: e.seq, ts: e.ts, agentId: e.agentId, agentName: this.agentName(e.agentId), action: e.action, size: e.size, reason: e.reason });
+        this.updateAgent(e.agentId, (a) => (a.lastReason === e.reason ? a : { ...a, lastReason: e.reason }));
+        break;
+      case 'AgentStateChanged':
+        this.updateAgent(e.agentId, (a) => ({ ...a, state: e.state }));
+        this.log(e, e.state === 'killed' ? 'danger' : e.state === 'paused' ? 'warn' : 'info', `${this.agentName(e.agentId)} ${e.state}`, null, e.reason);
+        break;
+      case 'KillSwitchEngaged':
+        this.killSwitch = { engaged: true, reason: e.reason };
+        this.session = { ...this.session, state: 'halted' };
+        this.log(e, 'danger', 'KILL SWITCH ENGAGED', `${e.agentsHalted} agents halted, ${e.ordersCancelled} orders cancelled`, e.reason);
+        break;
+      case 'KillSwitchReleased':
+        this.killSwitch = { engaged: false, reason: null };
+        this.session = { ...this.session, state: this.session.paused ? 'paused' : 'running' };
+        this.log(e, 'good', 'Kill switch released', null, e.reason);
+        break;
+      default:
+        assertNever(e);
+    }
+  }
+
+  commit(): CockpitState {
+    const b = this.base;
+    return {
+      ...b,
+      session: this.session,
+      lastSeq: this.lastSeq,
+      simTimeNs: this.simTimeNs,
+      quote: this.quote,
+      lastTrade: this.lastTrade,
+      killSwitch: this.killSwitch,
+      agents: this.agents ?? b.agents,
+      tape: prepend(b.tape, this.tape, TAPE_MAX),
+      decisions: prepend(b.decisions, this.decisions, DECISIONS_MAX),
+      activity: prepend(b.activity, this.activity, ACTIVITY_MAX),
+      chart: this.bars.result(),
+    };
+  }
+
+  private updateAgent(id: string, change: (a: AgentView) => AgentView): void {
+    const current = (this.agents ?? this.base.agents).get(id);
+    if (current === undefined) return;
+    const next = change(current);
+    if (next === current) return;
+    this.agents ??= new Map(this.base.agents);
+    this.agents.set(id, next);
+  }
+
+  private agentName(id: string): string {
+    return (this.agents ?? this.base.agents).get(id)?.name ?? id;
+  }
+
+  private log(e: EngineEvent, tone: ActivityRow['tone'], title: string, detail: string | null, reason: string | null): void {
+    this.activity.push({ key: String(e.seq), ts: e.ts, source: 'engine', tone, title, detail, reason });
+  }
+}
+
+let cockpitRows = 0;
+
+function cockpitRow(ts: number, tone: ActivityRow['tone'], title: string, detail: string | null, reason: string | null = null): ActivityRow {
+  cockpitRows += 1;
+  return { key: `c${cockpitRows}`, ts, source: 'cockpit', tone, title, detail, reason };
+}
+
+/** Returns `added` (oldest first) newest-first ahead of `list`, at most `max` long. */
+function prepend<T>(list: readonly T[], added: readonly T[], max: number): readonly T[] {
+  if (added.length === 0) return list;
+  const out: T[] = [];
+  for (let i = added.length - 1; i >= 0 && out.length < max; i--) out.push(added[i]!);
+  for (let i = 0; i < list.length && out.length < max; i++) out.push(list[i]!);
+  return out;
+}
+
+function assertNever(e: never): void {
+  // A newer engine may publish kinds this window does not know yet; they are skipped, not fatal.
+  void e;
+}

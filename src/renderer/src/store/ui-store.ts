@@ -1,0 +1,70 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+
+/** A request for the reason behind a human action; resolved with the reason, or null if cancelled. */
+export interface ReasonRequest {
+  readonly id: number;
+  readonly title: string;
+  readonly detail: string;
+  readonly defaultReason: string;
+  readonly confirmLabel: string;
+  readonly danger: boolean;
+  readonly resolve: (reason: string | null) => void;
+}
+
+export interface Toast {
+  readonly id: number;
+  readonly tone: 'error' | 'info';
+  readonly title: string;
+  readonly message: string;
+}
+
+/** Window-only state: the open reason prompt and the toasts. */
+export interface UiState {
+  readonly prompt: ReasonRequest | null;
+  readonly toasts: readonly Toast[];
+}
+
+export type UiStore = StoreApi<UiState>;
+
+const MAX_TOASTS = 5;
+let ids = 0;
+
+/** Creates the window-only store. */
+export function createUiStore(): UiStore {
+  return createStore<UiState>()(() => ({ prompt: null, toasts: [] }));
+}
+
+/**
+ * Opens the reason prompt and resolves with the trimmed reason, or null when cancelled. A new
+ * request replaces an open one (which resolves null), so a kill is never stuck behind another prompt.
+ */
+export function askReason(ui: UiStore, request: Omit<ReasonRequest, 'id' | 'resolve'>): Promise<string | null> {
+  return new Promise((resolve) => {
+    ui.getState().prompt?.resolve(null);
+    ids += 1;
+    const id = ids;
+    ui.setState({
+      prompt: {
+        ...request,
+        id,
+        resolve: (reason) => {
+          if (ui.getState().prompt?.id === id) ui.setState({ prompt: null });
+          resolve(reason === null ? null : reason.trim() || null);
+        },
+      },
+    });
+  });
+}
+
+/** Shows a toast; returns its id. */
+export function pushToast(ui: UiStore, toast: Omit<Toast, 'id'>): number {
+  ids += 1;
+  const id = ids;
+  ui.setState((s) => ({ toasts: [...s.toasts, { ...toast, id }].slice(-MAX_TOASTS) }));
+  return id;
+}
+
+/** Removes a toast. */
+export function dismissToast(ui: UiStore, id: number): void {
+  ui.setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));
+}
