@@ -2,6 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { CliError } from './output';
 import { APP_VERSION } from '../version';
 import { registerServe } from './commands/serve';
+import { registerBenchBook } from './commands/bench-book';
+import { registerLobster } from './commands/lobster';
+import { registerBinance } from './commands/binance';
 
 /** Builds the `cockpit` program; each domain registers its own subcommands. */
 export function buildProgram(): Command {
@@ -14,9 +17,11 @@ export function buildProgram(): Command {
     .exitOverride();
 
   registerServe(program);
+  registerLobster(program);
+  registerBinance(program);
 
   const bench = program.command('bench').description('benchmarks: figures printed side by side in one run');
-  void bench;
+  registerBenchBook(bench);
 
   return program;
 }

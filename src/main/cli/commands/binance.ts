@@ -1,0 +1,51 @@
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { createOrderBook } from '../../../engine/book/order-book';
+import { BinanceFormatError, unitsToDecimal } from '../../../engine/data/binance';
+import { FileReadError } from '../../../engine/node/gzip-lines';
+import { verifyBinanceFile } from '../../../engine/node/binance-files';
+import type { BinanceVerifyResult } from '../../../engine/node/binance-files';
+import { CliError, printReport, table } from '../output';
+
+interface VerifyOptions {
+  file: string;
+  json?: boolean;
+}
+
+/** Registers `cockpit binance …`: checks of the order book against a Binance capture. */
+export function registerBinance(program: Command): void {
+  const binance = program.command('binance').description('Binance spot captures (hftbacktest format)');
+  binance
+    .command('verify')
+    .description('rebuild the book from snapshot + depth diffs and compare it with every bookTicker at a shared update id')
+    .requiredOption('--file <file>', 'capture file: lines of "<local ns> <raw JSON>" (.jsonl or .jsonl.gz)')
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: VerifyOptions) => {
+      let result: BinanceVerifyResult;
+      try {
+        result = await verifyBinanceFile(opts.file, createOrderBook());
+      } catch (err) {
+        if (err instanceof BinanceFormatError || err instanceof FileReadError) throw new CliError(err.message);
+        throw err;
+      }
+      printReport(result, opts.json, () => describe(result));
+      if (result.tickerMismatches > 0 || result.crossedBooks > 0 || result.gaps > 0) process.exitCode = 1;
+    });
+}
+
+function describe(r: BinanceVerifyResult): string {
+  const lines = [
+    `${basename(r.file)}: ${r.symbol}, ${r.records.toLocaleString('en-US')} records over ${(r.spanNs / 1e9).toFixed(1)} s, read in ${r.seconds.toFixed(3)} s`,
+    table([
+      ['snapshot id', 'diffs buffered', 'dropped', 'applied', 'gaps', 'unapplied', 'level updates'],
+      [String(r.snapshotLastUpdateId ?? '-'), r.diffsBuffered, r.diffsDropped, r.diffsApplied, r.gaps, r.diffsUnapplied, r.levelUpdates],
+    ]),
+    '',
+    table([
+      ['tickers', 'ticker checks', 'ticker mismatches', 'crossed books', 'trades', 'traded BTC', 'off-lot sizes'],
+      [r.tickers, r.tickerChecks, r.tickerMismatches, r.crossedBooks, r.trades, unitsToDecimal(r.tradedSize, 6), r.offLotSizes],
+    ]),
+  ];
+  if (r.firstTickerMismatch) lines.push(`first ticker mismatch: ${JSON.stringify(r.firstTickerMismatch)}`);
+  return lines.join('\n');
+}
