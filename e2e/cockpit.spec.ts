@@ -11,6 +11,26 @@ test('pricesArriveOnTheLiveChart', async ({ cockpit }) => {
   await expect.poll(async () => Buffer.compare(before, await cockpit.chart.screenshot()) !== 0, { timeout: 10_000 }).toBe(true);
   await expect(cockpit.simClock).not.toHaveText(clockBefore ?? '');
   await expect(cockpit.backend).toContainText(/wasm|cpu|tensorflow/);
+  await expect(cockpit.scenario).not.toHaveText('—');
+  // The depth ladder shows ten bid levels, each with a price.
+  await expect(cockpit.depthBids).toHaveCount(10);
+  await expect.poll(async () => (await cockpit.depthBidPrices().allTextContents()).filter((t) => /^\d+\.\d{2}$/.test(t)).length, { timeout: 10_000 }).toBe(10);
+});
+
+test('runsABacktestFromTheEvaluationView', async ({ cockpit }) => {
+  await cockpit.runBacktest({ scenario: 'calm', seedFrom: 1, seedTo: 2, strategies: ['twap', 'vwap'], quantity: 2_000, horizonMinutes: 5 });
+  await expect(cockpit.evalRun).toBeDisabled();
+  for (const name of ['twap', 'vwap']) {
+    const row = cockpit.evalRow(name);
+    await expect(row).toBeVisible({ timeout: 60_000 });
+    await expect(row.locator('td').first()).toHaveText('2');
+    await expect(row.locator('td[data-col="shortfall"]')).toHaveText(/^[+-]?\d+\.\d/);
+  }
+  await expect(cockpit.evalRun).toBeEnabled();
+  // Switching views keeps the result.
+  await cockpit.liveTab.click();
+  await cockpit.evaluationTab.click();
+  await expect(cockpit.evalRow('twap')).toBeVisible();
 });
 
 test('killAllHaltsTheEngineAndTheWindowShowsIt', async ({ cockpit, served, page }) => {
@@ -29,7 +49,9 @@ test('killAllHaltsTheEngineAndTheWindowShowsIt', async ({ cockpit, served, page 
 
 test('takesTheScreenshotForTheReadme', async ({ cockpit, page }) => {
   await expect(cockpit.lastPrice).toHaveText(/^\d+\.\d{2}$/);
-  await page.waitForTimeout(3_000);
+  // Every default agent has started (the last one 35 simulated seconds in) and decided.
+  await expect(page.getByTestId('decisions-feed')).toContainText('POV', { timeout: 30_000 });
+  await page.waitForTimeout(4_000);
   await page.screenshot({ path: join(ROOT, 'docs', 'cockpit.png') });
 });
 

@@ -10,6 +10,17 @@ export class CockpitPage {
   readonly lastPrice: Locator;
   readonly chart: Locator;
   readonly statusBar: Locator;
+  readonly scenario: Locator;
+  readonly depthLadder: Locator;
+  /** Bid rows of the depth ladder, best first; their prices are in `.ladder-px`. */
+  readonly depthBids: Locator;
+  readonly depthAsks: Locator;
+  readonly decisionsFeed: Locator;
+  readonly riskLimits: Locator;
+  readonly evaluationTab: Locator;
+  readonly liveTab: Locator;
+  readonly evalRun: Locator;
+  readonly evalTable: Locator;
 
   constructor(readonly page: Page) {
     this.killAll = page.getByTestId('kill-all');
@@ -20,6 +31,40 @@ export class CockpitPage {
     this.lastPrice = page.getByTestId('last-price');
     this.chart = page.getByTestId('price-chart');
     this.statusBar = page.getByTestId('status-bar');
+    this.scenario = page.getByTestId('scenario');
+    this.depthLadder = page.getByTestId('depth-ladder');
+    this.depthBids = this.depthLadder.getByTestId('depth-bid');
+    this.depthAsks = this.depthLadder.getByTestId('depth-ask');
+    this.decisionsFeed = page.getByTestId('decisions-feed');
+    this.riskLimits = page.getByTestId('risk-limits');
+    this.evaluationTab = page.locator('[data-testid="view-evaluation"]:visible');
+    this.liveTab = page.locator('[data-testid="view-live"]:visible');
+    this.evalRun = page.getByTestId('eval-run');
+    this.evalTable = page.getByTestId('eval-table');
+  }
+
+  /** Returns the price cells of the ladder's bid levels, best first. */
+  depthBidPrices(): Locator {
+    return this.depthBids.locator('.ladder-px');
+  }
+
+  /** Returns the evaluation table's row of one strategy. */
+  evalRow(strategy: string): Locator {
+    return this.evalTable.locator(`tbody tr[data-strategy="${strategy}"]`);
+  }
+
+  /** Opens the evaluation view and runs a backtest with the given form values (other fields keep their defaults). */
+  async runBacktest(options: { scenario: string; seedFrom: number; seedTo: number; strategies: readonly string[]; quantity: number; horizonMinutes: number }): Promise<void> {
+    await this.evaluationTab.click();
+    const p = this.page;
+    await p.getByTestId('eval-scenario').selectOption(options.scenario);
+    await p.getByTestId('eval-seed-from').fill(String(options.seedFrom));
+    await p.getByTestId('eval-seed-to').fill(String(options.seedTo));
+    for (const s of ['twap', 'vwap', 'pov', 'ac']) await p.getByTestId(`eval-strategy-${s}`).setChecked(options.strategies.includes(s));
+    await p.getByTestId('eval-learned').fill(options.strategies.filter((s) => !['twap', 'vwap', 'pov', 'ac'].includes(s)).join(', '));
+    await p.getByTestId('eval-quantity').fill(String(options.quantity));
+    await p.getByTestId('eval-horizon').fill(String(options.horizonMinutes));
+    await this.evalRun.click();
   }
 
   async open(url: string): Promise<void> {

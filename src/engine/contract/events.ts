@@ -15,10 +15,11 @@ export type EngineEvent =
   | Ev<'SpeedChanged', { speed: number; reason: string }>
   | Ev<'QuoteChanged', { bid: number; ask: number; bidSize: number; askSize: number }>
   | Ev<'TradePrinted', { price: number; size: number; aggressor: Side }>
-  | Ev<'OrderAccepted', { agentId: string; orderId: string; side: Side; price: number; size: number }>
-  | Ev<'OrderDenied', { agentId: string; orderId: string; side: Side; price: number; size: number; code: string }>
-  | Ev<'OrderFilled', { agentId: string; orderId: string; side: Side; price: number; size: number }>
-  | Ev<'DecisionMade', { agentId: string; action: string; size: number; reason: string }>
+  | Ev<'OrderAccepted', { agentId: string; orderId: string; side: Side; price: number | null; size: number; resting: number }>
+  | Ev<'OrderDenied', { agentId: string; orderId: string; side: Side; price: number | null; size: number; code: string; detail: string }>
+  | Ev<'OrderFilled', { agentId: string; orderId: string; side: Side; price: number; size: number; liquidity: 'maker' | 'taker' }>
+  | Ev<'DecisionMade', { agentId: string; action: string; size: number; price: number | null; reason: string; inputs: Readonly<Record<string, number>>; explanation: DecisionExplanation | null }>
+  | Ev<'AgentStarted', { agentId: string; arrivalMid: number; startNs: number; endNs: number }>
   | Ev<'AgentStateChanged', { agentId: string; state: AgentState; reason: string }>
   | Ev<'KillSwitchEngaged', { reason: string; agentsHalted: number; ordersCancelled: number }>
   | Ev<'KillSwitchReleased', { reason: string }>;
@@ -26,6 +27,26 @@ export type EngineEvent =
 type Ev<K extends string, P> = { readonly kind: K; readonly seq: number; readonly ts: number } & { readonly [F in keyof P]: P[F] };
 
 export type EngineEventKind = EngineEvent['kind'];
+
+/** Why a learned policy chose its action: what it valued and which features drove it. */
+export interface DecisionExplanation {
+  /** 'q' for action values (DQN), 'probability' for a policy's action probabilities (PPO). */
+  readonly valueKind: 'q' | 'probability';
+  /** One value per action, in `actions` order. */
+  readonly values: readonly number[];
+  readonly actions: readonly string[];
+  readonly chosen: number;
+  /** Each feature's share of the chosen action's value against `baseline` (integrated gradients). */
+  readonly attributions: Readonly<Record<string, number>>;
+  /** What the attributions are measured against, in words. */
+  readonly baseline: string;
+}
+
+/** Aggregated depth, best first: [price ticks, size lots]. */
+export interface DepthView {
+  readonly bids: ReadonlyArray<readonly [number, number]>;
+  readonly asks: ReadonlyArray<readonly [number, number]>;
+}
 
 /** An event before the kernel stamps it with its sequence number. */
 export type UnsequencedEvent = EngineEvent extends infer E ? (E extends EngineEvent ? Omit<E, 'seq'> : never) : never;
@@ -41,4 +62,6 @@ export interface EventBatch {
   readonly lastSeq: number;
   readonly simTimeNs: number;
   readonly events: readonly EngineEvent[];
+  /** The book's top levels at the end of the batch (sampled state, not an event). */
+  readonly depth?: DepthView;
 }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { sessionCommands } from '../kernel/session.contract';
 import { riskCommands } from '../risk/risk.contract';
 import { agentCommands } from '../agents/agents.contract';
+import { executionCommands } from '../execution/execution.contract';
 import type { CommandSpec } from './define';
 import type { CommandResult } from './result';
 import type { EventBatch } from './events';
@@ -9,10 +10,11 @@ import type { EventBatch } from './events';
 export * from './result';
 export * from './events';
 export type { HostInfo } from '../kernel/session.contract';
-export type { SessionSnapshot, AgentView } from '../kernel/snapshot';
+export type { SessionSnapshot, AgentView, RiskLimits } from '../kernel/snapshot';
+export type { BacktestResult, BacktestRow } from '../execution/execution.contract';
 
 /** Every command the engine host answers, by name; each domain owns its part. */
-export const commands = { ...sessionCommands, ...riskCommands, ...agentCommands } as const;
+export const commands = { ...sessionCommands, ...riskCommands, ...agentCommands, ...executionCommands } as const;
 
 type Commands = typeof commands;
 export type CommandName = keyof Commands;

@@ -3,13 +3,24 @@ import { SequentialIds } from '../core/ids';
 import { NS_PER_SECOND } from '../core/clock';
 import type { EngineEvent } from '../contract/events';
 import { validateCommand } from '../contract/validate';
-import { DEFAULT_SESSION, createSession, type SessionKernel } from './session-kernel';
+import { loadScenario } from '../node/sim-scenarios';
+import { DEFAULT_AGENTS, DEFAULT_LIMITS, SessionKernel, type AgentSpec, type SessionConfig } from './session-kernel';
+import { baselineStrategies } from './strategies';
+import type { ExecutionStrategy } from '../execution/types';
 
-function run(seed: number, slices: number[]): EngineEvent[] {
-  const kernel = createSession({ ...DEFAULT_SESSION, seed }, new SequentialIds());
+const calm = loadScenario('calm');
+const config: SessionConfig = { sessionId: 's', seed: 7, scenario: calm, speed: 5, agents: DEFAULT_AGENTS, limits: DEFAULT_LIMITS };
+
+function kernelWith(overrides: Partial<SessionConfig> = {}, strategies = baselineStrategies): { kernel: SessionKernel; events: EngineEvent[] } {
+  const kernel = new SessionKernel({ ids: new SequentialIds(), strategies }, { ...config, ...overrides });
   const events: EngineEvent[] = [];
   kernel.subscribe((e) => events.push(e));
   kernel.start();
+  return { kernel, events };
+}
+
+function run(seed: number, slices: number[]): EngineEvent[] {
+  const { kernel, events } = kernelWith({ seed });
   for (const ns of slices) kernel.elapse(ns);
   return events;
 }
@@ -20,66 +31,110 @@ function command(kernel: SessionKernel, name: string, payload: unknown) {
   return kernel.execute(v.command);
 }
 
-describe('session kernel', () => {
+const S = NS_PER_SECOND;
+
+describe('session kernel on the simulator', () => {
   it('publishesTheSameEventStreamForTheSameSeedHoweverTimeIsSliced', () => {
-    const minute = 60 * NS_PER_SECOND;
-    const whole = run(7, [minute]);
-    const sliced = run(7, Array.from({ length: 600 }, () => minute / 600));
-    const ragged = run(7, [1, 333_333_333, minute - 333_333_334]);
-    expect(whole.length).toBeGreaterThan(100);
+    const span = 180 * S;
+    const whole = run(7, [span]);
+    const sliced = run(7, Array.from({ length: 900 }, () => span / 900));
+    const ragged = run(7, [1, 333_333_333, 17 * S + 5, span - 17 * S - 333_333_339]);
+    expect(whole.filter((e) => e.kind === 'DecisionMade').length).toBeGreaterThan(5);
+    expect(whole.filter((e) => e.kind === 'OrderFilled').length).toBeGreaterThan(0);
     expect(sliced).toEqual(whole);
     expect(ragged).toEqual(whole);
   });
 
   it('publishesADifferentStreamForAnotherSeed', () => {
-    const a = run(1, [30 * NS_PER_SECOND]);
-    const b = run(2, [30 * NS_PER_SECOND]);
-    expect(a).not.toEqual(b);
+    expect(run(1, [60 * S])).not.toEqual(run(2, [60 * S]));
   });
 
   it('numbersEventsConsecutivelyAndNeverMovesTimeBack', () => {
-    const events = run(3, [120 * NS_PER_SECOND]);
+    const events = run(3, [240 * S]);
     events.forEach((e, i) => expect(e.seq).toBe(i + 1));
     for (let i = 1; i < events.length; i++) expect(events[i]!.ts).toBeGreaterThanOrEqual(events[i - 1]!.ts);
   });
 
-  it('keepsTheQuoteUncrossedAndTradesAtOrThroughTheTouch', () => {
-    let bid = 0;
-    let ask = Infinity;
-    for (const e of run(11, [600 * NS_PER_SECOND])) {
-      if (e.kind === 'QuoteChanged') {
-        expect(e.bid).toBeLessThan(e.ask);
-        expect(e.bidSize).toBeGreaterThanOrEqual(0);
-        bid = e.bid;
-        ask = e.ask;
-      }
-      // A sell sweeps down from the bid, a buy up from the ask.
-      if (e.kind === 'TradePrinted') expect(e.aggressor === 'sell' ? e.price <= bid : e.price >= ask).toBe(true);
+  it('keepsTheSampledQuoteUncrossed', () => {
+    const quotes = run(11, [600 * S]).filter((e) => e.kind === 'QuoteChanged');
+    expect(quotes.length).toBeGreaterThan(100);
+    for (const q of quotes) expect(q.bid).toBeLessThan(q.ask);
+  });
+
+  it('explainsEveryDecisionWithItsInputsAndAReason', () => {
+    const decisions = run(5, [300 * S]).filter((e) => e.kind === 'DecisionMade');
+    expect(decisions.length).toBeGreaterThan(10);
+    for (const d of decisions) {
+      expect(d.reason.length).toBeGreaterThan(5);
+      expect(Object.keys(d.inputs).length).toBeGreaterThan(0);
     }
   });
 
-  it('haltsEveryAgentOnKillAllAndDeniesNothingAfterBecauseNoAgentDecides', () => {
-    const kernel = createSession(DEFAULT_SESSION, new SequentialIds());
-    const events: EngineEvent[] = [];
-    kernel.subscribe((e) => events.push(e));
-    kernel.start();
-    kernel.elapse(60 * NS_PER_SECOND);
+  it('haltsEveryAgentCancelsWorkingOrdersAndSendsNothingAfterKillAll', () => {
+    const { kernel, events } = kernelWith();
+    const working = (): number => kernel.snapshot().agents.reduce((n, a) => n + a.working, 0);
+    kernel.elapse(60 * S);
+    // Step until some agent has an order resting, so the kill has something to cancel.
+    for (let i = 0; i < 100 && working() === 0; i++) kernel.elapse(S);
+    expect(working()).toBeGreaterThan(0);
     const result = command(kernel, 'KillAll', { reason: 'test' });
-    expect(result).toEqual({ ok: true, value: { state: 'halted', agentsHalted: DEFAULT_SESSION.agents.length, ordersCancelled: 0 } });
-    const engaged = events.filter((e) => e.kind === 'KillSwitchEngaged');
-    expect(engaged).toHaveLength(1);
-    const after = events.length;
-    kernel.elapse(600 * NS_PER_SECOND);
-    const later = events.slice(after);
+    expect(result.ok).toBe(true);
+    const value = (result as { ok: true; value: { state: string; agentsHalted: number; ordersCancelled: number } }).value;
+    expect(value.state).toBe('halted');
+    expect(value.agentsHalted).toBe(DEFAULT_AGENTS.length);
+    expect(value.ordersCancelled).toBeGreaterThan(0);
+    expect(kernel.snapshot().agents.every((a) => a.state === 'killed' && a.working === 0)).toBe(true);
+    const mark = events.length;
+    kernel.elapse(600 * S);
+    const later = events.slice(mark);
     expect(later.some((e) => e.kind === 'TradePrinted')).toBe(true);
     expect(later.filter((e) => e.kind === 'DecisionMade' || e.kind === 'OrderAccepted' || e.kind === 'OrderFilled')).toEqual([]);
-    expect(kernel.snapshot().agents.every((a) => a.state === 'killed')).toBe(true);
-    expect(kernel.state).toBe('halted');
+  });
+
+  it('deniesOrdersBeyondTheRiskLimitsWhateverTheStrategySends', () => {
+    const absurd: ExecutionStrategy = {
+      name: 'absurd',
+      decide: (view) => ({
+        cancels: [],
+        orders: [
+          { style: 'cross', size: 1_000_000, price: view.mid, tif: 'IOC' },
+          { style: 'passive', size: 10, price: Math.round(view.mid * 3), tif: 'GTC' },
+        ],
+        action: { kind: 'cross', size: 1_000_000, price: view.mid },
+        reason: 'sends absurd orders',
+        inputs: { mid: view.mid },
+      }),
+    };
+    const agents: AgentSpec[] = [{ name: 'absurd', strategy: 'absurd', side: 'buy', quantity: 2_000_000, horizonSeconds: 600, intervalSeconds: 10, startAfterSeconds: 10 }];
+    const { kernel, events } = kernelWith({ agents, limits: { ...DEFAULT_LIMITS, maxOrderLots: 500 } }, () => absurd);
+    kernel.elapse(60 * S);
+    const denied = events.filter((e) => e.kind === 'OrderDenied');
+    expect(denied.some((e) => e.code === 'ORDER_SIZE_EXCEEDS_MAX')).toBe(true);
+    expect(events.some((e) => e.kind === 'OrderAccepted' && e.size > 500)).toBe(false);
+    expect(kernel.snapshot().agents[0]!.filled).toBe(0);
+  });
+
+  it('deniesLimitPricesOutsideTheCollar', () => {
+    const far: ExecutionStrategy = {
+      name: 'far',
+      decide: (view) => ({
+        cancels: [],
+        orders: [{ style: 'passive', size: 10, price: Math.round(view.mid * 0.5), tif: 'GTC' }],
+        action: { kind: 'post', size: 10, price: Math.round(view.mid * 0.5) },
+        reason: 'bids half the mid',
+        inputs: {},
+      }),
+    };
+    const agents: AgentSpec[] = [{ name: 'far', strategy: 'far', side: 'buy', quantity: 1_000, horizonSeconds: 600, intervalSeconds: 10, startAfterSeconds: 10 }];
+    const { kernel, events } = kernelWith({ agents }, () => far);
+    kernel.elapse(60 * S);
+    expect(events.filter((e) => e.kind === 'OrderDenied').every((e) => e.code === 'PRICE_OUTSIDE_COLLAR')).toBe(true);
+    expect(events.some((e) => e.kind === 'OrderDenied')).toBe(true);
+    expect(events.some((e) => e.kind === 'OrderAccepted')).toBe(false);
   });
 
   it('refusesToResumeAnAgentWhileTheKillSwitchIsEngaged', () => {
-    const kernel = createSession(DEFAULT_SESSION, new SequentialIds());
-    kernel.start();
+    const { kernel } = kernelWith();
     const id = kernel.snapshot().agents[0]!.id;
     command(kernel, 'PauseAgent', { agentId: id, reason: 'look closer' });
     command(kernel, 'KillAll', { reason: 'test' });
@@ -88,50 +143,47 @@ describe('session kernel', () => {
   });
 
   it('rejectsACommandForAnUnknownAgentAndChangesNothing', () => {
-    const kernel = createSession(DEFAULT_SESSION, new SequentialIds());
-    kernel.start();
+    const { kernel } = kernelWith();
+    kernel.elapse(100 * S);
     const before = kernel.snapshot();
     const r = command(kernel, 'KillAgent', { agentId: 'agent-99', reason: 'x' });
     expect(r.ok).toBe(false);
     expect(kernel.snapshot()).toEqual(before);
   });
 
-  it('stopsAPausedAgentDecidingAndLetsItResume', () => {
-    const kernel = createSession(DEFAULT_SESSION, new SequentialIds());
-    const events: EngineEvent[] = [];
-    kernel.subscribe((e) => events.push(e));
-    kernel.start();
+  it('stopsAPausedAgentAndLetsItResume', () => {
+    const { kernel, events } = kernelWith();
+    kernel.elapse(100 * S);
     const id = kernel.snapshot().agents[0]!.id;
     command(kernel, 'PauseAgent', { agentId: id, reason: 'check' });
+    expect(kernel.snapshot().agents[0]!.working).toBe(0);
     const mark = events.length;
-    kernel.elapse(120 * NS_PER_SECOND);
+    kernel.elapse(120 * S);
     expect(events.slice(mark).some((e) => e.kind === 'DecisionMade' && e.agentId === id)).toBe(false);
     command(kernel, 'ResumeAgent', { agentId: id, reason: 'fine' });
-    kernel.elapse(120 * NS_PER_SECOND);
+    kernel.elapse(120 * S);
     expect(events.slice(mark).some((e) => e.kind === 'DecisionMade' && e.agentId === id)).toBe(true);
   });
 
-  it('tracksAgentsAgainstTheirSchedule', () => {
-    const kernel = createSession(DEFAULT_SESSION, new SequentialIds());
-    kernel.start();
-    kernel.elapse(900 * NS_PER_SECOND);
-    const seller = kernel.snapshot().agents[0]!;
-    expect(seller.scheduleElapsed).toBeCloseTo(0.25, 2);
-    expect(seller.filled / seller.quantity).toBeGreaterThan(0.2);
-    expect(seller.filled / seller.quantity).toBeLessThanOrEqual(0.26);
-    expect(seller.shortfallBps).not.toBeNull();
+  it('finishesAParentOrderByItsHorizon', () => {
+    const agents: AgentSpec[] = [{ name: 'short twap', strategy: 'twap', side: 'sell', quantity: 2_000, horizonSeconds: 300, intervalSeconds: 15, startAfterSeconds: 10 }];
+    const { kernel, events } = kernelWith({ agents });
+    kernel.elapse(400 * S);
+    const a = kernel.snapshot().agents[0]!;
+    expect(a.state).toBe('done');
+    expect(a.filled).toBe(2_000);
+    expect(events.some((e) => e.kind === 'AgentStateChanged' && e.state === 'done')).toBe(true);
+    expect(a.shortfallBps).not.toBeNull();
   });
 
   it('reportsStateInTheSnapshotConsistentWithLastSeq', () => {
-    const kernel = createSession(DEFAULT_SESSION, new SequentialIds());
-    const events: EngineEvent[] = [];
-    kernel.subscribe((e) => events.push(e));
-    kernel.start();
-    kernel.elapse(30 * NS_PER_SECOND);
+    const { kernel, events } = kernelWith();
+    kernel.elapse(30 * S);
     command(kernel, 'PauseSession', { reason: 'lunch' });
     const snap = kernel.snapshot();
     expect(snap.lastSeq).toBe(events.length);
     expect(snap.session.state).toBe('paused');
+    expect(snap.depth.bids.length).toBeGreaterThan(0);
     expect(events.at(-1)).toMatchObject({ kind: 'SessionPaused', reason: 'lunch' });
   });
 });

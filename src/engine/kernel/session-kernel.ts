@@ -1,114 +1,161 @@
-import type { Clock } from '../core/clock';
 import { ManualClock, NS_PER_SECOND } from '../core/clock';
 import type { IdSource } from '../core/ids';
-import { Rng } from '../core/rng';
 import type { Side } from '../book/types';
-import type { EngineEvent, SessionState, UnsequencedEvent } from '../contract/events';
+import type { AgentState, DecisionExplanation, DepthView, EngineEvent, SessionState, UnsequencedEvent } from '../contract/events';
 import type { CommandResult } from '../contract/result';
 import { fail, ok } from '../contract/result';
 import type { ValidCommand } from '../contract/index';
-import { StandInMarket, type MarketHappening } from '../market/standin-market';
-import { TwapAgent } from '../agents/twap-agent';
-import type { SessionSnapshot } from './snapshot';
+import type { Scenario } from '../sim/scenario';
+import { createSimVenue, type SimVenue } from '../sim/sim-venue';
+import type { SubmitResult, VenueEvent, VenueOrder, VenueRejectReason } from '../venue/types';
+import { ExecutionSession } from '../execution/session';
+import { MarketObserver } from '../execution/market-observer';
+import type { ExecutionStrategy, ParentOrder } from '../execution/types';
+import { AgentPort } from './agent-port';
+import type { AgentView, RiskLimits, SessionSnapshot } from './snapshot';
 
+/** One agent the session starts with: a parent order and the strategy that works it. */
 export interface AgentSpec {
   readonly name: string;
+  /** A strategy name the session's strategy factory knows ('twap', 'vwap', 'pov', 'rl', …). */
+  readonly strategy: string;
   readonly side: Side;
   readonly quantity: number;
   readonly horizonSeconds: number;
   readonly intervalSeconds: number;
+  /** Seconds after the session opens before the agent starts (the market warms up first). */
+  readonly startAfterSeconds: number;
 }
 
 export interface SessionConfig {
   readonly sessionId: string;
   readonly seed: number;
-  readonly symbol: string;
-  /** Price of one tick in currency, for display. */
-  readonly tickSize: number;
-  /** Session start, ns since midnight. */
-  readonly startNs: number;
+  readonly scenario: Scenario;
   /** Simulated seconds per wall second at start. */
   readonly speed: number;
   readonly agents: readonly AgentSpec[];
+  readonly limits: RiskLimits;
 }
 
-export const DEFAULT_SESSION: SessionConfig = {
-  sessionId: 'session-1',
-  seed: 42,
-  symbol: 'SIM',
-  tickSize: 0.01,
-  startNs: 34_200 * NS_PER_SECOND,
-  speed: 5,
-  agents: [
-    { name: 'TWAP sell 60k', side: 'sell', quantity: 60_000, horizonSeconds: 3_600, intervalSeconds: 10 },
-    { name: 'TWAP buy 30k', side: 'buy', quantity: 30_000, horizonSeconds: 2_700, intervalSeconds: 15 },
-  ],
-};
+/** What a strategy factory is told about the agent it builds for. */
+export interface StrategyContext {
+  readonly scenario: Scenario;
+  readonly parent: ParentOrder;
+  readonly startNs: number;
+}
+
+/** A strategy as the session runs it, with the explanation of its last decision when it has one. */
+export interface CockpitStrategy extends ExecutionStrategy {
+  /** Returns why the last decision was taken, when the strategy can say (learned policies). */
+  lastExplanation?(): DecisionExplanation | null;
+}
+
+export type StrategyFactory = (spec: AgentSpec, context: StrategyContext) => CockpitStrategy;
+
+export const DEFAULT_LIMITS: RiskLimits = { maxOrderLots: 5_000, priceCollarBps: 200, maxOpenOrders: 20 };
+
+export const DEFAULT_AGENTS: readonly AgentSpec[] = [
+  { name: 'TWAP sell 30k', strategy: 'twap', side: 'sell', quantity: 30_000, horizonSeconds: 3_600, intervalSeconds: 30, startAfterSeconds: 15 },
+  { name: 'VWAP buy 20k', strategy: 'vwap', side: 'buy', quantity: 20_000, horizonSeconds: 5_400, intervalSeconds: 30, startAfterSeconds: 25 },
+  { name: 'POV 10% sell 15k', strategy: 'pov', side: 'sell', quantity: 15_000, horizonSeconds: 7_200, intervalSeconds: 20, startAfterSeconds: 35 },
+];
 
 /** How many recent trades a snapshot carries. */
 const TRADE_HISTORY = 4_000;
+/** The top of book is sampled for QuoteChanged on this grid of simulated time. */
+const QUOTE_GRID_NS = 100_000_000;
+/** Levels a side in depth views. */
+const DEPTH_LEVELS = 10;
 
 export interface KernelDeps {
-  readonly clock: ManualClock;
   readonly ids: IdSource;
-  readonly rng: Rng;
+  readonly strategies: StrategyFactory;
+}
+
+interface RunningAgent {
+  readonly id: string;
+  readonly spec: AgentSpec;
+  readonly port: AgentPort;
+  readonly parent: ParentOrder;
+  readonly startNs: number;
+  readonly intervalNs: number;
+  strategy: CockpitStrategy | null;
+  session: ExecutionSession | null;
+  state: AgentState;
+  nextAt: number;
+  filled: number;
+  notional: number;
+  arrivalMid: number;
+  lastReason: string | null;
 }
 
 /**
- * The session kernel: it wires the market, the agents and the kill switch, advances simulated time
- * by `elapse(ns)`, carries out validated commands, and publishes every change as a sequenced event.
- * Time and chance come in from outside, so the same seed gives the same event stream however time
- * is sliced.
+ * The session kernel: it owns a simulated venue, the agents working parent orders on it and the
+ * model-free risk gate every order passes; it advances simulated time by `elapse(ns)`, carries out
+ * validated commands, and publishes every change as a sequenced event. Time and chance come from the
+ * seed alone: market events run at their own simulated times, agents decide on fixed schedules and
+ * quotes are sampled on a fixed grid, so the same seed gives the same event stream however the host
+ * slices time.
  */
 export class SessionKernel {
-  private readonly clock: ManualClock;
-  private readonly ids: IdSource;
-  private readonly market: StandInMarket;
-  private readonly agents: TwapAgent[] = [];
+  readonly clock: ManualClock;
+  private readonly venue: SimVenue;
+  private readonly agents: RunningAgent[] = [];
   private readonly listeners = new Set<(e: EngineEvent) => void>();
   private readonly trades: Array<{ ts: number; price: number; size: number }> = [];
+  private readonly limits: RiskLimits;
   private seq = 0;
+  /** Set by the risk gate when it refused the order being submitted (it published the denial). */
+  private gateRefused = false;
   private paused = false;
   private killSwitch = false;
   private killReason: string | null = null;
   private speed: number;
+  private nextQuoteAt: number;
+  private lastQuote = { bid: 0, ask: 0, bidSize: 0, askSize: 0 };
 
   constructor(
-    deps: KernelDeps,
-    private readonly config: SessionConfig = DEFAULT_SESSION,
+    private readonly deps: KernelDeps,
+    private readonly config: SessionConfig,
   ) {
-    this.clock = deps.clock;
-    this.ids = deps.ids;
-    if (this.clock.now() < config.startNs) this.clock.advanceTo(config.startNs);
-    this.market = new StandInMarket(deps.rng.fork(1), config.startNs);
+    this.venue = createSimVenue(config.scenario, config.seed);
+    this.clock = new ManualClock(this.venue.now());
     this.speed = config.speed;
-    const mid = this.market.mid();
-    for (const spec of config.agents) {
-      const parent = {
-        side: spec.side,
-        quantity: spec.quantity,
-        startNs: config.startNs,
-        horizonNs: spec.horizonSeconds * NS_PER_SECOND,
+    this.limits = config.limits;
+    this.nextQuoteAt = this.gridAfter(this.venue.now());
+    config.agents.forEach((spec, index) => {
+      const id = deps.ids.next('agent');
+      const startNs = this.venue.now() + Math.round(spec.startAfterSeconds * NS_PER_SECOND);
+      const agent: RunningAgent = {
+        id,
+        spec,
+        port: new AgentPort(this.venue, index, (o) => this.gate(agent, o), (o, r) => this.onSubmit(agent, o, r)),
+        parent: { side: spec.side, quantity: spec.quantity, horizonNs: Math.round(spec.horizonSeconds * NS_PER_SECOND) },
+        startNs,
+        intervalNs: Math.round(spec.intervalSeconds * NS_PER_SECOND),
+        strategy: null,
+        session: null,
+        state: 'running',
+        nextAt: startNs,
+        filled: 0,
+        notional: 0,
+        arrivalMid: 0,
+        lastReason: null,
       };
-      this.agents.push(new TwapAgent(this.ids.next('agent'), spec.name, parent, mid, spec.intervalSeconds * NS_PER_SECOND));
-    }
+      this.agents.push(agent);
+    });
   }
 
-  /** Starts the session: publishes its opening events. */
+  /** Publishes the session's opening events. */
   start(): void {
-    this.emit({ kind: 'SessionStarted', ts: this.now(), sessionId: this.config.sessionId, seed: this.config.seed, market: 'stand-in', symbol: this.config.symbol });
-    const q = this.market.quote();
-    this.emit({ kind: 'QuoteChanged', ts: this.now(), bid: q.bid, ask: q.ask, bidSize: q.bidSize, askSize: q.askSize });
+    this.emit({ kind: 'SessionStarted', ts: this.now(), sessionId: this.config.sessionId, seed: this.config.seed, market: this.config.scenario.name, symbol: this.config.scenario.instrument.symbol });
+    this.sampleQuote();
   }
 
   /** Subscribes to every event; returns the unsubscribe function. */
   subscribe(listener: (e: EngineEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
-
-  get clockSource(): Clock {
-    return this.clock;
   }
 
   /** Returns the simulated seconds per wall second. */
@@ -131,29 +178,28 @@ export class SessionKernel {
     return !this.paused;
   }
 
-  /** Advances simulated time by `ns`, carrying out every market happening and agent decision due. */
+  /** Returns the book's top levels. */
+  depth(levels = DEPTH_LEVELS): DepthView {
+    return this.venue.l2(levels);
+  }
+
+  /** Advances simulated time by `ns`: market events, agent decisions and quote samples as they fall due. */
   elapse(ns: number): void {
     if (!Number.isFinite(ns) || ns < 0) throw new Error(`elapse takes a non-negative duration in ns, received ${ns}`);
-    const target = this.clock.now() + Math.floor(ns);
+    const target = this.now() + Math.floor(ns);
     for (;;) {
-      const marketAt = this.market.nextEventAt();
-      let agent: TwapAgent | undefined;
       let agentAt = Infinity;
-      for (const a of this.agents) {
-        const t = a.nextDecisionAt();
-        if (t !== undefined && t < agentAt) {
-          agentAt = t;
-          agent = a;
-        }
-      }
-      // A resumed agent may be overdue; it decides now, never in the past.
-      const next = Math.max(this.clock.now(), Math.min(marketAt, agentAt));
-      if (next > target) break;
+      for (const a of this.agents) if (a.state === 'running' && a.nextAt < agentAt) agentAt = a.nextAt;
+      const next = Math.max(this.now(), Math.min(target, agentAt, this.nextQuoteAt));
+      this.distribute(this.venue.elapse(next - this.now()).events);
       this.clock.advanceTo(next);
-      if (agent && agentAt <= marketAt) this.decide(agent);
-      else this.publishMarket(this.market.fire());
+      if (next === this.nextQuoteAt) {
+        this.sampleQuote();
+        this.nextQuoteAt += QUOTE_GRID_NS;
+      }
+      for (const a of this.agents) if (a.state === 'running' && a.nextAt <= next) this.decide(a);
+      if (next >= target) break;
     }
-    this.clock.advanceTo(target);
   }
 
   /** Carries out a validated command. Returns a typed result; a refusal changes nothing. */
@@ -162,11 +208,10 @@ export class SessionKernel {
     switch (command.name) {
       case 'GetSnapshot':
         return ok({ snapshot: this.snapshot() });
-      case 'SetSpeed': {
+      case 'SetSpeed':
         this.speed = command.payload.speed;
         this.emit({ kind: 'SpeedChanged', ts, speed: this.speed, reason: command.payload.reason ?? 'speed set' });
         return ok({ speed: this.speed });
-      }
       case 'PauseSession':
         if (this.paused) return fail('REJECTED', 'the session is already paused');
         this.paused = true;
@@ -190,92 +235,221 @@ export class SessionKernel {
       case 'KillAgent': {
         const agent = this.agents.find((a) => a.id === command.payload.agentId);
         if (!agent) return fail('REJECTED', `no agent "${command.payload.agentId}"; agents are ${this.agents.map((a) => a.id).join(', ')}`);
-        const to = command.name === 'PauseAgent' ? 'paused' : command.name === 'ResumeAgent' ? 'running' : 'killed';
+        const to: AgentState = command.name === 'PauseAgent' ? 'paused' : command.name === 'ResumeAgent' ? 'running' : 'killed';
         if (to === 'running' && this.killSwitch) return fail('REJECTED', 'the kill switch is engaged; release it first');
-        if (!agent.transition(to)) return fail('REJECTED', `agent ${agent.id} is ${agent.state}; it cannot become ${to}`);
+        if (!canMove(agent.state, to)) return fail('REJECTED', `agent ${agent.id} is ${agent.state}; it cannot become ${to}`);
+        if (to !== 'running') this.cancelWorking(agent);
+        agent.state = to;
+        if (to === 'running') agent.nextAt = Math.max(agent.nextAt, ts);
         this.emit({ kind: 'AgentStateChanged', ts, agentId: agent.id, state: to, reason: command.payload.reason });
         return ok({ agentId: agent.id, state: agent.state });
       }
+      case 'RunBacktest':
+        return fail('REJECTED', 'backtests run beside the session in the engine host, not in the session kernel');
     }
   }
 
   /** Returns the whole session state as of `lastSeq`. */
   snapshot(): SessionSnapshot {
-    const q = this.market.quote();
     const now = this.now();
+    const q = this.lastQuote;
     return {
       lastSeq: this.seq,
       session: {
         id: this.config.sessionId,
         seed: this.config.seed,
-        market: 'stand-in',
-        symbol: this.config.symbol,
-        tickSize: this.config.tickSize,
+        market: this.config.scenario.name,
+        symbol: this.config.scenario.instrument.symbol,
+        tickSize: this.config.scenario.instrument.tickSize,
         state: this.state,
         speed: this.speed,
         simTimeNs: now,
-        startNs: this.config.startNs,
+        startNs: this.config.scenario.session.openSeconds * NS_PER_SECOND,
       },
-      quote: { bid: q.bid, ask: q.ask, bidSize: q.bidSize, askSize: q.askSize },
-      trades: this.trades.slice(),
-      agents: this.agents.map((a) => a.view(now)),
-      risk: { killSwitch: this.killSwitch, reason: this.killReason },
+      quote: q.bid > 0 && q.ask > 0 ? { ...q } : null,
+      trades: this.trades.slice(-TRADE_HISTORY),
+      agents: this.agents.map((a) => this.view(a, now)),
+      risk: { killSwitch: this.killSwitch, reason: this.killReason, limits: this.limits },
+      depth: this.depth(),
+    };
+  }
+
+  private view(a: RunningAgent, now: number): AgentView {
+    const avg = a.filled > 0 ? a.notional / a.filled : null;
+    const sign = a.parent.side === 'buy' ? 1 : -1;
+    const endNs = a.startNs + a.parent.horizonNs;
+    return {
+      id: a.id,
+      name: a.spec.name,
+      strategy: a.strategy?.name ?? a.spec.strategy,
+      state: a.state,
+      side: a.parent.side,
+      quantity: a.parent.quantity,
+      filled: a.filled,
+      avgPrice: avg,
+      arrivalMid: a.session ? a.arrivalMid : null,
+      shortfallBps: avg === null || a.arrivalMid <= 0 ? null : ((sign * (avg - a.arrivalMid)) / a.arrivalMid) * 10_000,
+      scheduleElapsed: Math.max(0, Math.min(1, (now - a.startNs) / a.parent.horizonNs)),
+      startNs: a.startNs,
+      endNs,
+      working: a.session ? a.port.openOrders().reduce((n, o) => n + o.remaining, 0) : 0,
+      lastReason: a.lastReason,
     };
   }
 
   private killAll(reason: string): { state: SessionState; agentsHalted: number; ordersCancelled: number } {
     let halted = 0;
+    let cancelled = 0;
+    // The switch goes first so nothing an agent does while it is being stopped can reach the venue.
+    this.killSwitch = true;
+    this.killReason = reason;
     for (const a of this.agents) {
-      if (a.transition('killed')) {
+      cancelled += this.cancelWorking(a);
+      if (a.state === 'running' || a.state === 'paused') {
+        a.state = 'killed';
         halted += 1;
         this.emit({ kind: 'AgentStateChanged', ts: this.now(), agentId: a.id, state: 'killed', reason });
       }
     }
-    this.killSwitch = true;
-    this.killReason = reason;
-    // Agents in the stand-in market only cross the spread, so no order is ever left working.
-    this.emit({ kind: 'KillSwitchEngaged', ts: this.now(), reason, agentsHalted: halted, ordersCancelled: 0 });
-    return { state: this.state, agentsHalted: halted, ordersCancelled: 0 };
+    this.emit({ kind: 'KillSwitchEngaged', ts: this.now(), reason, agentsHalted: halted, ordersCancelled: cancelled });
+    return { state: this.state, agentsHalted: halted, ordersCancelled: cancelled };
   }
 
-  private decide(agent: TwapAgent): void {
-    const ts = this.now();
-    const decision = agent.decide(ts, this.market.quote());
-    this.emit({ kind: 'DecisionMade', ts, agentId: agent.id, action: decision.action, size: decision.size, reason: decision.reason });
-    if (decision.action !== 'cross' || decision.size <= 0) return;
-    const side = agent.side;
-    const q = this.market.quote();
-    const price = side === 'sell' ? q.bid : q.ask;
-    const orderId = this.ids.next('ord');
-    if (this.killSwitch) {
-      this.emit({ kind: 'OrderDenied', ts, agentId: agent.id, orderId, side, price, size: decision.size, code: 'KILL_SWITCH_ENGAGED' });
+  /** Cancels an agent's working orders; returns how many were cancelled. */
+  private cancelWorking(a: RunningAgent): number {
+    let n = 0;
+    for (const o of a.port.openOrders()) if (a.port.cancel(o.id).accepted) n += 1;
+    return n;
+  }
+
+  /** The model-free pre-trade gate: whatever an agent sends, these hold. */
+  private gate(agent: RunningAgent, order: VenueOrder): VenueRejectReason | null {
+    const denial = this.riskCheck(agent, order);
+    if (denial === null) return null;
+    this.gateRefused = true;
+    this.emitDenied(agent, order, denial.code, denial.detail);
+    return { code: 'TRADING_HALTED' };
+  }
+
+  private riskCheck(agent: RunningAgent, order: VenueOrder): { code: string; detail: string } | null {
+    if (this.killSwitch) return { code: 'KILL_SWITCH_ENGAGED', detail: `kill switch engaged: ${this.killReason ?? ''}` };
+    if (agent.state !== 'running') return { code: 'AGENT_NOT_RUNNING', detail: `agent is ${agent.state}` };
+    if (!(order.size > 0) || order.size > this.limits.maxOrderLots) {
+      return { code: 'ORDER_SIZE_EXCEEDS_MAX', detail: `size ${order.size} lots, max ${this.limits.maxOrderLots}` };
+    }
+    if (order.kind === 'limit') {
+      const mid = this.venue.mid();
+      const away = (Math.abs(order.price - mid) / mid) * 10_000;
+      if (!(away <= this.limits.priceCollarBps)) {
+        return { code: 'PRICE_OUTSIDE_COLLAR', detail: `price ${order.price} is ${away.toFixed(0)} bps from the mid ${mid}, collar ${this.limits.priceCollarBps} bps` };
+      }
+    }
+    if (agent.port.openOrders().length >= this.limits.maxOpenOrders) {
+      return { code: 'OPEN_ORDERS_EXCEED_MAX', detail: `max ${this.limits.maxOpenOrders} working orders` };
+    }
+    return null;
+  }
+
+  private onSubmit(agent: RunningAgent, order: VenueOrder, result: SubmitResult): void {
+    if (!result.accepted) {
+      // A risk denial was published by the gate; anything else is the venue's own refusal.
+      const byGate = this.gateRefused;
+      this.gateRefused = false;
+      if (!byGate) this.emitDenied(agent, order, result.reject.code, JSON.stringify(result.reject));
       return;
     }
-    this.emit({ kind: 'OrderAccepted', ts, agentId: agent.id, orderId, side, price, size: decision.size });
-    const happenings = this.market.take(side, decision.size);
-    for (const h of happenings) {
-      if (h.kind === 'trade') {
-        agent.onFill(h.price, h.size);
-        this.emit({ kind: 'OrderFilled', ts, agentId: agent.id, orderId, side, price: h.price, size: h.size });
+    this.emit({
+      kind: 'OrderAccepted',
+      ts: this.now(),
+      agentId: agent.id,
+      orderId: `${agent.id}/${order.id}`,
+      side: order.side,
+      price: order.kind === 'limit' ? order.price : null,
+      size: order.size,
+      resting: result.resting,
+    });
+    for (const f of result.fills) this.recordFill(agent, f.orderId, f.price, f.size, f.liquidity, this.now());
+  }
+
+  private emitDenied(agent: RunningAgent, order: VenueOrder, code: string, detail: string): void {
+    const price = order.kind === 'limit' ? order.price : null;
+    this.emit({ kind: 'OrderDenied', ts: this.now(), agentId: agent.id, orderId: `${agent.id}/${order.id}`, side: order.side, price, size: order.size, code, detail });
+  }
+
+  private recordFill(agent: RunningAgent, orderId: number, price: number, size: number, liquidity: 'maker' | 'taker', ts: number): void {
+    agent.filled += size;
+    agent.notional += price * size;
+    this.emit({ kind: 'OrderFilled', ts, agentId: agent.id, orderId: `${agent.id}/${orderId}`, side: agent.parent.side, price, size, liquidity });
+  }
+
+  private distribute(events: readonly VenueEvent[]): void {
+    for (const e of events) {
+      if (e.kind === 'OrderFilled') {
+        const agent = this.agents.find((a) => a.port.owns(e.orderId));
+        if (!agent) continue;
+        agent.port.deliver(e);
+        this.recordFill(agent, agent.port.localFill(e).orderId, e.price, e.size, e.liquidity, e.ts);
+        continue;
       }
-    }
-    this.publishMarket(happenings);
-    if (agent.state === 'done') {
-      this.emit({ kind: 'AgentStateChanged', ts, agentId: agent.id, state: 'done', reason: 'parent order complete' });
+      for (const a of this.agents) if (a.session) a.port.deliver(e);
+      if (e.kind === 'TradePrinted') {
+        this.trades.push({ ts: e.ts, price: e.price, size: e.size });
+        if (this.trades.length > TRADE_HISTORY * 1.25) this.trades.splice(0, this.trades.length - TRADE_HISTORY);
+        this.emit({ kind: 'TradePrinted', ts: e.ts, price: e.price, size: e.size, aggressor: e.aggressor });
+      }
     }
   }
 
-  private publishMarket(happenings: readonly MarketHappening[]): void {
+  private decide(a: RunningAgent): void {
     const ts = this.now();
-    for (const h of happenings) {
-      if (h.kind === 'quote') {
-        this.emit({ kind: 'QuoteChanged', ts, bid: h.quote.bid, ask: h.quote.ask, bidSize: h.quote.bidSize, askSize: h.quote.askSize });
-      } else {
-        this.trades.push({ ts, price: h.price, size: h.size });
-        if (this.trades.length > TRADE_HISTORY * 1.25) this.trades.splice(0, this.trades.length - TRADE_HISTORY);
-        this.emit({ kind: 'TradePrinted', ts, price: h.price, size: h.size, aggressor: h.aggressor });
-      }
+    if (!a.session) {
+      a.session = new ExecutionSession({
+        venue: a.port,
+        parent: a.parent,
+        agentId: a.id,
+        tickSize: 1,
+        decisionIntervalNs: a.intervalNs,
+        observer: new MarketObserver(),
+        venuePrintsAgentFills: true,
+      });
+      a.arrivalMid = a.session.arrivalMid;
+      a.strategy = this.deps.strategies(a.spec, { scenario: this.config.scenario, parent: a.parent, startNs: a.session.startNs });
+      this.emit({ kind: 'AgentStarted', ts, agentId: a.id, arrivalMid: a.arrivalMid, startNs: a.session.startNs, endNs: a.session.endNs });
     }
+    const session = a.session;
+    session.advance(0);
+    const before = session.decisions.length;
+    if (ts >= session.endNs || session.filled >= a.parent.quantity) {
+      session.sweep(ts >= session.endNs ? 'horizon reached' : 'order complete');
+      a.state = 'done';
+    } else {
+      session.apply(a.strategy!.decide(session.observe()));
+      a.nextAt = Math.min(ts + a.intervalNs, session.endNs);
+    }
+    const explanation = a.strategy?.lastExplanation?.() ?? null;
+    for (const d of session.decisions.slice(before)) {
+      a.lastReason = d.reason;
+      this.emit({ kind: 'DecisionMade', ts: d.ts, agentId: a.id, action: d.action.kind, size: d.action.size, price: d.action.price, reason: d.reason, inputs: d.inputs, explanation });
+    }
+    if (a.state === 'done') {
+      this.emit({ kind: 'AgentStateChanged', ts, agentId: a.id, state: 'done', reason: `parent order finished: ${a.filled} of ${a.parent.quantity} filled` });
+    }
+  }
+
+  private sampleQuote(): void {
+    const bid = this.venue.bestBid();
+    const ask = this.venue.bestAsk();
+    if (bid === undefined || ask === undefined) return;
+    const depth = this.venue.l2(1);
+    const q = { bid, ask, bidSize: depth.bids[0]?.[1] ?? 0, askSize: depth.asks[0]?.[1] ?? 0 };
+    const last = this.lastQuote;
+    if (q.bid === last.bid && q.ask === last.ask && q.bidSize === last.bidSize && q.askSize === last.askSize) return;
+    this.lastQuote = q;
+    this.emit({ kind: 'QuoteChanged', ts: this.now(), ...q });
+  }
+
+  private gridAfter(ns: number): number {
+    return (Math.floor(ns / QUOTE_GRID_NS) + 1) * QUOTE_GRID_NS;
   }
 
   private now(): number {
@@ -289,7 +463,9 @@ export class SessionKernel {
   }
 }
 
-/** Creates a kernel with a fresh manual clock, sequential ids and an Rng seeded from the config. */
-export function createSession(config: SessionConfig, ids: IdSource): SessionKernel {
-  return new SessionKernel({ clock: new ManualClock(config.startNs), ids, rng: new Rng(config.seed) }, config);
+function canMove(from: AgentState, to: AgentState): boolean {
+  if (from === 'killed' || from === 'done') return false;
+  if (to === 'running') return from === 'paused';
+  if (to === 'paused') return from === 'running';
+  return true;
 }

@@ -1,5 +1,5 @@
 import type { Side } from '../book/types';
-import type { AgentState, SessionState } from '../contract/events';
+import type { AgentState, DepthView, SessionState } from '../contract/events';
 
 /** What the window shows of one agent. Prices in ticks, sizes in lots. */
 export interface AgentView {
@@ -12,12 +12,17 @@ export interface AgentView {
   readonly filled: number;
   /** Average fill price in ticks, or null before the first fill. */
   readonly avgPrice: number | null;
-  /** Mid at the parent order's arrival, in ticks. */
-  readonly arrivalMid: number;
+  /** Mid at the parent order's arrival, in ticks; null before the agent starts. */
+  readonly arrivalMid: number | null;
   /** Implementation shortfall so far against the arrival mid, in basis points (positive = cost). */
   readonly shortfallBps: number | null;
-  /** Share of the horizon elapsed and of the quantity done, 0..1. */
+  /** Share of the horizon elapsed, 0..1, at the snapshot's time. */
   readonly scheduleElapsed: number;
+  /** When the parent order started and when its horizon ends (ns since midnight). */
+  readonly startNs: number;
+  readonly endNs: number;
+  /** Lots resting in the agent's working orders. */
+  readonly working: number;
   readonly lastReason: string | null;
 }
 
@@ -40,5 +45,16 @@ export interface SessionSnapshot {
   /** Recent trade prices (ticks) by time, oldest first, at most a few thousand. */
   readonly trades: ReadonlyArray<{ readonly ts: number; readonly price: number; readonly size: number }>;
   readonly agents: readonly AgentView[];
-  readonly risk: { readonly killSwitch: boolean; readonly reason: string | null };
+  readonly risk: { readonly killSwitch: boolean; readonly reason: string | null; readonly limits: RiskLimits };
+  readonly depth: DepthView;
+}
+
+/** Hard pre-trade limits that hold whatever an agent sends; they never depend on a model. */
+export interface RiskLimits {
+  /** Largest child order, in lots. */
+  readonly maxOrderLots: number;
+  /** Farthest a limit price may be from the mid, in basis points. */
+  readonly priceCollarBps: number;
+  /** Most working orders one agent may have. */
+  readonly maxOpenOrders: number;
 }

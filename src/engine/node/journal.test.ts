@@ -6,7 +6,9 @@ import Database from 'better-sqlite3';
 import { Journal } from './journal';
 import { SequentialIds } from '../core/ids';
 import { NS_PER_SECOND } from '../core/clock';
-import { DEFAULT_SESSION, createSession } from '../kernel/session-kernel';
+import { DEFAULT_AGENTS, DEFAULT_LIMITS, SessionKernel } from '../kernel/session-kernel';
+import { baselineStrategies } from '../kernel/strategies';
+import { loadScenario } from './sim-scenarios';
 import type { EngineEvent } from '../contract/events';
 
 const dirs: string[] = [];
@@ -23,11 +25,14 @@ const meta = { sessionId: 's1', seed: 1, createdAt: '2026-01-02T00:00:00.000Z', 
 
 describe('journal', () => {
   it('readsBackEveryEventAsPublished', () => {
-    const kernel = createSession(DEFAULT_SESSION, new SequentialIds());
+    const kernel = new SessionKernel(
+      { ids: new SequentialIds(), strategies: baselineStrategies },
+      { sessionId: 's1', seed: 1, scenario: loadScenario('calm'), speed: 5, agents: DEFAULT_AGENTS, limits: DEFAULT_LIMITS },
+    );
     const events: EngineEvent[] = [];
     kernel.subscribe((e) => events.push(e));
     kernel.start();
-    kernel.elapse(120 * NS_PER_SECOND);
+    kernel.elapse(200 * NS_PER_SECOND);
     const path = join(tempDir(), 'sessions', 's1.sqlite');
     const journal = Journal.create(path, meta);
     journal.append(events.slice(0, 10));

@@ -5,6 +5,11 @@ import { registerServe } from './commands/serve';
 import { registerBenchBook } from './commands/bench-book';
 import { registerLobster } from './commands/lobster';
 import { registerBinance } from './commands/binance';
+import { registerSim } from './commands/sim';
+import { registerBacktest } from './commands/backtest';
+import { registerBenchSim } from './commands/bench-sim';
+import { registerEvaluate, registerTrain } from './commands/train';
+import { registerBenchPolicy } from './commands/bench-policy';
 
 /** Builds the `cockpit` program; each domain registers its own subcommands. */
 export function buildProgram(): Command {
@@ -19,9 +24,15 @@ export function buildProgram(): Command {
   registerServe(program);
   registerLobster(program);
   registerBinance(program);
+  registerSim(program);
+  registerBacktest(program);
+  registerTrain(program);
+  registerEvaluate(program);
 
   const bench = program.command('bench').description('benchmarks: figures printed side by side in one run');
   registerBenchBook(bench);
+  registerBenchSim(bench);
+  registerBenchPolicy(bench);
 
   return program;
 }

@@ -2,7 +2,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SequentialIds } from '../../engine/core/ids';
-import { DEFAULT_SESSION, createSession, type SessionKernel } from '../../engine/kernel/session-kernel';
+import { DEFAULT_AGENTS, DEFAULT_LIMITS, SessionKernel } from '../../engine/kernel/session-kernel';
+import { baselineStrategies } from '../../engine/kernel/strategies';
+import { loadScenario } from '../../engine/node/sim-scenarios';
 import { decodeCommandMessage } from '../../engine/contract/validate';
 import { fail, type CommandResult } from '../../engine/contract/result';
 import type { EngineEvent } from '../../engine/contract/events';
@@ -10,9 +12,12 @@ import type { HostInfo } from '../../engine/contract/index';
 import { Journal } from '../../engine/node/journal';
 import { selectBackend } from '../../engine/node/tf-backend';
 import type { EngineOptions, ToWorkerMessage, WorkerMessage } from './protocol';
+import { runBacktestProcess } from './backtest-runner';
 
 /** The wall-clock period of the engine loop: one event batch per frame at most. */
 const FRAME_MS = 16;
+/** Simulated seconds per wall second unless told otherwise. */
+const DEFAULT_SPEED = 5;
 
 const port = parentPort;
 if (!port) throw new Error('engine-worker must run in a worker thread');
@@ -26,8 +31,11 @@ async function main(): Promise<void> {
   const backend = await selectBackend(options.backend);
   const wall = new Date();
   const sessionId = `${wall.toISOString().replace(/[:.]/g, '-').replace('Z', '')}-s${options.seed}`;
-  const config = { ...DEFAULT_SESSION, sessionId, seed: options.seed, speed: options.speed ?? DEFAULT_SESSION.speed };
-  const kernel: SessionKernel = createSession(config, new SequentialIds());
+  const scenario = loadScenario(options.scenario ?? 'calm');
+  const kernel = new SessionKernel(
+    { ids: new SequentialIds(), strategies: baselineStrategies },
+    { sessionId, seed: options.seed, scenario, speed: options.speed ?? DEFAULT_SPEED, agents: DEFAULT_AGENTS, limits: DEFAULT_LIMITS },
+  );
 
   let journal: Journal | null = null;
   if (options.dataDir) {
@@ -51,7 +59,7 @@ async function main(): Promise<void> {
     pending = [];
     journal?.append(events);
     const lastSeq = batchFrom + events.length - 1;
-    post({ t: 'events', batch: { firstSeq: batchFrom, lastSeq, simTimeNs: kernel.clockSource.now(), events } });
+    post({ t: 'events', batch: { firstSeq: batchFrom, lastSeq, simTimeNs: kernel.clock.now(), events, depth: kernel.depth() } });
     batchFrom = lastSeq + 1;
   };
 
@@ -72,6 +80,15 @@ async function main(): Promise<void> {
       process.exit(0);
     }
     const decoded = decodeCommandMessage(msg);
+    if (decoded.ok && decoded.command.name === 'RunBacktest') {
+      // Backtests run in a child process; the session keeps running meanwhile.
+      const { command } = decoded;
+      void runBacktestProcess(command.payload).then(
+        (value) => reply(msg, decoded.id, command.payload, { ok: true, value }),
+        (err: unknown) => reply(msg, decoded.id, command.payload, fail('REJECTED', `backtest failed: ${err instanceof Error ? err.message : String(err)}`)),
+      );
+      return;
+    }
     let result: CommandResult<unknown>;
     if (!decoded.ok) {
       result = { ok: false, error: decoded.error };
@@ -86,9 +103,14 @@ async function main(): Promise<void> {
         result = fail('INTERNAL', `engine failed on ${decoded.command.name}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    journal?.recordCommand(new Date().toISOString(), typeof msg.name === 'string' ? msg.name.slice(0, 64) : '(malformed)', decoded.ok ? decoded.command.payload : null, result.ok, result.ok ? null : result.error.code);
-    post({ t: 'res', id: decoded.id, result });
+    reply(msg, decoded.id, decoded.ok ? decoded.command.payload : null, result);
   });
+
+  /** Answers a command and journals it with its outcome. */
+  function reply(msg: ToWorkerMessage & { t: 'cmd' }, id: number | null, payload: unknown, result: CommandResult<unknown>): void {
+    journal?.recordCommand(new Date().toISOString(), typeof msg.name === 'string' ? msg.name.slice(0, 64) : '(malformed)', payload, result.ok, result.ok ? null : result.error.code);
+    post({ t: 'res', id, result });
+  }
 
   post({ t: 'ready', sessionId, journalPath: journal?.path ?? null, backend: backend.name });
 }

@@ -6,6 +6,8 @@ export interface EngineOptions {
   /** Where sessions' journals go; null runs without a journal (tests of the contract only). */
   readonly dataDir: string | null;
   readonly speed?: number;
+  /** A shipped scenario's name or a scenario file's path; calm by default. */
+  readonly scenario?: string;
   /** TensorFlow.js backend to use instead of the best available one. */
   readonly backend?: 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
   /** A better-sqlite3 binary built for this runtime, where the default one is built for another. */

@@ -3,6 +3,8 @@ import { useStore } from 'zustand';
 import { ActivityLog } from './panels/ActivityLog';
 import { AgentsPanel } from './panels/AgentsPanel';
 import { DecisionsFeed } from './panels/DecisionsFeed';
+import { DepthLadder } from './panels/DepthLadder';
+import { EvaluationView } from './panels/EvaluationView';
 import { PriceChart } from './panels/PriceChart';
 import { QuoteBoard } from './panels/QuoteBoard';
 import { RiskPanel } from './panels/RiskPanel';
@@ -12,6 +14,7 @@ import { Panel } from './components/Panel';
 import { ReasonPrompt } from './components/ReasonPrompt';
 import { Toasts } from './components/Toasts';
 import { useCockpit, useCockpitState } from './context';
+import { setView, type LowerView } from './store/ui-store';
 
 /** The cockpit: market, agents, decisions, risk and controls, activity, and the status bar. */
 export function App() {
@@ -19,7 +22,10 @@ export function App() {
   const halted = useCockpitState((s) => s.killSwitch.engaged);
   const symbol = useCockpitState((s) => (s.session ? `${s.session.symbol} · ${s.session.market}` : ''));
   const agentCount = useCockpitState((s) => s.agents.size);
+  const evalRunning = useCockpitState((s) => s.evaluation.running !== null);
   const promptOpen = useStore(ui, (s) => s.prompt !== null);
+  const view = useStore(ui, (s) => s.view);
+  const live = view === 'live';
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
@@ -31,11 +37,16 @@ export function App() {
       } else if ((key === 'p' || e.code === 'KeyP') && !promptOpen) {
         e.preventDefault();
         void actions.toggleSession();
+      } else if ((key === 'e' || e.code === 'KeyE') && !promptOpen) {
+        e.preventDefault();
+        setView(ui, ui.getState().view === 'live' ? 'evaluation' : 'live');
       }
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  }, [actions, promptOpen]);
+  }, [actions, promptOpen, ui]);
+
+  const tabs = <ViewTabs view={view} onChange={(v) => setView(ui, v)} busy={evalRunning} />;
 
   return (
     <div className={`app ${halted ? 'halted' : ''}`}>
@@ -51,17 +62,23 @@ export function App() {
         <Panel title="Quote" className="area-quote">
           <QuoteBoard />
         </Panel>
+        <Panel title="Depth" className="area-ladder">
+          <DepthLadder />
+        </Panel>
         <Panel title="Time & sales" className="area-tape">
           <TradeTape />
         </Panel>
-        <Panel title="Agents" className="area-agents" meta={agentCount > 0 ? `${agentCount}` : undefined}>
+        <Panel title="Agents" className="area-agents" meta={<>{agentCount > 0 ? `${agentCount} · ` : ''}{tabs}</>} hidden={!live}>
           <AgentsPanel />
         </Panel>
         <Panel title="Risk & controls" className="area-risk">
           <RiskPanel />
         </Panel>
-        <Panel title="Decisions" className="area-decisions">
+        <Panel title="Decisions" className="area-decisions" meta="click or Enter for inputs & explanation" hidden={!live}>
           <DecisionsFeed />
+        </Panel>
+        <Panel title="Evaluation" className="area-eval" meta={tabs} hidden={live}>
+          <EvaluationView active={!live} />
         </Panel>
         <Panel title="Activity" className="area-activity">
           <ActivityLog />
@@ -72,6 +89,29 @@ export function App() {
       <ReasonPrompt />
       <Toasts />
     </div>
+  );
+}
+
+const MOD = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl';
+
+/** Switches the lower region between the live agents and decisions and the evaluation view. */
+function ViewTabs({ view, onChange, busy }: { view: LowerView; onChange: (v: LowerView) => void; busy: boolean }) {
+  return (
+    <span className="view-tabs" role="group" aria-label={`Lower region view (${MOD}+Shift+E switches)`}>
+      <button type="button" className={`view-tab ${view === 'live' ? 'on' : ''}`} aria-pressed={view === 'live'} onClick={() => onChange('live')} data-testid="view-live">
+        Live
+      </button>
+      <button
+        type="button"
+        className={`view-tab ${view === 'evaluation' ? 'on' : ''}`}
+        aria-pressed={view === 'evaluation'}
+        onClick={() => onChange('evaluation')}
+        title={`Backtest strategies on a scenario (${MOD}+Shift+E)`}
+        data-testid="view-evaluation"
+      >
+        Evaluation{busy ? ' ⏳' : ''}
+      </button>
+    </span>
   );
 }
 

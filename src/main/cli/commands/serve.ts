@@ -16,6 +16,7 @@ interface ServeOptions {
   dataDir?: string;
   seed: number;
   speed?: number;
+  scenario?: string;
   backend?: EngineOptions['backend'];
 }
 
@@ -32,6 +33,7 @@ export function registerServe(program: Command): void {
     .option('--data-dir <dir>', 'where journals are written (default: the user data folder)')
     .option('--seed <k>', 'seed of the simulated session', parseSeed, 42)
     .option('--speed <x>', 'simulated seconds per wall second', parseSpeed)
+    .option('--scenario <name|file>', 'market scenario: a shipped name (calm, volatile, thin, trending, flash-crash) or a scenario file', 'calm')
     .option('--backend <name>', `TensorFlow.js backend instead of the best available (${BACKENDS.join(', ')})`, parseBackend)
     .action(async (opts: ServeOptions) => {
       if (!isLoopback(opts.host) && !opts.allowRemote) {
@@ -41,7 +43,7 @@ export function registerServe(program: Command): void {
       if (!existsSync(join(renderer, 'index.html'))) throw new CliError(`the renderer is not built (${renderer}); run \`npm run build\``);
       const dataDir = opts.dataDir ?? userDataDir();
       const engine = new EngineHost(
-        { seed: opts.seed, dataDir, appVersion: APP_VERSION, ...(opts.speed ? { speed: opts.speed } : {}), ...(opts.backend ? { backend: opts.backend } : {}) },
+        { seed: opts.seed, dataDir, appVersion: APP_VERSION, ...(opts.scenario ? { scenario: opts.scenario } : {}), ...(opts.speed ? { speed: opts.speed } : {}), ...(opts.backend ? { backend: opts.backend } : {}) },
         engineWorkerPath(),
       );
       let started;

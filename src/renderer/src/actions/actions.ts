@@ -1,6 +1,7 @@
 import type { CockpitApi, CommandError, CommandName, CommandRequest } from '../../../engine/contract/index';
 import type { CockpitStore } from '../store/cockpit-store';
-import { addCockpitActivity } from '../store/reduce';
+import { addBacktestRun, addCockpitActivity } from '../store/reduce';
+import type { BacktestRequest } from '../store/types';
 import { askReason, pushToast, type UiStore } from '../store/ui-store';
 
 /** The human actions of the cockpit; each asks for a reason and reports a refusal in a toast. */
@@ -15,6 +16,8 @@ export interface CockpitActions {
   pauseAgent(agentId: string): Promise<void>;
   resumeAgent(agentId: string): Promise<void>;
   killAgent(agentId: string): Promise<void>;
+  /** Runs a backtest off the engine loop and keeps its result; one at a time. */
+  runBacktest(request: BacktestRequest): Promise<void>;
 }
 
 /** Speeds offered by the speed control, simulated seconds per wall second. */
@@ -47,7 +50,22 @@ export function createActions(api: CockpitApi, store: CockpitStore, ui: UiStore)
     return store.getState().agents.get(agentId)?.name ?? agentId;
   }
 
+  let backtests = 0;
+
   const actions: CockpitActions = {
+    runBacktest: async (request) => {
+      if (store.getState().evaluation.running !== null) return;
+      store.setState((s) => ({ evaluation: { ...s.evaluation, running: request } }));
+      const result = await api.invoke('RunBacktest', request);
+      if (result.ok) {
+        backtests += 1;
+        const id = backtests;
+        store.setState((s) => addBacktestRun(s, { id, request, result: result.value }));
+        return;
+      }
+      store.setState((s) => ({ evaluation: { ...s.evaluation, running: null } }));
+      pushToast(ui, { tone: 'error', title: `Backtest failed · ${result.error.code}`, message: describeError(result.error) });
+    },
     killAll: () =>
       run(
         'Kill all',

@@ -71,7 +71,7 @@ function setup() {
   const api = new FakeApi();
   const store = createCockpitStore('electron');
   const m = manual();
-  const link = new EngineLink(api, store, { scheduler: m.scheduler, timers: m.timers, progressEveryMs: 0 });
+  const link = new EngineLink(api, store, { scheduler: m.scheduler, timers: m.timers });
   const stop = link.start();
   return { api, store, m, link, stop };
 }

@@ -1,6 +1,6 @@
 import type { CockpitApi, EventBatch } from '../../../engine/contract/index';
 import type { CockpitStore } from '../store/cockpit-store';
-import { addCockpitActivity, applyBatches, applySnapshot, mergeAgentProgress } from '../store/reduce';
+import { addCockpitActivity, applyBatches, applySnapshot } from '../store/reduce';
 import type { ConnectionStatus } from '../store/types';
 
 /** Runs a callback once, soon: on the next animation frame in the window. */
@@ -15,8 +15,6 @@ export interface LinkTimers {
 export interface EngineLinkOptions {
   readonly scheduler: FrameScheduler;
   readonly timers?: LinkTimers;
-  /** How often agents' schedule progress is refreshed from a snapshot; 0 turns it off. */
-  readonly progressEveryMs?: number;
   /** Delay before snapshot retry `n` (1-based) after a failure or a gap that persists. */
   readonly retryMs?: (attempt: number) => number;
 }
@@ -64,8 +62,6 @@ export class EngineLink {
   private again: 'connect' | 'gap' | null = null;
   private attempt = 0;
   private retryTimer: unknown = null;
-  private progressTimer: unknown = null;
-  private progressInFlight = false;
   private stopped = false;
   private unsubscribe: (() => void) | null = null;
 
@@ -82,7 +78,6 @@ export class EngineLink {
   start(): () => void {
     this.unsubscribe = this.api.onEvents((batch) => this.receive(batch));
     if (this.store.getState().connection.status === 'connected') this.resync('connect');
-    this.scheduleProgress();
     return () => this.stop();
   }
 
@@ -122,7 +117,6 @@ export class EngineLink {
     this.stopped = true;
     this.unsubscribe?.();
     if (this.retryTimer !== null) this.timers.clearTimeout(this.retryTimer);
-    if (this.progressTimer !== null) this.timers.clearTimeout(this.progressTimer);
   }
 
   private receive(batch: EventBatch): void {
@@ -201,28 +195,5 @@ export class EngineLink {
       this.retryTimer = null;
       if (!this.inFlight) void this.fetchSnapshot(cause);
     }, delay);
-  }
-
-  private scheduleProgress(): void {
-    const every = this.options.progressEveryMs ?? 2_000;
-    if (every <= 0 || this.stopped) return;
-    this.progressTimer = this.timers.setTimeout(() => {
-      void this.refreshProgress().finally(() => this.scheduleProgress());
-    }, every);
-  }
-
-  /** Refreshes what events do not carry (agents' elapsed schedule) while the state is live. */
-  private async refreshProgress(): Promise<void> {
-    if (this.awaiting || this.inFlight || this.progressInFlight || this.store.getState().agents.size === 0) return;
-    this.progressInFlight = true;
-    try {
-      const res = await this.api.invoke('GetSnapshot', {});
-      if (!res.ok || this.awaiting || this.stopped) return;
-      const merged = mergeAgentProgress(this.store.getState(), res.value.snapshot);
-      if (merged === null) this.resync('connect');
-      else if (merged !== this.store.getState()) this.store.setState(merged, true);
-    } finally {
-      this.progressInFlight = false;
-    }
   }
 }

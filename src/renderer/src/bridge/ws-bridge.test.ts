@@ -133,6 +133,19 @@ describe('createBrowserBridge', () => {
     expect(await p).toMatchObject({ ok: false, error: { code: 'ENGINE_UNAVAILABLE', message: expect.stringContaining('no answer') } });
   });
 
+  it('givesABacktestMinutesBeforeCallingItUnanswered', async () => {
+    const { bridge, socket, fire } = setup();
+    socket().open();
+    let settled = false;
+    const p = bridge.invoke('RunBacktest', { scenario: 'calm', seedFrom: 1, seedTo: 2, strategies: ['twap'], side: 'buy', quantity: 100, horizonSeconds: 300 });
+    void p.then(() => (settled = true));
+    fire(1_000);
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    fire(600_000);
+    expect(await p).toMatchObject({ ok: false, error: { code: 'ENGINE_UNAVAILABLE', message: expect.stringContaining('600 s') } });
+  });
+
   it('reconnectsWithGrowingBackoffAndResetsItOnceOpen', () => {
     const { sockets, socket, statuses, delays, fire } = setup();
     socket().open();

@@ -32,6 +32,8 @@ export interface BridgeOptions {
   readonly backoffMs?: (attempt: number) => number;
   /** How long a command may wait for its answer before it is reported as unanswered. */
   readonly commandTimeoutMs?: number;
+  /** Longer waits for commands that take long by design, by name (a backtest runs for up to minutes). */
+  readonly slowCommandTimeoutMs?: Partial<Record<CommandName, number>>;
   readonly timers?: { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
 }
 
@@ -61,6 +63,7 @@ export function createBrowserBridge(options: BridgeOptions): BrowserBridge {
   const createSocket = options.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
   const backoff = options.backoffMs ?? defaultBackoffMs;
   const timeoutMs = options.commandTimeoutMs ?? 15_000;
+  const slowTimeoutMs: Partial<Record<CommandName, number>> = options.slowCommandTimeoutMs ?? { RunBacktest: 10 * 60_000 };
   const timers = options.timers ?? { setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms), clearTimeout: (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>) };
 
   type Pending = { readonly name: string; readonly resolve: (r: CommandResult<unknown>) => void; readonly timer: unknown };
@@ -159,7 +162,8 @@ export function createBrowserBridge(options: BridgeOptions): BrowserBridge {
       }
       const id = nextId++;
       return new Promise<CommandResult<CommandResponse<K>>>((resolve) => {
-        const timer = timers.setTimeout(() => settle(id, unavailable(`${name} got no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+        const wait = slowTimeoutMs[name] ?? timeoutMs;
+        const timer = timers.setTimeout(() => settle(id, unavailable(`${name} got no answer within ${wait / 1000} s`)), wait);
         pending.set(id, { name, resolve: resolve as (r: CommandResult<unknown>) => void, timer });
         try {
           s.send(JSON.stringify({ t: 'cmd', id, name, payload }));

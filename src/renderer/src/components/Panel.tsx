@@ -1,10 +1,10 @@
 import type { ReactNode } from 'react';
 
 /** A titled region of the cockpit. */
-export function Panel(props: { title: string; meta?: ReactNode; className?: string; children: ReactNode }) {
+export function Panel(props: { title: string; meta?: ReactNode; className?: string; hidden?: boolean; children: ReactNode }) {
   const id = `panel-${props.title.toLowerCase().replace(/[^a-z]+/g, '-')}`;
   return (
-    <section className={`panel ${props.className ?? ''}`} aria-labelledby={id}>
+    <section className={`panel ${props.className ?? ''}`} aria-labelledby={id} hidden={props.hidden}>
       <header className="panel-head">
         <h2 id={id}>{props.title}</h2>
         {props.meta !== undefined && <div className="panel-meta">{props.meta}</div>}

@@ -1,6 +1,6 @@
 import { SPEEDS } from '../actions/actions';
 import { useCockpit, useCockpitState } from '../context';
-import { formatSpeed } from '../format/format';
+import { formatSize, formatSpeed } from '../format/format';
 
 const MOD = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl';
 
@@ -11,6 +11,7 @@ export function RiskPanel() {
   const reason = useCockpitState((s) => s.killSwitch.reason);
   const state = useCockpitState((s) => s.session?.state ?? null);
   const speed = useCockpitState((s) => s.session?.speed ?? null);
+  const limits = useCockpitState((s) => s.limits);
   const known = state !== null;
 
   return (
@@ -36,6 +37,21 @@ export function RiskPanel() {
           Release
         </button>
       </div>
+
+      <dl className="limits" data-testid="risk-limits" aria-label="Hard pre-trade limits">
+        <div title="Largest child order an agent may send">
+          <dt className="label">Max order</dt>
+          <dd className="num" data-testid="limit-max-order">{limits ? `${formatSize(limits.maxOrderLots)} lots` : '—'}</dd>
+        </div>
+        <div title="Farthest a limit price may be from the mid">
+          <dt className="label">Price collar</dt>
+          <dd className="num" data-testid="limit-collar">{limits ? `±${formatSize(limits.priceCollarBps)} bps` : '—'}</dd>
+        </div>
+        <div title="Most working orders one agent may have">
+          <dt className="label">Open orders</dt>
+          <dd className="num" data-testid="limit-open-orders">{limits ? `≤ ${formatSize(limits.maxOpenOrders)}` : '—'}</dd>
+        </div>
+      </dl>
 
       <div className="session-controls">
         <button

@@ -29,7 +29,10 @@ export function StatusBar() {
         <span className="label">Session</span> <span data-testid="session-id">{session?.id ?? '—'}</span>
       </span>
       <span className="sb-item">
-        <span className="label">Market</span> {session ? `${session.market} · ${session.symbol}` : '—'}
+        <span className="label">Scenario</span> <span data-testid="scenario">{session?.market ?? '—'}</span>
+      </span>
+      <span className="sb-item">
+        <span className="label">Symbol</span> {session?.symbol ?? '—'}
       </span>
       <span className="sb-item sb-clock">
         <span className="label">Sim</span>{' '}

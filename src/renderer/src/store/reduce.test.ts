@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { agent, batch, ev, host, snapshot, trade } from '../testing/fixtures';
-import { ACTIVITY_MAX, TAPE_MAX, applyBatches, applySnapshot, initialState, mergeAgentProgress, shortfallBps } from './reduce';
+import { agent, batch, decision, ev, host, limits, snapshot, trade } from '../testing/fixtures';
+import { ACTIVITY_MAX, TAPE_MAX, applyBatches, applySnapshot, initialState, scheduleElapsedAt, shortfallBps } from './reduce';
 import type { CockpitState } from './types';
 
 const T0 = 34_200_000_000_000;
@@ -14,7 +14,7 @@ describe('applySnapshot', () => {
   it('rebuildsSessionQuoteAgentsAndKillSwitch', () => {
     const s = applySnapshot(
       initialState({ transport: 'electron', status: 'connected', detail: null }),
-      snapshot(42, { risk: { killSwitch: true, reason: 'drill' }, session: { ...snapshot(0).session, state: 'halted' } }),
+      snapshot(42, { risk: { killSwitch: true, reason: 'drill', limits }, session: { ...snapshot(0).session, state: 'halted' } }),
       host,
       'connect',
     );
@@ -50,7 +50,7 @@ describe('applySnapshot', () => {
   });
 
   it('keepsTheLogsAndNotesAResyncAfterAGap', () => {
-    const a = applyBatches(live(10), [batch([ev(11, T0, { kind: 'DecisionMade', agentId: 'a1', action: 'post', size: 5, reason: 'thin book' })])]).state;
+    const a = applyBatches(live(10), [batch([ev(11, T0, decision('a1', 'post', 5, 'thin book'))])]).state;
     const b = applySnapshot(a, snapshot(30), host, 'gap');
     expect(b.decisions).toHaveLength(1);
     expect(b.activity[0]).toMatchObject({ source: 'cockpit', title: 'Resynchronised' });
@@ -129,8 +129,8 @@ describe('applyBatches', () => {
   it('updatesFillsAverageAndShortfallOfTheAgent', () => {
     const { state } = applyBatches(live(10), [
       batch([
-        ev(11, T0, { kind: 'OrderFilled', agentId: 'a1', orderId: 'o1', side: 'buy', price: 10_002, size: 100 }),
-        ev(12, T0, { kind: 'OrderFilled', agentId: 'a1', orderId: 'o2', side: 'buy', price: 10_004, size: 300 }),
+        ev(11, T0, { kind: 'OrderFilled', agentId: 'a1', orderId: 'o1', side: 'buy', price: 10_002, size: 100, liquidity: 'taker' }),
+        ev(12, T0, { kind: 'OrderFilled', agentId: 'a1', orderId: 'o2', side: 'buy', price: 10_004, size: 300, liquidity: 'maker' }),
       ]),
     ]);
     const a = state.agents.get('a1');
@@ -149,8 +149,8 @@ describe('applyBatches', () => {
   it('recordsDecisionsNewestFirstWithTheAgentsName', () => {
     const { state } = applyBatches(live(10), [
       batch([
-        ev(11, T0, { kind: 'DecisionMade', agentId: 'a1', action: 'post', size: 10, reason: 'spread wide' }),
-        ev(12, T0 + 1, { kind: 'DecisionMade', agentId: 'a1', action: 'cross', size: 20, reason: 'behind schedule' }),
+        ev(11, T0, decision('a1', 'post', 10, 'spread wide')),
+        ev(12, T0 + 1, decision('a1', 'cross', 20, 'behind schedule', { price: 10_002, inputs: { spreadTicks: 14 } })),
       ]),
     ]);
     expect(state.decisions.map((d) => [d.seq, d.agentName, d.action])).toEqual([
@@ -183,7 +183,7 @@ describe('applyBatches', () => {
       batch([
         ev(11, T0, { kind: 'KillSwitchEngaged', reason: 'manual kill from cockpit', agentsHalted: 2, ordersCancelled: 5 }),
         ev(12, T0, { kind: 'AgentStateChanged', agentId: 'a1', state: 'killed', reason: 'kill switch' }),
-        ev(13, T0, { kind: 'OrderDenied', agentId: 'a1', orderId: 'o9', side: 'buy', price: 10_050, size: 10, code: 'KILL_SWITCH_ENGAGED' }),
+        ev(13, T0, { kind: 'OrderDenied', agentId: 'a1', orderId: 'o9', side: 'buy', price: 10_050, size: 10, code: 'KILL_SWITCH_ENGAGED', detail: 'the kill switch is engaged' }),
         ev(14, T0, { kind: 'SpeedChanged', speed: 10, reason: 'faster' }),
       ]),
     ]);
@@ -204,7 +204,7 @@ describe('applyBatches', () => {
 
   it('ignoresEventsForAgentsItDoesNotKnow', () => {
     const before = live(10);
-    const { state } = applyBatches(before, [batch([ev(11, T0, { kind: 'OrderFilled', agentId: 'nobody', orderId: 'o', side: 'buy', price: 1, size: 1 })])]);
+    const { state } = applyBatches(before, [batch([ev(11, T0, { kind: 'OrderFilled', agentId: 'nobody', orderId: 'o', side: 'buy', price: 1, size: 1, liquidity: 'taker' })])]);
     expect(state.agents).toBe(before.agents);
     expect(state.lastSeq).toBe(11);
   });
@@ -230,19 +230,60 @@ describe('snapshot healing', () => {
   });
 });
 
-describe('mergeAgentProgress', () => {
-  it('takesOnlyTheElapsedScheduleFromAnOlderSnapshot', () => {
-    const state = applyBatches(live(10), [batch([ev(11, T0, { kind: 'OrderFilled', agentId: 'a1', orderId: 'o', side: 'buy', price: 10_000, size: 50 })])]).state;
-    const merged = mergeAgentProgress(state, snapshot(10, { agents: [agent({ scheduleElapsed: 0.4, filled: 0 })] }));
-    expect(merged?.agents.get('a1')).toMatchObject({ scheduleElapsed: 0.4, filled: 50 });
+describe('schedule progress', () => {
+  it('derivesTheElapsedScheduleFromTheBatchClock', () => {
+    const { state } = applyBatches(live(10), [batch([], 10, T0 + 180 * S)]);
+    expect(state.agents.get('a1')?.scheduleElapsed).toBeCloseTo(0.2, 9);
   });
 
-  it('returnsTheSameStateWhenNothingMoved', () => {
-    const state = live(10);
-    expect(mergeAgentProgress(state, snapshot(10))).toBe(state);
+  it('keepsTheSameAgentWhileTheShownPercentageHolds', () => {
+    const before = live(10);
+    const { state } = applyBatches(before, [batch([], 10, T0 + S)]);
+    expect(state.simTimeNs).toBe(T0 + S);
+    expect(state.agents).toBe(before.agents);
   });
 
-  it('asksForAFullResyncWhenTheSnapshotNamesANewAgent', () => {
-    expect(mergeAgentProgress(live(10), snapshot(10, { agents: [agent(), agent({ id: 'a2' })] }))).toBeNull();
+  it('capsAtTheEndOfTheHorizonAndLeavesFinishedAgentsAlone', () => {
+    const base = live(10, { agents: [agent(), agent({ id: 'a2', state: 'done', scheduleElapsed: 0.5 })] });
+    const { state } = applyBatches(base, [batch([], 10, T0 + 3_600 * S)]);
+    expect(state.agents.get('a1')?.scheduleElapsed).toBe(1);
+    expect(state.agents.get('a2')).toBe(base.agents.get('a2'));
+  });
+
+  it('measuresTheShareOfTheHorizon', () => {
+    expect(scheduleElapsedAt({ startNs: 100, endNs: 200 }, 150)).toBe(0.5);
+    expect(scheduleElapsedAt({ startNs: 100, endNs: 200 }, 50)).toBe(0);
+    expect(scheduleElapsedAt({ startNs: 100, endNs: 100 }, 100)).toBe(1);
+  });
+});
+
+describe('depth, limits and decisions', () => {
+  it('takesDepthAndLimitsFromTheSnapshotAndDepthFromTheLatestBatch', () => {
+    const s = live(10);
+    expect(s.limits).toEqual(limits);
+    expect(s.depth?.bids[0]).toEqual([9_999, 300]);
+    const depth = { bids: [[9_990, 5]] as [number, number][], asks: [[10_010, 7]] as [number, number][] };
+    const { state } = applyBatches(s, [{ ...batch([trade(11, T0, 10_000)]), depth: { bids: [], asks: [] } }, { ...batch([trade(12, T0, 10_001)]), depth }]);
+    expect(state.depth).toBe(depth);
+  });
+
+  it('keepsTheDepthWhenABatchCarriesNone', () => {
+    const s = live(10);
+    expect(applyBatches(s, [batch([trade(11, T0, 1)])]).state.depth).toBe(s.depth);
+  });
+
+  it('keepsEachDecisionsInputsAndExplanation', () => {
+    const explanation = { valueKind: 'q' as const, values: [0.1, 0.4], actions: ['wait', 'cross'], chosen: 1, attributions: { spreadTicks: -0.2, behind: 0.5 }, baseline: 'an average state' };
+    const { state } = applyBatches(live(10), [batch([ev(11, T0, decision('a1', 'cross', 20, 'behind', { price: 10_002, inputs: { behind: 0.3 }, explanation }))])]);
+    expect(state.decisions[0]).toMatchObject({ price: 10_002, inputs: { behind: 0.3 }, explanation });
+  });
+
+  it('showsTheCodeAndDetailOfADeniedOrder', () => {
+    const { state } = applyBatches(live(10), [
+      batch([ev(11, T0, { kind: 'OrderDenied', agentId: 'a1', orderId: 'o1', side: 'sell', price: null, size: 9_000, code: 'ORDER_TOO_LARGE', detail: '9000 lots > max 5000' })]),
+    ]);
+    expect(state.activity[0]?.title).toBe('Order denied: ORDER_TOO_LARGE');
+    expect(state.activity[0]?.detail).toContain('9000 lots > max 5000');
+    expect(state.activity[0]?.detail).toContain('market');
   });
 });

@@ -1,7 +1,7 @@
 import type { AgentView, EngineEvent, EventBatch, HostInfo, SessionSnapshot } from '../../../engine/contract/index';
 import { formatPrice, formatSize, simSecond } from '../format/format';
 import { BarBuilder } from './bars';
-import type { ActivityRow, CockpitState, Connection, DecisionRow, Quote, SessionInfo, TapeRow } from './types';
+import type { ActivityRow, BacktestRun, CockpitState, Connection, DecisionRow, Quote, SessionInfo, TapeRow } from './types';
 
 /** Trades kept for the time & sales tape. */
 export const TAPE_MAX = 200;
@@ -27,6 +27,9 @@ export function initialState(connection: Connection): CockpitState {
     decisions: [],
     activity: [],
     killSwitch: { engaged: false, reason: null },
+    limits: null,
+    depth: null,
+    evaluation: { running: null, runs: [] },
   };
 }
 
@@ -82,6 +85,8 @@ export function applySnapshot(
     agents: new Map(snapshot.agents.map((a) => [a.id, a])),
     activity,
     killSwitch: { engaged: snapshot.risk.killSwitch, reason: snapshot.risk.reason },
+    limits: snapshot.risk.limits,
+    depth: snapshot.depth,
   };
 }
 
@@ -109,26 +114,30 @@ export function applyBatches(state: CockpitState, batches: readonly EventBatch[]
       pass.apply(event);
       pass.lastSeq = event.seq;
     }
+    if (batch.depth !== undefined && batch.lastSeq >= pass.lastSeq) pass.depth = batch.depth;
     if (batch.lastSeq > pass.lastSeq) pass.lastSeq = batch.lastSeq;
   }
   return { state: pass.commit(), rest: [] };
 }
 
-/**
- * Takes what only a snapshot can tell (how much of each agent's horizon has elapsed) from a snapshot
- * that may be older than the state. Returns null when the snapshot names an agent the state does not
- * know, which only a full resync can bring in.
- */
-export function mergeAgentProgress(state: CockpitState, snapshot: SessionSnapshot): CockpitState | null {
-  let agents: Map<string, AgentView> | null = null;
-  for (const fresh of snapshot.agents) {
-    const known = state.agents.get(fresh.id);
-    if (known === undefined) return null;
-    if (known.scheduleElapsed === fresh.scheduleElapsed) continue;
-    agents ??= new Map(state.agents);
-    agents.set(fresh.id, { ...known, scheduleElapsed: Math.max(known.scheduleElapsed, fresh.scheduleElapsed) });
-  }
-  return agents === null ? state : { ...state, agents };
+/** Returns the share (0..1) of an agent's horizon elapsed at `simTimeNs`. */
+export function scheduleElapsedAt(agent: Pick<AgentView, 'startNs' | 'endNs'>, simTimeNs: number): number {
+  const span = agent.endNs - agent.startNs;
+  if (!(span > 0)) return simTimeNs >= agent.endNs ? 1 : 0;
+  return Math.min(1, Math.max(0, (simTimeNs - agent.startNs) / span));
+}
+
+/** Returns the percentage the agents grid shows for a share of the horizon. */
+function shownPercent(share: number): number {
+  return Math.round(share * 100);
+}
+
+/** Backtest results kept for the evaluation view. */
+export const BACKTESTS_MAX = 5;
+
+/** Adds a finished backtest ahead of the kept ones. */
+export function addBacktestRun(state: CockpitState, run: BacktestRun): CockpitState {
+  return { ...state, evaluation: { running: null, runs: [run, ...state.evaluation.runs].slice(0, BACKTESTS_MAX) } };
 }
 
 /** Adds a line the cockpit itself wrote (a command the engine refused, a lost link). */
@@ -157,6 +166,7 @@ class Pass {
   private quote: Quote | null;
   private lastTrade: TapeRow | null;
   private killSwitch: CockpitState['killSwitch'];
+  depth: CockpitState['depth'];
   private agents: Map<string, AgentView> | null = null;
   private readonly tape: TapeRow[] = [];
   private readonly decisions: DecisionRow[] = [];
@@ -173,6 +183,7 @@ class Pass {
     this.quote = base.quote;
     this.lastTrade = base.lastTrade;
     this.killSwitch = base.killSwitch;
+    this.depth = base.depth;
     this.bars = new BarBuilder(base.chart);
   }
 
@@ -209,18 +220,38 @@ class Pass {
       }
       case 'OrderAccepted':
         break;
+      case 'AgentStarted':
+        this.updateAgent(e.agentId, (a) => ({ ...a, arrivalMid: e.arrivalMid, startNs: e.startNs, endNs: e.endNs }));
+        break;
       case 'OrderFilled':
         this.updateAgent(e.agentId, (a) => {
           const filled = a.filled + e.size;
           const avgPrice = a.avgPrice === null || a.filled === 0 ? e.price : (a.avgPrice * a.filled + e.price * e.size) / filled;
-          return { ...a, filled, avgPrice, shortfallBps: shortfallBps(a.side, avgPrice, a.arrivalMid) };
+          return { ...a, filled, avgPrice, shortfallBps: a.arrivalMid === null ? null : shortfallBps(a.side, avgPrice, a.arrivalMid) };
         });
         break;
       case 'OrderDenied':
-        this.log(e, 'danger', `Order denied: ${e.code}`, `${this.agentName(e.agentId)} ${e.side} ${formatSize(e.size)} @ ${formatPrice(e.price, this.session.tickSize)} (${e.orderId})`, null);
+        this.log(
+          e,
+          'danger',
+          `Order denied: ${e.code}`,
+          `${e.detail ? `${e.detail} · ` : ''}${this.agentName(e.agentId)} ${e.side} ${formatSize(e.size)} @ ${e.price === null ? 'market' : formatPrice(e.price, this.session.tickSize)} (${e.orderId})`,
+          null,
+        );
         break;
       case 'DecisionMade':
-        this.decisions.push({ seq: e.seq, ts: e.ts, agentId: e.agentId, agentName: this.agentName(e.agentId), action: e.action, size: e.size, reason: e.reason });
+        this.decisions.push({
+          seq: e.seq,
+          ts: e.ts,
+          agentId: e.agentId,
+          agentName: this.agentName(e.agentId),
+          action: e.action,
+          size: e.size,
+          price: e.price ?? null,
+          reason: e.reason,
+          inputs: e.inputs ?? {},
+          explanation: e.explanation ?? null,
+        });
         this.updateAgent(e.agentId, (a) => (a.lastReason === e.reason ? a : { ...a, lastReason: e.reason }));
         break;
       case 'AgentStateChanged':
@@ -244,6 +275,7 @@ class Pass {
 
   commit(): CockpitState {
     const b = this.base;
+    if (this.simTimeNs !== b.simTimeNs) this.advanceSchedules();
     return {
       ...b,
       session: this.session,
@@ -252,12 +284,26 @@ class Pass {
       quote: this.quote,
       lastTrade: this.lastTrade,
       killSwitch: this.killSwitch,
+      depth: this.depth,
       agents: this.agents ?? b.agents,
       tape: prepend(b.tape, this.tape, TAPE_MAX),
       decisions: prepend(b.decisions, this.decisions, DECISIONS_MAX),
       activity: prepend(b.activity, this.activity, ACTIVITY_MAX),
       chart: this.bars.result(),
     };
+  }
+
+  /**
+   * Moves each live agent's elapsed schedule to the pass's clock; an agent changes only when the
+   * percentage shown changes, so the grid sees a transaction about once per percent.
+   */
+  private advanceSchedules(): void {
+    for (const a of (this.agents ?? this.base.agents).values()) {
+      if (a.state !== 'running' && a.state !== 'paused') continue;
+      const elapsed = scheduleElapsedAt(a, this.simTimeNs);
+      if (shownPercent(elapsed) === shownPercent(a.scheduleElapsed)) continue;
+      this.updateAgent(a.id, (x) => ({ ...x, scheduleElapsed: elapsed }));
+    }
   }
 
   private updateAgent(id: string, change: (a: AgentView) => AgentView): void {

@@ -1,4 +1,4 @@
-import type { AgentView, HostInfo, SessionState } from '../../../engine/contract/index';
+import type { AgentView, BacktestResult, CommandRequest, DecisionExplanation, DepthView, HostInfo, RiskLimits, SessionState } from '../../../engine/contract/index';
 import type { Side } from '../../../engine/book/types';
 
 /** How the window reaches the engine. */
@@ -54,7 +54,29 @@ export interface DecisionRow {
   readonly agentName: string;
   readonly action: string;
   readonly size: number;
+  /** Limit price in ticks, or null for a market order or no order. */
+  readonly price: number | null;
   readonly reason: string;
+  /** The features the agent decided on, by name. */
+  readonly inputs: Readonly<Record<string, number>>;
+  /** Why a learned policy chose this action; null for rule-based agents. */
+  readonly explanation: DecisionExplanation | null;
+}
+
+/** A backtest as the evaluation view asked for it. */
+export type BacktestRequest = CommandRequest<'RunBacktest'>;
+
+/** One finished backtest the evaluation view can show again. */
+export interface BacktestRun {
+  readonly id: number;
+  readonly request: BacktestRequest;
+  readonly result: BacktestResult;
+}
+
+/** The evaluation view's state: the backtest on the way, if any, and the last few results, newest first. */
+export interface EvaluationState {
+  readonly running: BacktestRequest | null;
+  readonly runs: readonly BacktestRun[];
 }
 
 export type ActivityTone = 'info' | 'good' | 'warn' | 'danger';
@@ -106,4 +128,9 @@ export interface CockpitState {
   /** Newest first. */
   readonly activity: readonly ActivityRow[];
   readonly killSwitch: { readonly engaged: boolean; readonly reason: string | null };
+  /** Hard pre-trade limits, from the last snapshot. */
+  readonly limits: RiskLimits | null;
+  /** The book's top levels as last sampled (prices in ticks, sizes in lots). */
+  readonly depth: DepthView | null;
+  readonly evaluation: EvaluationState;
 }

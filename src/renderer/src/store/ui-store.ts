@@ -18,10 +18,14 @@ export interface Toast {
   readonly message: string;
 }
 
-/** Window-only state: the open reason prompt and the toasts. */
+/** What the lower region shows: the live agents and decisions, or the evaluation view. */
+export type LowerView = 'live' | 'evaluation';
+
+/** Window-only state: the open reason prompt, the toasts and the lower region's view. */
 export interface UiState {
   readonly prompt: ReasonRequest | null;
   readonly toasts: readonly Toast[];
+  readonly view: LowerView;
 }
 
 export type UiStore = StoreApi<UiState>;
@@ -31,7 +35,7 @@ let ids = 0;
 
 /** Creates the window-only store. */
 export function createUiStore(): UiStore {
-  return createStore<UiState>()(() => ({ prompt: null, toasts: [] }));
+  return createStore<UiState>()(() => ({ prompt: null, toasts: [], view: 'live' }));
 }
 
 /**
@@ -67,4 +71,9 @@ export function pushToast(ui: UiStore, toast: Omit<Toast, 'id'>): number {
 /** Removes a toast. */
 export function dismissToast(ui: UiStore, id: number): void {
   ui.setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));
+}
+
+/** Shows `view` in the lower region. */
+export function setView(ui: UiStore, view: LowerView): void {
+  if (ui.getState().view !== view) ui.setState({ view });
 }

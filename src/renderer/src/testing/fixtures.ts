@@ -1,4 +1,4 @@
-import type { AgentView, EngineEvent, EventBatch, HostInfo, SessionSnapshot } from '../../../engine/contract/index';
+import type { AgentView, DecisionExplanation, EngineEvent, EventBatch, HostInfo, SessionSnapshot } from '../../../engine/contract/index';
 
 /** A host as GetSnapshot describes it. */
 export const host: HostInfo = { version: '0.1.0', backend: 'cpu', backendDetail: 'tfjs-node 4.22.0', journalPath: null };
@@ -17,20 +17,33 @@ export function agent(overrides: Partial<AgentView> = {}): AgentView {
     arrivalMid: 10_000,
     shortfallBps: null,
     scheduleElapsed: 0.1,
+    // A 30-minute parent order that started 3 minutes before the snapshot's 09:30.
+    startNs: 34_200_000_000_000 - 180_000_000_000,
+    endNs: 34_200_000_000_000 + 1_620_000_000_000,
+    working: 0,
     lastReason: null,
     ...overrides,
   };
+}
+
+/** Hard limits as the engine ships them. */
+export const limits = { maxOrderLots: 5_000, priceCollarBps: 500, maxOpenOrders: 20 } as const;
+
+/** Returns a decision event body with no inputs and no explanation. */
+export function decision(agentId: string, action: string, size: number, reason: string, extra: Partial<{ price: number | null; inputs: Record<string, number>; explanation: DecisionExplanation | null }> = {}) {
+  return { kind: 'DecisionMade' as const, agentId, action, size, reason, price: null, inputs: {}, explanation: null, ...extra };
 }
 
 /** Returns a snapshot at `lastSeq` with one agent and a quote 9999/10001. */
 export function snapshot(lastSeq: number, overrides: Partial<SessionSnapshot> = {}): SessionSnapshot {
   return {
     lastSeq,
-    session: { id: 's-1', seed: 7, market: 'sim', symbol: 'ACME', tickSize: 0.01, state: 'running', speed: 1, simTimeNs: 34_200_000_000_000, startNs: 34_200_000_000_000 },
+    session: { id: 's-1', seed: 7, market: 'calm', symbol: 'ACME', tickSize: 0.01, state: 'running', speed: 1, simTimeNs: 34_200_000_000_000, startNs: 34_200_000_000_000 },
     quote: { bid: 9_999, ask: 10_001, bidSize: 300, askSize: 200 },
     trades: [],
     agents: [agent()],
-    risk: { killSwitch: false, reason: null },
+    risk: { killSwitch: false, reason: null, limits },
+    depth: { bids: [[9_999, 300], [9_998, 120]], asks: [[10_001, 200], [10_002, 80]] },
     ...overrides,
   };
 }

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { command } from '../contract/define';
+import type { StrategyReport } from './backtest';
+
+/** One strategy's row of a backtest, as the cockpit's evaluation view shows it. */
+export type BacktestRow = Omit<StrategyReport, 'kappaT'>;
+
+/** A finished backtest: what ran and the per-strategy figures (positive shortfall = cost). */
+export interface BacktestResult {
+  readonly scenario: string;
+  readonly seeds: readonly [number, number];
+  readonly side: 'buy' | 'sell';
+  readonly quantity: number;
+  readonly horizonSeconds: number;
+  readonly strategies: readonly BacktestRow[];
+  readonly wallSeconds: number;
+}
+
+const MAX_SEEDS = 200;
+
+export const executionCommands = {
+  RunBacktest: command<BacktestResult>()(
+    z
+      .object({
+        scenario: z.string().min(1).max(64).regex(/^[a-z0-9-]+$/, 'a shipped scenario name'),
+        seedFrom: z.number().int().min(1).max(1_000_000),
+        seedTo: z.number().int().min(1).max(1_000_000),
+        strategies: z.array(z.string().min(2).max(200)).min(1).max(8),
+        side: z.enum(['buy', 'sell']),
+        quantity: z.number().int().min(1).max(10_000_000),
+        horizonSeconds: z.number().int().min(60).max(23_400),
+      })
+      .strict()
+      .refine((v) => v.seedTo >= v.seedFrom && v.seedTo - v.seedFrom < MAX_SEEDS, { message: `seeds must run from seedFrom to seedTo, at most ${MAX_SEEDS} of them`, path: ['seedTo'] }),
+    'Runs strategies on the same seeds of a scenario, off the engine loop, and returns the figures with 95% intervals.',
+  ),
+} as const;

@@ -1,0 +1,164 @@
+/**
+ * Running market features an execution agent keeps between decisions: printed volume (recent and
+ * since a mark) and an EWMA volatility of the mid. It learns only from what a venue reports, so it
+ * behaves the same on the simulator and on a historical venue.
+ */
+
+import type { Venue } from '../venue/types';
+
+/** Windows and prior of a `MarketObserver`. */
+export interface MarketObserverOptions {
+  /** Window of `recentVolume` in ns; defaults to 60 s. */
+  readonly recentVolumeWindowNs?: number;
+  /** Half-life of the volatility EWMA in ns; defaults to 300 s. */
+  readonly volatilityHalfLifeNs?: number;
+  /** Volatility in bps per √s assumed before the first sample; defaults to 0. */
+  readonly volatilityPriorBpsPerSqrtS?: number;
+}
+
+const NS_PER_S = 1_000_000_000;
+
+/** Tracks printed volume and the mid's volatility from a venue's events and mids. */
+export class MarketObserver {
+  readonly recentVolumeWindowNs: number;
+  private readonly halfLifeS: number;
+  // Ring buffer of recent prints: times and sizes.
+  private tradeTs = new Float64Array(256);
+  private tradeSize = new Float64Array(256);
+  private head = 0;
+  private count = 0;
+  private recentSum = 0;
+  private totalVolume = 0;
+  private markVolume = 0;
+  private varianceRate: number;
+  private hasVariance: boolean;
+  private lastMid = NaN;
+  private lastMidTs = NaN;
+
+  constructor(options: MarketObserverOptions = {}) {
+    this.recentVolumeWindowNs = options.recentVolumeWindowNs ?? 60 * NS_PER_S;
+    this.halfLifeS = (options.volatilityHalfLifeNs ?? 300 * NS_PER_S) / NS_PER_S;
+    if (!(this.recentVolumeWindowNs > 0)) throw new Error(`recentVolumeWindowNs must be positive, received ${this.recentVolumeWindowNs}`);
+    if (!(this.halfLifeS > 0)) throw new Error(`volatilityHalfLifeNs must be positive, received ${options.volatilityHalfLifeNs}`);
+    const prior = options.volatilityPriorBpsPerSqrtS ?? 0;
+    this.varianceRate = (prior / 10_000) ** 2;
+    this.hasVariance = prior > 0;
+  }
+
+  /** Records a market print of `size` lots at `ts`. */
+  addTrade(ts: number, size: number): void {
+    if (!(size > 0)) return;
+    this.push(ts, size);
+  }
+
+  /** Takes back `size` lots printed at `ts` that were the agent's own fills (venues that print them). */
+  removeOwnTrade(ts: number, size: number): void {
+    if (!(size > 0)) return;
+    this.push(ts, -size);
+  }
+
+  private push(ts: number, size: number): void {
+    if (this.count === this.tradeTs.length) this.grow();
+    const i = (this.head + this.count) % this.tradeTs.length;
+    this.tradeTs[i] = ts;
+    this.tradeSize[i] = size;
+    this.count++;
+    this.recentSum += size;
+    this.totalVolume += size;
+  }
+
+  /** Records the mid at `ts`; updates the volatility estimate from the log return since the last one. */
+  sampleMid(ts: number, mid: number): void {
+    if (!(mid > 0) || !Number.isFinite(mid)) return;
+    if (Number.isFinite(this.lastMid) && ts > this.lastMidTs) {
+      const dt = (ts - this.lastMidTs) / NS_PER_S;
+      const r = Math.log(mid / this.lastMid);
+      const rate = (r * r) / dt;
+      if (!this.hasVariance) {
+        this.varianceRate = rate;
+        this.hasVariance = true;
+      } else {
+        const w = 1 - Math.exp((-dt * Math.LN2) / this.halfLifeS);
+        this.varianceRate += w * (rate - this.varianceRate);
+      }
+    }
+    if (!Number.isFinite(this.lastMid) || ts >= this.lastMidTs) {
+      this.lastMid = mid;
+      this.lastMidTs = ts;
+    }
+  }
+
+  /** Returns the lots printed in the window ending at `now`. */
+  recentVolume(now: number): number {
+    const from = now - this.recentVolumeWindowNs;
+    while (this.count > 0 && (this.tradeTs[this.head] as number) <= from) {
+      this.recentSum -= this.tradeSize[this.head] as number;
+      this.head = (this.head + 1) % this.tradeTs.length;
+      this.count--;
+    }
+    if (this.count === 0) this.recentSum = 0;
+    return this.recentSum;
+  }
+
+  /** Starts counting `volumeSinceMark` from now. */
+  mark(): void {
+    this.markVolume = this.totalVolume;
+  }
+
+  /** Returns the lots printed since the last `mark()` (or since construction). */
+  volumeSinceMark(): number {
+    return this.totalVolume - this.markVolume;
+  }
+
+  /** Returns the volatility estimate in bps per √s. */
+  volatilityBpsPerSqrtS(): number {
+    return Math.sqrt(this.varianceRate) * 10_000;
+  }
+
+  /** Returns the last mid sampled (NaN before any). */
+  lastSampledMid(): number {
+    return this.lastMid;
+  }
+
+  private grow(): void {
+    const n = this.tradeTs.length;
+    const ts = new Float64Array(n * 2);
+    const size = new Float64Array(n * 2);
+    for (let k = 0; k < this.count; k++) {
+      ts[k] = this.tradeTs[(this.head + k) % n] as number;
+      size[k] = this.tradeSize[(this.head + k) % n] as number;
+    }
+    this.tradeTs = ts;
+    this.tradeSize = size;
+    this.head = 0;
+  }
+}
+
+/** Returns the venue's mid, or `fallback` when a side is empty. */
+export function venueMid(venue: Venue, fallback: number): number {
+  const b = venue.bestBid();
+  const a = venue.bestAsk();
+  if (b !== undefined && a !== undefined) return (a + b) / 2;
+  return fallback;
+}
+
+/**
+ * Lets the market run for `durationNs` without an agent, in steps of `stepNs`, feeding the observer
+ * its prints and mids. Returns the venue time at the end.
+ */
+export function warmUp(venue: Venue, observer: MarketObserver, durationNs: number, stepNs: number): number {
+  if (!Number.isSafeInteger(durationNs) || durationNs < 0) throw new Error(`warm-up duration must be a non-negative integer ns count, received ${durationNs}`);
+  if (!Number.isSafeInteger(stepNs) || stepNs <= 0) throw new Error(`warm-up step must be a positive integer ns count, received ${stepNs}`);
+  let mid = venueMid(venue, NaN);
+  observer.sampleMid(venue.now(), mid);
+  let left = durationNs;
+  while (left > 0) {
+    const dt = Math.min(stepNs, left);
+    const r = venue.elapse(dt);
+    for (const e of r.events) if (e.kind === 'TradePrinted') observer.addTrade(e.ts, e.size);
+    mid = venueMid(venue, mid);
+    observer.sampleMid(r.now, mid);
+    left -= dt;
+  }
+  return venue.now();
+}

@@ -1,0 +1,117 @@
+import type { L2Snapshot } from '../book/types';
+import type {
+  AgentFill,
+  AgentOrder,
+  AgentOrderId,
+  CancelResult,
+  ElapseResult,
+  SubmitResult,
+  Venue,
+  VenueEvent,
+  VenueOrder,
+  VenueRejectReason,
+} from '../venue/types';
+
+/** Global order ids of agent `index` are `(index + 1) · ID_SPAN + local id`. */
+const ID_SPAN = 1_000_000_000;
+
+/** Decides whether an order may go out; null lets it through. */
+export type OrderGate = (order: VenueOrder) => VenueRejectReason | null;
+
+/** Told of every order an agent sends and what the venue answered. */
+export type SubmitListener = (order: VenueOrder, result: SubmitResult) => void;
+
+/**
+ * One agent's view of a venue it shares with the session's other agents. The kernel owns time: it
+ * elapses the shared venue and hands each port what concerns its agent (market events and its own
+ * fills, with its own order ids), so an `ExecutionSession` runs on a port exactly as on a venue of
+ * its own. Orders pass the kernel's risk gate before they reach the venue.
+ */
+export class AgentPort implements Venue {
+  private inbox: VenueEvent[] = [];
+  private readonly base: number;
+
+  constructor(
+    private readonly venue: Venue,
+    index: number,
+    private readonly gate: OrderGate,
+    private readonly onSubmit: SubmitListener,
+  ) {
+    this.base = (index + 1) * ID_SPAN;
+  }
+
+  /** Returns whether a venue order id belongs to this port's agent. */
+  owns(globalId: number): boolean {
+    return globalId > this.base && globalId < this.base + ID_SPAN;
+  }
+
+  /** Hands the port an event of the shared venue; fills must be this agent's (see `owns`). */
+  deliver(event: VenueEvent): void {
+    this.inbox.push(event.kind === 'OrderFilled' ? { ...event, orderId: event.orderId - this.base } : event);
+  }
+
+  /** Translates one of this agent's fills from venue ids to the agent's ids. */
+  localFill(fill: AgentFill): AgentFill {
+    return { ...fill, orderId: fill.orderId - this.base };
+  }
+
+  now(): number {
+    return this.venue.now();
+  }
+
+  /** Returns what was delivered since the last call; time itself is moved by the kernel only. */
+  elapse(ns: number): ElapseResult {
+    if (ns !== 0) throw new Error(`an agent cannot move the shared venue's clock; it asked to elapse ${ns} ns`);
+    const events = this.inbox;
+    this.inbox = [];
+    return { now: this.venue.now(), events, exhausted: false };
+  }
+
+  submit(order: VenueOrder): SubmitResult {
+    const denied = this.gate(order);
+    if (denied) {
+      const result: SubmitResult = { accepted: false, id: order.id, reject: denied };
+      this.onSubmit(order, result);
+      return result;
+    }
+    if (!Number.isSafeInteger(order.id) || order.id <= 0 || order.id >= ID_SPAN) {
+      const result: SubmitResult = { accepted: false, id: order.id, reject: { code: 'INVALID_ORDER_ID', id: order.id } };
+      this.onSubmit(order, result);
+      return result;
+    }
+    const r = this.venue.submit({ ...order, id: order.id + this.base });
+    const result: SubmitResult = r.accepted
+      ? { ...r, id: order.id, fills: r.fills.map((f) => this.localFill(f)) }
+      : { ...r, id: order.id };
+    this.onSubmit(order, result);
+    return result;
+  }
+
+  cancel(id: AgentOrderId): CancelResult {
+    const r = this.venue.cancel(id + this.base);
+    return { ...r, id };
+  }
+
+  bestBid(): number | undefined {
+    return this.venue.bestBid();
+  }
+
+  bestAsk(): number | undefined {
+    return this.venue.bestAsk();
+  }
+
+  l2(levels: number): L2Snapshot {
+    return this.venue.l2(levels);
+  }
+
+  openOrders(): readonly AgentOrder[] {
+    const out: AgentOrder[] = [];
+    for (const o of this.venue.openOrders()) if (this.owns(o.id)) out.push({ ...o, id: o.id - this.base });
+    return out;
+  }
+
+  order(id: AgentOrderId): AgentOrder | undefined {
+    const o = this.venue.order(id + this.base);
+    return o ? { ...o, id } : undefined;
+  }
+}

@@ -1,0 +1,60 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { BacktestSpec } from '../execution/backtest';
+import { summarise } from '../execution/backtest';
+import { clock, findVolumeFile, lobsterPairFor, lobsterSlots } from './backtest-markets';
+import type { MarketSpec } from './backtest-markets';
+import { runBacktest } from './backtest-pool';
+
+const S = 1_000_000_000;
+const MIN = 60 * S;
+const DATA = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../shared/data/lobster');
+
+const market: MarketSpec = { kind: 'sim', scenario: 'calm', preTradeNs: MIN, horizonNs: 2 * MIN, volumeFile: findVolumeFile() };
+const spec: BacktestSpec = {
+  parent: { side: 'buy', quantity: 500, horizonNs: 2 * MIN },
+  strategies: ['twap', 'ac'],
+  decisionIntervalNs: 10 * S,
+  povRate: 0.1,
+  acLambdaPerBps: 0.005,
+  unfilledPenaltyBps: 25,
+};
+
+describe('backtest pool', () => {
+  it('givesTheSameEpisodesOnWorkerThreadsAsInProcess', async () => {
+    const progress: number[] = [];
+    const threaded = await runBacktest(market, spec, [4, 5, 6], { workers: 2, pilots: 1, onProgress: (done) => progress.push(done) });
+    const inline = await runBacktest(market, spec, [4, 5, 6], { workers: 0, pilots: 1 });
+    expect(threaded.workers).toBe(2);
+    expect(threaded.results).toEqual(inline.results);
+    expect(threaded.acCalibration).toEqual(inline.acCalibration);
+    expect(threaded.pilotSeeds).toEqual([1_000_000_000]);
+    expect(progress.at(-1)).toBe(1 + 3 * 2);
+    const report = summarise(spec.strategies, threaded.results);
+    expect(report.map((r) => r.episodes)).toEqual([3, 3]);
+    expect(report.every((r) => r.impactBps !== null)).toBe(true);
+  });
+
+  it('reportsAWorkersErrorAsARejection', async () => {
+    await expect(runBacktest({ ...market, scenario: 'no-such-scenario' }, spec, [1], { workers: 1 })).rejects.toThrow(/no scenario named "no-such-scenario"/);
+  });
+});
+
+describe('LOBSTER episode start times', () => {
+  it('mapsSeedsToNonOverlappingStartsAfterThePreTradeWindow', () => {
+    // The GOOG day: 09:30:00.015 to 15:59:59.872; 30-minute episodes after a 30-minute window.
+    const slots = lobsterSlots(34_200_015_000_000, 57_599_872_000_000, 30 * MIN, 30 * MIN);
+    expect(clock(slots.firstStart)).toBe('10:00:00');
+    expect(slots.stride).toBe(30 * MIN);
+    expect(slots.slots).toBe(11);
+    expect(clock(slots.firstStart + 10 * slots.stride)).toBe('15:00:00');
+    expect(lobsterSlots(34_200_015_000_000, 57_599_872_000_000, 30 * MIN, 7.5 * MIN).stride).toBe(8 * MIN);
+  });
+
+  it('findsTheOrderbookFileBesideTheMessageFile', () => {
+    const pair = lobsterPairFor(`${DATA}/GOOG_2012-06-21_34200000_57600000_message_10.csv.gz`);
+    expect(pair).toEqual({ orderbook: `${DATA}/GOOG_2012-06-21_34200000_57600000_orderbook_10.csv.gz`, levels: 10 });
+    expect(() => lobsterPairFor(`${DATA}/GOOG_2012-06-21_34200000_57600000_orderbook_10.csv.gz`)).toThrow(/expected a LOBSTER message file/);
+  });
+});

@@ -1,0 +1,413 @@
+/**
+ * Training runs: DQN or PPO on the execution environment over one or more simulator scenarios
+ * (mixed: env i trains on scenario i mod k), with periodic checkpoints, resume, model selection on
+ * validation seeds and the final model directory (TF.js model, normaliser, `policy.json`, model card).
+ *
+ * Seeds: episodes draw from a `TrainingSeedStream` (≥ 1,000,000, a block of 10M per `--seed`);
+ * model selection runs the greedy policy on fixed validation seeds (900,000 + k); evaluation seeds
+ * (below 900,000) are never touched here.
+ */
+
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Rng } from '../core/rng';
+import type { DqnConfig } from '../learn/dqn';
+import { DQN_DEFAULTS, DqnLearner } from '../learn/dqn';
+import { toMlp } from '../learn/tf-mlp';
+import type { Tf } from '../learn/tf-mlp';
+import { argmax, mlpForward } from '../learn/mlp';
+import type { NormaliserState } from '../learn/normaliser';
+import { RunningNormaliser } from '../learn/normaliser';
+import type { PpoConfig } from '../learn/ppo';
+import { PPO_DEFAULTS, PpoLearner, Rollout } from '../learn/ppo';
+import { assertValidationSeed, TrainingSeedStream, trainingSeedBase, VALIDATION_SEED_MIN } from '../learn/seeds';
+import type { EnvMarket } from '../rl/env';
+import { ACTION_COUNT, ExecutionEnv, OBSERVATION_SIZE } from '../rl/env';
+import { costSign } from '../execution/types';
+import { venueMid } from '../execution/market-observer';
+import type { ExecutionSession } from '../execution/session';
+import type { Venue } from '../venue/types';
+import { findVolumeFile, readMinuteVolumes, simMarket } from './backtest-markets';
+import type { PolicyEnvSettings, PolicyManifest } from './policy-files';
+import { loadModel, loadTensors, readJson, saveModel, saveTensors, writeJson } from './policy-files';
+import { loadScenario } from './sim-scenarios';
+
+const SECOND = 1_000_000_000;
+
+/** The parent order and env shape training uses unless told otherwise (fixed before any evaluation). */
+export const DEFAULT_ENV: PolicyEnvSettings = { side: 'sell', quantity: 2000, horizonSeconds: 600, steps: 20, preTradeSeconds: 60, impactPenalty: 1 };
+
+/** Progress of a run, for the progress bar. */
+export interface TrainProgress {
+  readonly step: number;
+  readonly total: number;
+  readonly episodes: number;
+  readonly stepsPerSecond: number;
+  /** Mean episode reward (bps) over the last 100 episodes. */
+  readonly episodeReward: number;
+  /** Mean shortfall (bps) over the last 100 episodes. */
+  readonly shortfallBps: number;
+  readonly epsilon: number | null;
+  readonly etaSeconds: number;
+}
+
+/** A validation of the greedy policy at a checkpoint. */
+export interface ValidationPoint {
+  readonly step: number;
+  readonly meanShortfallBps: number;
+  readonly byScenario: Readonly<Record<string, number>>;
+}
+
+/** What a training run does. */
+export interface TrainRunOptions {
+  readonly tf: Tf;
+  readonly backend: string;
+  readonly algo: 'dqn' | 'ppo';
+  readonly scenarios: readonly string[];
+  readonly steps: number;
+  readonly seed: number;
+  readonly out: string;
+  readonly resume?: boolean;
+  readonly env?: PolicyEnvSettings;
+  /** Parallel environments (default 6). */
+  readonly envs?: number;
+  readonly checkpointEvery?: number;
+  /** Validation episodes per scenario at each checkpoint (0 = no model selection; default 8). */
+  readonly validationEpisodes?: number;
+  readonly dqn?: Partial<DqnConfig>;
+  readonly ppo?: Partial<PpoConfig>;
+  /**
+   * 'counterfactual-drift' (default): each fill's reward is measured against the mid of the same
+   * seed's agent-free market at that step instead of the arrival mid, which removes the exogenous
+   * price drift (pure noise for the agent) but keeps the spread paid and the agent's own impact; the
+   * agent-free market runs alongside each env. 'arrival': the env's reward unchanged. Validation and
+   * evaluation always use the true shortfall against the arrival mid.
+   */
+  readonly reward?: 'counterfactual-drift' | 'arrival';
+  /** Markets by scenario name, instead of loading the simulator scenarios (tests). */
+  readonly markets?: Readonly<Record<string, EnvMarket>>;
+  readonly onProgress?: (p: TrainProgress) => void;
+}
+
+/** The saved state of a run between checkpoints. */
+export interface TrainState {
+  readonly algo: 'dqn' | 'ppo';
+  readonly step: number;
+  readonly episodes: number;
+  readonly seedCursor: number;
+  readonly updates: number;
+  readonly seed: number;
+  readonly scenarios: readonly string[];
+  readonly wallSeconds: number;
+  readonly validation: readonly ValidationPoint[];
+  readonly best: ValidationPoint | null;
+  readonly resumedAt: readonly number[];
+}
+
+/** What a finished run reports. */
+export interface TrainResult {
+  readonly state: TrainState;
+  readonly hyperparameters: DqnConfig | PpoConfig;
+  readonly env: PolicyEnvSettings;
+  readonly envs: number;
+  readonly firstTrainingSeed: number;
+  readonly validationSeeds: readonly number[];
+  readonly selected: 'best-validation' | 'last';
+  readonly reward: 'counterfactual-drift' | 'arrival';
+}
+
+/** Returns the env market for a shipped scenario with the given env settings. */
+export function scenarioMarket(name: string, env: PolicyEnvSettings): EnvMarket {
+  const vf = findVolumeFile();
+  return simMarket(loadScenario(name), { kind: 'sim', scenario: name, preTradeNs: env.preTradeSeconds * SECOND, horizonNs: env.horizonSeconds * SECOND, volumeFile: vf }, readMinuteVolumes(vf));
+}
+
+function makeEnv(market: EnvMarket, env: PolicyEnvSettings): ExecutionEnv {
+  return new ExecutionEnv({ market, parent: { side: env.side, quantity: env.quantity, horizonNs: env.horizonSeconds * SECOND }, steps: env.steps, impactPenalty: env.impactPenalty });
+}
+
+/** Returns the validation seeds of a run: `count` per scenario, from 900,000 up. */
+export function validationSeeds(count: number): number[] {
+  const seeds = Array.from({ length: count }, (_, i) => VALIDATION_SEED_MIN + i);
+  seeds.forEach(assertValidationSeed);
+  return seeds;
+}
+
+/** Mean greedy shortfall of a network on validation seeds, per scenario. */
+function validate(
+  forward: (x: Float32Array) => Float32Array,
+  normaliser: NormaliserState,
+  envsByScenario: ReadonlyArray<[string, ExecutionEnv]>,
+  seeds: readonly number[],
+  step: number,
+): ValidationPoint {
+  const norm = RunningNormaliser.fromState(normaliser);
+  const x = new Float32Array(OBSERVATION_SIZE);
+  const byScenario: Record<string, number> = {};
+  let all = 0;
+  for (const [name, env] of envsByScenario) {
+    let sum = 0;
+    for (const seed of seeds) {
+      let obs = env.reset(seed);
+      for (;;) {
+        norm.normalise(obs, x, 1);
+        const r = env.step(argmax(forward(x)));
+        obs = r.observation;
+        if (r.done) {
+          sum += r.info.shortfallBps ?? 0;
+          break;
+        }
+      }
+    }
+    byScenario[name] = sum / seeds.length;
+    all += byScenario[name] as number;
+  }
+  return { step, meanShortfallBps: all / envsByScenario.length, byScenario };
+}
+
+/** Runs (or resumes) a training run; see the module comment. */
+export async function train(o: TrainRunOptions): Promise<TrainResult> {
+  const tf = o.tf;
+  const env = o.env ?? DEFAULT_ENV;
+  const nEnvs = o.envs ?? 6;
+  const checkpointEvery = o.checkpointEvery ?? 10_000;
+  const valCount = o.validationEpisodes ?? 8;
+  const ckpt = join(o.out, 'checkpoint');
+  const markets = o.scenarios.map((s) => [s, o.markets?.[s] ?? scenarioMarket(s, env)] as const);
+  const envs = Array.from({ length: nEnvs }, (_, i) => makeEnv((markets[i % markets.length] as readonly [string, EnvMarket])[1], env));
+  const valEnvs = markets.map(([s, m]) => [s, makeEnv(m, env)] as [string, ExecutionEnv]);
+  const valSeeds = validationSeeds(valCount);
+  const firstSeed = trainingSeedBase(o.seed);
+
+  let state: TrainState = { algo: o.algo, step: 0, episodes: 0, seedCursor: firstSeed, updates: 0, seed: o.seed, scenarios: o.scenarios, wallSeconds: 0, validation: [], best: null, resumedAt: [] };
+  const resuming = o.resume === true && existsSync(join(ckpt, 'state.json'));
+  if (o.resume && !resuming) throw new Error(`--resume: no checkpoint in ${ckpt}`);
+  if (resuming) {
+    const saved = readJson<TrainState>(ckpt, 'state.json');
+    if (saved.algo !== o.algo) throw new Error(`--resume: the checkpoint in ${ckpt} is ${saved.algo}, received --algo ${o.algo}`);
+    if (saved.scenarios.join(',') !== o.scenarios.join(',')) throw new Error(`--resume: the checkpoint trained on ${saved.scenarios.join(',')}, received ${o.scenarios.join(',')}`);
+    state = { ...saved, resumedAt: [...saved.resumedAt, saved.step] };
+  } else if (existsSync(o.out) && existsSync(join(ckpt, 'state.json'))) {
+    rmSync(ckpt, { recursive: true, force: true });
+  }
+  mkdirSync(o.out, { recursive: true });
+
+  // Chance after a resume comes from a stream keyed by the resumed step (the Rng's state is not saved).
+  const rng = new Rng((o.seed * 1_000_003 + state.step) >>> 0);
+  const seeds = new TrainingSeedStream(state.seedCursor);
+  const started = performance.now();
+  const wallBefore = state.wallSeconds;
+  const rewardsWindow: number[] = [];
+  const shortfallWindow: number[] = [];
+  const epReward = new Float64Array(nEnvs);
+  const obs = new Float32Array(nEnvs * OBSERVATION_SIZE);
+  const next = new Float32Array(nEnvs * OBSERVATION_SIZE);
+  const actions = new Int32Array(nEnvs);
+  const rewards = new Float32Array(nEnvs);
+  const dones = new Float32Array(nEnvs);
+  const reward = o.reward ?? 'counterfactual-drift';
+  const envMarket = (i: number): EnvMarket => (markets[i % markets.length] as readonly [string, EnvMarket])[1];
+  const shadows: Array<Venue | null> = envs.map(() => null);
+  const cfMid = new Float64Array(nEnvs);
+  const resetEnv = (i: number): void => {
+    const seed = seeds.next();
+    const e = envs[i] as ExecutionEnv;
+    obs.set(e.reset(seed), i * OBSERVATION_SIZE);
+    if (reward === 'counterfactual-drift') {
+      const shadow = envMarket(i).open(seed).venue;
+      const to = (e.current as ExecutionSession).venue.now();
+      if (to > shadow.now()) shadow.elapse(to - shadow.now());
+      shadows[i] = shadow;
+      cfMid[i] = venueMid(shadow, (e.current as ExecutionSession).arrivalMid);
+    }
+  };
+  const sign = costSign(env.side);
+  for (let i = 0; i < nEnvs; i++) resetEnv(i);
+  let step = state.step;
+  let episodes = state.episodes;
+
+  const stepEnvs = (): void => {
+    for (let i = 0; i < nEnvs; i++) {
+      const e = envs[i] as ExecutionEnv;
+      const session = e.current as ExecutionSession;
+      const filledBefore = session.filled;
+      const r = e.step(actions[i] as number);
+      rewards[i] = r.reward;
+      const shadow = shadows[i];
+      if (shadow) {
+        const m0 = session.arrivalMid;
+        const before = cfMid[i] as number;
+        shadow.elapse(e.intervalNs);
+        const after = venueMid(shadow, before);
+        cfMid[i] = after;
+        const q = env.quantity;
+        const drift = (m: number): number => (sign * (m - m0) * 10_000) / m0;
+        rewards[i] = (rewards[i] as number) + drift((before + after) / 2) * ((session.filled - filledBefore) / q);
+        if (r.done) rewards[i] = (rewards[i] as number) + drift(after) * ((q - session.filled) / q);
+      }
+      dones[i] = r.done ? 1 : 0;
+      next.set(r.observation, i * OBSERVATION_SIZE);
+      epReward[i] = (epReward[i] as number) + (rewards[i] as number);
+      if (r.done) {
+        episodes++;
+        push(rewardsWindow, epReward[i] as number);
+        push(shortfallWindow, r.info.shortfallBps ?? 0);
+        epReward[i] = 0;
+      }
+    }
+    step += nEnvs;
+  };
+  const resetDone = (): void => {
+    for (let i = 0; i < nEnvs; i++) if (dones[i]) resetEnv(i);
+  };
+  const report = (eps: number | null): void => {
+    const elapsed = (performance.now() - started) / 1000;
+    const sps = (step - state.step) / Math.max(1e-9, elapsed);
+    o.onProgress?.({ step, total: o.steps, episodes, stepsPerSecond: sps, episodeReward: avg(rewardsWindow), shortfallBps: avg(shortfallWindow), epsilon: eps, etaSeconds: sps > 0 ? Math.max(0, o.steps - step) / sps : 0 });
+  };
+
+  let hyper: DqnConfig | PpoConfig;
+  let nextCheckpoint = (Math.floor(step / checkpointEvery) + 1) * checkpointEvery;
+  let best = state.best;
+  const validation = [...state.validation];
+  const checkpoint = async (save: () => Promise<void>, forward: (x: Float32Array) => Float32Array, normaliser: NormaliserState, saveBest: () => Promise<void>, updates: number): Promise<void> => {
+    if (valCount > 0) {
+      const v = validate(forward, normaliser, valEnvs, valSeeds, step);
+      validation.push(v);
+      if (!best || v.meanShortfallBps < best.meanShortfallBps) {
+        best = v;
+        await saveBest();
+      }
+    }
+    await save();
+    state = { ...state, step, episodes, seedCursor: seeds.position, updates, wallSeconds: wallBefore + (performance.now() - started) / 1000, validation, best };
+    writeJson(ckpt, 'state.json', state);
+  };
+  const bestDir = join(o.out, 'best');
+
+  if (o.algo === 'dqn') {
+    const cfg: DqnConfig = { ...DQN_DEFAULTS, ...o.dqn };
+    hyper = cfg;
+    const learner = new DqnLearner(tf, cfg, OBSERVATION_SIZE, ACTION_COUNT, o.seed);
+    if (resuming) {
+      learner.online.setWeights((await loadModel(tf, ckpt, 'online')).getWeights());
+      learner.target.setWeights((await loadModel(tf, ckpt, 'target')).getWeights());
+      const n = RunningNormaliser.fromState(readJson<NormaliserState>(ckpt, 'normaliser.json'));
+      Object.assign(learner, { normaliser: n });
+      await learner.restore(loadTensors(tf, ckpt, 'optimizer'), state.updates);
+    }
+    let sinceTrain = 0;
+    while (step < o.steps) {
+      const eps = learner.epsilon(step);
+      learner.act(obs, nEnvs, eps, rng, actions);
+      stepEnvs();
+      learner.observe(obs, actions, rewards, next, dones, nEnvs);
+      obs.set(next);
+      resetDone();
+      sinceTrain += nEnvs;
+      if (learner.replay.size >= Math.min(cfg.learningStarts, cfg.replayCapacity)) {
+        while (sinceTrain >= cfg.trainEvery) {
+          learner.trainStep(rng);
+          sinceTrain -= cfg.trainEvery;
+        }
+      } else sinceTrain = 0;
+      if (step >= nextCheckpoint || step >= o.steps) {
+        nextCheckpoint += checkpointEvery;
+        const mlp = toMlp(learner.online);
+        const ns = learner.normaliser.state();
+        await checkpoint(
+          async () => {
+            await saveModel(tf, learner.online, ckpt, 'online');
+            await saveModel(tf, learner.target, ckpt, 'target');
+            writeJson(ckpt, 'normaliser.json', ns);
+            await saveTensors(tf, await learner.optimizerWeights(), ckpt, 'optimizer');
+          },
+          (x) => mlpForward(mlp, x),
+          ns,
+          async () => {
+            await saveModel(tf, learner.online, bestDir);
+            writeJson(bestDir, 'normaliser.json', ns);
+          },
+          learner.updates,
+        );
+      }
+      if (step % (nEnvs * 10) === 0) report(eps);
+    }
+    const useBest = valCount > 0 && existsSync(join(bestDir, 'model.json'));
+    await saveModel(tf, useBest ? await loadModel(tf, bestDir) : learner.online, o.out);
+    writeJson(o.out, 'normaliser.json', useBest ? readJson(bestDir, 'normaliser.json') : learner.normaliser.state());
+  } else {
+    const cfg: PpoConfig = { ...PPO_DEFAULTS, ...o.ppo };
+    hyper = cfg;
+    const learner = new PpoLearner(tf, cfg, OBSERVATION_SIZE, ACTION_COUNT, o.seed);
+    if (resuming) {
+      learner.policy.setWeights((await loadModel(tf, ckpt, 'policy')).getWeights());
+      learner.value.setWeights((await loadModel(tf, ckpt, 'value')).getWeights());
+      Object.assign(learner, { normaliser: RunningNormaliser.fromState(readJson<NormaliserState>(ckpt, 'normaliser.json')) });
+      await learner.restore(loadTensors(tf, ckpt, 'optimizer'), state.updates);
+    }
+    const rollout = new Rollout(nEnvs, cfg.rolloutSteps, OBSERVATION_SIZE);
+    while (step < o.steps) {
+      learner.normaliser.update(obs, nEnvs);
+      const x = learner.normalise(obs, nEnvs);
+      const { logProbs, values } = learner.act(x, nEnvs, rng, actions);
+      stepEnvs();
+      const scaled = rewards.map((r) => r * cfg.rewardScale);
+      rollout.push(x, actions, logProbs, values, scaled, dones);
+      obs.set(next);
+      resetDone();
+      if (rollout.full) {
+        const last = learner.values(learner.normalise(obs, nEnvs), nEnvs);
+        learner.update(rollout, last, rng);
+        rollout.clear();
+      }
+      if (step >= nextCheckpoint || step >= o.steps) {
+        nextCheckpoint += checkpointEvery;
+        const mlp = toMlp(learner.policy);
+        const ns = learner.normaliser.state();
+        await checkpoint(
+          async () => {
+            await saveModel(tf, learner.policy, ckpt, 'policy');
+            await saveModel(tf, learner.value, ckpt, 'value');
+            writeJson(ckpt, 'normaliser.json', ns);
+            await saveTensors(tf, await learner.optimizerWeights(), ckpt, 'optimizer');
+          },
+          (x2) => mlpForward(mlp, x2),
+          ns,
+          async () => {
+            await saveModel(tf, learner.policy, bestDir);
+            writeJson(bestDir, 'normaliser.json', ns);
+          },
+          learner.updates,
+        );
+      }
+      if (step % (nEnvs * 10) === 0) report(null);
+    }
+    const useBest = valCount > 0 && existsSync(join(bestDir, 'model.json'));
+    await saveModel(tf, useBest ? await loadModel(tf, bestDir) : learner.policy, o.out);
+    writeJson(o.out, 'normaliser.json', useBest ? readJson(bestDir, 'normaliser.json') : learner.normaliser.state());
+  }
+  report(null);
+  const manifest: PolicyManifest = { algo: o.algo, outputKind: o.algo === 'dqn' ? 'q-values' : 'logits', env };
+  writeJson(o.out, 'policy.json', manifest);
+  return {
+    state,
+    hyperparameters: hyper,
+    env,
+    envs: nEnvs,
+    firstTrainingSeed: firstSeed,
+    validationSeeds: valSeeds,
+    selected: valCount > 0 ? 'best-validation' : 'last',
+    reward,
+  };
+}
+
+function push(xs: number[], x: number): void {
+  xs.push(x);
+  if (xs.length > 100) xs.shift();
+}
+
+function avg(xs: readonly number[]): number {
+  return xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
+}

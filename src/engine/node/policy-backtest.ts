@@ -1,0 +1,91 @@
+/**
+ * Trained policies in `cockpit backtest`: `rl:MODEL_DIR` entries of `--strategies`. The baselines
+ * run in the backtest's worker pool as usual; each policy then runs on the same seeds in this
+ * thread (pure-TS forward pass per decision), on a venue rebuilt from the same seed and warmed up the
+ * same way, and its episodes join the seed results, so the report's paired differences to TWAP
+ * and its statistics treat it exactly like a baseline. Its metrics use the seed's agent-free
+ * counterfactual from the backtest.
+ */
+
+import { resolve } from 'node:path';
+import type { BacktestSpec, EpisodeSummary, SeedResult } from '../execution/backtest';
+import { MarketObserver, warmUp } from '../execution/market-observer';
+import { episodeMetrics } from '../execution/metrics';
+import { runEpisode } from '../execution/runner';
+import { assertNotTrainingSeeds } from '../learn/seeds';
+import { PolicyStrategy } from '../rl/env-policy';
+import type { MarketSpec } from './backtest-markets';
+import { loadMarket } from './backtest-markets';
+import type { PolicyManifest } from './policy-files';
+import { loadPolicySync } from './policy-files';
+
+const SECOND = 1_000_000_000;
+
+/** A policy named in `--strategies`. */
+export interface PolicyEntry {
+  /** As given, e.g. "rl:resources/models/dqn-exec-v1" (the report's strategy name). */
+  readonly name: string;
+  readonly dir: string;
+}
+
+/** Splits `--strategies` into the baseline list (text, as before) and the `rl:DIR` entries. */
+export function splitPolicyStrategies(text: string): { baselines: string; policies: PolicyEntry[] } {
+  const parts = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const policies: PolicyEntry[] = [];
+  const rest: string[] = [];
+  for (const p of parts) {
+    if (p.toLowerCase().startsWith('rl:')) {
+      const dir = p.slice(3);
+      if (dir.length === 0) throw new Error(`"${p}" in --strategies names no model directory, expected rl:MODEL_DIR`);
+      if (!policies.some((q) => q.name === p)) policies.push({ name: p, dir: resolve(dir) });
+    } else rest.push(p);
+  }
+  return { baselines: rest.join(','), policies };
+}
+
+/** Returns `results` with every policy's episode added to each seed (see the module comment). */
+export async function withPolicyEpisodes(market: MarketSpec, spec: BacktestSpec, seeds: readonly number[], policies: readonly PolicyEntry[], results: readonly SeedResult[]): Promise<SeedResult[]> {
+  if (policies.length === 0) return [...results];
+  if (market.kind === 'sim') assertNotTrainingSeeds(seeds);
+  const loaded = await loadMarket(market);
+  const parent = spec.parent;
+  const runs = policies.map((p) => {
+    let lp: { manifest: PolicyManifest; policy: ReturnType<typeof loadPolicySync>['policy'] };
+    try {
+      lp = loadPolicySync(p.dir);
+    } catch (err) {
+      throw new Error(`${p.name}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const steps = Math.round(parent.horizonNs / spec.decisionIntervalNs);
+    const trainedInterval = lp.manifest.env.horizonSeconds / lp.manifest.env.steps;
+    if (steps * spec.decisionIntervalNs !== parent.horizonNs) throw new Error(`${p.name}: the horizon must be a whole number of decision intervals`);
+    if (Math.abs(spec.decisionIntervalNs / SECOND - trainedInterval) > 1e-9 && steps !== lp.manifest.env.steps) {
+      throw new Error(`${p.name} was trained with ${lp.manifest.env.steps} decisions per episode (every ${trainedInterval} s over ${lp.manifest.env.horizonSeconds} s); pass --interval ${trainedInterval}s --horizon ${lp.manifest.env.horizonSeconds}s, received ${steps} decisions`);
+    }
+    return { entry: p, policy: lp.policy, steps };
+  });
+  return results.map((r) => {
+    const episodes: EpisodeSummary[] = [...r.episodes];
+    for (const run of runs) {
+      const { venue, startNs } = loaded.open(r.seed);
+      const observer = new MarketObserver();
+      const dt = startNs - venue.now();
+      if (dt < 0) throw new Error(`the venue opened at ${venue.now()} ns, after the episode start ${startNs} ns`);
+      warmUp(venue, observer, dt, spec.sampleStepNs ?? SECOND);
+      const strategy = new PolicyStrategy({ name: run.entry.name, policy: (obs) => run.policy.act(obs), steps: run.steps });
+      const record = runEpisode({ venue, strategy, parent, agentId: 'rl', tickSize: loaded.tickSize, decisionIntervalNs: spec.decisionIntervalNs, observer, recordDecisions: true, venuePrintsAgentFills: loaded.venuePrintsAgentFills });
+      const metrics = episodeMetrics({
+        side: parent.side,
+        quantity: parent.quantity,
+        arrivalMid: record.arrivalMid,
+        endMid: record.endMid,
+        fills: record.fills,
+        counterfactualEndMid: r.counterfactualEndMid,
+        unfilledPenaltyBps: spec.unfilledPenaltyBps,
+      });
+      // The report keys strategies by name; a policy's name is its rl:DIR entry.
+      episodes.push({ seed: r.seed, strategy: run.entry.name as EpisodeSummary['strategy'], startNs, metrics, decisions: record.decisions.length, rejectedSubmits: record.rejects.submits });
+    }
+    return { ...r, episodes };
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * Model cards: `model-card.json` (machine-readable) and `MODEL_CARD.md` (readable) in a model
+ * directory, written after training and extended with evaluation tables (exact commands and
+ * numbers from `cockpit backtest` on held-out seeds).
+ */
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { VALIDATION_SEED_MIN } from '../learn/seeds';
+import type { TrainResult } from './learn-train';
+import { readJson, writeFileAtomic, writeJson } from './policy-files';
+
+/** One evaluation table in a card. */
+export interface CardEvaluation {
+  readonly title: string;
+  readonly command: string;
+  readonly seeds: string;
+  /** Rows: strategy, shortfall, vs TWAP, timing risk, fill rate. */
+  readonly rows: ReadonlyArray<Readonly<Record<string, string | number | null>>>;
+  readonly verdict: string;
+}
+
+/** The JSON model card. */
+export interface ModelCard {
+  readonly name: string;
+  readonly algorithm: string;
+  readonly hyperparameters: unknown;
+  readonly network: string;
+  readonly env: unknown;
+  readonly scenarios: readonly string[];
+  readonly steps: number;
+  readonly episodes: number;
+  readonly wallSeconds: number;
+  readonly backend: string;
+  readonly trainingSeeds: { readonly first: number; readonly lastExclusive: number; readonly rule: string };
+  readonly validationSeeds: { readonly seeds: readonly number[]; readonly use: string };
+  readonly evaluationSeeds: { readonly rule: string };
+  readonly selected: string;
+  readonly validation: unknown;
+  readonly resumedAt: readonly number[];
+  readonly trainCommand: string;
+  readonly evaluations: readonly CardEvaluation[];
+  readonly notes: readonly string[];
+}
+
+/** Builds the card of a finished training run. */
+export function cardFromRun(name: string, r: TrainResult, backend: string, command: string): ModelCard {
+  return {
+    name,
+    algorithm: r.state.algo === 'dqn' ? 'double DQN (target network, experience replay, ε-greedy, Huber loss)' : 'PPO (clipped objective, GAE(λ), value head, entropy bonus)',
+    hyperparameters: r.hyperparameters,
+    network: r.state.algo === 'dqn' ? `MLP 12 → ${r.hyperparameters.hidden.join(' → ')} (ReLU) → 10 Q-values` : `MLP 12 → ${r.hyperparameters.hidden.join(' → ')} (tanh) → 10 logits, separate value network`,
+    env: { ...r.env, envs: r.envs, trainingReward: r.reward === 'counterfactual-drift' ? 'env reward with each fill re-referenced to the agent-free mid of the same seed (exogenous drift removed; spread and own impact kept)' : 'env reward (against the arrival mid)', observation: 'running-mean/variance normalised, clipped to ±5 (normaliser.json)' },
+    scenarios: r.state.scenarios,
+    steps: r.state.step,
+    episodes: r.state.episodes,
+    wallSeconds: Math.round(r.state.wallSeconds),
+    backend,
+    trainingSeeds: { first: r.firstTrainingSeed, lastExclusive: r.state.seedCursor, rule: 'training seeds ≥ 1,000,000 (TrainingSeedStream refuses anything lower)' },
+    validationSeeds: { seeds: r.validationSeeds, use: 'model selection: greedy policy at each checkpoint, per scenario; the best mean shortfall is shipped' },
+    evaluationSeeds: { rule: `evaluation seeds lie below ${VALIDATION_SEED_MIN.toLocaleString('en-US')} and were never used in training or model selection` },
+    selected: r.selected === 'best-validation' ? `best validation checkpoint (step ${r.state.best?.step ?? '?'})` : 'last step',
+    validation: r.state.validation,
+    resumedAt: r.state.resumedAt,
+    trainCommand: command,
+    evaluations: [],
+    notes: [],
+  };
+}
+
+/** Writes `model-card.json` and `MODEL_CARD.md` into `dir`. */
+export function writeCard(dir: string, card: ModelCard): void {
+  writeJson(dir, 'model-card.json', card);
+  writeFileAtomic(join(dir, 'MODEL_CARD.md'), renderCard(card));
+}
+
+/** Reads the card in `dir` (null when none). */
+export function readCard(dir: string): ModelCard | null {
+  return existsSync(join(dir, 'model-card.json')) ? readJson<ModelCard>(dir, 'model-card.json') : null;
+}
+
+/** Renders the card as Markdown. */
+export function renderCard(c: ModelCard): string {
+  const lines = [
+    `# Model card: ${c.name}`,
+    '',
+    `- **Algorithm:** ${c.algorithm}`,
+    `- **Network:** ${c.network}`,
+    `- **Training:** ${c.steps.toLocaleString('en-US')} env steps, ${c.episodes.toLocaleString('en-US')} episodes, ${c.wallSeconds} s wall, backend ${c.backend}`,
+    `- **Scenarios (mixed):** ${c.scenarios.join(', ')}`,
+    `- **Environment:** \`${JSON.stringify(c.env)}\``,
+    `- **Training seeds:** ${c.trainingSeeds.first.toLocaleString('en-US')} … ${(c.trainingSeeds.lastExclusive - 1).toLocaleString('en-US')} (${c.trainingSeeds.rule})`,
+    `- **Validation seeds:** ${c.validationSeeds.seeds[0] ?? '-'} … ${c.validationSeeds.seeds[c.validationSeeds.seeds.length - 1] ?? '-'} per scenario — ${c.validationSeeds.use}`,
+    `- **Evaluation seeds:** ${c.evaluationSeeds.rule}`,
+    `- **Shipped weights:** ${c.selected}${c.resumedAt.length ? `; resumed at step(s) ${c.resumedAt.join(', ')}` : ''}`,
+    `- **Command:** \`${c.trainCommand}\``,
+    '',
+    '## Hyperparameters',
+    '',
+    '```json',
+    JSON.stringify(c.hyperparameters, null, 2),
+    '```',
+    '',
+    '## Validation (model selection; mean greedy shortfall, bps)',
+    '',
+    '| step | mean | ' + Object.keys((c.validation as Array<{ byScenario: Record<string, number> }>)[0]?.byScenario ?? {}).join(' | ') + ' |',
+    '|---|---|' + Object.keys((c.validation as Array<{ byScenario: Record<string, number> }>)[0]?.byScenario ?? {}).map(() => '---').join('|') + '|',
+    ...(c.validation as Array<{ step: number; meanShortfallBps: number; byScenario: Record<string, number> }>).map((v) => `| ${v.step} | ${v.meanShortfallBps.toFixed(2)} | ${Object.values(v.byScenario).map((x) => x.toFixed(2)).join(' | ')} |`),
+    '',
+    '## Evaluation on held-out seeds',
+    '',
+  ];
+  if (c.evaluations.length === 0) lines.push('Not evaluated yet.');
+  for (const e of c.evaluations) {
+    lines.push(`### ${e.title}`, '', '```', e.command, '```', '', `Seeds: ${e.seeds}`, '');
+    const cols = Object.keys(e.rows[0] ?? {});
+    lines.push(`| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`);
+    for (const r of e.rows) lines.push(`| ${cols.map((k) => String(r[k] ?? 'n/a')).join(' | ')} |`);
+    lines.push('', `**Verdict:** ${e.verdict}`, '');
+  }
+  if (c.notes.length) lines.push('## Notes', '', ...c.notes.map((n) => `- ${n}`), '');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,49 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ScenarioError } from '../sim/scenario';
+import { createSimVenue } from '../sim/sim-venue';
+import { calibrateFromLobster } from './sim-calibrate';
+import { lobsterSamplePair } from './sim-lobster-stream';
+import { listScenarios, loadScenario } from './sim-scenarios';
+
+const DATA = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../shared/data/lobster');
+const tmp = mkdtempSync(join(tmpdir(), 'sim-scenarios-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('scenario files', () => {
+  it('listsAndLoadsEveryShippedScenario', () => {
+    const names = listScenarios();
+    expect(names).toEqual(expect.arrayContaining(['calm', 'volatile', 'thin', 'trending', 'flash-crash']));
+    for (const n of names) expect(loadScenario(n).name).toBe(n);
+  });
+
+  it('namesTheFileAndKeyOfABadScenario', () => {
+    const file = join(tmp, 'bad.json');
+    const json = JSON.parse(readFileSync(join(fileURLToPath(new URL('.', import.meta.url)), '../../../resources/scenarios/calm.json'), 'utf8'));
+    json.informed.rate = -2;
+    writeFileSync(file, JSON.stringify(json));
+    expect(() => loadScenario(file)).toThrow(ScenarioError);
+    expect(() => loadScenario(file)).toThrow(/bad\.json[\s\S]*informed\.rate/);
+    expect(() => loadScenario('no-such-scenario')).toThrow(/expected one of: .*calm/);
+  });
+
+  it('calibratesTheMsftSliceIntoAValidScenario', async () => {
+    const out = join(tmp, 'msft.json');
+    const run = await calibrateFromLobster(lobsterSamplePair(DATA, 'MSFT', 50, 37_800_000), out);
+    const m = run.measurements;
+    expect(m.messages).toBe(1000);
+    expect(m.spreadTicks.median).toBeGreaterThanOrEqual(1);
+    expect(m.depthProfile.bids).toHaveLength(50);
+    expect(m.rates.limitBuy + m.rates.limitSell).toBeGreaterThan(0);
+    expect(m.limitSizeQuantiles).toHaveLength(21);
+    const s = loadScenario(out);
+    expect(s.name).toBe('calibrated-msft');
+    expect(s.instrument.startPriceTicks).toBeGreaterThan(2000);
+    const v = createSimVenue(s, 1, { marketEvents: false });
+    v.elapse(s.session.durationSeconds * 1e9);
+    expect(v.bestBid()).toBeLessThan(v.bestAsk()!);
+  });
+});

@@ -1,0 +1,375 @@
+/**
+ * The execution environment reinforcement-learning agents train in: one parent order per episode,
+ * worked in `steps` equal intervals on a venue rebuilt from the episode's seed (the simulator in
+ * training; any `Venue` works). It uses the same `ExecutionSession` as the backtest, so a trained
+ * policy sees the same view and trades the same way when it runs as an `ExecutionStrategy`
+ * (`env-policy.ts`).
+ *
+ * Observation (`OBSERVATION_SIZE` float32s; `OBSERVATION_FIELDS` names them):
+ *  0 timeLeft         time left / horizon, in [0, 1]
+ *  1 quantityLeft     lots left / parent quantity, in [0, 1]
+ *  2 spread           tanh(spread in bps of the mid / 10), in [0, 1)
+ *  3 bidDepth         bid size at the touch / (that size + one TWAP slice), in [0, 1)
+ *  4 askDepth         ask size at the touch / (that size + one TWAP slice), in [0, 1)
+ *  5 imbalance        (bid − ask) / (bid + ask) at the touch, in [−1, 1]
+ *  6 volatility       tanh(mid volatility in bps per √s), in [0, 1)
+ *  7 recentVolume     v / (v + one TWAP slice), v = market lots printed per interval lately, in [0, 1)
+ *  8 scheduleDeviation (filled − TWAP target) / parent quantity, in [−1, 1] (positive = ahead)
+ *  9 priceMove        tanh(mid move since arrival in the trader's favour, bps / 20), in (−1, 1)
+ * 10 signal0          an external signal clipped to [−1, 1] (0 when none is given)
+ * 11 signal1          idem
+ *
+ * Actions (`ACTION_COUNT` = 10, `ACTIONS` lists them): 0 waits; 1–9 send {0.5, 1, 2} × the TWAP
+ * slice (parent quantity / steps, at least one lot) × {passive at the touch, one tick deeper,
+ * crossing the spread (IOC that walks the visible book)}. Every step first cancels what is still
+ * resting from the step before. Sizes are clipped to the quantity left; the parent's limit price
+ * always holds.
+ *
+ * Reward (bps of the arrival mid, over the whole parent quantity, so an episode's rewards add up to
+ * minus its shortfall plus the impact penalties):
+ *  - each fill of lots q at price p earns −s·(p − m0)/m0·1e4·q/Q (s = +1 buy, −1 sell);
+ *  - the adverse move of the mid the step's own orders cause (mid just after sending them minus
+ *    just before, at the same instant, so only the agent moved it) is charged on the lots still to
+ *    trade: −impactPenalty · max(0, s·Δmid/m0·1e4) · (lots left / Q);
+ *  - at the horizon the session sweeps what is left at market (its fills count as above), and lots
+ *    the sweep could not fill are charged as in the metrics: −(U/Q)·(s·(m_T − m0)/m0·1e4 + unfilledPenaltyBps).
+ *
+ * Deterministic per seed: the venue is rebuilt from the seed and the environment draws no chance.
+ */
+
+import type { ChildOrder, DecisionAction, MarketView, ParentOrder, StrategyStep } from '../execution/types';
+import { costSign } from '../execution/types';
+import { DEFAULT_UNFILLED_PENALTY_BPS } from '../execution/metrics';
+import { MarketObserver, warmUp } from '../execution/market-observer';
+import { ExecutionSession } from '../execution/session';
+import { crossPrice, deeperPrice, touchPrice } from '../execution/tactics';
+import type { Venue } from '../venue/types';
+
+/** The observation's fields, in order (see the module comment). */
+export const OBSERVATION_FIELDS = [
+  'timeLeft',
+  'quantityLeft',
+  'spread',
+  'bidDepth',
+  'askDepth',
+  'imbalance',
+  'volatility',
+  'recentVolume',
+  'scheduleDeviation',
+  'priceMove',
+  'signal0',
+  'signal1',
+] as const;
+/** Float32s per observation. */
+export const OBSERVATION_SIZE = OBSERVATION_FIELDS.length;
+/** Observation slots left for external signals. */
+export const SIGNAL_SLOTS = 2;
+
+/** How an action's child order is priced. */
+export type ActionStyle = 'touch' | 'deeper' | 'cross';
+
+/** One discrete action: a multiple of the TWAP slice and a pricing style. */
+export interface ActionSpec {
+  /** Multiple of the TWAP slice (0 = wait). */
+  readonly multiple: number;
+  readonly style: ActionStyle | null;
+}
+
+/** The discrete actions, by index. */
+export const ACTIONS: readonly ActionSpec[] = [
+  { multiple: 0, style: null },
+  ...[0.5, 1, 2].flatMap((multiple) => (['touch', 'deeper', 'cross'] as const).map((style) => ({ multiple, style }))),
+];
+/** The number of discrete actions. */
+export const ACTION_COUNT = ACTIONS.length;
+
+/** Where episodes run: a venue rebuilt per seed (see `BacktestMarket`, which satisfies it). */
+export interface EnvMarket {
+  readonly tickSize: number;
+  readonly venuePrintsAgentFills: boolean;
+  readonly preTradeNs: number;
+  open(seed: number): { readonly venue: Venue; readonly startNs: number };
+}
+
+/** What every episode of an environment trades and how it is rewarded. */
+export interface ExecutionEnvConfig {
+  readonly market: EnvMarket;
+  readonly parent: ParentOrder;
+  /** Decisions per episode; the interval is horizon / steps (an integer ns count). */
+  readonly steps: number;
+  /** Weight of the adverse-move penalty; defaults to 1. */
+  readonly impactPenalty?: number;
+  readonly unfilledPenaltyBps?: number;
+  /** Sampling step of the pre-trade warm-up; defaults to 1 s. */
+  readonly warmUpStepNs?: number;
+  /** Fills the signal slots from the view (values are clipped to [−1, 1]). */
+  readonly signals?: (view: MarketView) => ArrayLike<number>;
+  /** Keep `Decision` records (slower; off by default). */
+  readonly recordDecisions?: boolean;
+}
+
+/** What a step reports beside its reward. */
+export interface EnvInfo {
+  readonly ts: number;
+  readonly filled: number;
+  readonly quantityLeft: number;
+  /** Reward parts of this step. */
+  readonly executionReward: number;
+  readonly impactPenalty: number;
+  readonly terminalPenalty: number;
+  /** At the end of an episode: its implementation shortfall in bps (positive = cost), as in the metrics. */
+  readonly shortfallBps?: number;
+}
+
+/** The result of one environment step. */
+export interface StepResult {
+  readonly observation: Float32Array;
+  readonly reward: number;
+  readonly done: boolean;
+  readonly info: EnvInfo;
+}
+
+const SECOND = 1_000_000_000;
+
+/** Returns the TWAP slice in lots for a parent order cut into `steps` (at least one lot). */
+export function twapSlice(quantity: number, steps: number): number {
+  return Math.max(1, quantity / steps);
+}
+
+/**
+ * Writes the observation of `view` into `out` at `offset` (see the module comment); `slice` is the
+ * TWAP slice in lots, `intervalNs` the decision interval.
+ */
+export function encodeObservation(view: MarketView, slice: number, intervalNs: number, out: Float32Array, offset = 0, signals?: ArrayLike<number>): void {
+  const q = view.parent.quantity;
+  const s = costSign(view.parent.side);
+  const h = view.parent.horizonNs;
+  const spreadBps = view.mid > 0 ? (view.spread / view.mid) * 10_000 : 0;
+  const perInterval = (view.recentVolume * intervalNs) / view.recentVolumeWindowNs;
+  const twapTarget = q * Math.min(1, Math.max(0, (view.ts - view.startNs) / h));
+  const moveBps = view.arrivalMid > 0 ? (-s * (view.mid - view.arrivalMid) * 10_000) / view.arrivalMid : 0;
+  out[offset] = view.timeLeftNs / h;
+  out[offset + 1] = view.quantityLeft / q;
+  out[offset + 2] = Math.tanh(spreadBps / 10);
+  out[offset + 3] = view.bidSizeAtTouch / (view.bidSizeAtTouch + slice);
+  out[offset + 4] = view.askSizeAtTouch / (view.askSizeAtTouch + slice);
+  out[offset + 5] = view.imbalance;
+  out[offset + 6] = Math.tanh(view.volatilityBpsPerSqrtS);
+  out[offset + 7] = perInterval / (perInterval + slice);
+  out[offset + 8] = Math.max(-1, Math.min(1, (view.filled - twapTarget) / q));
+  out[offset + 9] = Math.tanh(moveBps / 20);
+  for (let k = 0; k < SIGNAL_SLOTS; k++) {
+    const x = signals ? Number(signals[k] ?? 0) : 0;
+    out[offset + 10 + k] = Number.isFinite(x) ? Math.max(-1, Math.min(1, x)) : 0;
+  }
+}
+
+/** Returns the step an action index asks for, given the view and the TWAP slice; throws on an unknown index. */
+export function actionToStep(action: number, view: MarketView, slice: number): StrategyStep {
+  const spec = ACTIONS[action];
+  if (!Number.isInteger(action) || spec === undefined) throw new Error(`action must be an integer in [0, ${ACTION_COUNT}), received ${action}`);
+  const cancels = view.openOrders.map((o) => o.id);
+  const size = Math.min(view.quantityLeft, Math.max(1, Math.round(spec.multiple * slice)));
+  const inputs = { action, multiple: spec.multiple, quantityLeft: view.quantityLeft, timeLeftS: view.timeLeftNs / SECOND, spreadTicks: view.spread / view.tickSize, imbalance: view.imbalance };
+  if (spec.style === null || view.quantityLeft <= 0) {
+    return { cancels, orders: [], action: { kind: 'wait', size: 0, price: null }, reason: `policy: wait${cancels.length > 0 ? `, cancelled ${cancels.length} resting` : ''}`, inputs };
+  }
+  let price: number | undefined;
+  let child: ChildOrder | undefined;
+  let kind: DecisionAction['kind'];
+  if (spec.style === 'cross') {
+    price = crossPrice(view, size);
+    kind = 'cross';
+    if (price !== undefined) child = { style: 'cross', size, price, tif: 'IOC' };
+  } else {
+    price = spec.style === 'touch' ? touchPrice(view) : deeperPrice(view);
+    kind = spec.style === 'touch' ? 'post' : 'post-deeper';
+    if (price !== undefined) child = { style: spec.style === 'touch' ? 'passive' : 'deeper', size, price, tif: 'GTC' };
+  }
+  const where = spec.style === 'cross' ? 'crossing the spread' : spec.style === 'touch' ? 'at the touch' : 'one tick behind the touch';
+  if (!child) return { cancels, orders: [], action: { kind: 'wait', size: 0, price: null }, reason: `policy: wanted ${size} ${where} but the book has no price for it`, inputs };
+  return {
+    cancels,
+    orders: [child],
+    action: { kind, size, price: child.price ?? null },
+    reason: `policy: ${spec.multiple}× the TWAP slice (${size} lots) ${where} at ${child.price}`,
+    inputs,
+  };
+}
+
+/** One execution episode at a time; see the module comment. */
+export class ExecutionEnv {
+  readonly config: ExecutionEnvConfig;
+  readonly intervalNs: number;
+  readonly slice: number;
+  private session: ExecutionSession | null = null;
+  private stepIndex = 0;
+  private readonly obs = new Float32Array(OBSERVATION_SIZE);
+  private readonly impactWeight: number;
+  private readonly unfilledPenalty: number;
+
+  constructor(config: ExecutionEnvConfig) {
+    if (!Number.isSafeInteger(config.steps) || config.steps <= 0) throw new Error(`steps must be a positive integer, received ${config.steps}`);
+    const interval = config.parent.horizonNs / config.steps;
+    if (!Number.isSafeInteger(interval)) throw new Error(`the horizon (${config.parent.horizonNs} ns) must split into ${config.steps} whole-ns intervals`);
+    this.config = config;
+    this.intervalNs = interval;
+    this.slice = twapSlice(config.parent.quantity, config.steps);
+    this.impactWeight = config.impactPenalty ?? 1;
+    this.unfilledPenalty = config.unfilledPenaltyBps ?? DEFAULT_UNFILLED_PENALTY_BPS;
+  }
+
+  /** The running session (null before the first reset), for inspection. */
+  get current(): ExecutionSession | null {
+    return this.session;
+  }
+
+  /** Starts an episode on the venue rebuilt from `seed` and returns its first observation (a view valid until the next call). */
+  reset(seed: number): Float32Array {
+    const { market, parent } = this.config;
+    const { venue, startNs } = market.open(seed);
+    const observer = new MarketObserver();
+    const dt = startNs - venue.now();
+    if (dt < 0) throw new Error(`the venue opened at ${venue.now()} ns, after the episode start ${startNs} ns`);
+    warmUp(venue, observer, dt, this.config.warmUpStepNs ?? SECOND);
+    this.session = new ExecutionSession({
+      venue,
+      parent,
+      agentId: 'rl',
+      tickSize: market.tickSize,
+      decisionIntervalNs: this.intervalNs,
+      observer,
+      recordDecisions: this.config.recordDecisions ?? false,
+      venuePrintsAgentFills: market.venuePrintsAgentFills,
+    });
+    this.stepIndex = 0;
+    this.encode(this.session.observe());
+    return this.obs;
+  }
+
+  /** Carries out `action` for one interval and returns what followed (the observation is a view valid until the next call). */
+  step(action: number): StepResult {
+    const session = this.session;
+    if (!session) throw new Error('step() before reset(): call reset(seed) first');
+    if (this.stepIndex >= this.config.steps) throw new Error(`the episode is over after ${this.config.steps} steps; call reset(seed)`);
+    const { parent } = this.config;
+    const s = costSign(parent.side);
+    const m0 = session.arrivalMid;
+    const q = parent.quantity;
+    const fillsBefore = session.fills.length;
+
+    const view = session.observe();
+    const midBefore = view.mid;
+    session.apply(actionToStep(action, view, this.slice));
+    const midAfter = sessionMid(session, midBefore);
+    const adverse = Math.max(0, (s * (midAfter - midBefore) * 10_000) / m0);
+    const impactPenalty = this.impactWeight * adverse * ((q - session.filled) / q);
+
+    session.advance(this.intervalNs);
+    this.stepIndex++;
+    const done = this.stepIndex >= this.config.steps;
+    let terminalPenalty = 0;
+    let shortfallBps: number | undefined;
+    if (done) {
+      session.sweep();
+      const endMid = sessionMid(session, session.lastMid);
+      const unfilled = q - session.filled;
+      terminalPenalty = (unfilled / q) * ((s * (endMid - m0) * 10_000) / m0 + this.unfilledPenalty);
+      shortfallBps = (s * (session.notional - session.filled * m0) * 10_000) / (m0 * q) + terminalPenalty;
+    }
+    let executionReward = 0;
+    for (let i = fillsBefore; i < session.fills.length; i++) {
+      const f = session.fills[i] as { price: number; size: number };
+      executionReward -= (s * (f.price - m0) * 10_000 * f.size) / (m0 * q);
+    }
+    this.encode(session.observe());
+    return {
+      observation: this.obs,
+      reward: executionReward - impactPenalty - terminalPenalty,
+      done,
+      info: {
+        ts: session.venue.now(),
+        filled: session.filled,
+        quantityLeft: q - session.filled,
+        executionReward,
+        impactPenalty,
+        terminalPenalty,
+        ...(shortfallBps === undefined ? {} : { shortfallBps }),
+      },
+    };
+  }
+
+  private encode(view: MarketView): void {
+    encodeObservation(view, this.slice, this.intervalNs, this.obs, 0, this.config.signals?.(view));
+  }
+}
+
+function sessionMid(session: ExecutionSession, fallback: number): number {
+  const b = session.venue.bestBid();
+  const a = session.venue.bestAsk();
+  return b !== undefined && a !== undefined ? (a + b) / 2 : fallback;
+}
+
+/** The result of one vectorised step. */
+export interface VecStepResult {
+  /** n × OBSERVATION_SIZE, env i at i·OBSERVATION_SIZE; for a finished env, the next episode's first observation. Valid until the next call. */
+  readonly observations: Float32Array;
+  readonly rewards: Float32Array;
+  /** 1 where the env's episode ended at this step (it has been reset since). */
+  readonly dones: Uint8Array;
+  readonly infos: readonly EnvInfo[];
+}
+
+/**
+ * `n` environments stepped together, with flat typed arrays in and out. An env whose episode ends is
+ * reset at once on its next seed: env i's k-th episode runs on seed `baseSeed + k·n + i`, so a
+ * `reset(baseSeed)` fixes every episode of the run.
+ */
+export class VecExecutionEnv {
+  readonly n: number;
+  readonly envs: readonly ExecutionEnv[];
+  private readonly observations: Float32Array;
+  private readonly rewards: Float32Array;
+  private readonly dones: Uint8Array;
+  private readonly episodes: Int32Array;
+  private baseSeed = 0;
+
+  constructor(config: ExecutionEnvConfig, n: number) {
+    if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`the number of envs must be a positive integer, received ${n}`);
+    this.n = n;
+    this.envs = Array.from({ length: n }, () => new ExecutionEnv(config));
+    this.observations = new Float32Array(n * OBSERVATION_SIZE);
+    this.rewards = new Float32Array(n);
+    this.dones = new Uint8Array(n);
+    this.episodes = new Int32Array(n);
+  }
+
+  /** Resets every env (env i on seed `baseSeed + i`) and returns their observations. */
+  reset(baseSeed: number): Float32Array {
+    if (!Number.isSafeInteger(baseSeed)) throw new Error(`baseSeed must be an integer, received ${baseSeed}`);
+    this.baseSeed = baseSeed;
+    this.episodes.fill(0);
+    for (let i = 0; i < this.n; i++) this.observations.set((this.envs[i] as ExecutionEnv).reset(baseSeed + i), i * OBSERVATION_SIZE);
+    return this.observations;
+  }
+
+  /** Steps env i with `actions[i]`; see `VecStepResult`. */
+  step(actions: ArrayLike<number>): VecStepResult {
+    if (actions.length !== this.n) throw new Error(`expected one action per env (${this.n}), received ${actions.length}`);
+    const infos: EnvInfo[] = new Array<EnvInfo>(this.n);
+    for (let i = 0; i < this.n; i++) {
+      const env = this.envs[i] as ExecutionEnv;
+      const r = env.step(actions[i] as number);
+      this.rewards[i] = r.reward;
+      this.dones[i] = r.done ? 1 : 0;
+      infos[i] = r.info;
+      if (r.done) {
+        const k = ++this.episodes[i]!;
+        this.observations.set(env.reset(this.baseSeed + k * this.n + i), i * OBSERVATION_SIZE);
+      } else {
+        this.observations.set(r.observation, i * OBSERVATION_SIZE);
+      }
+    }
+    return { observations: this.observations, rewards: this.rewards, dones: this.dones, infos };
+  }
+}

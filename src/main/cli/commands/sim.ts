@@ -1,0 +1,167 @@
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { LobsterFormatError, levelsFromFileName } from '../../../engine/data/lobster';
+import { FileReadError } from '../../../engine/node/gzip-lines';
+import { calibrateFromLobster } from '../../../engine/node/sim-calibrate';
+import { factsReport, findLobsterDir } from '../../../engine/node/sim-facts';
+import type { FactsReport } from '../../../engine/node/sim-facts';
+import { listScenarios, loadScenario } from '../../../engine/node/sim-scenarios';
+import { ScenarioError } from '../../../engine/sim/scenario';
+import type { Scenario } from '../../../engine/sim/scenario';
+import { CliError, parsePositiveInt, printReport, table } from '../output';
+
+interface CalibrateOptions {
+  messages: string;
+  orderbook: string;
+  out: string;
+  levels?: number;
+  volume?: string;
+  name?: string;
+  json?: boolean;
+}
+
+interface FactsOptions {
+  scenario: string;
+  seeds: string;
+  data?: string;
+  workers?: number;
+  json?: boolean;
+}
+
+/** Parses "A..B" or "A" into the seeds A to B. */
+export function parseSeeds(text: string): number[] {
+  const m = /^(\d+)(?:\.\.(\d+))?$/.exec(text.trim());
+  if (!m) throw new CliError(`--seeds must be "A..B" or "A" with non-negative integers, received "${text}"`);
+  const a = Number(m[1]);
+  const b = m[2] === undefined ? a : Number(m[2]);
+  if (b < a || b - a >= 1000) throw new CliError(`--seeds must run upwards over at most 1000 seeds, received "${text}"`);
+  return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+}
+
+function scenarioOrCliError(nameOrPath: string): Scenario {
+  try {
+    return loadScenario(nameOrPath);
+  } catch (err) {
+    if (err instanceof ScenarioError) throw new CliError(err.message);
+    throw err;
+  }
+}
+
+/** Registers `cockpit sim …`: the market simulator's scenarios, calibration and stylized facts. */
+export function registerSim(program: Command): void {
+  const sim = program.command('sim').description('limit-order-book market simulator: scenarios, calibration from LOBSTER data, stylized facts');
+
+  sim
+    .command('scenarios')
+    .description('list the shipped scenarios')
+    .option('--json', 'print as JSON')
+    .action((opts: { json?: boolean }) => {
+      const rows = listScenarios().map((name) => {
+        const s = scenarioOrCliError(name);
+        return { name, description: s.description };
+      });
+      printReport(rows, opts.json, () => rows.map((r) => `${r.name.padEnd(12)} ${r.description}`).join('\n'));
+    });
+
+  sim
+    .command('calibrate')
+    .description('measure a LOBSTER day (spread, sizes, arrival rates, cancels, depth, volume profile) and write a scenario from it')
+    .requiredOption('--messages <file>', 'LOBSTER message file (.csv or .csv.gz)')
+    .requiredOption('--orderbook <file>', 'LOBSTER orderbook file of the same day')
+    .requiredOption('--out <file>', 'scenario file to write')
+    .option('--levels <n>', 'levels a side in the orderbook file (default: from the file name)', parsePositiveInt('--levels'))
+    .option('--volume <file>', 'per-minute volume CSV for the intraday profile (default: from the messages)')
+    .option('--name <name>', 'scenario name (default: calibrated-<ticker>)')
+    .option('--json', 'print the measurements as JSON')
+    .action(async (opts: CalibrateOptions) => {
+      const levels = opts.levels ?? levelsFromFileName(basename(opts.orderbook));
+      if (levels === undefined) {
+        throw new CliError(`--levels is needed: cannot read the level count from "${basename(opts.orderbook)}", expected a name ending in _orderbook_<levels>.csv[.gz]`);
+      }
+      let run;
+      try {
+        run = await calibrateFromLobster({ messages: opts.messages, orderbook: opts.orderbook, levels }, opts.out, {
+          ...(opts.volume !== undefined ? { volumeFile: opts.volume } : {}),
+          ...(opts.name !== undefined ? { name: opts.name } : {}),
+        });
+      } catch (err) {
+        if (err instanceof LobsterFormatError || err instanceof FileReadError || err instanceof ScenarioError) throw new CliError(err.message);
+        throw err;
+      }
+      const m = run.measurements;
+      printReport({ out: run.out, measurements: m, scenario: run.scenario }, opts.json, () =>
+        [
+          `wrote ${run.out} (scenario "${run.scenario.name}") from ${m.messages.toLocaleString('en-US')} messages over ${m.seconds.toFixed(0)} s`,
+          table([
+            ['spread ticks', 'mean', 'p05', 'median', 'p95'],
+            ['', m.spreadTicks.mean, m.spreadTicks.p05, m.spreadTicks.median, m.spreadTicks.p95],
+          ]),
+          table([
+            ['per second', 'limit buy', 'limit sell', 'cancel buy', 'cancel sell', 'market buy', 'market sell', 'hidden'],
+            ['', m.rates.limitBuy, m.rates.limitSell, m.rates.cancelBuy, m.rates.cancelSell, m.rates.marketBuy, m.rates.marketSell, m.rates.hiddenExecutions],
+          ]),
+          `cancel ratio ${m.cancelRatio.toFixed(3)}, cancel hazard ${m.cancelHazard.toFixed(4)}/s per resting order, 1-minute volatility ${m.volatility1mBps.toFixed(2)} bps`,
+          `limit size quantiles (0,25,50,75,100%): ${[0, 5, 10, 15, 20].map((i) => m.limitSizeQuantiles[i]).join(', ')}`,
+          `market size quantiles (0,25,50,75,100%): ${[0, 5, 10, 15, 20].map((i) => m.marketSizeQuantiles[i]).join(', ')}`,
+          `placement from the opposite best, ticks (5,25,50,75,95%): ${[1, 5, 10, 15, 19].map((i) => m.placementFromOppositeQuantiles[i]).join(', ')}`,
+          `depth by level, bids: ${m.depthProfile.bids.map((x) => x.toFixed(0)).join(' ')}; asks: ${m.depthProfile.asks.map((x) => x.toFixed(0)).join(' ')}`,
+          `volume profile by 30 minutes: ${m.volumeProfile.map((x) => x.toFixed(2)).join(' ')}`,
+        ].join('\n'),
+      );
+    });
+
+  sim
+    .command('facts')
+    .description('stylized facts of a scenario over seeds beside the real LOBSTER days (AAPL, AMZN, GOOG), pass/fail per statistic')
+    .requiredOption('--scenario <name|file>', 'scenario name or file')
+    .requiredOption('--seeds <A..B>', 'seeds to run, e.g. 1..5')
+    .option('--data <dir>', 'LOBSTER folder (default: ../shared/data/lobster beside the checkout)')
+    .option('--workers <n>', 'worker threads (default: one a core)', parsePositiveInt('--workers'))
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: FactsOptions) => {
+      const scenario = scenarioOrCliError(opts.scenario);
+      const seeds = parseSeeds(opts.seeds);
+      let dir: string;
+      try {
+        dir = opts.data ?? findLobsterDir();
+      } catch (err) {
+        throw new CliError(err instanceof Error ? err.message : String(err));
+      }
+      let report: FactsReport;
+      try {
+        report = await factsReport(scenario, seeds, dir, opts.workers);
+      } catch (err) {
+        if (err instanceof LobsterFormatError || err instanceof FileReadError) throw new CliError(err.message);
+        throw err;
+      }
+      printReport(report, opts.json, () => describeFacts(report));
+      if (report.verdict !== 'pass') process.exitCode = 2;
+    });
+}
+
+function describeFacts(r: FactsReport): string {
+  const real = r.real.stocks;
+  const rows: Array<Array<string | number>> = [['statistic', 'sim (mean)', 'sim min', 'sim max', ...real.map((s) => s.stock), 'real lo', 'real hi', 'verdict']];
+  for (const v of r.ranges) {
+    const seedRange = r.sim.perSeedRange[v.key];
+    rows.push([v.key, fmt(v.sim), fmt(seedRange.min), fmt(seedRange.max), ...real.map((s) => fmt(s[v.key])), fmt(v.realLo), fmt(v.realHi), v.pass ? 'PASS' : 'FAIL']);
+  }
+  const impact = r.sim.impactByFraction.map((x) => `${(x.fraction * 100).toFixed(1)}%: ${x.impactBps.toFixed(2)} bps (${(x.durationSeconds / 60).toFixed(0)} min)`).join(', ');
+  return [
+    `scenario ${r.scenario}, seeds ${r.seeds[0]}..${r.seeds[r.seeds.length - 1]}, ${r.seconds.toFixed(1)} s`,
+    table(rows),
+    '',
+    `metaorder impact vs counterfactual: ${impact}; exponent ${fmt(r.sim.impactExponent)} ± ${fmt(r.sim.impactExponentStdErr)}`,
+    `1-minute volatility bps: sim ${fmt(r.sim.volatility1mBps)}; ${real.map((s) => `${s.stock} ${fmt(s.volatility1mBps)}`).join(', ')}`,
+    `sign-run impact exponent (same proxy on both): sim ${fmt(r.sim.runImpactExponent)}; ${real.map((s) => `${s.stock} ${fmt(s.runImpactExponent)}`).join(', ')}`,
+    `daily volume, lots: sim ${fmt(r.sim.dailyVolume)}; ${real.map((s) => `${s.stock} ${fmt(s.dailyVolume)}`).join(', ')}`,
+    ...r.notes.map((n) => `note: ${n}`),
+    `verdict: ${r.verdict.toUpperCase()}`,
+    'Real data: LOBSTER sample files, courtesy of lobsterdata.com.',
+  ].join('\n');
+}
+
+function fmt(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  return Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toFixed(3);
+}

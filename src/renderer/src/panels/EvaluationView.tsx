@@ -1,0 +1,266 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import type { BacktestRow } from '../../../engine/contract/index';
+import { useCockpit, useCockpitState } from '../context';
+import { formatBps, formatPercent, formatSize } from '../format/format';
+import type { BacktestRequest, BacktestRun } from '../store/types';
+
+/** Scenarios the engine ships. */
+export const SCENARIOS = ['calm', 'volatile', 'thin', 'trending', 'flash-crash'] as const;
+/** Rule-based strategies offered as checkboxes. */
+export const BASELINES = ['twap', 'vwap', 'pov', 'ac'] as const;
+
+const MAX_SEEDS = 200;
+const MAX_STRATEGIES = 8;
+
+/** What the form holds, as typed. */
+export interface EvalForm {
+  readonly scenario: string;
+  readonly seedFrom: string;
+  readonly seedTo: string;
+  readonly baselines: readonly string[];
+  readonly learned: string;
+  readonly side: 'buy' | 'sell';
+  readonly quantity: string;
+  readonly horizonMinutes: string;
+}
+
+export const defaultForm: EvalForm = {
+  scenario: 'calm',
+  seedFrom: '1',
+  seedTo: '20',
+  baselines: ['twap', 'vwap', 'pov', 'ac'],
+  learned: '',
+  side: 'buy',
+  quantity: '20000',
+  horizonMinutes: '30',
+};
+
+function wholeNumber(text: string): number | null {
+  const t = text.trim();
+  return /^\d+$/.test(t) ? Number(t) : null;
+}
+
+/** Returns the RunBacktest request for a form, or what is wrong with it. */
+export function requestFromForm(f: EvalForm): { readonly request: BacktestRequest } | { readonly error: string } {
+  const seedFrom = wholeNumber(f.seedFrom);
+  const seedTo = wholeNumber(f.seedTo);
+  if (seedFrom === null || seedTo === null || seedFrom < 1) return { error: 'Seeds must be whole numbers from 1.' };
+  if (seedTo < seedFrom) return { error: `Seeds run from ${seedFrom} to ${seedTo}: the last must not be below the first.` };
+  if (seedTo - seedFrom >= MAX_SEEDS) return { error: `At most ${MAX_SEEDS} seeds; got ${seedTo - seedFrom + 1}.` };
+  const learned = f.learned
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  const strategies = [...f.baselines, ...learned];
+  if (strategies.length === 0) return { error: 'Choose at least one strategy.' };
+  if (strategies.length > MAX_STRATEGIES) return { error: `At most ${MAX_STRATEGIES} strategies; got ${strategies.length}.` };
+  const quantity = wholeNumber(f.quantity);
+  if (quantity === null || quantity < 1) return { error: 'Quantity must be a whole number of lots, at least 1.' };
+  const minutes = Number(f.horizonMinutes.trim());
+  if (!Number.isFinite(minutes) || minutes < 1 || minutes > 390) return { error: 'Horizon must be 1 to 390 minutes.' };
+  return { request: { scenario: f.scenario, seedFrom, seedTo, strategies, side: f.side, quantity, horizonSeconds: Math.round(minutes * 60) } };
+}
+
+type Figure = BacktestRow['shortfallBps'];
+
+function formatFigure(f: Figure | null): string {
+  if (f === null) return '—';
+  return f.ci95 === null ? formatBps(f.mean) : `${formatBps(f.mean)} [${formatBps(f.ci95[0])}, ${formatBps(f.ci95[1])}]`;
+}
+
+/** Returns how an interval against TWAP reads: cheaper when wholly below zero, costlier when wholly above. */
+export function vsTwapTone(f: Figure | null): 'cheaper' | 'costlier' | '' {
+  if (f === null || f.ci95 === null) return '';
+  if (f.ci95[1] < 0) return 'cheaper';
+  if (f.ci95[0] > 0) return 'costlier';
+  return '';
+}
+
+function describeRun(r: BacktestRun): string {
+  const q = r.request;
+  return `${q.scenario} · seeds ${q.seedFrom}–${q.seedTo} · ${q.side} ${formatSize(q.quantity)} · ${Math.round(q.horizonSeconds / 60)} min`;
+}
+
+/** Runs strategies on the same seeds of a scenario and compares their costs with 95% intervals. */
+export function EvaluationView({ active }: { active: boolean }) {
+  const { actions } = useCockpit();
+  const running = useCockpitState((s) => s.evaluation.running);
+  const runs = useCockpitState((s) => s.evaluation.runs);
+  const [form, setForm] = useState<EvalForm>(defaultForm);
+  const [shownId, setShownId] = useState<number | null>(null);
+  const first = useRef<HTMLSelectElement>(null);
+  const id = useId();
+  const checked = requestFromForm(form);
+  const shown = runs.find((r) => r.id === shownId) ?? runs[0] ?? null;
+
+  useEffect(() => {
+    if (active) first.current?.focus();
+  }, [active]);
+
+  // A new result is shown as it arrives.
+  const newest = runs[0]?.id;
+  useEffect(() => setShownId(newest ?? null), [newest]);
+
+  const set = <K extends keyof EvalForm>(key: K, value: EvalForm[K]): void => setForm((f) => ({ ...f, [key]: value }));
+  const onSubmit = (e: FormEvent): void => {
+    e.preventDefault();
+    if ('request' in checked && running === null) void actions.runBacktest(checked.request);
+  };
+
+  return (
+    <div className="evaluation">
+      <form className="eval-form" onSubmit={onSubmit} aria-label="Backtest">
+        <label>
+          <span className="label">Scenario</span>
+          <select ref={first} value={form.scenario} onChange={(e) => set('scenario', e.target.value)} data-testid="eval-scenario">
+            {SCENARIOS.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="eval-pair">
+          <label>
+            <span className="label">Seeds from</span>
+            <input inputMode="numeric" value={form.seedFrom} onChange={(e) => set('seedFrom', e.target.value)} data-testid="eval-seed-from" size={5} />
+          </label>
+          <label>
+            <span className="label">to</span>
+            <input inputMode="numeric" value={form.seedTo} onChange={(e) => set('seedTo', e.target.value)} data-testid="eval-seed-to" size={5} />
+          </label>
+        </div>
+        <fieldset className="eval-strategies">
+          <legend className="label">Strategies</legend>
+          {BASELINES.map((b) => (
+            <label key={b} className="check">
+              <input
+                type="checkbox"
+                checked={form.baselines.includes(b)}
+                onChange={(e) => set('baselines', e.target.checked ? [...form.baselines, b] : form.baselines.filter((x) => x !== b))}
+                data-testid={`eval-strategy-${b}`}
+              />
+              {b}
+            </label>
+          ))}
+          <input
+            className="eval-learned"
+            placeholder="rl:resources/models/NAME"
+            value={form.learned}
+            onChange={(e) => set('learned', e.target.value)}
+            aria-label="Learned policies, comma separated"
+            data-testid="eval-learned"
+          />
+        </fieldset>
+        <label>
+          <span className="label">Side</span>
+          <select value={form.side} onChange={(e) => set('side', e.target.value === 'sell' ? 'sell' : 'buy')} data-testid="eval-side">
+            <option value="buy">buy</option>
+            <option value="sell">sell</option>
+          </select>
+        </label>
+        <label>
+          <span className="label">Quantity (lots)</span>
+          <input inputMode="numeric" value={form.quantity} onChange={(e) => set('quantity', e.target.value)} data-testid="eval-quantity" size={8} />
+        </label>
+        <label>
+          <span className="label">Horizon (min)</span>
+          <input inputMode="decimal" value={form.horizonMinutes} onChange={(e) => set('horizonMinutes', e.target.value)} data-testid="eval-horizon" size={4} />
+        </label>
+        <button type="submit" className="btn primary" disabled={running !== null || 'error' in checked} data-testid="eval-run" aria-describedby={`${id}-status`}>
+          {running !== null ? 'Running…' : 'Run'}
+        </button>
+        <span id={`${id}-status`} className={'error' in checked ? 'eval-status invalid' : 'eval-status'} role="status">
+          {'error' in checked ? checked.error : running !== null ? <RunningNote request={running} /> : ''}
+        </span>
+      </form>
+
+      <div className="eval-results" aria-busy={running !== null}>
+        {runs.length > 1 && (
+          <div className="eval-history" role="group" aria-label="Recent backtests">
+            {runs.map((r) => (
+              <button key={r.id} type="button" className={`btn tiny ${r === shown ? 'selected' : ''}`} aria-pressed={r === shown} onClick={() => setShownId(r.id)}>
+                {describeRun(r)}
+              </button>
+            ))}
+          </div>
+        )}
+        {shown === null ? (
+          <p className="empty">{running !== null ? 'Running the backtest…' : 'Run a backtest to compare strategies on the same seeds.'}</p>
+        ) : (
+          <ResultTable run={shown} />
+        )}
+      </div>
+    </div>
+  );
+}
+
+function RunningNote({ request }: { request: BacktestRequest }) {
+  const [seconds, setSeconds] = useState(0);
+  useEffect(() => {
+    const started = Date.now();
+    const t = setInterval(() => setSeconds(Math.floor((Date.now() - started) / 1000)), 1000);
+    return () => clearInterval(t);
+  }, []);
+  return (
+    <>
+      <span className="spinner" aria-hidden="true" /> {request.strategies.join(', ')} on {request.scenario}, seeds {request.seedFrom}–{request.seedTo} · {seconds} s
+    </>
+  );
+}
+
+function ResultTable({ run }: { run: BacktestRun }) {
+  const r = run.result;
+  return (
+    <table className="eval-table" data-testid="eval-table">
+      <caption>
+        {r.scenario} · seeds {r.seeds[0]}–{r.seeds[1]} · {r.side} {formatSize(r.quantity)} lots over {Math.round(r.horizonSeconds / 60)} min · wall{' '}
+        <span data-testid="eval-wall">{r.wallSeconds.toFixed(1)} s</span> · bps, positive = cost, [95% interval]
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Strategy</th>
+          <th scope="col" className="num">
+            Episodes
+          </th>
+          <th scope="col" className="num" title="Implementation shortfall against the arrival mid">
+            Shortfall
+          </th>
+          <th scope="col" className="num" title="Shortfall caused by the strategy's own orders (against the same seed without them)">
+            Impact
+          </th>
+          <th scope="col" className="num" title="Paired difference to TWAP on the same seeds; green = cheaper than TWAP with 95% confidence">
+            vs TWAP
+          </th>
+          <th scope="col" className="num" title="Standard deviation of shortfall across episodes">
+            Timing risk
+          </th>
+          <th scope="col" className="num">
+            Fill rate
+          </th>
+          <th scope="col" className="num" title="Spread paid on fills (negative = earned)">
+            Spread paid
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {r.strategies.map((s) => (
+          <tr key={s.name} data-strategy={s.name}>
+            <th scope="row" title={s.name}>
+              {s.name}
+            </th>
+            <td className="num">{s.episodes}</td>
+            <td className="num" data-col="shortfall">
+              {formatFigure(s.shortfallBps)}
+            </td>
+            <td className="num">{formatFigure(s.impactBps)}</td>
+            <td className={`num vs-twap ${vsTwapTone(s.vsTwapBps)}`}>{formatFigure(s.vsTwapBps)}</td>
+            <td className="num">{Number.isFinite(s.timingRiskBps) ? s.timingRiskBps.toFixed(1) : '—'}</td>
+            <td className="num">{formatPercent(s.fillRate)}</td>
+            <td className="num">{formatBps(s.spreadPaidBps)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

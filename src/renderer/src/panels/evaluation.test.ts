@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { rankAttributions, formatInput } from './decision-detail';
+import { defaultForm, requestFromForm, vsTwapTone } from './EvaluationView';
+
+describe('requestFromForm', () => {
+  it('buildsTheRunBacktestRequestFromTheDefaults', () => {
+    expect(requestFromForm(defaultForm)).toEqual({
+      request: { scenario: 'calm', seedFrom: 1, seedTo: 20, strategies: ['twap', 'vwap', 'pov', 'ac'], side: 'buy', quantity: 20_000, horizonSeconds: 1_800 },
+    });
+  });
+
+  it('addsLearnedPoliciesFromTheFreeTextField', () => {
+    const out = requestFromForm({ ...defaultForm, baselines: ['twap'], learned: 'rl:resources/models/dqn-a, rl:resources/models/ppo-b' });
+    expect('request' in out && out.request.strategies).toEqual(['twap', 'rl:resources/models/dqn-a', 'rl:resources/models/ppo-b']);
+  });
+
+  it('refusesSeedsThatRunBackwardsOrTooMany', () => {
+    expect(requestFromForm({ ...defaultForm, seedFrom: '5', seedTo: '4' })).toHaveProperty('error');
+    expect(requestFromForm({ ...defaultForm, seedFrom: '1', seedTo: '201' })).toHaveProperty('error');
+    expect(requestFromForm({ ...defaultForm, seedFrom: 'x' })).toHaveProperty('error');
+  });
+
+  it('refusesAnEmptyStrategyListAndABadQuantityOrHorizon', () => {
+    expect(requestFromForm({ ...defaultForm, baselines: [] })).toHaveProperty('error');
+    expect(requestFromForm({ ...defaultForm, quantity: '0' })).toHaveProperty('error');
+    expect(requestFromForm({ ...defaultForm, horizonMinutes: '0.5' })).toHaveProperty('error');
+  });
+});
+
+describe('vsTwapTone', () => {
+  it('marksAnIntervalWhollyBelowZeroCheaperAndWhollyAboveCostlier', () => {
+    expect(vsTwapTone({ mean: -2, ci95: [-3, -1] })).toBe('cheaper');
+    expect(vsTwapTone({ mean: 2, ci95: [1, 3] })).toBe('costlier');
+    expect(vsTwapTone({ mean: 0.5, ci95: [-1, 2] })).toBe('');
+    expect(vsTwapTone({ mean: -2, ci95: null })).toBe('');
+    expect(vsTwapTone(null)).toBe('');
+  });
+});
+
+describe('decision detail', () => {
+  it('ranksAttributionsByMagnitudeAndSumsTheRest', () => {
+    const { top, rest, restCount } = rankAttributions({ a: 0.1, b: -0.5, c: 0.3, d: 0.05 }, 2);
+    expect(top).toEqual([
+      ['b', -0.5],
+      ['c', 0.3],
+    ]);
+    expect(restCount).toBe(2);
+    expect(rest).toBeCloseTo(0.15);
+  });
+
+  it('formatsInputsCompactly', () => {
+    expect(formatInput(30_000)).toBe('30000');
+    expect(formatInput(0.901934)).toBe('0.9019');
+    expect(formatInput(1234.56)).toBe('1235');
+  });
+});
