@@ -51,7 +51,11 @@ test('takesTheScreenshotForTheReadme', async ({ cockpit, page }) => {
   await expect(cockpit.lastPrice).toHaveText(/^\d+\.\d{2}$/);
   // Every default agent has started (the last one 35 simulated seconds in) and decided.
   await expect(page.getByTestId('decisions-feed')).toContainText('POV', { timeout: 30_000 });
-  await page.waitForTimeout(4_000);
+  // The learned policy starts after its one-minute warm-up; open its latest decision's explanation.
+  const feed = page.getByTestId('decisions-feed');
+  await expect(feed).toContainText('PPO', { timeout: 30_000 });
+  await feed.getByText('PPO').first().click();
+  await page.waitForTimeout(1_000);
   await page.screenshot({ path: join(ROOT, 'docs', 'cockpit.png') });
 });
 

@@ -81,6 +81,8 @@ interface RunningAgent {
   readonly intervalNs: number;
   strategy: CockpitStrategy | null;
   session: ExecutionSession | null;
+  /** Watches the market from the session's start, so the agent's first view has volume and volatility. */
+  readonly observer: MarketObserver;
   state: AgentState;
   nextAt: number;
   filled: number;
@@ -135,6 +137,7 @@ export class SessionKernel {
         intervalNs: Math.round(spec.intervalSeconds * NS_PER_SECOND),
         strategy: null,
         session: null,
+        observer: new MarketObserver(),
         state: 'running',
         nextAt: startNs,
         filled: 0,
@@ -195,6 +198,7 @@ export class SessionKernel {
       this.clock.advanceTo(next);
       if (next === this.nextQuoteAt) {
         this.sampleQuote();
+        if (next % NS_PER_SECOND === 0) this.observeMid(next);
         this.nextQuoteAt += QUOTE_GRID_NS;
       }
       for (const a of this.agents) if (a.state === 'running' && a.nextAt <= next) this.decide(a);
@@ -391,7 +395,10 @@ export class SessionKernel {
         this.recordFill(agent, agent.port.localFill(e).orderId, e.price, e.size, e.liquidity, e.ts);
         continue;
       }
-      for (const a of this.agents) if (a.session) a.port.deliver(e);
+      for (const a of this.agents) {
+        if (a.session) a.port.deliver(e);
+        else if (e.kind === 'TradePrinted') a.observer.addTrade(e.ts, e.size);
+      }
       if (e.kind === 'TradePrinted') {
         this.trades.push({ ts: e.ts, price: e.price, size: e.size });
         if (this.trades.length > TRADE_HISTORY * 1.25) this.trades.splice(0, this.trades.length - TRADE_HISTORY);
@@ -409,7 +416,7 @@ export class SessionKernel {
         agentId: a.id,
         tickSize: 1,
         decisionIntervalNs: a.intervalNs,
-        observer: new MarketObserver(),
+        observer: a.observer,
         venuePrintsAgentFills: true,
       });
       a.arrivalMid = a.session.arrivalMid;
@@ -434,6 +441,14 @@ export class SessionKernel {
     if (a.state === 'done') {
       this.emit({ kind: 'AgentStateChanged', ts, agentId: a.id, state: 'done', reason: `parent order finished: ${a.filled} of ${a.parent.quantity} filled` });
     }
+  }
+
+  /** Feeds the mid, once a simulated second, to the agents that have not started (as a backtest's warm-up does). */
+  private observeMid(ts: number): void {
+    const bid = this.venue.bestBid();
+    const ask = this.venue.bestAsk();
+    if (bid === undefined || ask === undefined) return;
+    for (const a of this.agents) if (!a.session) a.observer.sampleMid(ts, (bid + ask) / 2);
   }
 
   private sampleQuote(): void {

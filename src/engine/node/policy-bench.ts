@@ -82,13 +82,13 @@ export async function benchPolicy(dir: string, tf: Tf, backendDetail: string, op
   }
   const tfl: number[] = [];
   const tfIters = Math.max(200, Math.floor(iterations / 5));
-  for (let i = 0; i < tfIters + 50; i++) {
+  for (let i = 0; i < tfIters + 300; i++) {
     const t0 = performance.now();
     encodeObservation(view, slice, interval, obs);
     norm.normalise(obs, x, 1);
     sink += argmax(predictBatch(tf, model, x, 1, OBSERVATION_SIZE));
     const dt = performance.now() - t0;
-    if (i >= 50) tfl.push(dt);
+    if (i >= 300) tfl.push(dt);
   }
   const batch = new Float32Array(batchSize * OBSERVATION_SIZE);
   for (let r = 0; r < batchSize; r++) {

@@ -95,6 +95,7 @@ export function renderCard(c: ModelCard): string {
     `- **Shipped weights:** ${c.selected}${c.resumedAt.length ? `; resumed at step(s) ${c.resumedAt.join(', ')}` : ''}`,
     `- **Command:** \`${c.trainCommand}\``,
     '',
+    ...(c.notes.length ? ['## Summary and notes', '', ...c.notes.map((n) => `- ${n}`), ''] : []),
     '## Hyperparameters',
     '',
     '```json',
@@ -118,6 +119,5 @@ export function renderCard(c: ModelCard): string {
     for (const r of e.rows) lines.push(`| ${cols.map((k) => String(r[k] ?? 'n/a')).join(' | ')} |`);
     lines.push('', `**Verdict:** ${e.verdict}`, '');
   }
-  if (c.notes.length) lines.push('## Notes', '', ...c.notes.map((n) => `- ${n}`), '');
   return `${lines.join('\n')}\n`;
 }

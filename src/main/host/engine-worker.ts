@@ -4,6 +4,10 @@ import { performance } from 'node:perf_hooks';
 import { SequentialIds } from '../../engine/core/ids';
 import { DEFAULT_AGENTS, DEFAULT_LIMITS, SessionKernel } from '../../engine/kernel/session-kernel';
 import { baselineStrategies } from '../../engine/kernel/strategies';
+import { LearnedStrategy } from '../../engine/kernel/learned-strategy';
+import type { AgentSpec, StrategyFactory } from '../../engine/kernel/session-kernel';
+import { DEFAULT_POLICY_NAME, loadPolicySync } from '../../engine/node/policy-files';
+import { appRoot } from './app-root';
 import { loadScenario } from '../../engine/node/sim-scenarios';
 import { decodeCommandMessage } from '../../engine/contract/validate';
 import { fail, type CommandResult } from '../../engine/contract/result';
@@ -32,9 +36,23 @@ async function main(): Promise<void> {
   const wall = new Date();
   const sessionId = `${wall.toISOString().replace(/[:.]/g, '-').replace('Z', '')}-s${options.seed}`;
   const scenario = loadScenario(options.scenario ?? 'calm');
+  // The shipped policy works a parent order of the shape it was trained on, beside the baselines.
+  const { policy, manifest } = loadPolicySync(join(appRoot(), 'resources', 'models', DEFAULT_POLICY_NAME));
+  const env = manifest.env;
+  const learned: AgentSpec = {
+    name: `${manifest.algo.toUpperCase()} ${env.side} ${env.quantity.toLocaleString('en-US')}`,
+    strategy: 'rl',
+    side: env.side,
+    quantity: env.quantity,
+    horizonSeconds: env.horizonSeconds,
+    intervalSeconds: env.horizonSeconds / env.steps,
+    startAfterSeconds: env.preTradeSeconds,
+  };
+  const strategies: StrategyFactory = (spec, context) =>
+    spec.strategy === 'rl' ? new LearnedStrategy({ name: DEFAULT_POLICY_NAME, policy, steps: env.steps, side: spec.side, explain: true }) : baselineStrategies(spec, context);
   const kernel = new SessionKernel(
-    { ids: new SequentialIds(), strategies: baselineStrategies },
-    { sessionId, seed: options.seed, scenario, speed: options.speed ?? DEFAULT_SPEED, agents: DEFAULT_AGENTS, limits: DEFAULT_LIMITS },
+    { ids: new SequentialIds(), strategies },
+    { sessionId, seed: options.seed, scenario, speed: options.speed ?? DEFAULT_SPEED, agents: [learned, ...DEFAULT_AGENTS], limits: DEFAULT_LIMITS },
   );
 
   let journal: Journal | null = null;
@@ -45,7 +63,7 @@ async function main(): Promise<void> {
   const host: HostInfo = {
     version: options.appVersion,
     backend: backend.name,
-    backendDetail: backend.detail,
+    backendDetail: `${backend.detail}; policy ${DEFAULT_POLICY_NAME} decides by a pure-TypeScript forward pass over its weights`,
     journalPath: journal?.path ?? null,
   };
 

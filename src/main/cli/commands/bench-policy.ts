@@ -5,10 +5,11 @@ import type { BackendName } from '../../../engine/node/tf-backend';
 import { selectBackend } from '../../../engine/node/tf-backend';
 import type { PolicyBenchReport } from '../../../engine/node/policy-bench';
 import { benchPolicy } from '../../../engine/node/policy-bench';
+import { DEFAULT_POLICY_NAME } from '../../../engine/node/policy-files';
 import { CliError, parsePositiveInt, printReport, table } from '../output';
 
 /** The policy the cockpit ships and runs by default. */
-export const SHIPPED_POLICY = 'resources/models/ppo-exec-v1';
+export const SHIPPED_POLICY = `resources/models/${DEFAULT_POLICY_NAME}`;
 
 interface BenchPolicyOptions {
   model: string;

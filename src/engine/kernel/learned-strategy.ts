@@ -1,0 +1,61 @@
+import type { DecisionExplanation } from '../contract/events';
+import type { ExecutionPolicy } from '../learn/policy';
+import { actionLabel } from '../learn/explain';
+import { PolicyStrategy } from '../rl/env-policy';
+import type { MarketView, StrategyStep } from '../execution/types';
+import type { CockpitStrategy } from './session-kernel';
+
+export interface LearnedStrategyOptions {
+  /** The name reports and the window show. */
+  readonly name: string;
+  readonly policy: ExecutionPolicy;
+  /** The training environment's decisions per episode. */
+  readonly steps: number;
+  readonly side: 'buy' | 'sell';
+  /** Explain every decision (integrated gradients, about a millisecond each); off in bulk runs. */
+  readonly explain: boolean;
+}
+
+/**
+ * A trained policy as the cockpit runs it: it acts exactly as in its backtest (`PolicyStrategy`)
+ * and, when asked to explain, keeps each decision's action values and feature attributions and
+ * gives the explanation's sentence as the decision's reason.
+ */
+export class LearnedStrategy implements CockpitStrategy {
+  readonly name: string;
+  private readonly inner: PolicyStrategy;
+  private last: DecisionExplanation | null = null;
+  private lastText: string | null = null;
+
+  constructor(private readonly options: LearnedStrategyOptions) {
+    this.name = options.name;
+    this.inner = new PolicyStrategy({ name: options.name, steps: options.steps, policy: (obs) => this.act(obs) });
+  }
+
+  decide(view: MarketView): StrategyStep {
+    this.last = null;
+    this.lastText = null;
+    const step = this.inner.decide(view);
+    return this.lastText === null ? step : { ...step, reason: this.lastText };
+  }
+
+  lastExplanation(): DecisionExplanation | null {
+    return this.last;
+  }
+
+  private act(observation: Float32Array): number {
+    const { policy, explain, side } = this.options;
+    if (!explain) return policy.act(observation);
+    const e = policy.explain(observation, { side });
+    this.lastText = e.text;
+    this.last = {
+      valueKind: e.valueKind === 'q-value' ? 'q' : 'probability',
+      values: e.actionValues,
+      actions: e.actionValues.map((_, a) => actionLabel(a, side)),
+      chosen: e.action,
+      attributions: Object.fromEntries(e.features.map((f) => [f.feature, f.attribution])),
+      baseline: e.baseline,
+    };
+    return e.action;
+  }
+}

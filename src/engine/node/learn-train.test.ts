@@ -1,0 +1,105 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeVenue } from '../execution/testing/fake-venue';
+import { DqnLearner, DQN_DEFAULTS } from '../learn/dqn';
+import type { Tf } from '../learn/tf-mlp';
+import type { EnvMarket } from '../rl/env';
+import { ACTION_COUNT, OBSERVATION_SIZE } from '../rl/env';
+import type { PolicyEnvSettings } from './policy-files';
+import { loadPolicy, readJson, saveModel, writeJson } from './policy-files';
+import type { TrainState } from './learn-train';
+import { train } from './learn-train';
+import { selectBackend } from './tf-backend';
+
+const S = 1_000_000_000;
+const fake: EnvMarket = { tickSize: 1, venuePrintsAgentFills: false, preTradeNs: 10 * S, open: (seed) => ({ venue: new FakeVenue(seed), startNs: 10 * S }) };
+const env: PolicyEnvSettings = { side: 'sell', quantity: 300, horizonSeconds: 120, steps: 12, preTradeSeconds: 10, impactPenalty: 1 };
+const SHIPPED = join(__dirname, '..', '..', '..', 'resources', 'models', 'ppo-exec-v1');
+
+let tf: Tf;
+let dir: string;
+beforeAll(async () => {
+  tf = (await selectBackend('cpu')).tf;
+  dir = mkdtempSync(join(tmpdir(), 'cockpit-learn-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(algo: 'dqn' | 'ppo', steps: number, out: string, resume: boolean) {
+  return train({
+    tf,
+    backend: 'cpu',
+    algo,
+    scenarios: ['fake'],
+    markets: { fake },
+    steps,
+    seed: 3,
+    out,
+    resume,
+    env,
+    envs: 2,
+    checkpointEvery: 48,
+    validationEpisodes: 1,
+    dqn: { hidden: [8], learningStarts: 24, batchSize: 16 },
+    ppo: { hidden: [8], rolloutSteps: 12, minibatchSize: 12, epochs: 1 },
+  });
+}
+
+describe('training runs', () => {
+  it('resumeContinuesTheStepCountFromTheLastCheckpoint', async () => {
+    const out = join(dir, 'dqn');
+    const first = await run('dqn', 96, out, false);
+    expect(first.state.step).toBe(96);
+    const second = await run('dqn', 192, out, true);
+    expect(second.state.step).toBe(192);
+    expect(second.state.resumedAt).toEqual([96]);
+    expect(second.state.episodes).toBe(192 / env.steps);
+    expect(second.state.seedCursor).toBeGreaterThan(first.state.seedCursor);
+    expect(readJson<TrainState>(join(out, 'checkpoint'), 'state.json').step).toBe(192);
+    await expect(run('ppo', 300, out, true)).rejects.toThrow(/is dqn/);
+  });
+
+  it('ppoRunWritesALoadableModelDirectory', async () => {
+    const out = join(dir, 'ppo');
+    await run('ppo', 96, out, false);
+    const { policy, manifest } = await loadPolicy(out);
+    expect(manifest.outputKind).toBe('logits');
+    const a = policy.act(new Float32Array(OBSERVATION_SIZE).fill(0.3));
+    expect(a).toBeGreaterThanOrEqual(0);
+    expect(a).toBeLessThan(ACTION_COUNT);
+  });
+
+  it('saveThenLoadGivesIdenticalOutputs', async () => {
+    const learner = new DqnLearner(tf, { ...DQN_DEFAULTS, hidden: [16, 16] }, OBSERVATION_SIZE, ACTION_COUNT, 7);
+    const raw = Float32Array.from({ length: 4 * OBSERVATION_SIZE }, (_, i) => Math.sin(i));
+    learner.normaliser.update(raw, 4);
+    const out = join(dir, 'roundtrip');
+    await saveModel(tf, learner.online, out);
+    writeJson(out, 'normaliser.json', learner.normaliser.state());
+    writeJson(out, 'policy.json', { algo: 'dqn', outputKind: 'q-values', env });
+    const before = learner.qValues(raw, 4);
+    const { policy, model } = await loadPolicy(out, tf);
+    const x = learner.normaliser.normalise(raw, new Float32Array(raw.length), 4);
+    const after = (model!.predict(tf.tensor2d(x, [4, OBSERVATION_SIZE])) as ReturnType<typeof tf.tensor2d>).dataSync();
+    expect(Array.from(after)).toEqual(Array.from(before));
+    for (let r = 0; r < 4; r++) {
+      const js = policy.outputs(raw.subarray(r * OBSERVATION_SIZE, (r + 1) * OBSERVATION_SIZE));
+      js.forEach((v, k) => expect(v).toBeCloseTo(before[r * ACTION_COUNT + k] as number, 5));
+    }
+    expect(Array.from(policy.actBatch(raw, 4))).toEqual([0, 1, 2, 3].map((r) => policy.act(raw.subarray(r * OBSERVATION_SIZE, (r + 1) * OBSERVATION_SIZE))));
+  });
+
+  it('shippedPolicyLoadsActsAndExplains', async () => {
+    const { policy, manifest } = await loadPolicy(SHIPPED, tf);
+    expect(manifest.env.steps).toBeGreaterThan(0);
+    const obs = Float32Array.from([0.5, 0.55, 0.3, 0.5, 0.5, 0, 0.2, 0.5, -0.05, 0, 0, 0]);
+    const a = policy.act(obs);
+    expect(Number.isInteger(a) && a >= 0 && a < ACTION_COUNT).toBe(true);
+    const e = policy.explain(obs);
+    expect(e.action).toBe(a);
+    expect(e.features.map((f) => f.feature)).toContain('scheduleDeviation');
+    expect(Math.abs(e.attributionSum - (e.output - e.baselineOutput))).toBeLessThan(0.05 * Math.max(0.5, Math.abs(e.output - e.baselineOutput)));
+    expect(e.text).toMatch(/:/);
+  });
+});

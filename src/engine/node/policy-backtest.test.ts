@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { BacktestSpec } from '../execution/backtest';
+import { splitPolicyStrategies, withPolicyEpisodes } from './policy-backtest';
+import { findVolumeFile } from './backtest-markets';
+import { runBacktest } from './backtest-pool';
+import type { MarketSpec } from './backtest-markets';
+import { DEFAULT_POLICY_NAME } from './policy-files';
+import { join } from 'node:path';
+
+const S = 1_000_000_000;
+const SHIPPED = join(__dirname, '..', '..', '..', 'resources', 'models', DEFAULT_POLICY_NAME);
+
+describe('trained policies in the backtest', () => {
+  it('splitsRlEntriesFromTheBaselines', () => {
+    const { baselines, policies } = splitPolicyStrategies('twap, rl:models/a ,vwap,rl:models/a');
+    expect(baselines).toBe('twap,vwap');
+    expect(policies.map((p) => p.name)).toEqual(['rl:models/a']);
+    expect(() => splitPolicyStrategies('twap,rl:')).toThrow(/no model directory/);
+  });
+
+  it('refusesToBacktestAPolicyOnTrainingSeeds', async () => {
+    const market: MarketSpec = { kind: 'sim', scenario: 'thin', preTradeNs: 60 * S, horizonNs: 600 * S, volumeFile: 'unused' };
+    const spec: BacktestSpec = { parent: { side: 'sell', quantity: 2000, horizonNs: 600 * S }, strategies: ['twap'], decisionIntervalNs: 30 * S, povRate: 0.1, acLambdaPerBps: 0.005, unfilledPenaltyBps: 25 };
+    await expect(withPolicyEpisodes(market, spec, [5, 1_000_001], [{ name: 'rl:x', dir: SHIPPED }], [])).rejects.toThrow(/training seeds/);
+  });
+
+  it('runsTheShippedPolicyBesideTwapOnTheSameSeeds', async () => {
+    const market: MarketSpec = { kind: 'sim', scenario: 'thin', preTradeNs: 60 * S, horizonNs: 600 * S, volumeFile: findVolumeFile() };
+    const spec: BacktestSpec = { parent: { side: 'sell', quantity: 2000, horizonNs: 600 * S }, strategies: ['twap'], decisionIntervalNs: 30 * S, povRate: 0.1, acLambdaPerBps: 0.005, unfilledPenaltyBps: 25 };
+    const { results } = await runBacktest(market, spec, [900_001], { workers: 0 });
+    const merged = await withPolicyEpisodes(market, spec, [900_001], [{ name: 'rl:shipped', dir: SHIPPED }], results);
+    const names = merged[0]?.episodes.map((e) => e.strategy);
+    expect(names).toEqual(['twap', 'rl:shipped']);
+    const rl = merged[0]?.episodes[1];
+    expect(rl?.metrics.fillRate).toBeGreaterThan(0.9);
+    expect(rl?.decisions).toBeGreaterThanOrEqual(20);
+  });
+});
