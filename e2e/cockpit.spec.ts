@@ -33,6 +33,17 @@ test('runsABacktestFromTheEvaluationView', async ({ cockpit }) => {
   await expect(cockpit.evalRow('twap')).toBeVisible();
 });
 
+test('runsABacktestOnTheHistoricalGoogVenue', async ({ cockpit, page }) => {
+  await cockpit.runBacktest({ scenario: 'lobster:GOOG', seedFrom: 0, seedTo: 1, strategies: ['twap', 'pov'], quantity: 500, horizonMinutes: 10 });
+  await expect(page.getByTestId('eval-attribution')).toContainText('LOBSTER');
+  for (const name of ['twap', 'pov']) {
+    const row = cockpit.evalRow(name);
+    await expect(row).toBeVisible({ timeout: 90_000 });
+    await expect(row.locator('td').first()).toHaveText('2');
+    await expect(row.locator('td[data-col="shortfall"]')).toHaveText(/^[+-]?\d+\.\d/);
+  }
+});
+
 test('killAllHaltsTheEngineAndTheWindowShowsIt', async ({ cockpit, served, page }) => {
   await expect(cockpit.killSwitchState).not.toContainText('HALTED');
   await cockpit.killEverything('e2e: kill all from the window');

@@ -22,9 +22,11 @@ export const executionCommands = {
   RunBacktest: command<BacktestResult>()(
     z
       .object({
-        scenario: z.string().min(1).max(64).regex(/^[a-z0-9-]+$/, 'a shipped scenario name'),
-        seedFrom: z.number().int().min(1).max(1_000_000),
-        seedTo: z.number().int().min(1).max(1_000_000),
+        /** A shipped scenario's name, or `lobster:TICKER` for the historical venue on that LOBSTER day. */
+        scenario: z.string().min(1).max(64).regex(/^([a-z0-9-]+|lobster:(AAPL|AMZN|GOOG))$/, 'a shipped scenario name or lobster:AAPL|AMZN|GOOG'),
+        /** Simulator seeds start at 1; on a historical venue the seeds are the episode slots, from 0. */
+        seedFrom: z.number().int().min(0).max(1_000_000),
+        seedTo: z.number().int().min(0).max(1_000_000),
         strategies: z.array(z.string().min(2).max(200)).min(1).max(8),
         side: z.enum(['buy', 'sell']),
         quantity: z.number().int().min(1).max(10_000_000),

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { BacktestResult, BacktestRow } from '../../engine/execution/execution.contract';
 import type { CommandPayload } from '../../engine/contract/index';
 import { appRoot } from './app-root';
+import { findVolumeFile } from '../../engine/node/backtest-markets';
 
 /** Longest a backtest from the window may run. */
 const TIMEOUT_MS = 10 * 60 * 1000;
@@ -18,8 +19,7 @@ export function runBacktestProcess(request: CommandPayload<'RunBacktest'>): Prom
   const args = [
     cli,
     'backtest',
-    '--scenario',
-    request.scenario,
+    ...marketArgs(request.scenario),
     '--seeds',
     `${request.seedFrom}..${request.seedTo}`,
     '--strategies',
@@ -57,6 +57,16 @@ export function runBacktestProcess(request: CommandPayload<'RunBacktest'>): Prom
       }
     });
   });
+}
+
+/** Returns the backtest's market options: a scenario, or the historical venue on a LOBSTER day. */
+function marketArgs(scenario: string): string[] {
+  const ticker = /^lobster:([A-Z]+)$/.exec(scenario)?.[1];
+  if (ticker === undefined) return ['--scenario', scenario];
+  const lobsterDir = join(dirname(dirname(findVolumeFile())), 'lobster');
+  const file = readdirSync(lobsterDir).find((f) => f.startsWith(`${ticker}_`) && /_message_\d+\.csv\.gz$/.test(f));
+  if (file === undefined) throw new Error(`no LOBSTER message file for ${ticker} in ${lobsterDir}`);
+  return ['--venue', `lobster:${join(lobsterDir, file)}`];
 }
 
 interface CliReport {

@@ -5,7 +5,7 @@ import { formatBps, formatPercent, formatSize } from '../format/format';
 import type { BacktestRequest, BacktestRun } from '../store/types';
 
 /** Scenarios the engine ships. */
-export const SCENARIOS = ['calm', 'volatile', 'thin', 'trending', 'flash-crash'] as const;
+export const SCENARIOS = ['calm', 'volatile', 'thin', 'trending', 'flash-crash', 'lobster:GOOG', 'lobster:AAPL', 'lobster:AMZN'] as const;
 /** Rule-based strategies offered as checkboxes. */
 export const BASELINES = ['twap', 'vwap', 'pov', 'ac'] as const;
 
@@ -44,7 +44,10 @@ function wholeNumber(text: string): number | null {
 export function requestFromForm(f: EvalForm): { readonly request: BacktestRequest } | { readonly error: string } {
   const seedFrom = wholeNumber(f.seedFrom);
   const seedTo = wholeNumber(f.seedTo);
-  if (seedFrom === null || seedTo === null || seedFrom < 1) return { error: 'Seeds must be whole numbers from 1.' };
+  const historical = f.scenario.startsWith('lobster:');
+  if (seedFrom === null || seedTo === null || seedFrom < (historical ? 0 : 1)) {
+    return { error: historical ? 'Episode slots are whole numbers from 0.' : 'Seeds must be whole numbers from 1.' };
+  }
   if (seedTo < seedFrom) return { error: `Seeds run from ${seedFrom} to ${seedTo}: the last must not be below the first.` };
   if (seedTo - seedFrom >= MAX_SEEDS) return { error: `At most ${MAX_SEEDS} seeds; got ${seedTo - seedFrom + 1}.` };
   const learned = f.learned
@@ -115,10 +118,15 @@ export function EvaluationView({ active }: { active: boolean }) {
           <select ref={first} value={form.scenario} onChange={(e) => set('scenario', e.target.value)} data-testid="eval-scenario">
             {SCENARIOS.map((s) => (
               <option key={s} value={s}>
-                {s}
+                {s.startsWith('lobster:') ? `${s.slice('lobster:'.length)} 2012-06-21, historical` : s}
               </option>
             ))}
           </select>
+          {form.scenario.startsWith('lobster:') && (
+            <span className="hint" data-testid="eval-attribution">
+              Replayed NASDAQ order book; seeds are episode slots from 10:00. Data courtesy of LOBSTER (lobsterdata.com).
+            </span>
+          )}
         </label>
         <div className="eval-pair">
           <label>

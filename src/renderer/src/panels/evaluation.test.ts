@@ -14,6 +14,12 @@ describe('requestFromForm', () => {
     expect('request' in out && out.request.strategies).toEqual(['twap', 'rl:resources/models/dqn-a', 'rl:resources/models/ppo-b']);
   });
 
+  it('acceptsSlotZeroOnAHistoricalVenueButNotOnTheSimulator', () => {
+    const historical = requestFromForm({ ...defaultForm, scenario: 'lobster:GOOG', seedFrom: '0', seedTo: '3' });
+    expect('request' in historical && historical.request).toMatchObject({ scenario: 'lobster:GOOG', seedFrom: 0, seedTo: 3 });
+    expect(requestFromForm({ ...defaultForm, seedFrom: '0' })).toHaveProperty('error');
+  });
+
   it('refusesSeedsThatRunBackwardsOrTooMany', () => {
     expect(requestFromForm({ ...defaultForm, seedFrom: '5', seedTo: '4' })).toHaveProperty('error');
     expect(requestFromForm({ ...defaultForm, seedFrom: '1', seedTo: '201' })).toHaveProperty('error');
