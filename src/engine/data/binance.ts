@@ -5,6 +5,7 @@
  * `BinanceBookRebuild` keeps an `OrderBook` in step with the diffs under Binance's sequencing rule.
  */
 
+import { DataFormatError } from './format-error';
 import type { BookResult, OrderBook, Side } from '../book/types';
 
 /**
@@ -78,20 +79,10 @@ export interface BinanceTrade {
 export type BinanceRecord = BinanceSnapshot | BinanceDepthDiff | BinanceBookTicker | BinanceTrade;
 
 /** A line that does not have the capture's format; names the file, the line, what came and what was expected. */
-export class BinanceFormatError extends Error {
-  readonly file: string;
-  /** 1-based line number. */
-  readonly line: number;
-  readonly received: string;
-  readonly expected: string;
-
+export class BinanceFormatError extends DataFormatError {
   constructor(file: string, line: number, received: string, expected: string) {
-    super(`${file}:${line}: expected ${expected}, received "${received}"`);
+    super(file, line, received, expected);
     this.name = 'BinanceFormatError';
-    this.file = file;
-    this.line = line;
-    this.received = received;
-    this.expected = expected;
   }
 }
 

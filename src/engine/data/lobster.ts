@@ -5,6 +5,7 @@
  * midnight, parsed from the text without ever going through a float.
  */
 
+import { DataFormatError } from './format-error';
 import type { Side } from '../book/types';
 
 /** What a message row did, from LOBSTER's type column 1–7. */
@@ -61,20 +62,10 @@ export const LOBSTER_EMPTY_ASK_PRICE = 9_999_999_999;
 export const LOBSTER_EMPTY_BID_PRICE = -9_999_999_999;
 
 /** A row that does not have the LOBSTER format; names the file, the line, what came and what was expected. */
-export class LobsterFormatError extends Error {
-  readonly file: string;
-  /** 1-based line number. */
-  readonly line: number;
-  readonly received: string;
-  readonly expected: string;
-
+export class LobsterFormatError extends DataFormatError {
   constructor(file: string, line: number, received: string, expected: string) {
-    super(`${file}:${line}: expected ${expected}, received "${received}"`);
+    super(file, line, received, expected);
     this.name = 'LobsterFormatError';
-    this.file = file;
-    this.line = line;
-    this.received = received;
-    this.expected = expected;
   }
 }
 
