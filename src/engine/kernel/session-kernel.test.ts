@@ -133,6 +133,30 @@ describe('session kernel on the simulator', () => {
     expect(events.some((e) => e.kind === 'OrderAccepted')).toBe(false);
   });
 
+  it('stopsOnlyTheAgentWhoseStrategyFailsAndKeepsTheSessionRunning', () => {
+    let calls = 0;
+    const failing: ExecutionStrategy = {
+      name: 'failing',
+      decide: (view) => {
+        calls += 1;
+        if (calls === 3) throw new Error('model produced NaN');
+        return { cancels: [], orders: [{ style: 'passive', size: 10, price: view.bestBid ?? view.mid, tif: 'GTC' }], action: { kind: 'post', size: 10, price: view.bestBid ?? null }, reason: 'posts', inputs: {} };
+      },
+    };
+    const agents: AgentSpec[] = [
+      { name: 'failing', strategy: 'failing', side: 'buy', quantity: 1_000, horizonSeconds: 600, intervalSeconds: 10, startAfterSeconds: 10 },
+      { name: 'twap', strategy: 'twap', side: 'sell', quantity: 1_000, horizonSeconds: 600, intervalSeconds: 10, startAfterSeconds: 10 },
+    ];
+    const { kernel, events } = kernelWith({ agents }, (spec, ctx) => (spec.strategy === 'failing' ? failing : baselineStrategies(spec, ctx)));
+    kernel.elapse(120 * S);
+    const [bad, good] = kernel.snapshot().agents;
+    expect(bad!.state).toBe('killed');
+    expect(bad!.working).toBe(0);
+    expect(events.some((e) => e.kind === 'AgentStateChanged' && e.agentId === bad!.id && e.reason.includes('model produced NaN'))).toBe(true);
+    expect(good!.state).toBe('running');
+    expect(events.filter((e) => e.kind === 'DecisionMade' && e.agentId === good!.id).length).toBeGreaterThan(8);
+  });
+
   it('refusesToResumeAnAgentWhileTheKillSwitchIsEngaged', () => {
     const { kernel } = kernelWith();
     const id = kernel.snapshot().agents[0]!.id;

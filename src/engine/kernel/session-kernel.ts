@@ -407,7 +407,23 @@ export class SessionKernel {
     }
   }
 
+  /**
+   * Lets an agent decide. An agent whose strategy fails (throws, or asks for something the
+   * session refuses) is stopped on its own: its orders are cancelled and the session runs on.
+   */
   private decide(a: RunningAgent): void {
+    try {
+      this.decideOrThrow(a);
+    } catch (err) {
+      const reason = `strategy failed: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500);
+      this.cancelWorking(a);
+      a.state = 'killed';
+      a.lastReason = reason;
+      this.emit({ kind: 'AgentStateChanged', ts: this.now(), agentId: a.id, state: 'killed', reason });
+    }
+  }
+
+  private decideOrThrow(a: RunningAgent): void {
     const ts = this.now();
     if (!a.session) {
       a.session = new ExecutionSession({
