@@ -44,6 +44,19 @@ test('runsABacktestOnTheHistoricalGoogVenue', async ({ cockpit, page }) => {
   }
 });
 
+test('tightensTheRiskLimitsWithAReason', async ({ cockpit, page }) => {
+  await page.getByTestId('limits-edit').click();
+  await page.getByTestId('limits-max-order').fill('1');
+  await page.getByTestId('limits-apply').click();
+  await page.getByTestId('reason-input').fill('e2e: one-lot orders only');
+  await page.getByTestId('reason-confirm').click();
+  await expect(page.getByTestId('limit-max-order')).toHaveText('1 lots');
+  await expect(page.getByText('e2e: one-lot orders only').first()).toBeVisible();
+  // The agents' larger child orders are now denied by the gate, and the window lists the denials.
+  await expect(page.getByText('ORDER_SIZE_EXCEEDS_MAX').first()).toBeVisible({ timeout: 30_000 });
+  await expect(cockpit.engineState).toHaveText('running');
+});
+
 test('killAllHaltsTheEngineAndTheWindowShowsIt', async ({ cockpit, served, page }) => {
   await expect(cockpit.killSwitchState).not.toContainText('HALTED');
   await cockpit.killEverything('e2e: kill all from the window');

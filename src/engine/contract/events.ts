@@ -1,4 +1,5 @@
 import type { Side } from '../book/types';
+import type { RiskLimits } from '../kernel/snapshot';
 
 /** What the engine is doing: running the clock, paused by a human, or halted by the kill switch. */
 export type SessionState = 'running' | 'paused' | 'halted';
@@ -22,7 +23,8 @@ export type EngineEvent =
   | Ev<'AgentStarted', { agentId: string; arrivalMid: number; startNs: number; endNs: number }>
   | Ev<'AgentStateChanged', { agentId: string; state: AgentState; reason: string }>
   | Ev<'KillSwitchEngaged', { reason: string; agentsHalted: number; ordersCancelled: number }>
-  | Ev<'KillSwitchReleased', { reason: string }>;
+  | Ev<'KillSwitchReleased', { reason: string }>
+  | Ev<'RiskLimitsChanged', { limits: RiskLimits; reason: string }>;
 
 type Ev<K extends string, P> = { readonly kind: K; readonly seq: number; readonly ts: number } & { readonly [F in keyof P]: P[F] };
 

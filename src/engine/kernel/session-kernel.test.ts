@@ -114,6 +114,21 @@ describe('session kernel on the simulator', () => {
     expect(kernel.snapshot().agents[0]!.filled).toBe(0);
   });
 
+  it('checksOrdersAgainstLimitsTheTraderLowers', () => {
+    const { kernel, events } = kernelWith();
+    kernel.elapse(60 * S);
+    expect(events.some((e) => e.kind === 'OrderAccepted')).toBe(true);
+    const r = command(kernel, 'SetRiskLimits', { maxOrderLots: 1, priceCollarBps: 200, maxOpenOrders: 20, reason: 'tighten' });
+    expect(r).toEqual({ ok: true, value: { limits: { maxOrderLots: 1, priceCollarBps: 200, maxOpenOrders: 20 } } });
+    expect(events.at(-1)).toMatchObject({ kind: 'RiskLimitsChanged', reason: 'tighten', limits: { maxOrderLots: 1 } });
+    const mark = events.length;
+    kernel.elapse(120 * S);
+    const later = events.slice(mark);
+    expect(later.some((e) => e.kind === 'OrderDenied' && e.code === 'ORDER_SIZE_EXCEEDS_MAX')).toBe(true);
+    expect(later.filter((e) => e.kind === 'OrderAccepted').every((e) => e.size <= 1)).toBe(true);
+    expect(kernel.snapshot().risk.limits.maxOrderLots).toBe(1);
+  });
+
   it('deniesLimitPricesOutsideTheCollar', () => {
     const far: ExecutionStrategy = {
       name: 'far',

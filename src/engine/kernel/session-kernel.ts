@@ -105,7 +105,7 @@ export class SessionKernel {
   private readonly agents: RunningAgent[] = [];
   private readonly listeners = new Set<(e: EngineEvent) => void>();
   private readonly trades: Array<{ ts: number; price: number; size: number }> = [];
-  private readonly limits: RiskLimits;
+  private limits: RiskLimits;
   private seq = 0;
   /** Set by the risk gate when it refused the order being submitted (it published the denial). */
   private gateRefused = false;
@@ -247,6 +247,12 @@ export class SessionKernel {
         if (to === 'running') agent.nextAt = Math.max(agent.nextAt, ts);
         this.emit({ kind: 'AgentStateChanged', ts, agentId: agent.id, state: to, reason: command.payload.reason });
         return ok({ agentId: agent.id, state: agent.state });
+      }
+      case 'SetRiskLimits': {
+        const { reason, ...limits } = command.payload;
+        this.limits = limits;
+        this.emit({ kind: 'RiskLimitsChanged', ts, limits, reason });
+        return ok({ limits });
       }
       case 'RunBacktest':
         return fail('REJECTED', 'backtests run beside the session in the engine host, not in the session kernel');

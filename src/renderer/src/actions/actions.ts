@@ -1,4 +1,4 @@
-import type { CockpitApi, CommandError, CommandName, CommandRequest } from '../../../engine/contract/index';
+import type { CockpitApi, CommandError, CommandName, CommandRequest, RiskLimits } from '../../../engine/contract/index';
 import type { CockpitStore } from '../store/cockpit-store';
 import { addBacktestRun, addCockpitActivity } from '../store/reduce';
 import type { BacktestRequest } from '../store/types';
@@ -16,6 +16,8 @@ export interface CockpitActions {
   pauseAgent(agentId: string): Promise<void>;
   resumeAgent(agentId: string): Promise<void>;
   killAgent(agentId: string): Promise<void>;
+  /** Replaces the hard pre-trade limits. */
+  setRiskLimits(limits: RiskLimits): Promise<void>;
   /** Runs a backtest off the engine loop and keeps its result; one at a time. */
   runBacktest(request: BacktestRequest): Promise<void>;
 }
@@ -104,6 +106,19 @@ export function createActions(api: CockpitApi, store: CockpitStore, ui: UiStore)
         'ResumeSession',
         { title: 'Resume the session', detail: 'Starts the simulated clock again.', defaultReason: 'manual resume from cockpit', confirmLabel: 'Resume' },
         (reason) => ({ reason }),
+      ),
+    setRiskLimits: (limits) =>
+      run(
+        'Set risk limits',
+        'SetRiskLimits',
+        {
+          title: 'Change the hard limits',
+          detail: `Max order ${limits.maxOrderLots} lots, price collar ±${limits.priceCollarBps} bps, at most ${limits.maxOpenOrders} working orders an agent; every order from now on is checked against them.`,
+          defaultReason: 'limits changed from cockpit',
+          confirmLabel: 'Apply limits',
+          danger: true,
+        },
+        (reason) => ({ ...limits, reason }),
       ),
     toggleSession: () => (store.getState().session?.state === 'paused' ? actions.resumeSession() : actions.pauseSession()),
     setSpeed: (speed) =>

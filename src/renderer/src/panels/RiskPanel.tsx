@@ -1,4 +1,7 @@
+import { useState, type FormEvent } from 'react';
+import type { RiskLimits } from '../../../engine/contract/index';
 import { SPEEDS } from '../actions/actions';
+import { parseLimits } from './limits-form';
 import { useCockpit, useCockpitState } from '../context';
 import { formatSize, formatSpeed } from '../format/format';
 
@@ -12,6 +15,7 @@ export function RiskPanel() {
   const state = useCockpitState((s) => s.session?.state ?? null);
   const speed = useCockpitState((s) => s.session?.speed ?? null);
   const limits = useCockpitState((s) => s.limits);
+  const [editing, setEditing] = useState(false);
   const known = state !== null;
 
   return (
@@ -38,20 +42,27 @@ export function RiskPanel() {
         </button>
       </div>
 
-      <dl className="limits" data-testid="risk-limits" aria-label="Hard pre-trade limits">
-        <div title="Largest child order an agent may send">
-          <dt className="label">Max order</dt>
-          <dd className="num" data-testid="limit-max-order">{limits ? `${formatSize(limits.maxOrderLots)} lots` : '—'}</dd>
-        </div>
-        <div title="Farthest a limit price may be from the mid">
-          <dt className="label">Price collar</dt>
-          <dd className="num" data-testid="limit-collar">{limits ? `±${formatSize(limits.priceCollarBps)} bps` : '—'}</dd>
-        </div>
-        <div title="Most working orders one agent may have">
-          <dt className="label">Open orders</dt>
-          <dd className="num" data-testid="limit-open-orders">{limits ? `≤ ${formatSize(limits.maxOpenOrders)}` : '—'}</dd>
-        </div>
-      </dl>
+      {editing && limits ? (
+        <LimitsForm limits={limits} onDone={() => setEditing(false)} onApply={(next) => void actions.setRiskLimits(next)} />
+      ) : (
+        <dl className="limits" data-testid="risk-limits" aria-label="Hard pre-trade limits">
+          <div title="Largest child order an agent may send">
+            <dt className="label">Max order</dt>
+            <dd className="num" data-testid="limit-max-order">{limits ? `${formatSize(limits.maxOrderLots)} lots` : '—'}</dd>
+          </div>
+          <div title="Farthest a limit price may be from the mid">
+            <dt className="label">Price collar</dt>
+            <dd className="num" data-testid="limit-collar">{limits ? `±${formatSize(limits.priceCollarBps)} bps` : '—'}</dd>
+          </div>
+          <div title="Most working orders one agent may have">
+            <dt className="label">Open orders</dt>
+            <dd className="num" data-testid="limit-open-orders">{limits ? `≤ ${formatSize(limits.maxOpenOrders)}` : '—'}</dd>
+          </div>
+          <button type="button" className="btn limits-edit" onClick={() => setEditing(true)} disabled={!limits} data-testid="limits-edit" title="Change the hard pre-trade limits">
+            Edit
+          </button>
+        </dl>
+      )}
 
       <div className="session-controls">
         <button
@@ -86,5 +97,39 @@ export function RiskPanel() {
         </label>
       </div>
     </div>
+  );
+}
+
+function LimitsForm({ limits, onApply, onDone }: { limits: RiskLimits; onApply: (next: RiskLimits) => void; onDone: () => void }) {
+  const [form, setForm] = useState({ maxOrderLots: String(limits.maxOrderLots), priceCollarBps: String(limits.priceCollarBps), maxOpenOrders: String(limits.maxOpenOrders) });
+  const parsed = parseLimits(form);
+  const submit = (e: FormEvent): void => {
+    e.preventDefault();
+    if ('limits' in parsed) {
+      onApply(parsed.limits);
+      onDone();
+    }
+  };
+  const field = (key: keyof typeof form, label: string, testId: string) => (
+    <label>
+      <span className="label">{label}</span>
+      <input inputMode="decimal" value={form[key]} onChange={(e) => setForm({ ...form, [key]: e.target.value })} data-testid={testId} size={7} />
+    </label>
+  );
+  return (
+    <form className="limits-form" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && onDone()} aria-label="Change the hard pre-trade limits">
+      {field('maxOrderLots', 'Max order lots', 'limits-max-order')}
+      {field('priceCollarBps', 'Collar bps', 'limits-collar')}
+      {field('maxOpenOrders', 'Open orders', 'limits-open-orders')}
+      {'error' in parsed && <span className="limits-error">{parsed.error}</span>}
+      <div className="limits-buttons">
+        <button type="submit" className="btn primary" disabled={'error' in parsed} data-testid="limits-apply">
+          Apply…
+        </button>
+        <button type="button" className="btn" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
   );
 }

@@ -80,6 +80,13 @@ describe('applyBatches', () => {
     expect(before.lastSeq).toBe(10);
   });
 
+  it('takesNewRiskLimitsAndLogsTheChangeWithItsReason', () => {
+    const next = { maxOrderLots: 10, priceCollarBps: 50, maxOpenOrders: 3 };
+    const { state } = applyBatches(live(10), [batch([ev(11, T0 + 1, { kind: 'RiskLimitsChanged', limits: next, reason: 'tighten before the close' })])]);
+    expect(state.limits).toEqual(next);
+    expect(state.activity[0]).toMatchObject({ title: 'Risk limits changed', reason: 'tighten before the close' });
+  });
+
   it('leavesUntouchedSlicesIdenticalSoSubscribersSkipThem', () => {
     const before = live(10);
     const { state } = applyBatches(before, [batch([ev(11, T0, { kind: 'QuoteChanged', bid: 9_998, ask: 10_001, bidSize: 1, askSize: 1 })])]);

@@ -166,6 +166,7 @@ class Pass {
   private quote: Quote | null;
   private lastTrade: TapeRow | null;
   private killSwitch: CockpitState['killSwitch'];
+  private limits: CockpitState['limits'];
   depth: CockpitState['depth'];
   private agents: Map<string, AgentView> | null = null;
   private readonly tape: TapeRow[] = [];
@@ -183,6 +184,7 @@ class Pass {
     this.quote = base.quote;
     this.lastTrade = base.lastTrade;
     this.killSwitch = base.killSwitch;
+    this.limits = base.limits;
     this.depth = base.depth;
     this.bars = new BarBuilder(base.chart);
   }
@@ -268,6 +270,10 @@ class Pass {
         this.session = { ...this.session, state: this.session.paused ? 'paused' : 'running' };
         this.log(e, 'good', 'Kill switch released', null, e.reason);
         break;
+      case 'RiskLimitsChanged':
+        this.limits = e.limits;
+        this.log(e, 'warn', 'Risk limits changed', `max order ${e.limits.maxOrderLots} lots · collar ±${e.limits.priceCollarBps} bps · ≤ ${e.limits.maxOpenOrders} open orders`, e.reason);
+        break;
       default:
         assertNever(e);
     }
@@ -284,6 +290,7 @@ class Pass {
       quote: this.quote,
       lastTrade: this.lastTrade,
       killSwitch: this.killSwitch,
+      limits: this.limits,
       depth: this.depth,
       agents: this.agents ?? b.agents,
       tape: prepend(b.tape, this.tape, TAPE_MAX),
