@@ -45,6 +45,11 @@ export class AgentPort implements Venue {
     return globalId > this.base && globalId < this.base + ID_SPAN;
   }
 
+  /** Returns the agent's own id for one of its venue order ids. */
+  localId(globalId: number): number {
+    return globalId - this.base;
+  }
+
   /** Hands the port an event of the shared venue; fills must be this agent's (see `owns`). */
   deliver(event: VenueEvent): void {
     this.inbox.push(event.kind === 'OrderFilled' ? { ...event, orderId: event.orderId - this.base } : event);

@@ -172,6 +172,28 @@ describe('session kernel on the simulator', () => {
     expect(events.filter((e) => e.kind === 'DecisionMade' && e.agentId === good!.id).length).toBeGreaterThan(8);
   });
 
+  it('refusesAnAgentsOrderThatWouldTradeWithAnotherAgentsAndSaysWhose', () => {
+    const improveBid: ExecutionStrategy = {
+      name: 'improve',
+      decide: (view) => ({ cancels: [], orders: [{ style: 'passive', size: 5, price: view.bestAsk! - 1, tif: 'GTC' }], action: { kind: 'post', size: 5, price: view.bestAsk! - 1 }, reason: 'improves the bid', inputs: {} }),
+    };
+    const hitBid: ExecutionStrategy = {
+      name: 'hit',
+      decide: (view) => ({ cancels: [], orders: [{ style: 'cross', size: 5, price: view.bestBid!, tif: 'IOC' }], action: { kind: 'cross', size: 5, price: view.bestBid! }, reason: 'hits the bid', inputs: {} }),
+    };
+    const agents: AgentSpec[] = [
+      { name: 'buyer', strategy: 'improve', side: 'buy', quantity: 100, horizonSeconds: 600, intervalSeconds: 10, startAfterSeconds: 10 },
+      { name: 'seller', strategy: 'hit', side: 'sell', quantity: 100, horizonSeconds: 600, intervalSeconds: 10, startAfterSeconds: 10 },
+    ];
+    const { kernel, events } = kernelWith({ agents }, (spec) => (spec.strategy === 'improve' ? improveBid : hitBid));
+    kernel.elapse(15 * S);
+    const [buyer, seller] = kernel.snapshot().agents;
+    const denied = events.filter((e) => e.kind === 'OrderDenied' && e.agentId === seller!.id);
+    expect(denied.length).toBeGreaterThan(0);
+    expect(denied[0]).toMatchObject({ code: 'WOULD_SELF_TRADE' });
+    expect(denied[0]!.kind === 'OrderDenied' && denied[0]!.detail).toContain(`${buyer!.id}/`);
+  });
+
   it('refusesToResumeAnAgentWhileTheKillSwitchIsEngaged', () => {
     const { kernel } = kernelWith();
     const id = kernel.snapshot().agents[0]!.id;

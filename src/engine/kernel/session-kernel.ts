@@ -365,7 +365,7 @@ export class SessionKernel {
       // A risk denial was published by the gate; anything else is the venue's own refusal.
       const byGate = this.gateRefused;
       this.gateRefused = false;
-      if (!byGate) this.emitDenied(agent, order, result.reject.code, JSON.stringify(result.reject));
+      if (!byGate) this.emitDenied(agent, order, result.reject.code, describeReject(result.reject, (id) => this.orderName(id)));
       return;
     }
     this.emit({
@@ -379,6 +379,12 @@ export class SessionKernel {
       resting: result.resting,
     });
     for (const f of result.fills) this.recordFill(agent, f.orderId, f.price, f.size, f.liquidity, this.now());
+  }
+
+  /** Names a venue order id as the window does: `agent-2/17`. */
+  private orderName(venueId: number): string {
+    const owner = this.agents.find((a) => a.port.owns(venueId));
+    return owner ? `${owner.id}/${owner.port.localId(venueId)}` : String(venueId);
   }
 
   private emitDenied(agent: RunningAgent, order: VenueOrder, code: string, detail: string): void {
@@ -497,6 +503,26 @@ export class SessionKernel {
     this.seq += 1;
     const e = { ...event, seq: this.seq } as EngineEvent;
     for (const l of this.listeners) l(e);
+  }
+}
+
+/** Returns a venue's refusal as a sentence with its numbers (prices in ticks). */
+function describeReject(r: VenueRejectReason, orderName: (venueId: number) => string): string {
+  switch (r.code) {
+    case 'WOULD_SELF_TRADE':
+      return `would trade at ${r.price} with the firm's own resting order ${orderName(r.restingId)} (self-trade prevention)`;
+    case 'POST_ONLY_WOULD_CROSS':
+      return `post-only at ${r.price} would cross the best opposite price ${r.bestOpposite}`;
+    case 'INVALID_PRICE':
+      return `price ${r.price} is not a positive whole number of ticks`;
+    case 'INVALID_SIZE':
+      return `size ${r.size} is not a positive whole number of lots`;
+    case 'INVALID_ORDER_ID':
+    case 'DUPLICATE_ORDER_ID':
+    case 'UNKNOWN_ORDER':
+      return `order id ${r.id}: ${r.code.toLowerCase().replace(/_/g, ' ')}`;
+    case 'TRADING_HALTED':
+      return 'the venue has halted trading';
   }
 }
 
