@@ -8,7 +8,7 @@ import type { Tf } from '../learn/tf-mlp';
 import type { EnvMarket } from '../rl/env';
 import { ACTION_COUNT, OBSERVATION_SIZE } from '../rl/env';
 import type { PolicyEnvSettings } from './policy-files';
-import { loadPolicy, readJson, saveModel, writeJson } from './policy-files';
+import { DEFAULT_POLICY_NAME, loadPolicy, readJson, saveModel, writeJson } from './policy-files';
 import type { TrainState } from './learn-train';
 import { train } from './learn-train';
 import { selectBackend } from './tf-backend';
@@ -16,7 +16,7 @@ import { selectBackend } from './tf-backend';
 const S = 1_000_000_000;
 const fake: EnvMarket = { tickSize: 1, venuePrintsAgentFills: false, preTradeNs: 10 * S, open: (seed) => ({ venue: new FakeVenue(seed), startNs: 10 * S }) };
 const env: PolicyEnvSettings = { side: 'sell', quantity: 300, horizonSeconds: 120, steps: 12, preTradeSeconds: 10, impactPenalty: 1 };
-const SHIPPED = join(__dirname, '..', '..', '..', 'resources', 'models', 'ppo-exec-v1');
+const SHIPPED = join(__dirname, '..', '..', '..', 'resources', 'models', DEFAULT_POLICY_NAME);
 
 let tf: Tf;
 let dir: string;

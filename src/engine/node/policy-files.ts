@@ -18,7 +18,7 @@ import type { Tf } from '../learn/tf-mlp';
 import { predictBatch } from '../learn/tf-mlp';
 
 /** The policy the cockpit runs by default: `resources/models/<this>`. */
-export const DEFAULT_POLICY_NAME = 'ppo-exec-v1';
+export const DEFAULT_POLICY_NAME = 'ppo-exec-v2';
 
 /** The JSON file of a model in the TF.js layers format. */
 interface ModelJson {

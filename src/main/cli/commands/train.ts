@@ -27,11 +27,21 @@ interface TrainOptions {
   checkpointEvery: number;
   validation: string;
   reward: string;
+  entropyCoef?: number;
+  learningRate?: number;
   json?: boolean;
 }
 
 const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 const SECOND = 1_000_000_000;
+
+function parseNonNegative(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0) throw new CliError(`${name} must be a non-negative number, received "${value}"`);
+    return n;
+  };
+}
 
 /** Registers `cockpit train`: DQN or PPO on the simulator, checkpoints, resume, a model directory with its card. */
 export function registerTrain(program: Command): void {
@@ -49,6 +59,8 @@ export function registerTrain(program: Command): void {
     .option('--checkpoint-every <n>', 'env steps between checkpoints (and validations)', parsePositiveInt('--checkpoint-every'), 10_000)
     .option('--validation <n>', 'validation episodes per scenario at each checkpoint for model selection (0: ship the last weights)', '8')
     .option('--reward <kind>', 'counterfactual-drift (fills against the agent-free mid of the same seed: the market drift removed) or arrival (the env reward as is)', 'counterfactual-drift')
+    .option('--entropy-coef <x>', 'PPO entropy bonus (default 0.01)', parseNonNegative('--entropy-coef'))
+    .option('--learning-rate <x>', 'learning rate (defaults: DQN 0.0005, PPO 0.0003)', parseNonNegative('--learning-rate'))
     .option('--json', 'print the result as JSON')
     .action(async (opts: TrainOptions) => {
       const report = await runTrain(opts);
@@ -106,6 +118,8 @@ async function runTrain(opts: TrainOptions): Promise<TrainReport> {
       checkpointEvery: opts.checkpointEvery,
       validationEpisodes: validation,
       reward: opts.reward,
+      ...(algo === 'ppo' ? { ppo: { ...(opts.entropyCoef === undefined ? {} : { entropyCoef: opts.entropyCoef }), ...(opts.learningRate === undefined ? {} : { learningRate: opts.learningRate }) } } : {}),
+      ...(algo === 'dqn' && opts.learningRate !== undefined ? { dqn: { learningRate: opts.learningRate } } : {}),
       onProgress: (p) =>
         bar.update(Math.min(p.step, p.total), {
           sps: p.stepsPerSecond.toFixed(0),
