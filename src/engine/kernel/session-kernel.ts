@@ -1,4 +1,4 @@
-import { ManualClock, NS_PER_SECOND } from '../core/clock';
+import { NS_PER_SECOND } from '../core/clock';
 import type { IdSource } from '../core/ids';
 import type { Side } from '../book/types';
 import type { AgentState, DecisionExplanation, DepthView, EngineEvent, SessionState, UnsequencedEvent } from '../contract/events';
@@ -11,7 +11,7 @@ import type { SubmitResult, VenueEvent, VenueOrder, VenueRejectReason } from '..
 import { ExecutionSession } from '../execution/session';
 import { MarketObserver } from '../execution/market-observer';
 import type { ExecutionStrategy, ParentOrder } from '../execution/types';
-import { AgentPort } from './agent-port';
+import { AgentPort, type RiskDenial } from './agent-port';
 import type { AgentView, RiskLimits, SessionSnapshot } from './snapshot';
 
 /** One agent the session starts with: a parent order and the strategy that works it. */
@@ -87,7 +87,6 @@ interface RunningAgent {
   nextAt: number;
   filled: number;
   notional: number;
-  arrivalMid: number;
   lastReason: string | null;
 }
 
@@ -100,15 +99,12 @@ interface RunningAgent {
  * slices time.
  */
 export class SessionKernel {
-  readonly clock: ManualClock;
   private readonly venue: SimVenue;
   private readonly agents: RunningAgent[] = [];
   private readonly listeners = new Set<(e: EngineEvent) => void>();
   private readonly trades: Array<{ ts: number; price: number; size: number }> = [];
   private limits: RiskLimits;
   private seq = 0;
-  /** Set by the risk gate when it refused the order being submitted (it published the denial). */
-  private gateRefused = false;
   private paused = false;
   private killSwitch = false;
   private killReason: string | null = null;
@@ -121,7 +117,6 @@ export class SessionKernel {
     private readonly config: SessionConfig,
   ) {
     this.venue = createSimVenue(config.scenario, config.seed);
-    this.clock = new ManualClock(this.venue.now());
     this.speed = config.speed;
     this.limits = config.limits;
     this.nextQuoteAt = this.gridAfter(this.venue.now());
@@ -131,7 +126,13 @@ export class SessionKernel {
       const agent: RunningAgent = {
         id,
         spec,
-        port: new AgentPort(this.venue, index, (o) => this.gate(agent, o), (o, r) => this.onSubmit(agent, o, r)),
+        port: new AgentPort(
+          this.venue,
+          index,
+          (o) => this.riskCheck(agent, o),
+          (o, denial) => this.emitDenied(agent, o, denial.code, denial.detail),
+          (o, r) => this.onSubmit(agent, o, r),
+        ),
         parent: { side: spec.side, quantity: spec.quantity, horizonNs: Math.round(spec.horizonSeconds * NS_PER_SECOND) },
         startNs,
         intervalNs: Math.round(spec.intervalSeconds * NS_PER_SECOND),
@@ -142,7 +143,6 @@ export class SessionKernel {
         nextAt: startNs,
         filled: 0,
         notional: 0,
-        arrivalMid: 0,
         lastReason: null,
       };
       this.agents.push(agent);
@@ -195,7 +195,6 @@ export class SessionKernel {
       for (const a of this.agents) if (a.state === 'running' && a.nextAt < agentAt) agentAt = a.nextAt;
       const next = Math.max(this.now(), Math.min(target, agentAt, this.nextQuoteAt));
       this.distribute(this.venue.elapse(next - this.now()).events);
-      this.clock.advanceTo(next);
       if (next === this.nextQuoteAt) {
         this.sampleQuote();
         if (next % NS_PER_SECOND === 0) this.observeMid(next);
@@ -286,6 +285,7 @@ export class SessionKernel {
 
   private view(a: RunningAgent, now: number): AgentView {
     const avg = a.filled > 0 ? a.notional / a.filled : null;
+    const arrival = a.session?.arrivalMid ?? null;
     const sign = a.parent.side === 'buy' ? 1 : -1;
     const endNs = a.startNs + a.parent.horizonNs;
     return {
@@ -297,8 +297,8 @@ export class SessionKernel {
       quantity: a.parent.quantity,
       filled: a.filled,
       avgPrice: avg,
-      arrivalMid: a.session ? a.arrivalMid : null,
-      shortfallBps: avg === null || a.arrivalMid <= 0 ? null : ((sign * (avg - a.arrivalMid)) / a.arrivalMid) * 10_000,
+      arrivalMid: arrival,
+      shortfallBps: avg === null || arrival === null ? null : ((sign * (avg - arrival)) / arrival) * 10_000,
       scheduleElapsed: Math.max(0, Math.min(1, (now - a.startNs) / a.parent.horizonNs)),
       startNs: a.startNs,
       endNs,
@@ -333,15 +333,7 @@ export class SessionKernel {
   }
 
   /** The model-free pre-trade gate: whatever an agent sends, these hold. */
-  private gate(agent: RunningAgent, order: VenueOrder): VenueRejectReason | null {
-    const denial = this.riskCheck(agent, order);
-    if (denial === null) return null;
-    this.gateRefused = true;
-    this.emitDenied(agent, order, denial.code, denial.detail);
-    return { code: 'TRADING_HALTED' };
-  }
-
-  private riskCheck(agent: RunningAgent, order: VenueOrder): { code: string; detail: string } | null {
+  private riskCheck(agent: RunningAgent, order: VenueOrder): RiskDenial | null {
     if (this.killSwitch) return { code: 'KILL_SWITCH_ENGAGED', detail: `kill switch engaged: ${this.killReason ?? ''}` };
     if (agent.state !== 'running') return { code: 'AGENT_NOT_RUNNING', detail: `agent is ${agent.state}` };
     if (!(order.size > 0) || order.size > this.limits.maxOrderLots) {
@@ -362,10 +354,7 @@ export class SessionKernel {
 
   private onSubmit(agent: RunningAgent, order: VenueOrder, result: SubmitResult): void {
     if (!result.accepted) {
-      // A risk denial was published by the gate; anything else is the venue's own refusal.
-      const byGate = this.gateRefused;
-      this.gateRefused = false;
-      if (!byGate) this.emitDenied(agent, order, result.reject.code, describeReject(result.reject, (id) => this.orderName(id)));
+      this.emitDenied(agent, order, result.reject.code, describeReject(result.reject, (id) => this.orderName(id)));
       return;
     }
     this.emit({
@@ -447,9 +436,8 @@ export class SessionKernel {
         observer: a.observer,
         venuePrintsAgentFills: true,
       });
-      a.arrivalMid = a.session.arrivalMid;
       a.strategy = this.deps.strategies(a.spec, { scenario: this.config.scenario, parent: a.parent, startNs: a.session.startNs });
-      this.emit({ kind: 'AgentStarted', ts, agentId: a.id, arrivalMid: a.arrivalMid, startNs: a.session.startNs, endNs: a.session.endNs });
+      this.emit({ kind: 'AgentStarted', ts, agentId: a.id, arrivalMid: a.session.arrivalMid, startNs: a.session.startNs, endNs: a.session.endNs });
     }
     const session = a.session;
     session.advance(0);
@@ -495,8 +483,9 @@ export class SessionKernel {
     return (Math.floor(ns / QUOTE_GRID_NS) + 1) * QUOTE_GRID_NS;
   }
 
-  private now(): number {
-    return this.clock.now();
+  /** Returns the simulated time, ns since midnight: the venue's clock, which only `elapse` moves. */
+  now(): number {
+    return this.venue.now();
   }
 
   private emit(event: UnsequencedEvent): void {

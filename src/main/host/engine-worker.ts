@@ -73,11 +73,13 @@ async function main(): Promise<void> {
   kernel.start();
 
   const flush = (): void => {
+    // A paused session with nothing new has nothing to say: no batch, no depth sampled.
+    if (pending.length === 0 && !kernel.clockRunning) return;
     const events = pending;
     pending = [];
     journal?.append(events);
     const lastSeq = batchFrom + events.length - 1;
-    post({ t: 'events', batch: { firstSeq: batchFrom, lastSeq, simTimeNs: kernel.clock.now(), events, depth: kernel.depth() } });
+    post({ t: 'events', batch: { firstSeq: batchFrom, lastSeq, simTimeNs: kernel.now(), events, depth: kernel.depth() } });
     batchFrom = lastSeq + 1;
   };
 
