@@ -1,31 +1,8 @@
 /**
  * Time inside the engine: integer nanoseconds (a `number`, exact up to about 104 days) since the
- * session's epoch. The engine never reads the wall clock; a `Clock` is passed in.
+ * session day's midnight. The engine never reads the wall clock: the simulator's clock moves only
+ * when told to elapse.
  */
-export interface Clock {
-  /** Returns the current time in nanoseconds since the session's epoch. */
-  now(): number;
-}
-
-/** A clock that only moves when told to: the simulator's and the replay's clock. */
-export class ManualClock implements Clock {
-  private t: number;
-
-  constructor(startNs = 0) {
-    this.t = startNs;
-  }
-
-  now(): number {
-    return this.t;
-  }
-
-  /** Moves the clock to `ns`; time never runs backwards. */
-  advanceTo(ns: number): void {
-    if (!Number.isSafeInteger(ns)) throw new Error(`clock time must be an integer nanosecond count, received ${ns}`);
-    if (ns < this.t) throw new Error(`clock cannot move back from ${this.t} ns to ${ns} ns`);
-    this.t = ns;
-  }
-}
 
 export const NS_PER_MS = 1_000_000;
 export const NS_PER_SECOND = 1_000_000_000;
