@@ -1,9 +1,10 @@
 /**
- * Running market features an execution agent keeps between decisions: printed volume (recent and
- * since a mark) and an EWMA volatility of the mid. It learns only from what a venue reports, so it
+ * Running market features an execution agent keeps between decisions: printed volume (recent, signed
+ * by aggressor, and since a mark) and an EWMA volatility of the mid. It learns only from what a venue reports, so it
  * behaves the same on the simulator and on a historical venue.
  */
 
+import type { Side } from '../book/types';
 import type { Venue } from '../venue/types';
 
 /** Windows and prior of a `MarketObserver`. */
@@ -25,9 +26,12 @@ export class MarketObserver {
   // Ring buffer of recent prints: times and sizes.
   private tradeTs = new Float64Array(256);
   private tradeSize = new Float64Array(256);
+  // Signed sizes: + when a buyer took liquidity, − when a seller did, 0 when the side is unknown.
+  private tradeSigned = new Float64Array(256);
   private head = 0;
   private count = 0;
   private recentSum = 0;
+  private recentSignedSum = 0;
   private totalVolume = 0;
   private markVolume = 0;
   private varianceRate: number;
@@ -45,25 +49,27 @@ export class MarketObserver {
     this.hasVariance = prior > 0;
   }
 
-  /** Records a market print of `size` lots at `ts`. */
-  addTrade(ts: number, size: number): void {
+  /** Records a market print of `size` lots at `ts`, taken by `aggressor` when the venue says which side. */
+  addTrade(ts: number, size: number, aggressor?: Side): void {
     if (!(size > 0)) return;
-    this.push(ts, size);
+    this.push(ts, size, aggressor === 'buy' ? size : aggressor === 'sell' ? -size : 0);
   }
 
-  /** Takes back `size` lots printed at `ts` that were the agent's own fills (venues that print them). */
-  removeOwnTrade(ts: number, size: number): void {
+  /** Takes back `size` lots printed at `ts` that were the agent's own fills (venues that print them), with the print's aggressor. */
+  removeOwnTrade(ts: number, size: number, aggressor?: Side): void {
     if (!(size > 0)) return;
-    this.push(ts, -size);
+    this.push(ts, -size, aggressor === 'buy' ? -size : aggressor === 'sell' ? size : 0);
   }
 
-  private push(ts: number, size: number): void {
+  private push(ts: number, size: number, signed: number): void {
     if (this.count === this.tradeTs.length) this.grow();
     const i = (this.head + this.count) % this.tradeTs.length;
     this.tradeTs[i] = ts;
     this.tradeSize[i] = size;
+    this.tradeSigned[i] = signed;
     this.count++;
     this.recentSum += size;
+    this.recentSignedSum += signed;
     this.totalVolume += size;
   }
 
@@ -90,14 +96,31 @@ export class MarketObserver {
 
   /** Returns the lots printed in the window ending at `now`. */
   recentVolume(now: number): number {
+    this.expire(now);
+    return this.recentSum;
+  }
+
+  /**
+   * Returns the order flow of the window ending at `now`: lots bought by aggressive buyers minus
+   * lots sold by aggressive sellers (prints whose aggressor is unknown count in neither).
+   */
+  recentSignedVolume(now: number): number {
+    this.expire(now);
+    return this.recentSignedSum;
+  }
+
+  private expire(now: number): void {
     const from = now - this.recentVolumeWindowNs;
     while (this.count > 0 && (this.tradeTs[this.head] as number) <= from) {
       this.recentSum -= this.tradeSize[this.head] as number;
+      this.recentSignedSum -= this.tradeSigned[this.head] as number;
       this.head = (this.head + 1) % this.tradeTs.length;
       this.count--;
     }
-    if (this.count === 0) this.recentSum = 0;
-    return this.recentSum;
+    if (this.count === 0) {
+      this.recentSum = 0;
+      this.recentSignedSum = 0;
+    }
   }
 
   /** Starts counting `volumeSinceMark` from now. */
@@ -124,12 +147,15 @@ export class MarketObserver {
     const n = this.tradeTs.length;
     const ts = new Float64Array(n * 2);
     const size = new Float64Array(n * 2);
+    const signed = new Float64Array(n * 2);
     for (let k = 0; k < this.count; k++) {
       ts[k] = this.tradeTs[(this.head + k) % n] as number;
       size[k] = this.tradeSize[(this.head + k) % n] as number;
+      signed[k] = this.tradeSigned[(this.head + k) % n] as number;
     }
     this.tradeTs = ts;
     this.tradeSize = size;
+    this.tradeSigned = signed;
     this.head = 0;
   }
 }
@@ -155,7 +181,7 @@ export function warmUp(venue: Venue, observer: MarketObserver, durationNs: numbe
   while (left > 0) {
     const dt = Math.min(stepNs, left);
     const r = venue.elapse(dt);
-    for (const e of r.events) if (e.kind === 'TradePrinted') observer.addTrade(e.ts, e.size);
+    for (const e of r.events) if (e.kind === 'TradePrinted') observer.addTrade(e.ts, e.size, e.aggressor);
     mid = venueMid(venue, mid);
     observer.sampleMid(r.now, mid);
     left -= dt;

@@ -152,6 +152,7 @@ export class ExecutionSession {
       askSizeAtTouch: askSize,
       imbalance: bidSize + askSize > 0 ? (bidSize - askSize) / (bidSize + askSize) : 0,
       recentVolume: this.observer.recentVolume(ts),
+      recentSignedVolume: this.observer.recentSignedVolume(ts),
       recentVolumeWindowNs: this.observer.recentVolumeWindowNs,
       marketVolumeSinceStart: this.observer.volumeSinceMark(),
       volatilityBpsPerSqrtS: this.observer.volatilityBpsPerSqrtS(),
@@ -188,8 +189,8 @@ export class ExecutionSession {
     for (const e of r.events) {
       if (e.kind === 'OrderFilled') {
         this.recordFill(e, touch?.mid() ?? this.mid);
-        if (this.venuePrintsAgentFills) this.observer.removeOwnTrade(e.ts, e.size);
-      } else if (e.kind === 'TradePrinted') this.observer.addTrade(e.ts, e.size);
+        if (this.venuePrintsAgentFills) this.observer.removeOwnTrade(e.ts, e.size, this.parent.side === 'sell' ? 'buy' : 'sell');
+      } else if (e.kind === 'TradePrinted') this.observer.addTrade(e.ts, e.size, e.aggressor);
       else if (touch !== null && e.kind === 'LevelChanged') touch.change(e.side, e.price, e.size);
     }
     this.mid = venueMid(this.venue, this.mid);

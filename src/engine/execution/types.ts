@@ -57,6 +57,8 @@ export interface MarketView {
   readonly imbalance: number;
   /** Market volume (lots, the agent's fills excluded) printed in the recent-volume window. */
   readonly recentVolume: number;
+  /** Order flow in the same window: lots bought by aggressive buyers minus lots sold by aggressive sellers (agent's fills excluded). */
+  readonly recentSignedVolume: number;
   /** The recent-volume window in ns. */
   readonly recentVolumeWindowNs: number;
   /** Market volume (lots, the agent's fills excluded) printed since the parent order started. */
