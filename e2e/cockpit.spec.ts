@@ -79,6 +79,9 @@ test('takesTheScreenshotForTheReadme', async ({ cockpit, page }) => {
   const feed = page.getByTestId('decisions-feed');
   await expect(feed).toContainText('PPO', { timeout: 30_000 });
   await feed.getByText('PPO').first().click();
+  // The open decision shows what the policy did and why: the action's probabilities and the features that weighed most.
+  await expect(feed.getByText(/feature attributions/).first()).toBeVisible();
+  await expect(feed).toContainText(/◆ (crossed the spread for \d+|rested \d+ at the touch|kept its resting order|cancelled \d+ resting|waited)/);
   await page.waitForTimeout(1_000);
   await page.screenshot({ path: join(ROOT, 'docs', 'cockpit.png') });
 });

@@ -38,7 +38,9 @@ describe('the shipped policy in the session', () => {
       expect(x.chosen).toBeGreaterThanOrEqual(0);
       expect(x.chosen).toBeLessThan(x.actions.length);
       expect(Object.keys(x.attributions).sort()).toEqual([...OBSERVATION_FIELDS].sort());
-      expect(d.reason.length).toBeGreaterThan(10);
+      // What it did, the action it chose, then the features that weighed most.
+      expect(d.reason).toMatch(/^(crossed the spread for \d+|rested \d+ at the touch|kept its resting order|cancelled \d+ resting|waited)/);
+      expect(d.reason).toContain(`(${x.actions[x.chosen]}): `);
     }
     expect(events.some((e) => e.kind === 'AgentStateChanged' && e.state === 'done')).toBe(true);
   });

@@ -2,7 +2,7 @@ import type { DecisionExplanation } from '../contract/events';
 import type { ExecutionPolicy } from '../learn/policy';
 import { actionLabel } from '../learn/explain';
 import { PolicyStrategy } from '../rl/env-policy';
-import type { MarketView, StrategyStep } from '../execution/types';
+import type { ChildOrder, MarketView, StrategyStep } from '../execution/types';
 import type { CockpitStrategy } from './session-kernel';
 
 export interface LearnedStrategyOptions {
@@ -25,7 +25,8 @@ export class LearnedStrategy implements CockpitStrategy {
   readonly name: string;
   private readonly inner: PolicyStrategy;
   private last: DecisionExplanation | null = null;
-  private lastText: string | null = null;
+  private lastLabel = '';
+  private lastWhy: string | null = null;
 
   constructor(private readonly options: LearnedStrategyOptions) {
     this.name = options.name;
@@ -34,9 +35,11 @@ export class LearnedStrategy implements CockpitStrategy {
 
   decide(view: MarketView): StrategyStep {
     this.last = null;
-    this.lastText = null;
+    this.lastWhy = null;
     const step = this.inner.decide(view);
-    return this.lastText === null ? step : { ...step, reason: this.lastText };
+    if (this.lastWhy === null) return step;
+    // What it did, then why: "crossed the spread for 100 and rested 100 at the touch (sell 1 slice ahead): order flow against us (+52%), …".
+    return { ...step, reason: `${didWhat(step)} (${this.lastLabel}): ${this.lastWhy}` };
   }
 
   lastExplanation(): DecisionExplanation | null {
@@ -47,7 +50,8 @@ export class LearnedStrategy implements CockpitStrategy {
     const { policy, explain, side } = this.options;
     if (!explain) return policy.act(observation);
     const e = policy.explain(observation, { side });
-    this.lastText = e.text;
+    this.lastLabel = e.actionLabel;
+    this.lastWhy = e.why;
     this.last = {
       valueKind: e.valueKind === 'q-value' ? 'q' : 'probability',
       values: e.actionValues,
@@ -58,4 +62,18 @@ export class LearnedStrategy implements CockpitStrategy {
     };
     return e.action;
   }
+}
+
+/** Says what a step sends: "crossed the spread for 100 and rested 80 at the touch", "kept its resting order", "waited". */
+export function didWhat(step: StrategyStep): string {
+  const lots = (style: ChildOrder['style']): number => step.orders.filter((o) => o.style === style).reduce((n, o) => n + o.size, 0);
+  const parts: string[] = [];
+  const crossed = lots('cross');
+  const rested = lots('passive') + lots('deeper');
+  if (crossed > 0) parts.push(`crossed the spread for ${crossed}`);
+  if (rested > 0) parts.push(`rested ${rested} at the touch`);
+  if (parts.length > 0) return parts.join(' and ');
+  if (step.action.kind === 'hold') return 'kept its resting order';
+  if (step.action.kind === 'cancel') return `cancelled ${step.cancels.length} resting`;
+  return 'waited';
 }

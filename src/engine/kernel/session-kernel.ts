@@ -442,14 +442,17 @@ export class SessionKernel {
     const session = a.session;
     session.advance(0);
     const before = session.decisions.length;
+    let decided = false;
     if (ts >= session.endNs || session.filled >= a.parent.quantity) {
       session.sweep(ts >= session.endNs ? 'horizon reached' : 'order complete');
       a.state = 'done';
     } else {
       session.apply(a.strategy!.decide(session.observe()));
       a.nextAt = Math.min(ts + a.intervalNs, session.endNs);
+      decided = true;
     }
-    const explanation = a.strategy?.lastExplanation?.() ?? null;
+    // Only the strategy's own decision carries its explanation; the session's sweep has none.
+    const explanation = decided ? (a.strategy?.lastExplanation?.() ?? null) : null;
     for (const d of session.decisions.slice(before)) {
       a.lastReason = d.reason;
       this.emit({ kind: 'DecisionMade', ts: d.ts, agentId: a.id, action: d.action.kind, size: d.action.size, price: d.action.price, reason: d.reason, inputs: d.inputs, explanation });

@@ -11,7 +11,7 @@
  * so an explanation costs m small backward passes and no TF.js call.
  */
 
-import { ACTIONS, OBSERVATION_FIELDS } from '../rl/env';
+import { ACTIONS, describeAction, OBSERVATION_FIELDS } from '../rl/env';
 import type { Mlp } from './mlp';
 import { mlpForward, mlpOutputGradient, softmax } from './mlp';
 
@@ -44,6 +44,9 @@ export interface DecisionExplanation {
   readonly features: readonly FeatureAttribution[];
   readonly baseline: string;
   readonly steps: number;
+  /** The features that weigh most, as readable phrases with their shares of the attribution ("order flow against us (+52%)"). */
+  readonly why: string;
+  /** The action's label and `why`, as one line. */
   readonly text: string;
 }
 
@@ -63,12 +66,11 @@ export function integratedGradients(mlp: Mlp, x: ArrayLike<number>, x0: ArrayLik
   return sum;
 }
 
-/** Returns a short label of action `a` ("sell 1× slice crossing the spread"). */
+/** Returns a short label of action `a` ("sell 1 slice ahead, +1 rested"). */
 export function actionLabel(a: number, side: 'buy' | 'sell' = 'sell'): string {
   const spec = ACTIONS[a];
-  if (!spec || spec.style === null) return 'wait';
-  const how = spec.style === 'touch' ? 'passive at the touch' : spec.style === 'deeper' ? 'passive one tick deeper' : 'crossing the spread';
-  return `${side} ${spec.multiple}× the TWAP slice ${how}`;
+  if (!spec) return `unknown action ${a}`;
+  return `${side} ${describeAction(spec)}`;
 }
 
 /** Returns the readable phrase for a feature's raw value, or null when it says nothing useful. */
@@ -95,6 +97,8 @@ export function describeFeature(feature: string, v: number): string {
       return Math.abs(v) < 0.01 ? 'on schedule' : `${pct(v)} ${v > 0 ? 'ahead of' : 'behind'} schedule`;
     case 'priceMove':
       return v > 0.05 ? 'price moved in our favour' : v < -0.05 ? 'price moved against us' : 'price near arrival';
+    case 'orderFlow':
+      return v > 0.25 ? 'order flow with us' : v < -0.25 ? 'order flow against us' : 'order flow balanced';
     default:
       return `${feature} ${v.toFixed(2)}`;
   }
@@ -115,7 +119,7 @@ export function explainDecision(mlp: Mlp, kind: OutputKind, raw: ArrayLike<numbe
   const label = actionLabel(action, options.side);
   const top = [...features].filter((f) => f.attribution !== 0).sort((a, b) => Math.abs(b.attribution) - Math.abs(a.attribution)).slice(0, 3);
   const total = top.reduce((s, f) => s + Math.abs(f.attribution), 0) || 1;
-  const why = top.map((f) => `${describeFeature(f.feature, f.value)} (${f.attribution >= 0 ? '+' : '−'}${Math.round((Math.abs(f.attribution) / total) * 100)}%)`);
+  const reasons = top.map((f) => `${describeFeature(f.feature, f.value)} (${f.attribution >= 0 ? '+' : '−'}${Math.round((Math.abs(f.attribution) / total) * 100)}%)`);
   return {
     action,
     actionLabel: label,
@@ -127,6 +131,7 @@ export function explainDecision(mlp: Mlp, kind: OutputKind, raw: ArrayLike<numbe
     features,
     baseline: 'the training mean observation (0 after normalisation)',
     steps,
-    text: `${label}: ${why.length > 0 ? why.join(', ') : 'no feature stands out from the training mean'}`,
+    why: reasons.length > 0 ? reasons.join(', ') : 'no feature stands out from the training mean',
+    text: `${label}: ${reasons.length > 0 ? reasons.join(', ') : 'no feature stands out from the training mean'}`,
   };
 }

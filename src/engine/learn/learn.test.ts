@@ -11,6 +11,7 @@ import { gae, PpoLearner, PPO_DEFAULTS, Rollout } from './ppo';
 import { ReplayBuffer } from './replay';
 import { assertNotTrainingSeeds, TRAINING_SEED_MIN, TrainingSeedStream } from './seeds';
 import { toMlp } from './tf-mlp';
+import { ACTION_COUNT, OBSERVATION_SIZE } from '../rl/env';
 
 let tf: Tf;
 beforeAll(async () => {
@@ -134,24 +135,24 @@ describe('DQN and PPO learn', () => {
 describe('pure forward pass and explanations', () => {
   let mlp: Mlp;
   beforeAll(() => {
-    const learner = new DqnLearner(tf, { ...DQN_DEFAULTS, hidden: [8, 8] }, 12, 10, 21);
+    const learner = new DqnLearner(tf, { ...DQN_DEFAULTS, hidden: [8, 8] }, OBSERVATION_SIZE, ACTION_COUNT, 21);
     mlp = toMlp(learner.online);
   });
 
   it('pureForwardMatchesTfjs', async () => {
-    const learner = new DqnLearner(tf, { ...DQN_DEFAULTS, hidden: [8, 8] }, 12, 10, 21);
-    const x = Float32Array.from({ length: 12 }, (_, i) => Math.sin(i));
-    const a = learner.online.predict(tf.tensor2d(x, [1, 12])) as ReturnType<typeof tf.tensor2d>;
+    const learner = new DqnLearner(tf, { ...DQN_DEFAULTS, hidden: [8, 8] }, OBSERVATION_SIZE, ACTION_COUNT, 21);
+    const x = Float32Array.from({ length: OBSERVATION_SIZE }, (_, i) => Math.sin(i));
+    const a = learner.online.predict(tf.tensor2d(x, [1, OBSERVATION_SIZE])) as ReturnType<typeof tf.tensor2d>;
     const b = mlpForward(toMlp(learner.online), x);
     Array.from(a.dataSync()).forEach((v, i) => expect(b[i]).toBeCloseTo(v, 5));
   });
 
   it('gradientMatchesFiniteDifferences', () => {
-    const x = Float32Array.from({ length: 12 }, (_, i) => Math.cos(i));
-    const g = new Float64Array(12);
+    const x = Float32Array.from({ length: OBSERVATION_SIZE }, (_, i) => Math.cos(i));
+    const g = new Float64Array(OBSERVATION_SIZE);
     mlpOutputGradient(mlp, x, 3, g);
     const h = 1e-3;
-    for (const i of [0, 5, 11]) {
+    for (const i of [0, 5, 10, OBSERVATION_SIZE - 1]) {
       const up = Float64Array.from(x);
       const dn = Float64Array.from(x);
       up[i] = (up[i] as number) + h;
@@ -161,13 +162,13 @@ describe('pure forward pass and explanations', () => {
   });
 
   it('integratedGradientsSumToTheOutputDifference', () => {
-    const x = Float32Array.from({ length: 12 }, (_, i) => 1.5 * Math.sin(3 * i + 1));
-    const ig = integratedGradients(mlp, x, new Float32Array(12), 4, 64);
+    const x = Float32Array.from({ length: OBSERVATION_SIZE }, (_, i) => 1.5 * Math.sin(3 * i + 1));
+    const ig = integratedGradients(mlp, x, new Float32Array(OBSERVATION_SIZE), 4, 64);
     const total = ig.reduce((a, b) => a + b, 0);
-    const diff = (mlpForward(mlp, x)[4] as number) - (mlpForward(mlp, new Float32Array(12))[4] as number);
+    const diff = (mlpForward(mlp, x)[4] as number) - (mlpForward(mlp, new Float32Array(OBSERVATION_SIZE))[4] as number);
     expect(Math.abs(total - diff)).toBeLessThan(0.02 * Math.max(0.1, Math.abs(diff)));
     const e = explainDecision(mlp, 'q-values', x, x, { steps: 32 });
-    expect(e.features).toHaveLength(12);
+    expect(e.features).toHaveLength(OBSERVATION_SIZE);
     expect(Math.abs(e.attributionSum - (e.output - e.baselineOutput))).toBeLessThan(0.05 * Math.max(0.1, Math.abs(e.output - e.baselineOutput)));
     expect(e.text.length).toBeGreaterThan(10);
   });

@@ -6,11 +6,11 @@ import { FakeVenue } from '../execution/testing/fake-venue';
 import { DqnLearner, DQN_DEFAULTS } from '../learn/dqn';
 import type { Tf } from '../learn/tf-mlp';
 import type { EnvMarket } from '../rl/env';
-import { ACTION_COUNT, OBSERVATION_SIZE } from '../rl/env';
+import { ACTION_COUNT, ENV_LAYOUT, OBSERVATION_SIZE } from '../rl/env';
 import type { PolicyEnvSettings } from './policy-files';
-import { DEFAULT_POLICY_NAME, loadPolicy, readJson, saveModel, writeJson } from './policy-files';
+import { DEFAULT_POLICY_NAME, loadModel, loadPolicy, readJson, saveModel, writeJson } from './policy-files';
 import type { TrainState } from './learn-train';
-import { train } from './learn-train';
+import { scheduleDriftTerm, train } from './learn-train';
 import { selectBackend } from './tf-backend';
 
 const S = 1_000_000_000;
@@ -46,6 +46,18 @@ function run(algo: 'dqn' | 'ppo', steps: number, out: string, resume: boolean) {
   });
 }
 
+describe('the schedule-drift reward', () => {
+  it('paysForesightOnTheDeviationFromTheScheduleOnly', () => {
+    // 1,000 lots in 10 steps: 50 due at the midpoint of the first interval.
+    const term = (before: number, after: number, m1: number): number => scheduleDriftTerm('sell', 1_000, 10, 1, before, after, 100, m1, 100);
+    expect(term(50, 50, 99)).toBeCloseTo(0, 12); // on schedule: the move is TWAP's too
+    expect(term(100, 100, 99)).toBeCloseTo(((-1 * 50 * -1) / 100 / 1_000) * 10_000, 9); // 50 ahead, then the price fell 1%: +5 bps
+    expect(term(0, 0, 99)).toBeLessThan(0); // behind before a fall
+    expect(term(0, 0, 101)).toBeGreaterThan(0); // behind before a rise
+    expect(scheduleDriftTerm('buy', 1_000, 10, 1, 100, 100, 100, 101, 100)).toBeGreaterThan(0); // a buyer ahead before a rise
+  });
+});
+
 describe('training runs', () => {
   it('resumeContinuesTheStepCountFromTheLastCheckpoint', async () => {
     const out = join(dir, 'dqn');
@@ -77,7 +89,7 @@ describe('training runs', () => {
     const out = join(dir, 'roundtrip');
     await saveModel(tf, learner.online, out);
     writeJson(out, 'normaliser.json', learner.normaliser.state());
-    writeJson(out, 'policy.json', { algo: 'dqn', outputKind: 'q-values', env });
+    writeJson(out, 'policy.json', { algo: 'dqn', outputKind: 'q-values', layout: ENV_LAYOUT, env });
     const before = learner.qValues(raw, 4);
     const { policy, model } = await loadPolicy(out, tf);
     const x = learner.normaliser.normalise(raw, new Float32Array(raw.length), 4);
@@ -90,10 +102,22 @@ describe('training runs', () => {
     expect(Array.from(policy.actBatch(raw, 4))).toEqual([0, 1, 2, 3].map((r) => policy.act(raw.subarray(r * OBSERVATION_SIZE, (r + 1) * OBSERVATION_SIZE))));
   });
 
+  it('refusesAPolicySavedForAnotherLayout', async () => {
+    const out = join(dir, 'roundtrip');
+    const manifest = readJson<Record<string, unknown>>(out, 'policy.json');
+    const old = join(dir, 'old-layout');
+    await saveModel(tf, await loadModel(tf, out), old);
+    writeJson(old, 'normaliser.json', readJson(out, 'normaliser.json'));
+    writeJson(old, 'policy.json', { ...manifest, layout: undefined });
+    await expect(loadPolicy(old)).rejects.toThrow(/trained for the observation and action layout "of an earlier version"; this build runs "schedule-9\.obs-13"/);
+    writeJson(old, 'policy.json', { ...manifest, algo: 'a2c' });
+    await expect(loadPolicy(old)).rejects.toThrow(/algo must be "dqn" or "ppo"/);
+  });
+
   it('shippedPolicyLoadsActsAndExplains', async () => {
     const { policy, manifest } = await loadPolicy(SHIPPED, tf);
     expect(manifest.env.steps).toBeGreaterThan(0);
-    const obs = Float32Array.from([0.5, 0.55, 0.3, 0.5, 0.5, 0, 0.2, 0.5, -0.05, 0, 0, 0]);
+    const obs = Float32Array.from([0.5, 0.55, 0.3, 0.5, 0.5, 0, 0.2, 0.5, -0.05, 0, 0.2, 0, 0]);
     const a = policy.act(obs);
     expect(Number.isInteger(a) && a >= 0 && a < ACTION_COUNT).toBe(true);
     const e = policy.explain(obs);

@@ -23,7 +23,7 @@ import type { PpoConfig } from '../learn/ppo';
 import { PPO_DEFAULTS, PpoLearner, Rollout } from '../learn/ppo';
 import { assertValidationSeed, TrainingSeedStream, trainingSeedBase, VALIDATION_SEED_MIN } from '../learn/seeds';
 import type { EnvMarket } from '../rl/env';
-import { ACTION_COUNT, ExecutionEnv, OBSERVATION_SIZE } from '../rl/env';
+import { ACTION_COUNT, ENV_LAYOUT, ExecutionEnv, OBSERVATION_SIZE } from '../rl/env';
 import { costSign } from '../execution/types';
 import { venueMid } from '../execution/market-observer';
 import type { ExecutionSession } from '../execution/session';
@@ -81,10 +81,14 @@ export interface TrainRunOptions {
    * 'counterfactual-drift' (default): each fill's reward is measured against the mid of the same
    * seed's agent-free market at that step instead of the arrival mid, which removes the exogenous
    * price drift (pure noise for the agent) but keeps the spread paid and the agent's own impact; the
-   * agent-free market runs alongside each env. 'arrival': the env's reward unchanged. Validation and
-   * evaluation always use the true shortfall against the arrival mid.
+   * agent-free market runs alongside each env. That also hides drift the agent could foresee.
+   * 'schedule-drift': the same, plus the drift earned on the deviation from the TWAP schedule,
+   * s·(X − X_twap)/Q·Δm_cf/m0 per step (X lots done, m_cf the agent-free mid): the shortfall minus a
+   * term no action changes (TWAP's exposure to the agent-free path), so foreseeing the price pays
+   * while the drift on the schedule's own lots stays out. 'arrival': the env's reward unchanged.
+   * Validation and evaluation always use the true shortfall against the arrival mid.
    */
-  readonly reward?: 'counterfactual-drift' | 'arrival';
+  readonly reward?: TrainingReward;
   /** Markets by scenario name, instead of loading the simulator scenarios (tests). */
   readonly markets?: Readonly<Record<string, EnvMarket>>;
   readonly onProgress?: (p: TrainProgress) => void;
@@ -99,6 +103,8 @@ export interface TrainState {
   readonly updates: number;
   readonly seed: number;
   readonly scenarios: readonly string[];
+  /** The environment trained in (absent in checkpoints of earlier builds). */
+  readonly env?: PolicyEnvSettings;
   readonly wallSeconds: number;
   readonly validation: readonly ValidationPoint[];
   readonly best: ValidationPoint | null;
@@ -114,8 +120,13 @@ export interface TrainResult {
   readonly firstTrainingSeed: number;
   readonly validationSeeds: readonly number[];
   readonly selected: 'best-validation' | 'last';
-  readonly reward: 'counterfactual-drift' | 'arrival';
+  readonly reward: TrainingReward;
 }
+
+/** How training rewards a step; see `TrainOptions.reward`. */
+export type TrainingReward = 'counterfactual-drift' | 'schedule-drift' | 'arrival';
+/** The training rewards, for the CLI. */
+export const TRAINING_REWARDS: readonly TrainingReward[] = ['counterfactual-drift', 'schedule-drift', 'arrival'];
 
 /** Returns the env market for a shipped scenario with the given env settings. */
 export function scenarioMarket(name: string, env: PolicyEnvSettings): EnvMarket {
@@ -124,7 +135,18 @@ export function scenarioMarket(name: string, env: PolicyEnvSettings): EnvMarket 
 }
 
 function makeEnv(market: EnvMarket, env: PolicyEnvSettings): ExecutionEnv {
-  return new ExecutionEnv({ market, parent: { side: env.side, quantity: env.quantity, horizonNs: env.horizonSeconds * SECOND }, steps: env.steps, impactPenalty: env.impactPenalty });
+  return new ExecutionEnv({ market, parent: { side: env.side, quantity: env.quantity, horizonNs: env.horizonSeconds * SECOND }, steps: env.steps, impactPenalty: env.impactPenalty, trackingPenalty: env.trackingPenalty ?? 0 });
+}
+
+/**
+ * The 'schedule-drift' reward's extra term for step `k` (1-based, just taken) of `steps`: the lots
+ * done against the TWAP schedule's at the interval's midpoint, times the agent-free mid's move over
+ * the interval, in bps of the arrival mid over the parent quantity `q`. Positive when the agent was
+ * ahead of schedule (a seller) before the price fell, or behind before it rose.
+ */
+export function scheduleDriftTerm(side: 'buy' | 'sell', q: number, steps: number, k: number, filledBefore: number, filledAfter: number, midBefore: number, midAfter: number, arrivalMid: number): number {
+  const deviation = (filledBefore + filledAfter) / 2 - (q * (k - 0.5)) / steps;
+  return (costSign(side) * deviation * (midAfter - midBefore) * 10_000) / (arrivalMid * q);
 }
 
 /** Returns the validation seeds of a run: `count` per scenario, from 900,000 up. */
@@ -180,13 +202,14 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
   const valSeeds = validationSeeds(valCount);
   const firstSeed = trainingSeedBase(o.seed);
 
-  let state: TrainState = { algo: o.algo, step: 0, episodes: 0, seedCursor: firstSeed, updates: 0, seed: o.seed, scenarios: o.scenarios, wallSeconds: 0, validation: [], best: null, resumedAt: [] };
+  let state: TrainState = { algo: o.algo, step: 0, episodes: 0, seedCursor: firstSeed, updates: 0, seed: o.seed, scenarios: o.scenarios, env, wallSeconds: 0, validation: [], best: null, resumedAt: [] };
   const resuming = o.resume === true && existsSync(join(ckpt, 'state.json'));
   if (o.resume && !resuming) throw new Error(`--resume: no checkpoint in ${ckpt}`);
   if (resuming) {
     const saved = readJson<TrainState>(ckpt, 'state.json');
     if (saved.algo !== o.algo) throw new Error(`--resume: the checkpoint in ${ckpt} is ${saved.algo}, received --algo ${o.algo}`);
     if (saved.scenarios.join(',') !== o.scenarios.join(',')) throw new Error(`--resume: the checkpoint trained on ${saved.scenarios.join(',')}, received ${o.scenarios.join(',')}`);
+    if (saved.env && JSON.stringify(saved.env) !== JSON.stringify(env)) throw new Error(`--resume: the checkpoint trained in ${JSON.stringify(saved.env)}, received ${JSON.stringify(env)}`);
     state = { ...saved, resumedAt: [...saved.resumedAt, saved.step] };
   } else if (existsSync(o.out) && existsSync(join(ckpt, 'state.json'))) {
     rmSync(ckpt, { recursive: true, force: true });
@@ -214,7 +237,7 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
     const seed = seeds.next();
     const e = envs[i] as ExecutionEnv;
     obs.set(e.reset(seed), i * OBSERVATION_SIZE);
-    if (reward === 'counterfactual-drift') {
+    if (reward !== 'arrival') {
       const shadow = envMarket(i).open(seed).venue;
       const to = (e.current as ExecutionSession).venue.now();
       if (to > shadow.now()) shadow.elapse(to - shadow.now());
@@ -245,6 +268,7 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
         const drift = (m: number): number => (sign * (m - m0) * 10_000) / m0;
         rewards[i] = (rewards[i] as number) + drift((before + after) / 2) * ((session.filled - filledBefore) / q);
         if (r.done) rewards[i] = (rewards[i] as number) + drift(after) * ((q - session.filled) / q);
+        if (reward === 'schedule-drift') rewards[i] = (rewards[i] as number) + scheduleDriftTerm(env.side, q, env.steps, e.stepsTaken, filledBefore, session.filled, before, after, m0);
       }
       dones[i] = r.done ? 1 : 0;
       next.set(r.observation, i * OBSERVATION_SIZE);
@@ -389,7 +413,7 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
     writeJson(o.out, 'normaliser.json', useBest ? readJson(bestDir, 'normaliser.json') : learner.normaliser.state());
   }
   report(null);
-  const manifest: PolicyManifest = { algo: o.algo, outputKind: o.algo === 'dqn' ? 'q-values' : 'logits', env };
+  const manifest: PolicyManifest = { algo: o.algo, outputKind: o.algo === 'dqn' ? 'q-values' : 'logits', layout: ENV_LAYOUT, env };
   writeJson(o.out, 'policy.json', manifest);
   return {
     state,

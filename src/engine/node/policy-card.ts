@@ -7,8 +7,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { VALIDATION_SEED_MIN } from '../learn/seeds';
+import { ACTION_COUNT, ENV_LAYOUT, OBSERVATION_SIZE } from '../rl/env';
 import type { TrainResult } from './learn-train';
 import { readJson, writeFileAtomic, writeJson } from './policy-files';
+
+const REWARD_TEXT: Record<TrainResult['reward'], string> = {
+  'counterfactual-drift': 'env reward with each fill re-referenced to the agent-free mid of the same seed (exogenous drift removed; spread and own impact kept)',
+  'schedule-drift': 'env reward with each fill re-referenced to the agent-free mid of the same seed, plus the agent-free drift earned on the deviation from the TWAP schedule (the shortfall less a term no action changes)',
+  arrival: 'env reward (against the arrival mid)',
+};
 
 /** One evaluation table in a card. */
 export interface CardEvaluation {
@@ -49,8 +56,11 @@ export function cardFromRun(name: string, r: TrainResult, backend: string, comma
     name,
     algorithm: r.state.algo === 'dqn' ? 'double DQN (target network, experience replay, ε-greedy, Huber loss)' : 'PPO (clipped objective, GAE(λ), value head, entropy bonus)',
     hyperparameters: r.hyperparameters,
-    network: r.state.algo === 'dqn' ? `MLP 12 → ${r.hyperparameters.hidden.join(' → ')} (ReLU) → 10 Q-values` : `MLP 12 → ${r.hyperparameters.hidden.join(' → ')} (tanh) → 10 logits, separate value network`,
-    env: { ...r.env, envs: r.envs, trainingReward: r.reward === 'counterfactual-drift' ? 'env reward with each fill re-referenced to the agent-free mid of the same seed (exogenous drift removed; spread and own impact kept)' : 'env reward (against the arrival mid)', observation: 'running-mean/variance normalised, clipped to ±5 (normaliser.json)' },
+    network:
+      r.state.algo === 'dqn'
+        ? `MLP ${OBSERVATION_SIZE} → ${r.hyperparameters.hidden.join(' → ')} (ReLU) → ${ACTION_COUNT} Q-values (layout ${ENV_LAYOUT})`
+        : `MLP ${OBSERVATION_SIZE} → ${r.hyperparameters.hidden.join(' → ')} (tanh) → ${ACTION_COUNT} logits, separate value network (layout ${ENV_LAYOUT})`,
+    env: { ...r.env, envs: r.envs, trainingReward: REWARD_TEXT[r.reward], observation: 'running-mean/variance normalised, clipped to ±5 (normaliser.json)' },
     scenarios: r.state.scenarios,
     steps: r.state.step,
     episodes: r.state.episodes,

@@ -15,10 +15,11 @@ import type { Activation, DenseLayer, Mlp } from '../learn/mlp';
 import type { NormaliserState } from '../learn/normaliser';
 import { ExecutionPolicy } from '../learn/policy';
 import type { Tf } from '../learn/tf-mlp';
+import { ACTION_COUNT, ENV_LAYOUT, OBSERVATION_SIZE } from '../rl/env';
 import { predictBatch } from '../learn/tf-mlp';
 
 /** The policy the cockpit runs by default: `resources/models/<this>`. */
-export const DEFAULT_POLICY_NAME = 'ppo-exec-v2';
+export const DEFAULT_POLICY_NAME = 'ppo-exec-v3';
 
 /** The JSON file of a model in the TF.js layers format. */
 interface ModelJson {
@@ -142,6 +143,8 @@ export function loadTensors(tf: Tf, dir: string, name: string): { name: string; 
 export interface PolicyManifest {
   readonly algo: 'dqn' | 'ppo';
   readonly outputKind: OutputKind;
+  /** The observation and action layout it was trained on (`ENV_LAYOUT`); another layout is refused. */
+  readonly layout: string;
   /** The env the policy was trained on: a backtest should use the same parent order shape and interval. */
   readonly env: PolicyEnvSettings;
 }
@@ -155,6 +158,28 @@ export interface PolicyEnvSettings {
   readonly steps: number;
   readonly preTradeSeconds: number;
   readonly impactPenalty: number;
+  /** Weight of the tracking-error penalty to the TWAP schedule (absent: 0). */
+  readonly trackingPenalty?: number;
+}
+
+/** Reads `policy.json` and refuses a policy trained for another observation and action layout. */
+export function readManifest(dir: string): PolicyManifest {
+  const manifest = readJson<Partial<PolicyManifest>>(dir, 'policy.json');
+  if (manifest.algo !== 'dqn' && manifest.algo !== 'ppo') throw new Error(`${dir}/policy.json: algo must be "dqn" or "ppo", received ${JSON.stringify(manifest.algo)}`);
+  if (manifest.layout !== ENV_LAYOUT) {
+    throw new Error(`${dir} was trained for the observation and action layout ${JSON.stringify(manifest.layout ?? 'of an earlier version')}; this build runs "${ENV_LAYOUT}" (${OBSERVATION_SIZE} features, ${ACTION_COUNT} actions): retrain it with cockpit train`);
+  }
+  if (manifest.outputKind !== 'q-values' && manifest.outputKind !== 'logits') throw new Error(`${dir}/policy.json: outputKind must be "q-values" or "logits"`);
+  if (!manifest.env) throw new Error(`${dir}/policy.json: no env settings`);
+  return manifest as PolicyManifest;
+}
+
+function checkedMlp(dir: string): Mlp {
+  const mlp = loadMlp(dir);
+  const inputs = mlp.layers[0]?.inputs;
+  const outputs = mlp.layers[mlp.layers.length - 1]?.outputs;
+  if (inputs !== OBSERVATION_SIZE || outputs !== ACTION_COUNT) throw new Error(`${dir}: the network maps ${inputs} features to ${outputs} actions; the layout "${ENV_LAYOUT}" needs ${OBSERVATION_SIZE} → ${ACTION_COUNT}`);
+  return mlp;
 }
 
 /** A policy loaded from a directory: `act`, `actBatch` and `explain`, with what it is and how it runs. */
@@ -178,9 +203,9 @@ export interface LoadedPolicy {
  * with `tf`, `actBatch` runs one TF.js call per batch on its active backend.
  */
 export async function loadPolicy(dir: string, tf?: Tf): Promise<LoadedPolicy> {
-  const manifest = readJson<PolicyManifest>(dir, 'policy.json');
+  const manifest = readManifest(dir);
   const normaliser = readJson<NormaliserState>(dir, 'normaliser.json');
-  const mlp = loadMlp(dir);
+  const mlp = checkedMlp(dir);
   let model: TF.LayersModel | null = null;
   let batch: ((x: Float32Array, rows: number) => Float32Array) | undefined;
   if (tf) {
@@ -202,7 +227,7 @@ export async function loadPolicy(dir: string, tf?: Tf): Promise<LoadedPolicy> {
 
 /** Loads the policy in `dir` for single decisions only (pure TS, synchronous, no TF.js). */
 export function loadPolicySync(dir: string): { policy: ExecutionPolicy; manifest: PolicyManifest } {
-  const manifest = readJson<PolicyManifest>(dir, 'policy.json');
+  const manifest = readManifest(dir);
   const normaliser = readJson<NormaliserState>(dir, 'normaliser.json');
-  return { policy: new ExecutionPolicy(loadMlp(dir), manifest.outputKind, normaliser), manifest };
+  return { policy: new ExecutionPolicy(checkedMlp(dir), manifest.outputKind, normaliser), manifest };
 }

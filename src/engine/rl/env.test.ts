@@ -5,7 +5,8 @@ import { runEpisode } from '../execution/runner';
 import { FakeVenue } from '../execution/testing/fake-venue';
 import type { ParentOrder } from '../execution/types';
 import type { EnvMarket, ExecutionEnvConfig } from './env';
-import { ACTION_COUNT, ACTIONS, ExecutionEnv, OBSERVATION_FIELDS, OBSERVATION_SIZE, VecExecutionEnv } from './env';
+import { TwapStrategy } from '../execution/strategies';
+import { ACTION_COUNT, ACTIONS, encodeObservation, ExecutionEnv, OBSERVATION_FIELDS, OBSERVATION_SIZE, TWAP_ACTION, twapSlice, VecExecutionEnv } from './env';
 import { PolicyStrategy } from './env-policy';
 
 const S = 1_000_000_000;
@@ -32,12 +33,73 @@ function rollout(env: ExecutionEnv, seed: number, policy: (t: number) => number)
 }
 
 describe('ExecutionEnv', () => {
-  it('documentsTenActionsAndTwelveObservationFields', () => {
-    expect(ACTION_COUNT).toBe(10);
-    expect(ACTIONS[0]).toEqual({ multiple: 0, style: null });
-    expect(ACTIONS[9]).toEqual({ multiple: 2, style: 'cross' });
-    expect(OBSERVATION_SIZE).toBe(12);
+  it('documentsNineActionsAndThirteenObservationFields', () => {
+    expect(ACTION_COUNT).toBe(9);
+    expect(ACTIONS[0]).toEqual({ urgency: 'patient', lead: 0 });
+    expect(ACTIONS[TWAP_ACTION]).toEqual({ urgency: 'on-schedule', lead: 0 });
+    expect(ACTIONS[8]).toEqual({ urgency: 'ahead', lead: 2 });
+    expect(OBSERVATION_SIZE).toBe(13);
     expect(OBSERVATION_FIELDS[8]).toBe('scheduleDeviation');
+    expect(OBSERVATION_FIELDS[10]).toBe('orderFlow');
+  });
+
+  it('tradesExactlyAsTwapWhenItAlwaysTakesTheTwapAction', () => {
+    for (const seed of [4, 5, 6]) {
+      const env = new ExecutionEnv(config);
+      env.reset(seed);
+      for (let t = 0; t < config.steps; t++) env.step(TWAP_ACTION);
+      const { venue, startNs } = market.open(seed);
+      const observer = new MarketObserver();
+      warmUp(venue, observer, startNs - venue.now(), S);
+      const twap = runEpisode({ venue, strategy: new TwapStrategy(), parent, tickSize: 1, decisionIntervalNs: parent.horizonNs / config.steps, observer });
+      expect(env.current!.fills.map((f) => [f.ts, f.price, f.size])).toEqual(twap.fills.map((f) => [f.ts, f.price, f.size]));
+    }
+  });
+
+  it('letsAPatientOrderLagAndAnAheadOrderLead', () => {
+    const slice = twapSlice(parent.quantity, config.steps);
+    // At most two slices are due by the third decision: a patient order never crosses for them,
+    // where TWAP crosses whatever its resting slice did not fill.
+    const kinds = (action: number, seed: number): string[] => {
+      const env = new ExecutionEnv({ ...config, recordDecisions: true });
+      env.reset(seed);
+      for (let t = 0; t < 3; t++) env.step(action);
+      return env.current!.decisions.map((d) => d.action.kind);
+    };
+    const seeds = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    for (const seed of seeds) expect(kinds(0, seed)).not.toContain('cross');
+    expect(seeds.some((seed) => kinds(TWAP_ACTION, seed).includes('cross'))).toBe(true);
+    const ahead = new ExecutionEnv(config);
+    ahead.reset(9);
+    const r = ahead.step(6);
+    // One slice crossed at once, beyond the schedule (nothing was due yet).
+    expect(r.info.filled).toBeGreaterThanOrEqual(slice);
+    expect(r.observation[8]).toBeGreaterThan(0);
+  });
+
+  it('chargesTheTrackingErrorToTheScheduleAndNothingOnIt', () => {
+    const slice = twapSlice(parent.quantity, config.steps);
+    const env = new ExecutionEnv({ ...config, trackingPenalty: 3 });
+    env.reset(2);
+    const r = env.step(6);
+    const dev = (r.info.filled - parent.quantity / config.steps) / slice;
+    expect(dev).toBeGreaterThan(0);
+    expect(r.info.trackingPenalty).toBeCloseTo((3 * dev * dev) / config.steps, 9);
+    expect(() => new ExecutionEnv({ ...config, trackingPenalty: -1 })).toThrow(/trackingPenalty/);
+  });
+
+  it('readsOrderFlowFromTheTradersSide', () => {
+    const env = new ExecutionEnv(config);
+    env.reset(3);
+    const view = env.current!.observe();
+    const out = new Float32Array(OBSERVATION_SIZE);
+    const slice = twapSlice(parent.quantity, config.steps);
+    encodeObservation({ ...view, recentVolume: 100, recentSignedVolume: 60 }, slice, parent.horizonNs / config.steps, out);
+    expect(out[10]).toBeCloseTo(0.6, 6); // buyers lifting: in a seller's favour
+    encodeObservation({ ...view, parent: { ...parent, side: 'buy' }, recentVolume: 100, recentSignedVolume: 60 }, slice, parent.horizonNs / config.steps, out);
+    expect(out[10]).toBeCloseTo(-0.6, 6);
+    encodeObservation({ ...view, recentVolume: 0, recentSignedVolume: 0 }, slice, parent.horizonNs / config.steps, out);
+    expect(out[10]).toBe(0);
   });
 
   it('returnsObservationsOfTheDocumentedShapeAndRanges', () => {
@@ -59,7 +121,7 @@ describe('ExecutionEnv', () => {
   });
 
   it('isDeterministicPerSeed', () => {
-    const policy = (t: number): number => [1, 4, 7, 9, 0, 3][t % 6]!;
+    const policy = (t: number): number => [1, 4, 7, 8, 0, 3][t % 6]!;
     const a = rollout(new ExecutionEnv(config), 42, policy);
     const b = rollout(new ExecutionEnv(config), 42, policy);
     expect(b).toEqual(a);
@@ -77,33 +139,35 @@ describe('ExecutionEnv', () => {
     expect(() => env.step(2)).toThrow(/episode is over after 12 steps/);
     expect(() => new ExecutionEnv(config).step(0)).toThrow(/before reset/);
     env.reset(1);
-    expect(() => env.step(10)).toThrow(/action must be an integer in \[0, 10\), received 10/);
+    expect(() => env.step(9)).toThrow(/action must be an integer in \[0, 9\), received 9/);
   });
 
   it('executesOrPenalisesAllTheQuantityAndRewardsSumToMinusTheShortfall', () => {
-    // Waiting throughout leaves everything to the sweep, more than the bids within the limit hold: part stays unfilled.
     for (const [name, policy] of [
-      ['wait', () => 0],
-      ['touch', () => 5],
-      ['mixed', (t: number) => (t % 2 === 0 ? 9 : 1)],
+      ['patient', () => 0],
+      ['twap', () => TWAP_ACTION],
+      ['mixed', (t: number) => (t % 2 === 0 ? 8 : 1)],
     ] as const) {
-      const env = new ExecutionEnv({ ...config, parent: { ...parent, quantity: 600, limitPrice: 9_995 } });
+      const env = new ExecutionEnv({ ...config, parent: { ...parent, quantity: 600, limitPrice: 9_995 }, trackingPenalty: 2 });
       env.reset(8);
       let sum = 0;
       let impact = 0;
+      let tracking = 0;
       let info;
       for (let t = 0; t < config.steps; t++) {
         const r = env.step(policy(t));
         sum += r.reward;
         impact += r.info.impactPenalty;
+        tracking += r.info.trackingPenalty;
         info = r.info;
       }
       const session = env.current!;
       const m = episodeMetrics({ side: 'sell', quantity: 600, arrivalMid: session.arrivalMid, endMid: session.lastMid, fills: session.fills, counterfactualEndMid: null });
       expect(info!.shortfallBps).toBeCloseTo(m.shortfallBps, 9);
-      expect(sum + impact).toBeCloseTo(-m.shortfallBps, 9);
+      expect(sum + impact + tracking).toBeCloseTo(-m.shortfallBps, 9);
+      if (name === 'mixed') expect(tracking).toBeGreaterThan(0);
       expect(info!.filled + info!.quantityLeft).toBe(600);
-      if (name === 'wait') expect(info!.quantityLeft).toBeGreaterThan(0);
+      expect(name.length).toBeGreaterThan(0);
       if (info!.quantityLeft > 0) expect(info!.terminalPenalty).toBeGreaterThan(0);
     }
   });
@@ -111,8 +175,8 @@ describe('ExecutionEnv', () => {
   it('chargesTheAdverseMoveItsOwnCrossingCauses', () => {
     const env = new ExecutionEnv({ ...config, parent: { ...parent, quantity: 3000 } });
     env.reset(2);
-    // 2× a 250-lot slice crossing walks several 40-lot levels and drops the bid.
-    const r = env.step(9);
+    // Crossing one 250-lot slice ahead of schedule walks several 40-lot levels and drops the bid.
+    const r = env.step(6);
     expect(r.info.impactPenalty).toBeGreaterThan(0);
     env.reset(2);
     expect(env.step(1).info.impactPenalty).toBe(0);
@@ -130,7 +194,7 @@ describe('VecExecutionEnv', () => {
     expect(Array.from(first.subarray(OBSERVATION_SIZE, 2 * OBSERVATION_SIZE))).toEqual(Array.from(solo.reset(101)));
     let r;
     for (let t = 0; t < config.steps; t++) {
-      r = vec.step(new Int32Array([1, 5, 9]));
+      r = vec.step(new Int32Array([1, 5, 8]));
       expect(r.rewards).toBeInstanceOf(Float32Array);
       expect(r.rewards.length).toBe(n);
       expect(r.dones.length).toBe(n);
@@ -145,7 +209,7 @@ describe('VecExecutionEnv', () => {
 
 describe('PolicyStrategy', () => {
   it('tradesInTheBacktestExactlyAsInTheEnvironment', () => {
-    const policy = (obs: Float32Array): number => ((obs[8] as number) < 0 ? 8 : 2);
+    const policy = (obs: Float32Array): number => ((obs[8] as number) < 0 ? 6 : 1);
     const env = new ExecutionEnv(config);
     let obs = env.reset(21);
     for (let t = 0; t < config.steps; t++) obs = env.step(policy(obs)).observation;
@@ -157,6 +221,6 @@ describe('PolicyStrategy', () => {
     const record = runEpisode({ venue, strategy: new PolicyStrategy({ name: 'rule', policy, steps: config.steps }), parent, tickSize: 1, decisionIntervalNs: parent.horizonNs / config.steps, observer });
     expect(record.fills.map((f) => [f.ts, f.price, f.size])).toEqual(envFills);
     expect(record.decisions[0]?.inputs).toHaveProperty('scheduleDeviation');
-    expect(record.decisions[0]?.reason).toMatch(/^policy: /);
+    expect(record.decisions[0]?.reason).toMatch(/^policy \(patient/);
   });
 });

@@ -16,14 +16,19 @@
  *  7 recentVolume     v / (v + one TWAP slice), v = market lots printed per interval lately, in [0, 1)
  *  8 scheduleDeviation (filled − TWAP target) / parent quantity, in [−1, 1] (positive = ahead)
  *  9 priceMove        tanh(mid move since arrival in the trader's favour, bps / 20), in (−1, 1)
- * 10 signal0          an external signal clipped to [−1, 1] (0 when none is given)
- * 11 signal1          idem
+ * 10 orderFlow        recent aggressive volume on the side that favours the trader (buyers for a
+ *                     seller) minus the other, over the recent volume, in [−1, 1]
+ * 11 signal0          an external signal clipped to [−1, 1] (0 when none is given)
+ * 12 signal1          idem
  *
- * Actions (`ACTION_COUNT` = 10, `ACTIONS` lists them): 0 waits; 1–9 send {0.5, 1, 2} × the TWAP
- * slice (parent quantity / steps, at least one lot) × {passive at the touch, one tick deeper,
- * crossing the spread (IOC that walks the visible book)}. Every step first cancels what is still
- * resting from the step before. Sizes are clipped to the quantity left; the parent's limit price
- * always holds.
+ * Actions (`ACTION_COUNT` = 9, `ACTIONS` lists them) steer the TWAP schedule rather than replace it,
+ * through the baselines' own tactics (`followSchedule`: cross what is late, rest the next slice at
+ * the touch, keep resting orders that hold their queue place). Each action is an urgency × a lead:
+ *  - urgency 'patient' crosses only what is more than two TWAP slices late; 'on-schedule' crosses
+ *    whatever is late (TWAP's rule); 'ahead' crosses one slice beyond the schedule at once;
+ *  - lead 0, 1 or 2 rests that many extra slices at the touch beyond the next slice.
+ * Action `TWAP_ACTION` (on-schedule, lead 0) is TWAP itself. Sizes are clipped to the quantity left;
+ * the parent's limit price always holds.
  *
  * Reward (bps of the arrival mid, over the whole parent quantity, so an episode's rewards add up to
  * minus its shortfall plus the impact penalties):
@@ -31,18 +36,24 @@
  *  - the adverse move of the mid the step's own orders cause (mid just after sending them minus
  *    just before, at the same instant, so only the agent moved it) is charged on the lots still to
  *    trade: −impactPenalty · max(0, s·Δmid/m0·1e4) · (lots left / Q);
+ *  - the tracking error to the TWAP schedule after the step is charged, when `trackingPenalty` w is
+ *    set: −w · (deviation in TWAP slices)² / steps, so holding one slice off the schedule for a whole
+ *    episode costs w bps (a benchmark-tracking risk term; it adds no cost to following TWAP);
  *  - at the horizon the session sweeps what is left at market (its fills count as above), and lots
  *    the sweep could not fill are charged as in the metrics: −(U/Q)·(s·(m_T − m0)/m0·1e4 + unfilledPenaltyBps).
  *
  * Deterministic per seed: the venue is rebuilt from the seed and the environment draws no chance.
+ * `ENV_LAYOUT` names this observation and action layout; a policy saved for another layout is
+ * refused when loaded.
  */
 
-import type { ChildOrder, DecisionAction, MarketView, ParentOrder, StrategyStep } from '../execution/types';
+import type { MarketView, ParentOrder, StrategyStep } from '../execution/types';
 import { costSign } from '../execution/types';
 import { DEFAULT_UNFILLED_PENALTY_BPS } from '../execution/metrics';
 import { MarketObserver, warmUp } from '../execution/market-observer';
+import { twapFraction } from '../execution/schedules';
 import { ExecutionSession } from '../execution/session';
-import { crossPrice, deeperPrice, touchPrice } from '../execution/tactics';
+import { followSchedule } from '../execution/tactics';
 import type { Venue } from '../venue/types';
 
 /** The observation's fields, in order (see the module comment). */
@@ -57,6 +68,7 @@ export const OBSERVATION_FIELDS = [
   'recentVolume',
   'scheduleDeviation',
   'priceMove',
+  'orderFlow',
   'signal0',
   'signal1',
 ] as const;
@@ -65,23 +77,33 @@ export const OBSERVATION_SIZE = OBSERVATION_FIELDS.length;
 /** Observation slots left for external signals. */
 export const SIGNAL_SLOTS = 2;
 
-/** How an action's child order is priced. */
-export type ActionStyle = 'touch' | 'deeper' | 'cross';
+/** The observation and action layout of this module; saved with every policy (see the module comment). */
+export const ENV_LAYOUT = 'schedule-9.obs-13';
 
-/** One discrete action: a multiple of the TWAP slice and a pricing style. */
+/** How urgently an action works the schedule. */
+export type Urgency = 'patient' | 'on-schedule' | 'ahead';
+
+/** One discrete action: an urgency and a lead (see the module comment). */
 export interface ActionSpec {
-  /** Multiple of the TWAP slice (0 = wait). */
-  readonly multiple: number;
-  readonly style: ActionStyle | null;
+  readonly urgency: Urgency;
+  /** Extra TWAP slices rested at the touch beyond the next slice. */
+  readonly lead: 0 | 1 | 2;
 }
 
-/** The discrete actions, by index. */
-export const ACTIONS: readonly ActionSpec[] = [
-  { multiple: 0, style: null },
-  ...[0.5, 1, 2].flatMap((multiple) => (['touch', 'deeper', 'cross'] as const).map((style) => ({ multiple, style }))),
-];
+/** The discrete actions, by index: urgency-major, lead-minor. */
+export const ACTIONS: readonly ActionSpec[] = (['patient', 'on-schedule', 'ahead'] as const).flatMap((urgency) => ([0, 1, 2] as const).map((lead) => ({ urgency, lead })));
 /** The number of discrete actions. */
 export const ACTION_COUNT = ACTIONS.length;
+/** The action that is TWAP itself: on schedule, no lead. */
+export const TWAP_ACTION = 3;
+/** Lots, in TWAP slices, a patient action lets the order lag before it crosses. */
+export const PATIENT_TOLERANCE_SLICES = 2;
+
+/** Returns a short label of an action: "on schedule", "patient, +1 rested", "1 slice ahead, +2 rested". */
+export function describeAction(spec: ActionSpec): string {
+  const urgency = spec.urgency === 'patient' ? 'patient' : spec.urgency === 'ahead' ? '1 slice ahead' : 'on schedule';
+  return spec.lead === 0 ? urgency : `${urgency}, +${spec.lead} rested`;
+}
 
 /** Where episodes run: a venue rebuilt per seed (see `BacktestMarket`, which satisfies it). */
 export interface EnvMarket {
@@ -99,6 +121,8 @@ export interface ExecutionEnvConfig {
   readonly steps: number;
   /** Weight of the adverse-move penalty; defaults to 1. */
   readonly impactPenalty?: number;
+  /** Bps an episode costs held one TWAP slice off the schedule throughout (see the module comment); defaults to 0. */
+  readonly trackingPenalty?: number;
   readonly unfilledPenaltyBps?: number;
   /** Sampling step of the pre-trade warm-up; defaults to 1 s. */
   readonly warmUpStepNs?: number;
@@ -116,6 +140,7 @@ export interface EnvInfo {
   /** Reward parts of this step. */
   readonly executionReward: number;
   readonly impactPenalty: number;
+  readonly trackingPenalty: number;
   readonly terminalPenalty: number;
   /** At the end of an episode: its implementation shortfall in bps (positive = cost), as in the metrics. */
   readonly shortfallBps?: number;
@@ -158,9 +183,10 @@ export function encodeObservation(view: MarketView, slice: number, intervalNs: n
   out[offset + 7] = perInterval / (perInterval + slice);
   out[offset + 8] = Math.max(-1, Math.min(1, (view.filled - twapTarget) / q));
   out[offset + 9] = Math.tanh(moveBps / 20);
+  out[offset + 10] = view.recentVolume > 0 ? Math.max(-1, Math.min(1, (-s * view.recentSignedVolume) / view.recentVolume)) : 0;
   for (let k = 0; k < SIGNAL_SLOTS; k++) {
     const x = signals ? Number(signals[k] ?? 0) : 0;
-    out[offset + 10 + k] = Number.isFinite(x) ? Math.max(-1, Math.min(1, x)) : 0;
+    out[offset + 11 + k] = Number.isFinite(x) ? Math.max(-1, Math.min(1, x)) : 0;
   }
 }
 
@@ -168,33 +194,14 @@ export function encodeObservation(view: MarketView, slice: number, intervalNs: n
 export function actionToStep(action: number, view: MarketView, slice: number): StrategyStep {
   const spec = ACTIONS[action];
   if (!Number.isInteger(action) || spec === undefined) throw new Error(`action must be an integer in [0, ${ACTION_COUNT}), received ${action}`);
-  const cancels = view.openOrders.map((o) => o.id);
-  const size = Math.min(view.quantityLeft, Math.max(1, Math.round(spec.multiple * slice)));
-  const inputs = { action, multiple: spec.multiple, quantityLeft: view.quantityLeft, timeLeftS: view.timeLeftNs / SECOND, spreadTicks: view.spread / view.tickSize, imbalance: view.imbalance };
-  if (spec.style === null || view.quantityLeft <= 0) {
-    return { cancels, orders: [], action: { kind: 'wait', size: 0, price: null }, reason: `policy: wait${cancels.length > 0 ? `, cancelled ${cancels.length} resting` : ''}`, inputs };
-  }
-  let price: number | undefined;
-  let child: ChildOrder | undefined;
-  let kind: DecisionAction['kind'];
-  if (spec.style === 'cross') {
-    price = crossPrice(view, size);
-    kind = 'cross';
-    if (price !== undefined) child = { style: 'cross', size, price, tif: 'IOC' };
-  } else {
-    price = spec.style === 'touch' ? touchPrice(view) : deeperPrice(view);
-    kind = spec.style === 'touch' ? 'post' : 'post-deeper';
-    if (price !== undefined) child = { style: spec.style === 'touch' ? 'passive' : 'deeper', size, price, tif: 'GTC' };
-  }
-  const where = spec.style === 'cross' ? 'crossing the spread' : spec.style === 'touch' ? 'at the touch' : 'one tick behind the touch';
-  if (!child) return { cancels, orders: [], action: { kind: 'wait', size: 0, price: null }, reason: `policy: wanted ${size} ${where} but the book has no price for it`, inputs };
-  return {
-    cancels,
-    orders: [child],
-    action: { kind, size, price: child.price ?? null },
-    reason: `policy: ${spec.multiple}× the TWAP slice (${size} lots) ${where} at ${child.price}`,
-    inputs,
-  };
+  const q = view.parent.quantity;
+  const h = view.parent.horizonNs;
+  const extraNow = spec.urgency === 'ahead' ? slice : 0;
+  const now = Math.min(q, q * twapFraction(view.elapsed) + extraNow);
+  const next = Math.min(q, q * twapFraction((view.ts + view.nextDecisionInNs - view.startNs) / h) + extraNow + spec.lead * slice);
+  const tolerance = spec.urgency === 'patient' ? PATIENT_TOLERANCE_SLICES * slice : 0;
+  const step = followSchedule(view, { now, next }, { label: `policy (${describeAction(spec)})`, tolerance, inputs: { action } });
+  return step;
 }
 
 /** One execution episode at a time; see the module comment. */
@@ -206,6 +213,7 @@ export class ExecutionEnv {
   private stepIndex = 0;
   private readonly obs = new Float32Array(OBSERVATION_SIZE);
   private readonly impactWeight: number;
+  private readonly trackingWeight: number;
   private readonly unfilledPenalty: number;
 
   constructor(config: ExecutionEnvConfig) {
@@ -216,7 +224,14 @@ export class ExecutionEnv {
     this.intervalNs = interval;
     this.slice = twapSlice(config.parent.quantity, config.steps);
     this.impactWeight = config.impactPenalty ?? 1;
+    this.trackingWeight = config.trackingPenalty ?? 0;
+    if (!(this.trackingWeight >= 0) || !Number.isFinite(this.trackingWeight)) throw new Error(`trackingPenalty must be a finite number ≥ 0, received ${config.trackingPenalty}`);
     this.unfilledPenalty = config.unfilledPenaltyBps ?? DEFAULT_UNFILLED_PENALTY_BPS;
+  }
+
+  /** Steps taken in the current episode. */
+  get stepsTaken(): number {
+    return this.stepIndex;
   }
 
   /** The running session (null before the first reset), for inspection. */
@@ -268,6 +283,8 @@ export class ExecutionEnv {
     session.advance(this.intervalNs);
     this.stepIndex++;
     const done = this.stepIndex >= this.config.steps;
+    const deviationSlices = (session.filled - q * Math.min(1, this.stepIndex / this.config.steps)) / this.slice;
+    const trackingPenalty = done ? 0 : (this.trackingWeight * deviationSlices * deviationSlices) / this.config.steps;
     let terminalPenalty = 0;
     let shortfallBps: number | undefined;
     if (done) {
@@ -285,7 +302,7 @@ export class ExecutionEnv {
     this.encode(session.observe());
     return {
       observation: this.obs,
-      reward: executionReward - impactPenalty - terminalPenalty,
+      reward: executionReward - impactPenalty - trackingPenalty - terminalPenalty,
       done,
       info: {
         ts: session.venue.now(),
@@ -293,6 +310,7 @@ export class ExecutionEnv {
         quantityLeft: q - session.filled,
         executionReward,
         impactPenalty,
+        trackingPenalty,
         terminalPenalty,
         ...(shortfallBps === undefined ? {} : { shortfallBps }),
       },

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import type { BackendName } from '../../../engine/node/tf-backend';
 import { selectBackend } from '../../../engine/node/tf-backend';
 import type { TrainResult } from '../../../engine/node/learn-train';
-import { DEFAULT_ENV, train } from '../../../engine/node/learn-train';
+import type { TrainingReward } from '../../../engine/node/learn-train';
+import { DEFAULT_ENV, train, TRAINING_REWARDS } from '../../../engine/node/learn-train';
 import { cardFromRun, readCard, writeCard } from '../../../engine/node/policy-card';
 import type { MarketSpec } from '../../../engine/node/backtest-markets';
 import { findVolumeFile, lobsterPairFor } from '../../../engine/node/backtest-markets';
@@ -29,6 +30,9 @@ interface TrainOptions {
   reward: string;
   entropyCoef?: number;
   learningRate?: number;
+  trackingPenalty?: number;
+  gamma?: number;
+  gaeLambda?: number;
   json?: boolean;
 }
 
@@ -39,6 +43,14 @@ function parseNonNegative(name: string) {
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isFinite(n) || n < 0) throw new CliError(`${name} must be a non-negative number, received "${value}"`);
+    return n;
+  };
+}
+
+function parseUnit(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0 || n > 1) throw new CliError(`${name} must be a number in [0, 1], received "${value}"`);
     return n;
   };
 }
@@ -58,8 +70,11 @@ export function registerTrain(program: Command): void {
     .option('--envs <n>', 'parallel environments', parsePositiveInt('--envs'), 6)
     .option('--checkpoint-every <n>', 'env steps between checkpoints (and validations)', parsePositiveInt('--checkpoint-every'), 10_000)
     .option('--validation <n>', 'validation episodes per scenario at each checkpoint for model selection (0: ship the last weights)', '8')
-    .option('--reward <kind>', 'counterfactual-drift (fills against the agent-free mid of the same seed: the market drift removed) or arrival (the env reward as is)', 'counterfactual-drift')
+    .option('--reward <kind>', 'counterfactual-drift (fills against the agent-free mid of the same seed: the market drift removed), schedule-drift (the same, plus the drift earned on the deviation from the TWAP schedule) or arrival (the env reward as is)', 'counterfactual-drift')
     .option('--entropy-coef <x>', 'PPO entropy bonus (default 0.01)', parseNonNegative('--entropy-coef'))
+    .option('--tracking-penalty <bps>', 'reward term: bps an episode costs held one TWAP slice off the schedule throughout (default 0)', parseNonNegative('--tracking-penalty'))
+    .option('--gamma <x>', 'discount factor in (0, 1] (default 0.99)', parseUnit('--gamma'))
+    .option('--gae-lambda <x>', 'PPO: GAE λ in [0, 1] (default 0.95)', parseUnit('--gae-lambda'))
     .option('--learning-rate <x>', 'learning rate (defaults: DQN 0.0005, PPO 0.0003)', parseNonNegative('--learning-rate'))
     .option('--json', 'print the result as JSON')
     .action(async (opts: TrainOptions) => {
@@ -83,7 +98,7 @@ async function runTrain(opts: TrainOptions): Promise<TrainReport> {
   if (!Number.isSafeInteger(seed) || seed < 0 || seed > 98) throw new CliError(`--seed must be an integer in 0..98, received "${opts.seed}"`);
   const validation = Number(opts.validation);
   if (!Number.isSafeInteger(validation) || validation < 0) throw new CliError(`--validation must be a non-negative integer, received "${opts.validation}"`);
-  if (opts.reward !== 'counterfactual-drift' && opts.reward !== 'arrival') throw new CliError(`--reward must be counterfactual-drift or arrival, received "${opts.reward}"`);
+  if (!(TRAINING_REWARDS as readonly string[]).includes(opts.reward)) throw new CliError(`--reward must be one of ${TRAINING_REWARDS.join(', ')}, received "${opts.reward}"`);
   const scenarios = opts.scenario.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   if (scenarios.length === 0) throw new CliError(`--scenario must name at least one scenario, received "${opts.scenario}"`);
   let backend;
@@ -113,13 +128,21 @@ async function runTrain(opts: TrainOptions): Promise<TrainReport> {
       seed,
       out,
       resume: opts.resume === true,
-      env: DEFAULT_ENV,
+      env: opts.trackingPenalty === undefined ? DEFAULT_ENV : { ...DEFAULT_ENV, trackingPenalty: opts.trackingPenalty },
       envs: opts.envs,
       checkpointEvery: opts.checkpointEvery,
       validationEpisodes: validation,
-      reward: opts.reward,
-      ...(algo === 'ppo' ? { ppo: { ...(opts.entropyCoef === undefined ? {} : { entropyCoef: opts.entropyCoef }), ...(opts.learningRate === undefined ? {} : { learningRate: opts.learningRate }) } } : {}),
-      ...(algo === 'dqn' && opts.learningRate !== undefined ? { dqn: { learningRate: opts.learningRate } } : {}),
+      reward: opts.reward as TrainingReward,
+      ...(algo === 'ppo'
+        ? {
+            ppo: {
+              ...(opts.entropyCoef === undefined ? {} : { entropyCoef: opts.entropyCoef }),
+              ...(opts.learningRate === undefined ? {} : { learningRate: opts.learningRate }),
+              ...(opts.gamma === undefined ? {} : { gamma: opts.gamma }),
+              ...(opts.gaeLambda === undefined ? {} : { lambda: opts.gaeLambda }),
+            },
+          }
+        : { dqn: { ...(opts.learningRate === undefined ? {} : { learningRate: opts.learningRate }), ...(opts.gamma === undefined ? {} : { gamma: opts.gamma }) } }),
       onProgress: (p) =>
         bar.update(Math.min(p.step, p.total), {
           sps: p.stepsPerSecond.toFixed(0),
