@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +27,11 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(algo: 'dqn' | 'ppo', steps: number, out: string, resume: boolean) {
-  return train({
+  return train(runOptions(algo, steps, out, resume));
+}
+
+function runOptions(algo: 'dqn' | 'ppo', steps: number, out: string, resume: boolean): Parameters<typeof train>[0] {
+  return {
     tf,
     backend: 'cpu',
     algo,
@@ -43,7 +47,7 @@ function run(algo: 'dqn' | 'ppo', steps: number, out: string, resume: boolean) {
     validationEpisodes: 1,
     dqn: { hidden: [8], learningStarts: 24, batchSize: 16 },
     ppo: { hidden: [8], rolloutSteps: 12, minibatchSize: 12, epochs: 1 },
-  });
+  };
 }
 
 describe('the schedule-drift reward', () => {
@@ -80,6 +84,16 @@ describe('training runs', () => {
     const a = policy.act(new Float32Array(OBSERVATION_SIZE).fill(0.3));
     expect(a).toBeGreaterThanOrEqual(0);
     expect(a).toBeLessThan(ACTION_COUNT);
+  });
+
+  it('ppoRunIsReproducibleForOneSeedOnOneBackend', async () => {
+    const weights = (out: string): Buffer => readFileSync(join(out, 'model.weights.bin'));
+    await run('ppo', 96, join(dir, 'ppo-a'), false);
+    await run('ppo', 96, join(dir, 'ppo-b'), false);
+    expect(weights(join(dir, 'ppo-b')).equals(weights(join(dir, 'ppo-a')))).toBe(true);
+    expect(readJson<TrainState>(join(dir, 'ppo-b', 'checkpoint'), 'state.json').validation).toEqual(readJson<TrainState>(join(dir, 'ppo-a', 'checkpoint'), 'state.json').validation);
+    await train({ ...runOptions('ppo', 96, join(dir, 'ppo-c'), false), seed: 4 });
+    expect(weights(join(dir, 'ppo-c')).equals(weights(join(dir, 'ppo-a')))).toBe(false);
   });
 
   it('saveThenLoadGivesIdenticalOutputs', async () => {

@@ -33,6 +33,7 @@ interface TrainOptions {
   trackingPenalty?: number;
   gamma?: number;
   gaeLambda?: number;
+  evalSeeds: string;
   json?: boolean;
 }
 
@@ -76,6 +77,7 @@ export function registerTrain(program: Command): void {
     .option('--gamma <x>', 'discount factor in (0, 1] (default 0.99)', parseUnit('--gamma'))
     .option('--gae-lambda <x>', 'PPO: GAE λ in [0, 1] (default 0.95)', parseUnit('--gae-lambda'))
     .option('--learning-rate <x>', 'learning rate (defaults: DQN 0.0005, PPO 0.0003)', parseNonNegative('--learning-rate'))
+    .option('--eval-seeds <range>', 'held-out seeds "A..B" (below 900000) on which the finished policy is evaluated against TWAP, VWAP and AC per scenario, into its model card; "none" skips it', '1..100')
     .option('--json', 'print the result as JSON')
     .action(async (opts: TrainOptions) => {
       const report = await runTrain(opts);
@@ -88,6 +90,8 @@ interface TrainReport {
   readonly backend: string;
   readonly backendDetail: string;
   readonly result: TrainResult;
+  /** The held-out evaluation per scenario written into the card (empty with --eval-seeds none). */
+  readonly evaluations: readonly PolicyEvaluation[];
 }
 
 async function runTrain(opts: TrainOptions): Promise<TrainReport> {
@@ -96,6 +100,8 @@ async function runTrain(opts: TrainOptions): Promise<TrainReport> {
   if (opts.backend !== undefined && !BACKENDS.includes(opts.backend)) throw new CliError(`--backend must be one of ${BACKENDS.join(', ')}, received "${opts.backend}"`);
   const seed = Number(opts.seed);
   if (!Number.isSafeInteger(seed) || seed < 0 || seed > 98) throw new CliError(`--seed must be an integer in 0..98, received "${opts.seed}"`);
+  const evalSeeds = opts.evalSeeds.trim().toLowerCase() === 'none' ? null : opts.evalSeeds;
+  if (evalSeeds !== null && parseSeedList(evalSeeds).some((k) => k >= VALIDATION_SEED_MIN)) throw new CliError(`--eval-seeds must lie below ${VALIDATION_SEED_MIN} (held out from training and validation), received "${opts.evalSeeds}"`);
   const validation = Number(opts.validation);
   if (!Number.isSafeInteger(validation) || validation < 0) throw new CliError(`--validation must be a non-negative integer, received "${opts.validation}"`);
   if (!(TRAINING_REWARDS as readonly string[]).includes(opts.reward)) throw new CliError(`--reward must be one of ${TRAINING_REWARDS.join(', ')}, received "${opts.reward}"`);
@@ -160,7 +166,9 @@ async function runTrain(opts: TrainOptions): Promise<TrainReport> {
   }
   const command = `cockpit ${process.argv.slice(2).join(' ')}`;
   writeCard(out, cardFromRun(basename(out), result, `${backend.name} (training); js-forward (single decisions at inference)`, command));
-  return { out, backend: backend.name, backendDetail: backend.detail, result };
+  const evaluations: PolicyEvaluation[] = [];
+  if (evalSeeds !== null) for (const scenario of scenarios) evaluations.push(await runEvaluate({ model: out, scenario, seeds: evalSeeds, writeCard: true }));
+  return { out, backend: backend.name, backendDetail: backend.detail, result, evaluations };
 }
 
 function describe(r: TrainReport): string {
@@ -172,6 +180,7 @@ function describe(r: TrainReport): string {
     `model: ${r.out} (${r.result.selected === 'best-validation' ? `best validation checkpoint, step ${s.best?.step}` : 'last weights'})`,
     s.resumedAt.length ? `resumed at step ${s.resumedAt.join(', ')}` : '',
     s.validation.length ? table(rows) : '',
+    ...r.evaluations.map((e) => `${e.title}: ${e.verdict}`),
   ]
     .filter((l) => l.length > 0)
     .join('\n');
