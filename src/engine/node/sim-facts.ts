@@ -83,6 +83,8 @@ export interface FactsReport {
   readonly real: Record<FactKey, number> & { readonly stocks: readonly RealStockFacts[] };
   readonly ranges: readonly FactVerdict[];
   readonly verdict: 'pass' | 'fail';
+  /** Reported beside the facts, outside the verdict: how much a minute's order flow predicts the next minute's return. */
+  readonly flowPredictability: { readonly sim: number; readonly simMin: number; readonly simMax: number; readonly realLo: number; readonly realHi: number; readonly inRealRange: boolean };
   readonly seconds: number;
   readonly notes: readonly string[];
 }
@@ -99,6 +101,8 @@ export async function factsReport(scenario: Scenario, seeds: readonly number[], 
   const [sim, real] = await Promise.all([runSeedFacts(scenario, seeds, workers), realFacts(lobsterDir)]);
   const summary = summariseSim(sim);
   const ranges = verdicts(summary, real);
+  const realLo = Math.min(...real.map((r) => Math.min(r.flowReturnCorrCi.lo, r.flowReturnCorr)));
+  const realHi = Math.max(...real.map((r) => Math.max(r.flowReturnCorrCi.hi, r.flowReturnCorr)));
   return {
     scenario: scenario.name,
     seeds,
@@ -106,6 +110,14 @@ export async function factsReport(scenario: Scenario, seeds: readonly number[], 
     real: { ...meanOverStocks(real), stocks: real },
     ranges,
     verdict: ranges.every((r) => r.pass) ? 'pass' : 'fail',
+    flowPredictability: {
+      sim: summary.flowReturnCorr,
+      simMin: summary.flowReturnCorrRange.min,
+      simMax: summary.flowReturnCorrRange.max,
+      realLo,
+      realHi,
+      inRealRange: summary.flowReturnCorr >= realLo && summary.flowReturnCorr <= realHi,
+    },
     seconds: (performance.now() - started) / 1000,
     notes: [
       'kurtosis1m is the excess kurtosis (m4/m2^2 - 3) of 1-minute mid log returns, for both.',
@@ -114,6 +126,7 @@ export async function factsReport(scenario: Scenario, seeds: readonly number[], 
       'Sim value: the mean over the seeds (a full session each); perSeedRange shows their spread.',
       'impactExponent: sim = controlled metaorders (0.1%-2% of daily volume at 10% participation) against the same-seed counterfactual; real = sign runs of aggressive orders (LOBSTER has no metaorder labels). runImpactExponent is the sign-run proxy on both.',
       'depthTop is in lots; the simulator trades 1-share lots, so it compares with shares.',
+      'flowPredictability (a diagnostic outside the verdict): the correlation of a minute\'s order flow, (aggressive buy - sell volume) / aggressive volume, with the next minute\'s mid log return; the real range as for the facts (10-minute blocks).',
     ],
   };
 }

@@ -1,12 +1,13 @@
 /**
  * Records what the stylized facts need from a market, simulated or real, the same way for both:
  * the mid price each minute, spread and touch depth each second (the state after every event at or
- * before the boundary), and aggressive trades grouped into sign runs (consecutive aggressive orders
- * of one sign, a proxy for metaorders). Prices in ticks, sizes in lots (shares for LOBSTER).
+ * before the boundary), aggressive trades grouped into sign runs (consecutive aggressive orders
+ * of one sign, a proxy for metaorders) and each minute's order flow (aggressive buying minus
+ * selling over all aggressive volume). Prices in ticks, sizes in lots (shares for LOBSTER).
  */
 
 import { NS_PER_SECOND } from '../core/clock';
-import { absolute, autocorrelation, excessKurtosis, fitPowerLaw, logReturns, mean } from './stats';
+import { absolute, autocorrelation, correlation, excessKurtosis, fitPowerLaw, logReturns, mean } from './stats';
 
 /** The top of a book as the recorder reads it; NaN for an empty side. */
 export interface TopOfBook {
@@ -55,6 +56,15 @@ export interface MarketFacts {
   readonly spreadMinutes: readonly number[];
   /** Mean touch depth of each minute, lots (kept for bootstraps). */
   readonly depthMinutes: readonly number[];
+  /**
+   * How much a minute's order flow says about the next minute's return: the correlation of
+   * (aggressive buy − sell volume) / aggressive volume in minute k with the mid's log return over
+   * minute k + 1.
+   */
+  readonly flowReturnCorr: number;
+  /** The pairs behind it, aligned: minute k's flow and minute k + 1's log return (kept for bootstraps). */
+  readonly flowMinutes: readonly number[];
+  readonly nextReturns: readonly number[];
 }
 
 const MINUTE = 60 * NS_PER_SECOND;
@@ -85,9 +95,13 @@ export class FactsRecorder {
   private runSize = 0;
   private runMidBefore = NaN;
   private runMidAfter = NaN;
+  private readonly startNs: number;
+  private readonly flowSigned: number[] = [];
+  private readonly flowTotal: number[] = [];
 
   constructor(top: TopOfBook, startNs: number, endNs: number) {
     this.top = top;
+    this.startNs = startNs;
     this.endNs = endNs;
     this.nextSecond = startNs;
     this.nextMinute = startNs;
@@ -106,6 +120,15 @@ export class FactsRecorder {
   trade(t: number, sign: 1 | -1, size: number, midBefore: number, midAfter: number): void {
     if (t > this.endNs) return;
     this.volume += size;
+    const minute = Math.floor((t - this.startNs) / MINUTE);
+    if (minute >= 0) {
+      while (this.flowTotal.length <= minute) {
+        this.flowTotal.push(0);
+        this.flowSigned.push(0);
+      }
+      this.flowTotal[minute] = (this.flowTotal[minute] as number) + size;
+      this.flowSigned[minute] = (this.flowSigned[minute] as number) + sign * size;
+    }
     if (!(t === this.lastTradeT && sign === this.lastTradeSign)) this.orders++;
     this.lastTradeT = t;
     this.lastTradeSign = sign;
@@ -125,6 +148,18 @@ export class FactsRecorder {
     this.closeRun();
     const returns = logReturns(this.mids.filter((m) => Number.isFinite(m)));
     const sd = Math.sqrt(mean(returns.map((r) => r * r)) - mean(returns) ** 2);
+    // mids[k] is the mid at the start of minute k: minute k + 1 returns log(mids[k + 2] / mids[k + 1]).
+    const flowMinutes: number[] = [];
+    const nextReturns: number[] = [];
+    for (let k = 0; k + 2 < this.mids.length; k++) {
+      const total = this.flowTotal[k] ?? 0;
+      const a = this.mids[k + 1] as number;
+      const b = this.mids[k + 2] as number;
+      if (total > 0 && a > 0 && b > 0 && Number.isFinite(a) && Number.isFinite(b)) {
+        flowMinutes.push((this.flowSigned[k] as number) / total);
+        nextReturns.push(Math.log(b / a));
+      }
+    }
     return {
       kurtosis1m: excessKurtosis(returns),
       returnAcf1: autocorrelation(returns, 1),
@@ -139,6 +174,9 @@ export class FactsRecorder {
       returns1m: returns,
       spreadMinutes: this.spreadMinutes,
       depthMinutes: this.depthMinutes,
+      flowReturnCorr: correlation(flowMinutes, nextReturns),
+      flowMinutes,
+      nextReturns,
     };
   }
 

@@ -53,6 +53,31 @@ export function autocorrelation(xs: ArrayLike<number>, lag = 1): number {
   return den > 0 ? num / den : NaN;
 }
 
+/** Returns the Pearson correlation of paired samples (NaN with fewer than three pairs or no variance). */
+export function correlation(xs: ArrayLike<number>, ys: ArrayLike<number>): number {
+  const n = Math.min(xs.length, ys.length);
+  if (n < 3) return NaN;
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += xs[i] as number;
+    my += ys[i] as number;
+  }
+  mx /= n;
+  my /= n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = (xs[i] as number) - mx;
+    const dy = (ys[i] as number) - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN;
+}
+
 /** Returns the absolute values of a sample. */
 export function absolute(xs: ArrayLike<number>): number[] {
   const out: number[] = [];

@@ -155,6 +155,7 @@ function describeFacts(r: FactsReport): string {
     `1-minute volatility bps: sim ${fmt(r.sim.volatility1mBps)}; ${real.map((s) => `${s.stock} ${fmt(s.volatility1mBps)}`).join(', ')}`,
     `sign-run impact exponent (same proxy on both): sim ${fmt(r.sim.runImpactExponent)}; ${real.map((s) => `${s.stock} ${fmt(s.runImpactExponent)}`).join(', ')}`,
     `daily volume, lots: sim ${fmt(r.sim.dailyVolume)}; ${real.map((s) => `${s.stock} ${fmt(s.dailyVolume)}`).join(', ')}`,
+    `order flow → next minute's return, correlation (diagnostic, outside the verdict): sim ${fmt(r.flowPredictability.sim)} (seeds ${fmt(r.flowPredictability.simMin)}..${fmt(r.flowPredictability.simMax)}); ${real.map((s) => `${s.stock} ${fmt(s.flowReturnCorr)} [${fmt(s.flowReturnCorrCi.lo)}, ${fmt(s.flowReturnCorrCi.hi)}]`).join(', ')}; ${r.flowPredictability.inRealRange ? 'inside' : 'OUTSIDE'} the real range`,
     ...r.notes.map((n) => `note: ${n}`),
     `verdict: ${r.verdict.toUpperCase()}`,
     'Real data: LOBSTER sample files, courtesy of lobsterdata.com.',
