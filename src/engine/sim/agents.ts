@@ -11,7 +11,7 @@ import type { SimMarket } from './market';
 import type { LatencyModel } from './sampling';
 import { compileIntDistribution, exponentialDraw } from './sampling';
 import type { Sampler } from './sampling';
-import type { LatencyParams, Scenario } from './scenario';
+import type { Distribution, LatencyParams, Scenario } from './scenario';
 
 const BUY = 0;
 const SELL = 1;
@@ -284,18 +284,17 @@ class MarketMaker extends SimAgent {
   }
 }
 
-/**
- * An informed trader: it knows the fundamental value and takes liquidity when the touch is far from
- * it: the touch only, or (`tradeUpToFundamental`) every level up to the fundamental less the threshold.
- */
-class Informed extends SimAgent {
-  readonly kind = 'informed';
-  private readonly p: Scenario['informed'];
-  private readonly size: Sampler;
+/** An agent that wakes at `p.rate` per second (thinned by the activity profile) and acts on the book it then observes, with sizes drawn from `p.size`. */
+abstract class RateAgent<P extends { readonly rate: number; readonly size: Distribution }> extends SimAgent {
+  protected readonly size: Sampler;
 
-  constructor(index: number, rng: Rng, latency: LatencyModel, p: Scenario['informed']) {
+  constructor(
+    index: number,
+    rng: Rng,
+    latency: LatencyModel,
+    protected readonly p: P,
+  ) {
     super(index, rng, latency);
-    this.p = p;
     this.size = compileIntDistribution(p.size);
   }
 
@@ -306,6 +305,14 @@ class Informed extends SimAgent {
   protected override wake(m: SimMarket): void {
     if (this.thinnedWake(m, this.p.rate)) this.observe(m);
   }
+}
+
+/**
+ * An informed trader: it knows the fundamental value and takes liquidity when the touch is far from
+ * it: the touch only, or (`tradeUpToFundamental`) every level up to the fundamental less the threshold.
+ */
+class Informed extends RateAgent<Scenario['informed']> {
+  readonly kind = 'informed';
 
   protected override act(m: SimMarket, bid: number, ask: number): void {
     const size = this.size(this.rng);
@@ -325,27 +332,15 @@ class Informed extends SimAgent {
  * A chartist on two EWMAs of the mid. Momentum takes liquidity in the direction of the move;
  * mean reversion rests a limit order at its own touch against the move, for `slowSeconds`.
  */
-class Trend extends SimAgent {
+class Trend extends RateAgent<Scenario['momentum']> {
   readonly kind: 'momentum' | 'meanReversion';
-  private readonly p: Scenario['momentum'];
-  private readonly size: Sampler;
   private fast = NaN;
   private slow = NaN;
   private last = 0;
 
   constructor(index: number, rng: Rng, latency: LatencyModel, p: Scenario['momentum'], kind: 'momentum' | 'meanReversion') {
-    super(index, rng, latency);
-    this.p = p;
+    super(index, rng, latency, p);
     this.kind = kind;
-    this.size = compileIntDistribution(p.size);
-  }
-
-  start(m: SimMarket): void {
-    this.firstWake(m, this.p.rate);
-  }
-
-  protected override wake(m: SimMarket): void {
-    if (this.thinnedWake(m, this.p.rate)) this.observe(m);
   }
 
   protected override act(m: SimMarket, bid: number, ask: number): void {
