@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { OrderBook } from '../book/types';
 import { LobsterDay, LobsterFormatError, parseMessageBytes, parseOrderbookBytes } from '../data/lobster';
+import type { LobsterMessage } from '../data/lobster';
 import { LobsterReplay } from '../data/lobster-replay';
 import type { LobsterReplayReport } from '../data/lobster-replay';
 import { ByteLines } from './gzip-lines';
@@ -32,7 +33,7 @@ export interface LobsterVerifyResult extends LobsterReplayReport {
 export async function verifyLobsterFiles(pair: LobsterFilePair, book: OrderBook): Promise<LobsterVerifyResult> {
   const started = performance.now();
   const replay = new LobsterReplay(book, pair.levels);
-  await readPairs(pair, (message, row) => {
+  await streamLobsterPair(pair, (message, row) => {
     replay.step(message, row);
   });
   const seconds = (performance.now() - started) / 1000;
@@ -49,13 +50,17 @@ export async function verifyLobsterFiles(pair: LobsterFilePair, book: OrderBook)
 /** Reads a LOBSTER file pair into memory as a `LobsterDay` (for the historical venue). */
 export async function loadLobsterDay(pair: LobsterFilePair): Promise<LobsterDay> {
   const day = new LobsterDay(pair.levels);
-  await readPairs(pair, (message, row) => day.push(message, row));
+  await streamLobsterPair(pair, (message, row) => day.push(message, row));
   return day;
 }
 
-type PairHandler = (message: ReturnType<typeof parseMessageBytes>, row: Float64Array) => void;
-
-async function readPairs(pair: LobsterFilePair, onPair: PairHandler): Promise<void> {
+/**
+ * Calls `onPair` with every message and its orderbook row, message i with row i (the book after
+ * message i; the row array is reused: copy what you keep), and returns the number of pairs. Throws a
+ * `LobsterFormatError` naming the file and line of a malformed row, of the file that ends before the
+ * other, or of an empty message file.
+ */
+export async function streamLobsterPair(pair: LobsterFilePair, onPair: (message: LobsterMessage, row: Float64Array) => void): Promise<number> {
   const { levels } = pair;
   if (!Number.isSafeInteger(levels) || levels <= 0) throw new Error(`levels must be a positive integer, received ${levels}`);
   const messageName = basename(pair.messages);
@@ -75,7 +80,7 @@ async function readPairs(pair: LobsterFilePair, onPair: PairHandler): Promise<vo
           throw new LobsterFormatError(messageName, messages.line + 1, '<end of file>', `a message row for orderbook row ${rows.line} of ${bookName}`);
         }
         if (messages.line === 0) throw new LobsterFormatError(messageName, 1, '<end of file>', 'at least one message row');
-        return;
+        return messages.line;
       }
       const message = parseMessageBytes(messages.bytes, messages.start, messages.end, messageName, messages.line);
       parseOrderbookBytes(rows.bytes, rows.start, rows.end, levels, row, bookName, rows.line);

@@ -10,8 +10,8 @@ import { CalibrationAccumulator, profileFromMinutes, scenarioFromCalibration } f
 import type { CalibrationMeasurements } from '../sim/calibrate';
 import { parseScenario } from '../sim/scenario';
 import type { ScenarioInput } from '../sim/scenario';
-import { streamLobsterPair } from './sim-lobster-stream';
-import type { LobsterPairFiles } from './sim-lobster-stream';
+import { streamLobsterPair } from './lobster-files';
+import type { LobsterFilePair } from './lobster-files';
 
 export interface CalibrationRun {
   readonly measurements: CalibrationMeasurements;
@@ -44,7 +44,7 @@ export function tickerFromFileName(path: string): string {
 
 /** Measures a LOBSTER pair, makes a scenario from it, validates it and writes it to `out`. */
 export async function calibrateFromLobster(
-  pair: LobsterPairFiles,
+  pair: LobsterFilePair,
   out: string,
   options: { readonly name?: string; readonly volumeFile?: string } = {},
 ): Promise<CalibrationRun> {

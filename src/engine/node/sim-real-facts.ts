@@ -6,8 +6,8 @@
 
 import { FactsRecorder } from '../sim/facts-recorder';
 import type { MarketFacts, SignRun, TopOfBook } from '../sim/facts-recorder';
-import type { LobsterPairFiles } from './sim-lobster-stream';
-import { streamLobsterPair } from './sim-lobster-stream';
+import type { LobsterFilePair } from './lobster-files';
+import { streamLobsterPair } from './lobster-files';
 
 /** LOBSTER price units (dollars × 10000) per $0.01 tick. */
 export const LOBSTER_UNITS_PER_TICK = 100;
@@ -17,7 +17,7 @@ export const SESSION_CLOSE_NS = 57_600 * 1e9;
 
 /** Measures a LOBSTER day's facts over the regular session. */
 export async function measureRealFacts(
-  pair: LobsterPairFiles,
+  pair: LobsterFilePair,
   startNs = SESSION_OPEN_NS,
   endNs = SESSION_CLOSE_NS,
 ): Promise<{ readonly facts: MarketFacts; readonly runs: readonly SignRun[] }> {
