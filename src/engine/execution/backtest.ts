@@ -12,7 +12,7 @@
 import type { Venue } from '../venue/types';
 import type { CalibrationSums, ImpactEstimate } from './calibration';
 import { addCalibration, calibrationSizes, EMPTY_CALIBRATION, estimateImpact, sampleCalibration } from './calibration';
-import { MarketObserver, venueMid, warmUp } from './market-observer';
+import { MarketObserver, timeUntilStart, venueMid, warmUp } from './market-observer';
 import type { EpisodeMetrics } from './metrics';
 import { episodeMetrics } from './metrics';
 import { counterfactualEndMid, runEpisode } from './runner';
@@ -138,33 +138,8 @@ export function runSeed(market: BacktestMarket, spec: BacktestSpec, seed: number
         strategy = baseline(name, spec, market.volumeProfile(s, parent.horizonNs));
       }
     }
-    const record = runEpisode({
-      venue,
-      strategy,
-      parent,
-      agentId: name,
-      tickSize: market.tickSize,
-      decisionIntervalNs: spec.decisionIntervalNs,
-      observer,
-      recordDecisions: true,
-      venuePrintsAgentFills: market.venuePrintsAgentFills,
-    });
-    const metrics = episodeMetrics({
-      side: parent.side,
-      quantity: parent.quantity,
-      arrivalMid: record.arrivalMid,
-      endMid: record.endMid,
-      fills: record.fills,
-      counterfactualEndMid: counterfactual,
-      unfilledPenaltyBps: spec.unfilledPenaltyBps,
-    });
     const summary: EpisodeSummary = {
-      seed,
-      strategy: name,
-      startNs: s,
-      metrics,
-      decisions: record.decisions.length,
-      rejectedSubmits: record.rejects.submits,
+      ...runSummarisedEpisode(market, spec, { venue, strategy, observer, agentId: name, seed, startNs: s, counterfactualEndMid: counterfactual }),
       ...(kappaT === undefined ? {} : { kappaT }),
     };
     episodes.push(summary);
@@ -331,9 +306,46 @@ function acStrategy(spec: BacktestSpec, model: AcModel): AlmgrenChrissStrategy {
 }
 
 /** Moves the venue to `startNs` in one step (nothing is observed). */
+/** One episode of `runSummarisedEpisode`: a venue warmed up to `startNs` and the strategy to run on it. */
+export interface EpisodeRun {
+  readonly venue: Venue;
+  readonly strategy: ExecutionStrategy;
+  readonly observer: MarketObserver;
+  readonly agentId: string;
+  readonly seed: number;
+  readonly startNs: number;
+  /** The seed's agent-free end mid (null where the market has no counterfactual). */
+  readonly counterfactualEndMid: number | null;
+}
+
+/** Runs one strategy's episode of a backtest and reduces it to its summary (named by `strategy.name`). */
+export function runSummarisedEpisode(market: Pick<BacktestMarket, 'tickSize' | 'venuePrintsAgentFills'>, spec: BacktestSpec, run: EpisodeRun): EpisodeSummary {
+  const { parent } = spec;
+  const record = runEpisode({
+    venue: run.venue,
+    strategy: run.strategy,
+    parent,
+    agentId: run.agentId,
+    tickSize: market.tickSize,
+    decisionIntervalNs: spec.decisionIntervalNs,
+    observer: run.observer,
+    recordDecisions: true,
+    venuePrintsAgentFills: market.venuePrintsAgentFills,
+  });
+  const metrics = episodeMetrics({
+    side: parent.side,
+    quantity: parent.quantity,
+    arrivalMid: record.arrivalMid,
+    endMid: record.endMid,
+    fills: record.fills,
+    counterfactualEndMid: run.counterfactualEndMid,
+    unfilledPenaltyBps: spec.unfilledPenaltyBps,
+  });
+  return { seed: run.seed, strategy: run.strategy.name, startNs: run.startNs, metrics, decisions: record.decisions.length, rejectedSubmits: record.rejects.submits };
+}
+
 function fastForward(venue: Venue, startNs: number): void {
-  const dt = startNs - venue.now();
-  if (dt < 0) throw new Error(`the venue opened at ${venue.now()} ns, after the episode start ${startNs} ns`);
+  const dt = timeUntilStart(venue, startNs);
   if (dt > 0) venue.elapse(dt);
 }
 
@@ -350,8 +362,7 @@ function preTrade(
   slices: number,
   calibrate: boolean,
 ): CalibrationSums | undefined {
-  const dt = startNs - venue.now();
-  if (dt < 0) throw new Error(`the venue opened at ${venue.now()} ns, after the episode start ${startNs} ns`);
+  const dt = timeUntilStart(venue, startNs);
   if (calibrate) return sampleCalibration({ venue, durationNs: dt, stepNs, side: parent.side, sizes: calibrationSizes(parent.quantity, slices), observer });
   warmUp(venue, observer, dt, stepNs);
   return undefined;

@@ -188,3 +188,15 @@ export function warmUp(venue: Venue, observer: MarketObserver, durationNs: numbe
   }
   return venue.now();
 }
+
+/** Returns the ns from the venue's time to an episode's start; throws when the venue is already past it. */
+export function timeUntilStart(venue: Venue, startNs: number): number {
+  const dt = startNs - venue.now();
+  if (dt < 0) throw new Error(`the venue opened at ${venue.now()} ns, after the episode start ${startNs} ns`);
+  return dt;
+}
+
+/** Runs `warmUp` from the venue's time up to the episode's start `startNs`. */
+export function warmUpTo(venue: Venue, observer: MarketObserver, startNs: number, stepNs: number): number {
+  return warmUp(venue, observer, timeUntilStart(venue, startNs), stepNs);
+}

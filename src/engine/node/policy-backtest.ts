@@ -9,9 +9,8 @@
 
 import { resolve } from 'node:path';
 import type { BacktestSpec, EpisodeSummary, SeedResult } from '../execution/backtest';
-import { MarketObserver, warmUp } from '../execution/market-observer';
-import { episodeMetrics } from '../execution/metrics';
-import { runEpisode } from '../execution/runner';
+import { runSummarisedEpisode } from '../execution/backtest';
+import { MarketObserver, warmUpTo } from '../execution/market-observer';
 import { assertNotTrainingSeeds } from '../learn/seeds';
 import { PolicyStrategy } from '../rl/env-policy';
 import type { MarketSpec } from './backtest-markets';
@@ -69,22 +68,10 @@ export async function withPolicyEpisodes(market: MarketSpec, spec: BacktestSpec,
     for (const run of runs) {
       const { venue, startNs } = loaded.open(r.seed);
       const observer = new MarketObserver();
-      const dt = startNs - venue.now();
-      if (dt < 0) throw new Error(`the venue opened at ${venue.now()} ns, after the episode start ${startNs} ns`);
-      warmUp(venue, observer, dt, spec.sampleStepNs ?? SECOND);
-      const strategy = new PolicyStrategy({ name: run.entry.name, policy: (obs) => run.policy.act(obs), steps: run.steps });
-      const record = runEpisode({ venue, strategy, parent, agentId: 'rl', tickSize: loaded.tickSize, decisionIntervalNs: spec.decisionIntervalNs, observer, recordDecisions: true, venuePrintsAgentFills: loaded.venuePrintsAgentFills });
-      const metrics = episodeMetrics({
-        side: parent.side,
-        quantity: parent.quantity,
-        arrivalMid: record.arrivalMid,
-        endMid: record.endMid,
-        fills: record.fills,
-        counterfactualEndMid: r.counterfactualEndMid,
-        unfilledPenaltyBps: spec.unfilledPenaltyBps,
-      });
+      warmUpTo(venue, observer, startNs, spec.sampleStepNs ?? SECOND);
       // The report keys strategies by name; a policy's name is its rl:DIR entry.
-      episodes.push({ seed: r.seed, strategy: run.entry.name as EpisodeSummary['strategy'], startNs, metrics, decisions: record.decisions.length, rejectedSubmits: record.rejects.submits });
+      const strategy = new PolicyStrategy({ name: run.entry.name, policy: (obs) => run.policy.act(obs), steps: run.steps });
+      episodes.push(runSummarisedEpisode(loaded, spec, { venue, strategy, observer, agentId: 'rl', seed: r.seed, startNs, counterfactualEndMid: r.counterfactualEndMid }));
     }
     return { ...r, episodes };
   });

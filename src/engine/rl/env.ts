@@ -50,7 +50,7 @@
 import type { MarketView, ParentOrder, StrategyStep } from '../execution/types';
 import { costSign } from '../execution/types';
 import { DEFAULT_UNFILLED_PENALTY_BPS } from '../execution/metrics';
-import { MarketObserver, warmUp } from '../execution/market-observer';
+import { MarketObserver, warmUpTo } from '../execution/market-observer';
 import { twapFraction } from '../execution/schedules';
 import { ExecutionSession } from '../execution/session';
 import { followSchedule } from '../execution/tactics';
@@ -244,9 +244,7 @@ export class ExecutionEnv {
     const { market, parent } = this.config;
     const { venue, startNs } = market.open(seed);
     const observer = new MarketObserver();
-    const dt = startNs - venue.now();
-    if (dt < 0) throw new Error(`the venue opened at ${venue.now()} ns, after the episode start ${startNs} ns`);
-    warmUp(venue, observer, dt, this.config.warmUpStepNs ?? SECOND);
+    warmUpTo(venue, observer, startNs, this.config.warmUpStepNs ?? SECOND);
     this.session = new ExecutionSession({
       venue,
       parent,
