@@ -11,6 +11,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type * as TF from '@tensorflow/tfjs';
 import { Rng } from '../core/rng';
 import type { DqnConfig } from '../learn/dqn';
 import { DQN_DEFAULTS, DqnLearner } from '../learn/dqn';
@@ -295,20 +296,34 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
   let nextCheckpoint = (Math.floor(step / checkpointEvery) + 1) * checkpointEvery;
   let best = state.best;
   const validation = [...state.validation];
-  const checkpoint = async (save: () => Promise<void>, forward: (x: Float32Array) => Float32Array, normaliser: NormaliserState, saveBest: () => Promise<void>, updates: number): Promise<void> => {
+  const bestDir = join(o.out, 'best');
+  /**
+   * Validates the acting network, keeps it in best/ when it is the best so far, and saves the
+   * networks (`nets`, by file name), the normaliser and the optimizer state for a resume.
+   */
+  const checkpoint = async (nets: Record<string, TF.LayersModel>, acting: TF.LayersModel, normaliser: NormaliserState, optimizer: () => Promise<{ name: string; tensor: TF.Tensor }[]>, updates: number): Promise<void> => {
     if (valCount > 0) {
-      const v = validate(forward, normaliser, valEnvs, valSeeds, step);
+      const mlp = toMlp(acting);
+      const v = validate((x) => mlpForward(mlp, x), normaliser, valEnvs, valSeeds, step);
       validation.push(v);
       if (!best || v.meanShortfallBps < best.meanShortfallBps) {
         best = v;
-        await saveBest();
+        await saveModel(tf, acting, bestDir);
+        writeJson(bestDir, 'normaliser.json', normaliser);
       }
     }
-    await save();
+    for (const [name, model] of Object.entries(nets)) await saveModel(tf, model, ckpt, name);
+    writeJson(ckpt, 'normaliser.json', normaliser);
+    await saveTensors(tf, await optimizer(), ckpt, 'optimizer');
     state = { ...state, step, episodes, seedCursor: seeds.position, updates, wallSeconds: wallBefore + (performance.now() - started) / 1000, validation, best };
     writeJson(ckpt, 'state.json', state);
   };
-  const bestDir = join(o.out, 'best');
+  /** Writes the shipped weights: the best validated checkpoint when there is one, else the last. */
+  const saveFinal = async (acting: TF.LayersModel, normaliser: NormaliserState): Promise<void> => {
+    const useBest = valCount > 0 && existsSync(join(bestDir, 'model.json'));
+    await saveModel(tf, useBest ? await loadModel(tf, bestDir) : acting, o.out);
+    writeJson(o.out, 'normaliser.json', useBest ? readJson(bestDir, 'normaliser.json') : normaliser);
+  };
 
   if (o.algo === 'dqn') {
     const cfg: DqnConfig = { ...DQN_DEFAULTS, ...o.dqn };
@@ -338,29 +353,11 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
       } else sinceTrain = 0;
       if (step >= nextCheckpoint || step >= o.steps) {
         nextCheckpoint += checkpointEvery;
-        const mlp = toMlp(learner.online);
-        const ns = learner.normaliser.state();
-        await checkpoint(
-          async () => {
-            await saveModel(tf, learner.online, ckpt, 'online');
-            await saveModel(tf, learner.target, ckpt, 'target');
-            writeJson(ckpt, 'normaliser.json', ns);
-            await saveTensors(tf, await learner.optimizerWeights(), ckpt, 'optimizer');
-          },
-          (x) => mlpForward(mlp, x),
-          ns,
-          async () => {
-            await saveModel(tf, learner.online, bestDir);
-            writeJson(bestDir, 'normaliser.json', ns);
-          },
-          learner.updates,
-        );
+        await checkpoint({ online: learner.online, target: learner.target }, learner.online, learner.normaliser.state(), () => learner.optimizerWeights(), learner.updates);
       }
       if (step % (nEnvs * 10) === 0) report(eps);
     }
-    const useBest = valCount > 0 && existsSync(join(bestDir, 'model.json'));
-    await saveModel(tf, useBest ? await loadModel(tf, bestDir) : learner.online, o.out);
-    writeJson(o.out, 'normaliser.json', useBest ? readJson(bestDir, 'normaliser.json') : learner.normaliser.state());
+    await saveFinal(learner.online, learner.normaliser.state());
   } else {
     const cfg: PpoConfig = { ...PPO_DEFAULTS, ...o.ppo };
     hyper = cfg;
@@ -388,29 +385,11 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
       }
       if (step >= nextCheckpoint || step >= o.steps) {
         nextCheckpoint += checkpointEvery;
-        const mlp = toMlp(learner.policy);
-        const ns = learner.normaliser.state();
-        await checkpoint(
-          async () => {
-            await saveModel(tf, learner.policy, ckpt, 'policy');
-            await saveModel(tf, learner.value, ckpt, 'value');
-            writeJson(ckpt, 'normaliser.json', ns);
-            await saveTensors(tf, await learner.optimizerWeights(), ckpt, 'optimizer');
-          },
-          (x2) => mlpForward(mlp, x2),
-          ns,
-          async () => {
-            await saveModel(tf, learner.policy, bestDir);
-            writeJson(bestDir, 'normaliser.json', ns);
-          },
-          learner.updates,
-        );
+        await checkpoint({ policy: learner.policy, value: learner.value }, learner.policy, learner.normaliser.state(), () => learner.optimizerWeights(), learner.updates);
       }
       if (step % (nEnvs * 10) === 0) report(null);
     }
-    const useBest = valCount > 0 && existsSync(join(bestDir, 'model.json'));
-    await saveModel(tf, useBest ? await loadModel(tf, bestDir) : learner.policy, o.out);
-    writeJson(o.out, 'normaliser.json', useBest ? readJson(bestDir, 'normaliser.json') : learner.normaliser.state());
+    await saveFinal(learner.policy, learner.normaliser.state());
   }
   report(null);
   const manifest: PolicyManifest = { algo: o.algo, outputKind: o.algo === 'dqn' ? 'q-values' : 'logits', layout: ENV_LAYOUT, env };
