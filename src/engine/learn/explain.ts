@@ -120,6 +120,7 @@ export function explainDecision(mlp: Mlp, kind: OutputKind, raw: ArrayLike<numbe
   const top = [...features].filter((f) => f.attribution !== 0).sort((a, b) => Math.abs(b.attribution) - Math.abs(a.attribution)).slice(0, 3);
   const total = top.reduce((s, f) => s + Math.abs(f.attribution), 0) || 1;
   const reasons = top.map((f) => `${describeFeature(f.feature, f.value)} (${f.attribution >= 0 ? '+' : '−'}${Math.round((Math.abs(f.attribution) / total) * 100)}%)`);
+  const why = reasons.length > 0 ? reasons.join(', ') : 'no feature stands out from the training mean';
   return {
     action,
     actionLabel: label,
@@ -131,7 +132,7 @@ export function explainDecision(mlp: Mlp, kind: OutputKind, raw: ArrayLike<numbe
     features,
     baseline: 'the training mean observation (0 after normalisation)',
     steps,
-    why: reasons.length > 0 ? reasons.join(', ') : 'no feature stands out from the training mean',
-    text: `${label}: ${reasons.length > 0 ? reasons.join(', ') : 'no feature stands out from the training mean'}`,
+    why,
+    text: `${label}: ${why}`,
   };
 }

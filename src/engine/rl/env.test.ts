@@ -167,7 +167,6 @@ describe('ExecutionEnv', () => {
       expect(sum + impact + tracking).toBeCloseTo(-m.shortfallBps, 9);
       if (name === 'mixed') expect(tracking).toBeGreaterThan(0);
       expect(info!.filled + info!.quantityLeft).toBe(600);
-      expect(name.length).toBeGreaterThan(0);
       if (info!.quantityLeft > 0) expect(info!.terminalPenalty).toBeGreaterThan(0);
     }
   });

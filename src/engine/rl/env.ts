@@ -200,8 +200,7 @@ export function actionToStep(action: number, view: MarketView, slice: number): S
   const now = Math.min(q, q * twapFraction(view.elapsed) + extraNow);
   const next = Math.min(q, q * twapFraction((view.ts + view.nextDecisionInNs - view.startNs) / h) + extraNow + spec.lead * slice);
   const tolerance = spec.urgency === 'patient' ? PATIENT_TOLERANCE_SLICES * slice : 0;
-  const step = followSchedule(view, { now, next }, { label: `policy (${describeAction(spec)})`, tolerance, inputs: { action } });
-  return step;
+  return followSchedule(view, { now, next }, { label: `policy (${describeAction(spec)})`, tolerance, inputs: { action } });
 }
 
 /** One execution episode at a time; see the module comment. */

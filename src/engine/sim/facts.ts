@@ -186,7 +186,7 @@ export function realStockFacts(stock: string, f: MarketFacts, runs: readonly Sig
 }
 
 /** The order-flow correlation's 95% interval: 10-minute blocks of the aligned minute pairs. */
-export function flowCorrInterval(f: MarketFacts, seed: number): { lo: number; hi: number } {
+function flowCorrInterval(f: MarketFacts, seed: number): { lo: number; hi: number } {
   const index = f.flowMinutes.map((_, i) => i);
   return blockBootstrap(index, (idx) => correlation(idx.map((i) => f.flowMinutes[i] as number), idx.map((i) => f.nextReturns[i] as number)), { block: 10, seed });
 }
