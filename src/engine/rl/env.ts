@@ -280,7 +280,7 @@ export class ExecutionEnv {
     session.advance(this.intervalNs);
     this.stepIndex++;
     const done = this.stepIndex >= this.config.steps;
-    const deviationSlices = (session.filled - q * Math.min(1, this.stepIndex / this.config.steps)) / this.slice;
+    const deviationSlices = (session.filled - q * twapFraction(this.stepIndex / this.config.steps)) / this.slice;
     const trackingPenalty = done ? 0 : (this.trackingWeight * deviationSlices * deviationSlices) / this.config.steps;
     let terminalPenalty = 0;
     let shortfallBps: number | undefined;

@@ -74,7 +74,7 @@ export function registerTrain(program: Command): void {
     .option('--reward <kind>', 'counterfactual-drift (fills against the agent-free mid of the same seed: the market drift removed), schedule-drift (the same, plus the drift earned on the deviation from the TWAP schedule) or arrival (the env reward as is)', 'counterfactual-drift')
     .option('--entropy-coef <x>', 'PPO entropy bonus (default 0.01)', parseNonNegative('--entropy-coef'))
     .option('--tracking-penalty <bps>', 'reward term: bps an episode costs held one TWAP slice off the schedule throughout (default 0)', parseNonNegative('--tracking-penalty'))
-    .option('--gamma <x>', 'discount factor in (0, 1] (default 0.99)', parseUnit('--gamma'))
+    .option('--gamma <x>', 'discount factor in [0, 1] (default 0.99)', parseUnit('--gamma'))
     .option('--gae-lambda <x>', 'PPO: GAE λ in [0, 1] (default 0.95)', parseUnit('--gae-lambda'))
     .option('--learning-rate <x>', 'learning rate (defaults: DQN 0.0005, PPO 0.0003)', parseNonNegative('--learning-rate'))
     .option('--eval-seeds <range>', 'held-out seeds "A..B" (below 900000) on which the finished policy is evaluated against TWAP, VWAP and AC per scenario, into its model card; "none" skips it', '1..100')
