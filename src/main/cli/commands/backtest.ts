@@ -117,7 +117,7 @@ export function registerBacktest(program: Command): void {
     .option('--scenario <name>', 'simulator scenario (a shipped name or a .json path)')
     .option('--venue <venue>', 'lobster:FILE runs on the historical LOBSTER venue (the message file; the orderbook file is found beside it)')
     .requiredOption('--seeds <range>', 'seeds "A..B" (inclusive), "A" or "A,B,C"; on LOBSTER seed k is the k-th non-overlapping start time')
-    .option('--strategies <list>', `comma-separated, of ${BASELINES.join(', ')}, or rl:MODEL_DIR (a trained policy)`, BASELINES.join(','))
+    .option('--strategies <list>', `comma-separated, of ${BASELINES.join(', ')}, rl:MODEL_DIR (a trained policy), or fixed:URGENCY+LEAD (one RL action held throughout: urgency patient, on-schedule or ahead; lead 0-2 extra slices rested, e.g. fixed:on-schedule+2)`, BASELINES.join(','))
     .option('--side <side>', 'buy or sell', 'sell')
     .requiredOption('--qty <lots>', 'parent quantity in lots', parsePositiveInt('--qty'))
     .requiredOption('--horizon <duration>', 'time to complete the order, e.g. 30m or 1800s', parseDuration('--horizon'))

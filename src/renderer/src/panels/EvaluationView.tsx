@@ -153,10 +153,10 @@ export function EvaluationView({ active }: { active: boolean }) {
           ))}
           <input
             className="eval-learned"
-            placeholder="rl:resources/models/NAME"
+            placeholder="rl:resources/models/NAME, fixed:on-schedule+2"
             value={form.learned}
             onChange={(e) => set('learned', e.target.value)}
-            aria-label="Learned policies, comma separated"
+            aria-label="Learned policies and fixed tactics, comma separated"
             data-testid="eval-learned"
           />
         </fieldset>
