@@ -136,7 +136,7 @@ export function scenarioMarket(name: string, env: PolicyEnvSettings): EnvMarket 
 }
 
 function makeEnv(market: EnvMarket, env: PolicyEnvSettings): ExecutionEnv {
-  return new ExecutionEnv({ market, parent: { side: env.side, quantity: env.quantity, horizonNs: env.horizonSeconds * SECOND }, steps: env.steps, impactPenalty: env.impactPenalty, trackingPenalty: env.trackingPenalty ?? 0 });
+  return new ExecutionEnv({ market, parent: { side: env.side, quantity: env.quantity, horizonNs: env.horizonSeconds * SECOND }, steps: env.steps, impactPenalty: env.impactPenalty, trackingPenalty: env.trackingPenalty ?? 0, inventoryPenalty: env.inventoryPenalty ?? 0 });
 }
 
 /**

@@ -160,6 +160,8 @@ export interface PolicyEnvSettings {
   readonly impactPenalty: number;
   /** Weight of the tracking-error penalty to the TWAP schedule (absent: 0). */
   readonly trackingPenalty?: number;
+  /** Weight of the inventory-risk penalty (absent: 0). */
+  readonly inventoryPenalty?: number;
 }
 
 /** Reads `policy.json` and refuses a policy trained for another observation and action layout. */

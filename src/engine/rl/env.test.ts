@@ -88,6 +88,28 @@ describe('ExecutionEnv', () => {
     expect(() => new ExecutionEnv({ ...config, trackingPenalty: -1 })).toThrow(/trackingPenalty/);
   });
 
+  it('chargesTheInventoryStillHeldSoTradingAheadPaysLess', () => {
+    const env = new ExecutionEnv({ ...config, inventoryPenalty: 4 });
+    const charged = (action: number): number[] => {
+      env.reset(2);
+      const out: number[] = [];
+      for (let t = 0; t < config.steps; t++) {
+        const r = env.step(action);
+        const held = r.info.quantityLeft / parent.quantity;
+        expect(r.info.inventoryPenalty).toBeCloseTo(r.done ? 0 : (4 * held * held) / config.steps, 9);
+        out.push(r.info.inventoryPenalty);
+      }
+      return out;
+    };
+    const twap = charged(TWAP_ACTION).reduce((a, b) => a + b, 0);
+    const ahead = charged(6).reduce((a, b) => a + b, 0);
+    // TWAP holds (1 − k/steps) of the order after step k: about a third of the weight in all.
+    expect(twap).toBeGreaterThan(4 * 0.25);
+    expect(twap).toBeLessThan(4 * 0.4);
+    expect(ahead).toBeLessThan(twap);
+    expect(() => new ExecutionEnv({ ...config, inventoryPenalty: Number.NaN })).toThrow(/inventoryPenalty/);
+  });
+
   it('readsOrderFlowFromTheTradersSide', () => {
     const env = new ExecutionEnv(config);
     env.reset(3);
@@ -148,24 +170,27 @@ describe('ExecutionEnv', () => {
       ['twap', () => TWAP_ACTION],
       ['mixed', (t: number) => (t % 2 === 0 ? 8 : 1)],
     ] as const) {
-      const env = new ExecutionEnv({ ...config, parent: { ...parent, quantity: 600, limitPrice: 9_995 }, trackingPenalty: 2 });
+      const env = new ExecutionEnv({ ...config, parent: { ...parent, quantity: 600, limitPrice: 9_995 }, trackingPenalty: 2, inventoryPenalty: 3 });
       env.reset(8);
       let sum = 0;
       let impact = 0;
       let tracking = 0;
+      let inventory = 0;
       let info;
       for (let t = 0; t < config.steps; t++) {
         const r = env.step(policy(t));
         sum += r.reward;
         impact += r.info.impactPenalty;
         tracking += r.info.trackingPenalty;
+        inventory += r.info.inventoryPenalty;
         info = r.info;
       }
       const session = env.current!;
       const m = episodeMetrics({ side: 'sell', quantity: 600, arrivalMid: session.arrivalMid, endMid: session.lastMid, fills: session.fills, counterfactualEndMid: null });
       expect(info!.shortfallBps).toBeCloseTo(m.shortfallBps, 9);
-      expect(sum + impact + tracking).toBeCloseTo(-m.shortfallBps, 9);
+      expect(sum + impact + tracking + inventory).toBeCloseTo(-m.shortfallBps, 9);
       if (name === 'mixed') expect(tracking).toBeGreaterThan(0);
+      expect(inventory).toBeGreaterThan(0);
       expect(info!.filled + info!.quantityLeft).toBe(600);
       if (info!.quantityLeft > 0) expect(info!.terminalPenalty).toBeGreaterThan(0);
     }

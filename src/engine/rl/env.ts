@@ -39,6 +39,9 @@
  *  - the tracking error to the TWAP schedule after the step is charged, when `trackingPenalty` w is
  *    set: −w · (deviation in TWAP slices)² / steps, so holding one slice off the schedule for a whole
  *    episode costs w bps (a benchmark-tracking risk term; it adds no cost to following TWAP);
+ *  - the inventory still held after the step is charged, when `inventoryPenalty` r is set:
+ *    −r · (lots left / Q)² / steps, so holding the whole order for the whole episode costs r bps and
+ *    TWAP about r/3 (an Almgren–Chriss-style risk-aversion term: it pays for lowering timing risk);
  *  - at the horizon the session sweeps what is left at market (its fills count as above), and lots
  *    the sweep could not fill are charged as in the metrics: −(U/Q)·(s·(m_T − m0)/m0·1e4 + unfilledPenaltyBps).
  *
@@ -123,6 +126,8 @@ export interface ExecutionEnvConfig {
   readonly impactPenalty?: number;
   /** Bps an episode costs held one TWAP slice off the schedule throughout (see the module comment); defaults to 0. */
   readonly trackingPenalty?: number;
+  /** Bps an episode costs holding the whole parent quantity throughout (see the module comment); defaults to 0. */
+  readonly inventoryPenalty?: number;
   readonly unfilledPenaltyBps?: number;
   /** Sampling step of the pre-trade warm-up; defaults to 1 s. */
   readonly warmUpStepNs?: number;
@@ -141,6 +146,7 @@ export interface EnvInfo {
   readonly executionReward: number;
   readonly impactPenalty: number;
   readonly trackingPenalty: number;
+  readonly inventoryPenalty: number;
   readonly terminalPenalty: number;
   /** At the end of an episode: its implementation shortfall in bps (positive = cost), as in the metrics. */
   readonly shortfallBps?: number;
@@ -213,6 +219,7 @@ export class ExecutionEnv {
   private readonly obs = new Float32Array(OBSERVATION_SIZE);
   private readonly impactWeight: number;
   private readonly trackingWeight: number;
+  private readonly inventoryWeight: number;
   private readonly unfilledPenalty: number;
 
   constructor(config: ExecutionEnvConfig) {
@@ -225,6 +232,8 @@ export class ExecutionEnv {
     this.impactWeight = config.impactPenalty ?? 1;
     this.trackingWeight = config.trackingPenalty ?? 0;
     if (!(this.trackingWeight >= 0) || !Number.isFinite(this.trackingWeight)) throw new Error(`trackingPenalty must be a finite number ≥ 0, received ${config.trackingPenalty}`);
+    this.inventoryWeight = config.inventoryPenalty ?? 0;
+    if (!(this.inventoryWeight >= 0) || !Number.isFinite(this.inventoryWeight)) throw new Error(`inventoryPenalty must be a finite number ≥ 0, received ${config.inventoryPenalty}`);
     this.unfilledPenalty = config.unfilledPenaltyBps ?? DEFAULT_UNFILLED_PENALTY_BPS;
   }
 
@@ -282,6 +291,8 @@ export class ExecutionEnv {
     const done = this.stepIndex >= this.config.steps;
     const deviationSlices = (session.filled - q * twapFraction(this.stepIndex / this.config.steps)) / this.slice;
     const trackingPenalty = done ? 0 : (this.trackingWeight * deviationSlices * deviationSlices) / this.config.steps;
+    const held = (q - session.filled) / q;
+    const inventoryPenalty = done ? 0 : (this.inventoryWeight * held * held) / this.config.steps;
     let terminalPenalty = 0;
     let shortfallBps: number | undefined;
     if (done) {
@@ -299,7 +310,7 @@ export class ExecutionEnv {
     this.encode(session.observe());
     return {
       observation: this.obs,
-      reward: executionReward - impactPenalty - trackingPenalty - terminalPenalty,
+      reward: executionReward - impactPenalty - trackingPenalty - inventoryPenalty - terminalPenalty,
       done,
       info: {
         ts: session.venue.now(),
@@ -308,6 +319,7 @@ export class ExecutionEnv {
         executionReward,
         impactPenalty,
         trackingPenalty,
+        inventoryPenalty,
         terminalPenalty,
         ...(shortfallBps === undefined ? {} : { shortfallBps }),
       },

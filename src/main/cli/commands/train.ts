@@ -31,6 +31,7 @@ interface TrainOptions {
   entropyCoef?: number;
   learningRate?: number;
   trackingPenalty?: number;
+  inventoryPenalty?: number;
   gamma?: number;
   gaeLambda?: number;
   evalSeeds: string;
@@ -74,6 +75,7 @@ export function registerTrain(program: Command): void {
     .option('--reward <kind>', 'counterfactual-drift (fills against the agent-free mid of the same seed: the market drift removed), schedule-drift (the same, plus the drift earned on the deviation from the TWAP schedule) or arrival (the env reward as is)', 'counterfactual-drift')
     .option('--entropy-coef <x>', 'PPO entropy bonus (default 0.01)', parseNonNegative('--entropy-coef'))
     .option('--tracking-penalty <bps>', 'reward term: bps an episode costs held one TWAP slice off the schedule throughout (default 0)', parseNonNegative('--tracking-penalty'))
+    .option('--inventory-penalty <bps>', 'reward term (risk aversion): bps an episode costs holding the whole order throughout, charged on (lots left / quantity)² each step; TWAP pays about a third of it (default 0)', parseNonNegative('--inventory-penalty'))
     .option('--gamma <x>', 'discount factor in [0, 1] (default 0.99)', parseUnit('--gamma'))
     .option('--gae-lambda <x>', 'PPO: GAE λ in [0, 1] (default 0.95)', parseUnit('--gae-lambda'))
     .option('--learning-rate <x>', 'learning rate (defaults: DQN 0.0005, PPO 0.0003)', parseNonNegative('--learning-rate'))
@@ -134,7 +136,11 @@ async function runTrain(opts: TrainOptions): Promise<TrainReport> {
       seed,
       out,
       resume: opts.resume === true,
-      env: opts.trackingPenalty === undefined ? DEFAULT_ENV : { ...DEFAULT_ENV, trackingPenalty: opts.trackingPenalty },
+      env: {
+        ...DEFAULT_ENV,
+        ...(opts.trackingPenalty === undefined ? {} : { trackingPenalty: opts.trackingPenalty }),
+        ...(opts.inventoryPenalty === undefined ? {} : { inventoryPenalty: opts.inventoryPenalty }),
+      },
       envs: opts.envs,
       checkpointEvery: opts.checkpointEvery,
       validationEpisodes: validation,
