@@ -19,7 +19,7 @@ import { ACTION_COUNT, ENV_LAYOUT, OBSERVATION_SIZE } from '../rl/env';
 import { predictBatch } from '../learn/tf-mlp';
 
 /** The policy the cockpit runs by default: `resources/models/<this>`. */
-export const DEFAULT_POLICY_NAME = 'ppo-exec-v3';
+export const DEFAULT_POLICY_NAME = 'ppo-exec-v4';
 
 /** The JSON file of a model in the TF.js layers format. */
 interface ModelJson {
