@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_METAORDERS, simulateSeedFacts } from '../sim/facts';
 import { ScenarioError } from '../sim/scenario';
 import { createSimVenue } from '../sim/sim-venue';
 import { calibrateFromLobster } from './sim-calibrate';
@@ -19,6 +20,21 @@ describe('scenario files', () => {
     expect(names).toEqual(expect.arrayContaining(['calm', 'volatile', 'thin', 'trending', 'flash-crash']));
     for (const n of names) expect(loadScenario(n).name).toBe(n);
   });
+
+  it('calmInformedMakesAMinutesOrderFlowSayLessAboutTheNextMinuteThanCalm', () => {
+    // The real days measure about 0 (AAPL −0.05, AMZN 0.04, GOOG −0.00); calm's informed traders are too slow.
+    const plan = { ...DEFAULT_METAORDERS, fractions: [0.001] };
+    const meanCorr = (name: string): number => {
+      const scenario = loadScenario(name);
+      const corr = [1, 2, 3].map((seed) => simulateSeedFacts(scenario, seed, plan).facts.flowReturnCorr);
+      return corr.reduce((a, b) => a + b, 0) / corr.length;
+    };
+    const calm = meanCorr('calm');
+    const informed = meanCorr('calm-informed');
+    expect(calm).toBeGreaterThan(0.14);
+    expect(informed).toBeLessThan(calm - 0.05);
+    expect(informed).toBeLessThan(0.14);
+  }, 60_000);
 
   it('namesTheFileAndKeyOfABadScenario', () => {
     const file = join(tmp, 'bad.json');
