@@ -75,7 +75,21 @@ export function parseSeedList(text: string): number[] {
   return seeds;
 }
 
-function parseTimeOfDay(text: string): number {
+/** Parses `--venue lobster:FILE` (a LOBSTER message file; the orderbook file is found beside it) into a market spec and its report label. */
+export function lobsterVenueSpec(venue: string, preTradeNs: number, horizonNs: number, volumeFile: string): { market: MarketSpec; label: string } {
+  const m = /^lobster:(.+)$/.exec(venue);
+  if (!m) throw new CliError(`--venue must be lobster:FILE (a LOBSTER message file), received "${venue}"`);
+  const messages = m[1] as string;
+  let pair: { orderbook: string; levels: number };
+  try {
+    pair = lobsterPairFor(messages);
+  } catch (err) {
+    throw new CliError(err instanceof Error ? err.message : String(err));
+  }
+  return { market: { kind: 'lobster', messages, orderbook: pair.orderbook, levels: pair.levels, preTradeNs, horizonNs, volumeFile }, label: `lobster:${basename(messages)}` };
+}
+
+export function parseTimeOfDay(text: string): number {
   const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
   if (!m || Number(m[1]) > 23 || Number(m[2]) > 59 || Number(m[3] ?? 0) > 59) throw new CliError(`--start must be a time of day HH:MM[:SS], received "${text}"`);
   return (Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0)) * SECOND;
@@ -190,17 +204,7 @@ async function backtest(opts: BacktestOptions): Promise<BacktestReport> {
     if (opts.scenario !== undefined) throw new CliError('give either --scenario (simulator) or --venue lobster:FILE, received both');
     if (opts.start !== undefined) throw new CliError('--start is for the simulator; on LOBSTER the seeds choose the start times');
     if (acCalibration === 'pilot') throw new CliError('--ac-calibration pilot needs the simulator; on LOBSTER AC is calibrated on the pre-trade window');
-    const m = /^lobster:(.+)$/.exec(opts.venue);
-    if (!m) throw new CliError(`--venue must be lobster:FILE (a LOBSTER message file), received "${opts.venue}"`);
-    const messages = m[1] as string;
-    let pair: { orderbook: string; levels: number };
-    try {
-      pair = lobsterPairFor(messages);
-    } catch (err) {
-      throw new CliError(err instanceof Error ? err.message : String(err));
-    }
-    market = { kind: 'lobster', messages, orderbook: pair.orderbook, levels: pair.levels, preTradeNs: opts.preTrade ?? 30 * 60 * SECOND, horizonNs: opts.horizon, volumeFile };
-    label = `lobster:${basename(messages)}`;
+    ({ market, label } = lobsterVenueSpec(opts.venue, opts.preTrade ?? 30 * 60 * SECOND, opts.horizon, volumeFile));
   } else {
     if (opts.scenario === undefined) throw new CliError('give --scenario NAME (simulator) or --venue lobster:FILE, received neither');
     market = {

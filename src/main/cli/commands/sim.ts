@@ -8,7 +8,13 @@ import type { FactsReport } from '../../../engine/node/sim-facts';
 import { listScenarios, loadScenario } from '../../../engine/node/sim-scenarios';
 import { ScenarioError } from '../../../engine/sim/scenario';
 import type { Scenario } from '../../../engine/sim/scenario';
+import { findVolumeFile } from '../../../engine/node/backtest-markets';
+import type { MarketSpec } from '../../../engine/node/backtest-markets';
+import { touchProbe } from '../../../engine/node/touch-probe';
+import type { TouchProbeReport, TouchProbeSide } from '../../../engine/node/touch-probe';
+import type { MeanWithCi } from '../../../engine/execution/stats';
 import { CliError, parsePositiveInt, printReport, table } from '../output';
+import { lobsterVenueSpec, parseDuration, parseSeedList, parseTimeOfDay } from './backtest';
 
 interface CalibrateOptions {
   messages: string;
@@ -17,6 +23,16 @@ interface CalibrateOptions {
   levels?: number;
   volume?: string;
   name?: string;
+  json?: boolean;
+}
+
+interface TouchOptions {
+  scenario?: string;
+  venue?: string;
+  seeds: string;
+  size: number;
+  wait: number;
+  start?: string;
   json?: boolean;
 }
 
@@ -111,6 +127,21 @@ export function registerSim(program: Command): void {
     });
 
   sim
+    .command('touch')
+    .description('what resting at the touch is worth: a limit order joins its own best and waits; fill shares and the mid move against it, filled or not, on a scenario or a LOBSTER day')
+    .option('--scenario <name|file>', 'simulator scenario (name or file); every seed starts at --start')
+    .option('--venue <venue>', 'lobster:FILE, the historical venue (seed k starts at 10:00 plus k waits rounded up to minutes)')
+    .requiredOption('--seeds <range>', 'seeds "A..B", "A" or "A,B,C"')
+    .option('--size <lots>', 'probe order size in lots', parsePositiveInt('--size'), 50)
+    .option('--wait <duration>', 'how long the order rests, e.g. 30s', parseDuration('--wait'), 30 * SECOND)
+    .option('--start <HH:MM>', 'simulator only: the time of day the probes join (default 10:00)')
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: TouchOptions) => {
+      const report = await runTouch(opts);
+      printReport(report, opts.json, () => describeTouch(report));
+    });
+
+  sim
     .command('facts')
     .description('stylized facts of a scenario over seeds beside the real LOBSTER days (AAPL, AMZN, GOOG), pass/fail per statistic')
     .requiredOption('--scenario <name|file>', 'scenario name or file')
@@ -137,6 +168,49 @@ export function registerSim(program: Command): void {
       printReport(report, opts.json, () => describeFacts(report));
       if (report.verdict !== 'pass') process.exitCode = 2;
     });
+}
+
+const SECOND = 1_000_000_000;
+
+async function runTouch(opts: TouchOptions): Promise<TouchProbeReport & { readonly market: string; readonly wallSeconds: number }> {
+  const started = performance.now();
+  const seeds = parseSeedList(opts.seeds);
+  let volumeFile: string;
+  try {
+    volumeFile = findVolumeFile();
+  } catch (err) {
+    throw new CliError(err instanceof Error ? err.message : String(err));
+  }
+  let market: MarketSpec;
+  let label: string;
+  if (opts.venue !== undefined) {
+    if (opts.scenario !== undefined) throw new CliError('give either --scenario (simulator) or --venue lobster:FILE, received both');
+    if (opts.start !== undefined) throw new CliError('--start is for the simulator; on LOBSTER seed k starts at 10:00 plus k waits rounded up to minutes');
+    ({ market, label } = lobsterVenueSpec(opts.venue, 30 * 60 * SECOND, opts.wait, volumeFile));
+  } else {
+    if (opts.scenario === undefined) throw new CliError('give --scenario NAME (simulator) or --venue lobster:FILE, received neither');
+    scenarioOrCliError(opts.scenario);
+    market = { kind: 'sim', scenario: opts.scenario, preTradeNs: 60 * SECOND, horizonNs: opts.wait, volumeFile, startNs: parseTimeOfDay(opts.start ?? '10:00') };
+    label = opts.scenario;
+  }
+  try {
+    const report = await touchProbe(market, seeds, opts.size, opts.wait);
+    return { market: label, ...report, wallSeconds: (performance.now() - started) / 1000 };
+  } catch (err) {
+    throw new CliError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+function describeTouch(r: TouchProbeReport & { readonly market: string; readonly wallSeconds: number }): string {
+  const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(0)}%` : '—');
+  const ci = (c: MeanWithCi | null): string => (c === null ? '—' : c.ci95 === null ? c.mean.toFixed(2) : `${c.mean.toFixed(2)} [${c.ci95[0].toFixed(2)}, ${c.ci95[1].toFixed(2)}] (n ${c.n})`);
+  const row = (name: string, s: TouchProbeSide): Array<string | number> => [name, s.n, pct(s.anyFill), pct(s.fullFill), pct(s.filledShare), ci(s.adverseIfFilledBps), ci(s.adverseIfNotBps)];
+  return [
+    `${r.market}: ${r.size} lots joining the own side's best, waiting ${r.waitSeconds} s, seeds ${r.seeds[0]}..${r.seeds[r.seeds.length - 1]} (${r.seeds.length}), ${r.wallSeconds.toFixed(1)} s`,
+    table([['side', 'n', 'any fill', 'full fill', 'filled share', 'mid move against, if filled (bps)', 'if not filled (bps)'], row('buy', r.buy), row('sell', r.sell), row('both', r.both)]),
+    '· mid move against the order: up for a sell, down for a buy, over the wait, in bps of the mid when it joined',
+    '· a real book fills a resting order mostly when the price comes through it (a large move against it when filled); a book whose uninformed flow fills it without the price moving makes waiting at the touch cheap',
+  ].join('\n');
 }
 
 function describeFacts(r: FactsReport): string {
