@@ -75,6 +75,15 @@ export function parseSeedList(text: string): number[] {
   return seeds;
 }
 
+/** Returns `explicit`, or the shared per-minute volume file found beside the checkout, or a CLI error saying where it was looked for. */
+export function volumeFileOrCliError(explicit?: string): string {
+  try {
+    return explicit ?? findVolumeFile();
+  } catch (err) {
+    throw new CliError(err instanceof Error ? err.message : String(err));
+  }
+}
+
 /** Parses `--venue lobster:FILE` (a LOBSTER message file; the orderbook file is found beside it) into a market spec and its report label. */
 export function lobsterVenueSpec(venue: string, preTradeNs: number, horizonNs: number, volumeFile: string): { market: MarketSpec; label: string } {
   const m = /^lobster:(.+)$/.exec(venue);
@@ -187,12 +196,7 @@ async function backtest(opts: BacktestOptions): Promise<BacktestReport> {
   const strategies = parseStrategies(baselines);
   const seeds = parseSeedList(opts.seeds);
   if (opts.interval >= opts.horizon) throw new CliError(`--interval must be shorter than --horizon, received ${formatDuration(opts.interval)} and ${formatDuration(opts.horizon)}`);
-  let volumeFile: string;
-  try {
-    volumeFile = opts.volume ?? findVolumeFile();
-  } catch (err) {
-    throw new CliError(err instanceof Error ? err.message : String(err));
-  }
+  const volumeFile = volumeFileOrCliError(opts.volume);
 
   const acCalibration = opts.acCalibration;
   if (acCalibration !== undefined && acCalibration !== 'pilot' && acCalibration !== 'pre-trade') {

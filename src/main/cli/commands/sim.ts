@@ -8,13 +8,12 @@ import type { FactsReport } from '../../../engine/node/sim-facts';
 import { listScenarios, loadScenario } from '../../../engine/node/sim-scenarios';
 import { ScenarioError } from '../../../engine/sim/scenario';
 import type { Scenario } from '../../../engine/sim/scenario';
-import { findVolumeFile } from '../../../engine/node/backtest-markets';
 import type { MarketSpec } from '../../../engine/node/backtest-markets';
 import { touchProbe } from '../../../engine/node/touch-probe';
 import type { TouchProbeReport, TouchProbeSide } from '../../../engine/node/touch-probe';
 import type { MeanWithCi } from '../../../engine/execution/stats';
 import { CliError, parsePositiveInt, printReport, table } from '../output';
-import { lobsterVenueSpec, parseDuration, parseSeedList, parseTimeOfDay } from './backtest';
+import { lobsterVenueSpec, parseDuration, parseSeedList, parseTimeOfDay, volumeFileOrCliError } from './backtest';
 
 interface CalibrateOptions {
   messages: string;
@@ -175,12 +174,7 @@ const SECOND = 1_000_000_000;
 async function runTouch(opts: TouchOptions): Promise<TouchProbeReport & { readonly market: string; readonly wallSeconds: number }> {
   const started = performance.now();
   const seeds = parseSeedList(opts.seeds);
-  let volumeFile: string;
-  try {
-    volumeFile = findVolumeFile();
-  } catch (err) {
-    throw new CliError(err instanceof Error ? err.message : String(err));
-  }
+  const volumeFile = volumeFileOrCliError();
   let market: MarketSpec;
   let label: string;
   if (opts.venue !== undefined) {

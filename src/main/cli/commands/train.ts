@@ -8,12 +8,11 @@ import type { TrainingReward } from '../../../engine/node/learn-train';
 import { DEFAULT_ENV, train, TRAINING_REWARDS } from '../../../engine/node/learn-train';
 import { cardFromRun, readCard, writeCard } from '../../../engine/node/policy-card';
 import type { MarketSpec } from '../../../engine/node/backtest-markets';
-import { findVolumeFile, lobsterPairFor } from '../../../engine/node/backtest-markets';
 import { loadPolicySync } from '../../../engine/node/policy-files';
 import type { PolicyEvaluation } from '../../../engine/node/policy-eval';
 import { evaluatePolicy } from '../../../engine/node/policy-eval';
 import { VALIDATION_SEED_MIN } from '../../../engine/learn/seeds';
-import { parseSeedList } from './backtest';
+import { lobsterVenueSpec, parseSeedList, volumeFileOrCliError } from './backtest';
 import { CliError, parsePositiveInt, printReport, table } from '../output';
 
 interface TrainOptions {
@@ -235,22 +234,14 @@ async function runEvaluate(opts: EvaluateOptions): Promise<PolicyEvaluation> {
   const seeds = parseSeedList(opts.seeds);
   const horizonNs = manifest.env.horizonSeconds * SECOND;
   const interval = horizonNs / manifest.env.steps;
-  let volumeFile: string;
-  try {
-    volumeFile = findVolumeFile();
-  } catch (err) {
-    throw new CliError(err instanceof Error ? err.message : String(err));
-  }
+  const volumeFile = volumeFileOrCliError();
   let market: MarketSpec;
   let where: string;
   const preTradeS = opts.preTrade === undefined ? undefined : Number(opts.preTrade);
   if (preTradeS !== undefined && !(preTradeS > 0)) throw new CliError(`--pre-trade must be a positive number of seconds, received "${opts.preTrade}"`);
   if (opts.venue !== undefined) {
-    const m = /^lobster:(.+)$/.exec(opts.venue);
-    if (!m) throw new CliError(`--venue must be lobster:FILE, received "${opts.venue}"`);
-    const pair = lobsterPairFor(m[1] as string);
     const pre = preTradeS ?? 1800;
-    market = { kind: 'lobster', messages: m[1] as string, orderbook: pair.orderbook, levels: pair.levels, preTradeNs: pre * SECOND, horizonNs, volumeFile };
+    ({ market } = lobsterVenueSpec(opts.venue, pre * SECOND, horizonNs, volumeFile));
     where = `--venue ${opts.venue} --pre-trade ${pre}s`;
   } else {
     if (opts.scenario === undefined) throw new CliError('give --scenario NAME or --venue lobster:FILE');
