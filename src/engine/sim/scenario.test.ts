@@ -41,6 +41,9 @@ describe('scenario schema', () => {
     const s = parseScenario(valid, 'ok.json');
     expect(s.events).toEqual([]);
     expect(s.zeroIntelligence.latency).toEqual({ entryMs: 0, marketDataMs: 0, jitterMs: 0 });
+    expect(s.agentFills).toBe('queue');
+    expect(parseScenario({ ...valid, agentFills: 'trade-through' }, 'ok.json').agentFills).toBe('trade-through');
+    expect(errorOf({ ...valid, agentFills: 'sometimes' }).problems.join()).toMatch(/^agentFills:/);
   });
 
   it('namesTheFileAndPathOfAnUnknownKey', () => {

@@ -219,6 +219,14 @@ export const scenarioSchema = z
     meanReversion: trend,
     hawkes,
     backstop,
+    /**
+     * How the execution agent's resting orders fill. 'queue' (the default): they rest in the book and
+     * the background agents trade with them in price-time priority. 'trade-through': they stay out of
+     * the book and fill only when a trade prints at a better price than theirs or the opposite best
+     * reaches it (the conservative backtesting rule: a resting order fills when the price comes
+     * through it, never from flow that leaves the price where it is).
+     */
+    agentFills: z.enum(['queue', 'trade-through']).default('queue'),
     events: z.array(event).default([]),
   })
   .superRefine((s, ctx) => {

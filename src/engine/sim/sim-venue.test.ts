@@ -114,6 +114,53 @@ describe('SimVenue', () => {
     expect(fills > 0 || v.order(1) !== undefined).toBe(true);
     expect(v.cancel(99)).toMatchObject({ accepted: false, reject: { code: 'UNKNOWN_ORDER' } });
   });
+
+  it('fillsATradeThroughOrderOnlyWhenATradePrintsThroughItOrTheBidReachesIt', () => {
+    const v = venueAt(calm, 11, { passiveFills: 'trade-through' });
+    const quiet = venueAt(calm, 11);
+    v.elapse(NS_PER_SECOND);
+    quiet.elapse(NS_PER_SECOND);
+    const ask = v.bestAsk()!;
+    const r = v.submit({ kind: 'limit', id: 1, side: 'sell', price: ask, size: 400 });
+    expect(r).toMatchObject({ accepted: true, fills: [], resting: 400, cancelled: 0 });
+    expect(v.openOrders()[0]).toMatchObject({ id: 1, remaining: 400, sizeAhead: null });
+    let filled = 0;
+    for (let i = 0; i < 900 && v.order(1); i++) {
+      const events = v.elapse(NS_PER_SECOND).events;
+      const trades = events.filter((e) => e.kind === 'TradePrinted');
+      for (const e of events) {
+        if (e.kind !== 'OrderFilled') continue;
+        filled += e.size;
+        expect(e).toMatchObject({ orderId: 1, price: ask, liquidity: 'maker' });
+        // Only a trade above the order's price, or a bid reaching it, fills it (at that same instant).
+        const through = trades.some((t) => t.kind === 'TradePrinted' && t.ts === e.ts && t.price > ask);
+        const reached = events.some((l) => l.kind === 'LevelChanged' && l.ts === e.ts && l.side === 'buy' && l.price >= ask && l.size > 0);
+        expect(through || reached).toBe(true);
+      }
+      // Out of the book: the market is the one the agent never touched.
+      quiet.elapse(NS_PER_SECOND);
+      expect(v.bestAsk()).toBe(quiet.bestAsk());
+      expect(v.bestBid()).toBe(quiet.bestBid());
+    }
+    expect(filled).toBeGreaterThan(0);
+    expect(filled).toBeLessThanOrEqual(400);
+  });
+
+  it('takesWhatATradeThroughOrderCrossesAndShadowsOnlyTheRest', () => {
+    const v = venueAt(calm, 12, { passiveFills: 'trade-through' });
+    v.elapse(NS_PER_SECOND);
+    const ask = v.bestAsk()!;
+    const depth = v.l2(1).asks[0]![1];
+    const r = v.submit({ kind: 'limit', id: 1, side: 'buy', price: ask, size: depth + 30 });
+    expect(r.accepted && r.fills.reduce((n, f) => n + f.size, 0)).toBe(depth);
+    expect(r).toMatchObject({ resting: 30, cancelled: 0 });
+    expect(v.order(1)).toMatchObject({ remaining: 30, sizeAhead: null });
+    expect(v.cancel(1)).toMatchObject({ accepted: true, cancelled: 30 });
+    expect(v.openOrders()).toEqual([]);
+    const ioc = v.submit({ kind: 'limit', id: 2, side: 'buy', price: v.bestBid()!, size: 10, tif: 'IOC' });
+    expect(ioc).toMatchObject({ accepted: true, resting: 0, cancelled: 10 });
+    expect(v.openOrders()).toEqual([]);
+  });
 });
 
 describe('scenarios through a session', () => {

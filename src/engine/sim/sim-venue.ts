@@ -10,6 +10,12 @@
  * fills and the whole size `resting` (in flight), `cancel` returns what was working when it was
  * sent, and fills arrive as `OrderFilled` events during `elapse`. An in-flight order the book
  * refuses on arrival (post-only that would cross) disappears from `openOrders`.
+ *
+ * Passive fills (`passiveFills`, by default the scenario's `agentFills`): with 'queue' the agent's
+ * resting orders sit in the book in price-time priority. With 'trade-through' what does not trade on
+ * arrival stays out of the book (a shadow order: the background agents never see it) and fills at
+ * its price only when a trade prints strictly through it (above a sell, below a buy), up to that
+ * trade's size, or in full when the opposite best reaches it.
  */
 
 import type { BookResult, L2Snapshot, Side } from '../book/types';
@@ -37,6 +43,8 @@ export interface SimVenueOptions {
   readonly marketEvents?: boolean;
   /** Records the stylized facts' samples as the market runs. */
   readonly recorder?: FactsRecorder;
+  /** How the agent's resting orders fill (see the module comment); defaults to the scenario's `agentFills`. */
+  readonly passiveFills?: 'queue' | 'trade-through';
 }
 
 /** The traded instrument: currency per tick and shares per lot. */
@@ -58,6 +66,8 @@ interface WorkingOrder {
   resting: number;
   acceptedAt: number;
   inFlight: boolean;
+  /** Resting outside the book (trade-through fills). */
+  shadow: boolean;
   readonly order: VenueOrder;
 }
 
@@ -83,6 +93,9 @@ export class SimVenue implements Venue {
   private readonly own = new Map<number, number>();
   private nextBookId = AGENT_ID_BASE;
   private ownOp = false;
+  private readonly tradeThrough: boolean;
+  /** Working shadow orders (trade-through fills), oldest first. */
+  private readonly shadows: WorkingOrder[] = [];
 
   constructor(scenario: Scenario, seed: number, options: SimVenueOptions) {
     this.market = new SimMarket(scenario, seed, options.recorder ? { recorder: options.recorder } : {});
@@ -90,6 +103,7 @@ export class SimVenue implements Venue {
     this.scenarioName = scenario.name;
     this.latency = new LatencyModel({ entryMs: 0, marketDataMs: 0, jitterMs: 0, ...options.latency }, this.market.agentLatencyRng);
     this.marketEvents = options.marketEvents ?? true;
+    this.tradeThrough = (options.passiveFills ?? scenario.agentFills) === 'trade-through';
     this.market.setBookListener((r, ts, takerOwner, takerSide) => this.onBookOp(r, ts, takerOwner, takerSide));
     this.market.setExternalHandler((kind, arg) => this.onExternal(kind, arg));
   }
@@ -126,6 +140,7 @@ export class SimVenue implements Venue {
       resting: 0,
       acceptedAt: this.market.now(),
       inFlight: false,
+      shadow: false,
       order,
     };
     const delay = this.latency.instant ? 0 : this.latency.entry();
@@ -147,8 +162,9 @@ export class SimVenue implements Venue {
       fills.push({ orderId: id, side: w.side, price: f.price, size: f.size, liquidity: 'taker', remaining: left, ts: this.market.now() });
     }
     w.filled = w.size - left;
-    this.rest(w, r.resting);
-    return { accepted: true, id, fills, resting: r.resting, cancelled: r.cancelled };
+    const resting = this.shadowSize(w, r);
+    this.rest(w, resting);
+    return { accepted: true, id, fills, resting, cancelled: this.tradeThrough && !w.market ? r.cancelled - resting : r.cancelled };
   }
 
   cancel(id: AgentOrderId): CancelResult {
@@ -160,9 +176,11 @@ export class SimVenue implements Venue {
       this.market.schedule(this.market.now() + delay, T_EXTERNAL, CANCEL_ARRIVES, id);
       return { accepted: true, id, cancelled: working };
     }
-    this.ownOp = true;
-    this.market.cancelById(w.bookId, AGENT_OWNER);
-    this.ownOp = false;
+    if (!w.shadow) {
+      this.ownOp = true;
+      this.market.cancelById(w.bookId, AGENT_OWNER);
+      this.ownOp = false;
+    }
     this.forget(w);
     return { accepted: true, id, cancelled: working };
   }
@@ -240,13 +258,28 @@ export class SimVenue implements Venue {
     const side = w.side === 'buy' ? BUY : 1;
     if (w.market) return this.market.submitMarket(AGENT_OWNER, w.bookId, side, w.size);
     const o = w.order as Extract<VenueOrder, { kind: 'limit' }>;
-    return this.market.submitLimit(AGENT_OWNER, w.bookId, side, o.price, w.size, o.tif ?? 'GTC', o.postOnly ?? false);
+    // Trade-through: only what trades on arrival goes through the book; `rest` shadows the rest.
+    return this.market.submitLimit(AGENT_OWNER, w.bookId, side, o.price, w.size, this.tradeThrough ? 'IOC' : (o.tif ?? 'GTC'), o.postOnly ?? false);
+  }
+
+  /** What a trade-through limit order leaves to rest outside the book: its unfilled size unless IOC. */
+  private shadowSize(w: WorkingOrder, r: BookResult): number {
+    if (!this.tradeThrough || w.market) return r.resting;
+    const o = w.order as Extract<VenueOrder, { kind: 'limit' }>;
+    if ((o.tif ?? 'GTC') === 'IOC') return 0;
+    return w.size - r.fills.reduce((n, f) => n + f.size, 0);
   }
 
   /** Records what an order left resting after its arrival, or forgets it. */
   private rest(w: WorkingOrder, resting: number): void {
     w.inFlight = false;
-    if (resting > 0) {
+    if (resting > 0 && this.tradeThrough && !w.market) {
+      w.resting = resting;
+      w.shadow = true;
+      this.orders.set(w.id, w);
+      this.byBookId.set(w.bookId, w);
+      this.shadows.push(w);
+    } else if (resting > 0) {
       w.resting = resting;
       const k = levelKey(w.side === 'buy' ? 0 : 1, w.price);
       this.own.set(k, (this.own.get(k) ?? 0) + resting);
@@ -259,7 +292,11 @@ export class SimVenue implements Venue {
   }
 
   private forget(w: WorkingOrder): void {
-    if (w.resting > 0) {
+    if (w.shadow) {
+      const i = this.shadows.indexOf(w);
+      if (i >= 0) this.shadows.splice(i, 1);
+      w.resting = 0;
+    } else if (w.resting > 0) {
       const k = levelKey(w.side === 'buy' ? 0 : 1, w.price);
       const left = (this.own.get(k) ?? 0) - w.resting;
       if (left > 0) this.own.set(k, left);
@@ -279,7 +316,7 @@ export class SimVenue implements Venue {
         this.forget(w);
         return;
       }
-      this.market.cancelById(w.bookId, AGENT_OWNER);
+      if (!w.shadow) this.market.cancelById(w.bookId, AGENT_OWNER);
       this.forget(w);
       return;
     }
@@ -289,7 +326,7 @@ export class SimVenue implements Venue {
       return;
     }
     // Taker fills were reported by the book listener.
-    this.rest(w, r.resting);
+    this.rest(w, this.shadowSize(w, r));
   }
 
   private onBookOp(r: BookResult, ts: number, takerOwner: number, takerSide: number): void {
@@ -321,7 +358,9 @@ export class SimVenue implements Venue {
         }
       }
       if (this.marketEvents) this.events.push({ kind: 'TradePrinted', ts, price: f.price, size: f.size, aggressor: SIDE_NAMES[takerSide]!, hidden: false });
+      if (this.shadows.length > 0) this.fillShadowsThrough(f.price, f.size, ts);
     }
+    if (this.shadows.length > 0) this.fillShadowsReached(ts);
     if (!this.marketEvents) return;
     const l2 = r.l2;
     for (let i = 0; i < l2.length; i++) {
@@ -329,6 +368,38 @@ export class SimVenue implements Venue {
       const own = this.own.size === 0 ? 0 : (this.own.get(levelKey(c.side === 'buy' ? 0 : 1, c.price)) ?? 0);
       this.events.push({ kind: 'LevelChanged', ts, side: c.side, price: c.price, size: Math.max(0, c.size - own) });
     }
+  }
+
+  /** Trade-through: a trade at `price` fills the shadows it went strictly through, oldest first, up to its size. */
+  private fillShadowsThrough(price: number, size: number, ts: number): void {
+    let left = size;
+    for (const w of [...this.shadows]) {
+      if (left <= 0) break;
+      const through = w.side === 'sell' ? price > w.price : price < w.price;
+      if (!through) continue;
+      const q = Math.min(left, w.size - w.filled);
+      left -= q;
+      this.fillShadow(w, q, ts);
+    }
+  }
+
+  /** Trade-through: a shadow the opposite best has reached fills in full. */
+  private fillShadowsReached(ts: number): void {
+    const book = this.market.book;
+    const bid = book.bestBid();
+    const ask = book.bestAsk();
+    for (const w of [...this.shadows]) {
+      const reached = w.side === 'sell' ? bid !== undefined && bid >= w.price : ask !== undefined && ask <= w.price;
+      if (reached) this.fillShadow(w, w.size - w.filled, ts);
+    }
+  }
+
+  private fillShadow(w: WorkingOrder, q: number, ts: number): void {
+    if (q <= 0) return;
+    w.filled += q;
+    w.resting -= q;
+    this.events.push({ kind: 'OrderFilled', orderId: w.id, side: w.side, price: w.price, size: q, liquidity: 'maker', remaining: w.size - w.filled, ts });
+    if (w.filled >= w.size) this.forget(w);
   }
 }
 
