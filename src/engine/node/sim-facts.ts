@@ -85,6 +85,8 @@ export interface FactsReport {
   readonly verdict: 'pass' | 'fail';
   /** Reported beside the facts, outside the verdict: how much a minute's order flow predicts the next minute's return. */
   readonly flowPredictability: { readonly sim: number; readonly simMin: number; readonly simMax: number; readonly realLo: number; readonly realHi: number; readonly inRealRange: boolean };
+  /** Reported beside the facts, outside the verdict: the 10-second to 1-minute variance ratio; the real range is the stocks' lowest to highest value. */
+  readonly varianceRatio: { readonly sim: number; readonly simMin: number; readonly simMax: number; readonly realLo: number; readonly realHi: number; readonly inRealRange: boolean };
   readonly seconds: number;
   readonly notes: readonly string[];
 }
@@ -118,6 +120,7 @@ export async function factsReport(scenario: Scenario, seeds: readonly number[], 
       realHi,
       inRealRange: summary.flowReturnCorr >= realLo && summary.flowReturnCorr <= realHi,
     },
+    varianceRatio: varianceRatioDiagnostic(summary, real),
     seconds: (performance.now() - started) / 1000,
     notes: [
       'kurtosis1m is the excess kurtosis (m4/m2^2 - 3) of 1-minute mid log returns, for both.',
@@ -127,6 +130,15 @@ export async function factsReport(scenario: Scenario, seeds: readonly number[], 
       'impactExponent: sim = controlled metaorders (0.1%-2% of daily volume at 10% participation) against the same-seed counterfactual; real = sign runs of aggressive orders (LOBSTER has no metaorder labels). runImpactExponent is the sign-run proxy on both.',
       'depthTop is in lots; the simulator trades 1-share lots, so it compares with shares.',
       'flowPredictability (a diagnostic outside the verdict): the correlation of a minute\'s order flow, (aggressive buy - sell volume) / aggressive volume, with the next minute\'s mid log return; the real range as for the facts (10-minute blocks).',
+      'varianceRatio (a diagnostic outside the verdict): 6 x the variance of 10-second mid log returns over that of 1-minute ones, from the mid sampled each second; 1 for a random walk, below 1 when the price trends within the minute; the real range is the lowest to the highest of the three stocks.',
     ],
   };
+}
+
+function varianceRatioDiagnostic(summary: SimSummary, real: readonly RealStockFacts[]): FactsReport['varianceRatio'] {
+  const values = real.map((r) => r.varianceRatio10s);
+  const realLo = Math.min(...values);
+  const realHi = Math.max(...values);
+  const sim = summary.varianceRatio10s;
+  return { sim, simMin: summary.varianceRatio10sRange.min, simMax: summary.varianceRatio10sRange.max, realLo, realHi, inRealRange: sim >= realLo && sim <= realHi };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NS_PER_SECOND } from '../core/clock';
-import { FactsRecorder } from './facts-recorder';
+import { Rng } from '../core/rng';
+import { FactsRecorder, varianceRatio } from './facts-recorder';
 
 const MIN = 60 * NS_PER_SECOND;
 
@@ -38,5 +39,37 @@ describe('FactsRecorder order flow', () => {
     expect(Math.abs(r.finish().flowReturnCorr)).toBeLessThan(0.2);
     const quiet = new FactsRecorder(book().top, 0, 10 * MIN);
     expect(quiet.finish().flowReturnCorr).toBeNaN();
+  });
+});
+
+describe('varianceRatio', () => {
+  /** A price path whose 1-second log steps follow x_t = φ·x_{t−1} + ε_t. */
+  function path(phi: number, n: number, seed: number): number[] {
+    const rng = new Rng(seed);
+    const out = [10_000];
+    let x = 0;
+    for (let i = 1; i < n; i++) {
+      x = phi * x + (rng.next() - 0.5) * 1e-4;
+      out.push(out[i - 1]! * Math.exp(x));
+    }
+    return out;
+  }
+
+  it('isAboutOneForARandomWalkBelowForATrendAndAboveForABounce', () => {
+    const n = 6 * 23_400;
+    expect(varianceRatio(path(0, n, 1), 10, 60)).toBeGreaterThan(0.85);
+    expect(varianceRatio(path(0, n, 1), 10, 60)).toBeLessThan(1.15);
+    expect(varianceRatio(path(0.8, n, 2), 10, 60)).toBeLessThan(0.85);
+    expect(varianceRatio(path(-0.8, n, 3), 10, 60)).toBeGreaterThan(1.15);
+    expect(varianceRatio([1, 1, 1], 1, 2)).toBeNaN();
+  });
+
+  it('isRecordedFromTheMidSampledEachSecond', () => {
+    const mids = path(0.8, 3 * 3600, 4);
+    let i = 0;
+    const top = { bid: () => mids[i]! - 1, ask: () => mids[i]! + 1, bidSize: () => 1, askSize: () => 1 };
+    const r = new FactsRecorder(top, 0, (mids.length - 1) * 1e9);
+    for (i = 0; i < mids.length; i++) r.advance(i * 1e9 + 1);
+    expect(r.finish().varianceRatio10s).toBeCloseTo(varianceRatio(mids.slice(0, mids.length), 10, 60), 6);
   });
 });

@@ -65,6 +65,12 @@ export interface MarketFacts {
   /** The pairs behind it, aligned: minute k's flow and minute k + 1's log return (kept for bootstraps). */
   readonly flowMinutes: readonly number[];
   readonly nextReturns: readonly number[];
+  /**
+   * Six times the variance of 10-second mid log returns over the variance of 1-minute ones
+   * (non-overlapping, from the mid sampled each second): 1 for a random walk, below 1 when prices
+   * trend within the minute, above 1 when they bounce back.
+   */
+  readonly varianceRatio10s: number;
 }
 
 const MINUTE = 60 * NS_PER_SECOND;
@@ -77,6 +83,7 @@ export class FactsRecorder {
   private nextMinute: number;
   private lastMid = NaN;
   private readonly mids: number[] = [];
+  private readonly secondMids: number[] = [];
   private spreadSum = 0;
   private spreadN = 0;
   private depthSum = 0;
@@ -177,6 +184,7 @@ export class FactsRecorder {
       flowReturnCorr: correlation(flowMinutes, nextReturns),
       flowMinutes,
       nextReturns,
+      varianceRatio10s: varianceRatio(this.secondMids, 10, 60),
     };
   }
 
@@ -195,6 +203,7 @@ export class FactsRecorder {
     const spread = ask - bid;
     const depth = (top.bidSize() + top.askSize()) / 2;
     while (this.nextSecond < t) {
+      this.secondMids.push(mid);
       if (ok) {
         this.spreadSum += spread;
         this.spreadN++;
@@ -228,6 +237,31 @@ export class FactsRecorder {
     this.runSign = 0;
     this.runSize = 0;
   }
+}
+
+/**
+ * Returns (long / short) × Var(short-step log returns) / Var(long-step log returns) of a series
+ * sampled at a fixed step, from non-overlapping returns over `short` and `long` samples; NaN when
+ * either variance cannot be estimated. Samples that are not positive finite numbers are skipped
+ * with the returns that touch them.
+ */
+export function varianceRatio(samples: readonly number[], short: number, long: number): number {
+  const returns = (k: number): number[] => {
+    const out: number[] = [];
+    for (let i = k; i < samples.length; i += k) {
+      const a = samples[i - k] as number;
+      const b = samples[i] as number;
+      if (a > 0 && b > 0 && Number.isFinite(a) && Number.isFinite(b)) out.push(Math.log(b / a));
+    }
+    return out;
+  };
+  const variance = (xs: number[]): number => {
+    if (xs.length < 2) return NaN;
+    const m = mean(xs);
+    return xs.reduce((s, x) => s + (x - m) * (x - m), 0) / (xs.length - 1);
+  };
+  const vLong = variance(returns(long));
+  return vLong > 0 ? ((long / short) * variance(returns(short))) / vLong : NaN;
 }
 
 /**

@@ -150,6 +150,8 @@ export interface RealStockFacts extends Record<FactKey, number> {
   /** Diagnostic, outside the verdict: see `MarketFacts.flowReturnCorr`, with its 95% bootstrap interval (10-minute blocks). */
   readonly flowReturnCorr: number;
   readonly flowReturnCorrCi: { readonly lo: number; readonly hi: number };
+  /** Diagnostic, outside the verdict: see `MarketFacts.varianceRatio10s`. */
+  readonly varianceRatio10s: number;
   readonly volatility1mBps: number;
   readonly runImpactExponent: number;
   readonly dailyVolume: number;
@@ -165,6 +167,7 @@ export function realStockFacts(stock: string, f: MarketFacts, runs: readonly Sig
     stock,
     flowReturnCorr: f.flowReturnCorr,
     flowReturnCorrCi: flowCorrInterval(f, seed),
+    varianceRatio10s: f.varianceRatio10s,
     kurtosis1m: f.kurtosis1m,
     returnAcf1: f.returnAcf1,
     absReturnAcf1: f.absReturnAcf1,
@@ -209,6 +212,9 @@ export interface SimSummary extends Record<FactKey, number> {
   /** Diagnostic, outside the verdict: the mean over seeds of `MarketFacts.flowReturnCorr`, and its spread. */
   readonly flowReturnCorr: number;
   readonly flowReturnCorrRange: { readonly min: number; readonly max: number };
+  /** Diagnostic, outside the verdict: the mean over seeds of `MarketFacts.varianceRatio10s`, and its spread. */
+  readonly varianceRatio10s: number;
+  readonly varianceRatio10sRange: { readonly min: number; readonly max: number };
   readonly volatility1mBps: number;
   readonly runImpactExponent: number;
   readonly dailyVolume: number;
@@ -241,6 +247,8 @@ export function summariseSim(seeds: readonly SeedFacts[]): SimSummary {
     seeds: seeds.map((s) => s.seed),
     flowReturnCorr: avg((s) => s.facts.flowReturnCorr),
     flowReturnCorrRange: range(seeds.map((s) => s.facts.flowReturnCorr)),
+    varianceRatio10s: avg((s) => s.facts.varianceRatio10s),
+    varianceRatio10sRange: range(seeds.map((s) => s.facts.varianceRatio10s)),
     kurtosis1m: avg((s) => s.facts.kurtosis1m),
     returnAcf1: avg((s) => s.facts.returnAcf1),
     absReturnAcf1: avg((s) => s.facts.absReturnAcf1),

@@ -224,6 +224,7 @@ function describeFacts(r: FactsReport): string {
     `sign-run impact exponent (same proxy on both): sim ${fmt(r.sim.runImpactExponent)}; ${real.map((s) => `${s.stock} ${fmt(s.runImpactExponent)}`).join(', ')}`,
     `daily volume, lots: sim ${fmt(r.sim.dailyVolume)}; ${real.map((s) => `${s.stock} ${fmt(s.dailyVolume)}`).join(', ')}`,
     `order flow → next minute's return, correlation (diagnostic, outside the verdict): sim ${fmt(r.flowPredictability.sim)} (seeds ${fmt(r.flowPredictability.simMin)}..${fmt(r.flowPredictability.simMax)}); ${real.map((s) => `${s.stock} ${fmt(s.flowReturnCorr)} [${fmt(s.flowReturnCorrCi.lo)}, ${fmt(s.flowReturnCorrCi.hi)}]`).join(', ')}; ${r.flowPredictability.inRealRange ? 'inside' : 'OUTSIDE'} the real range`,
+    `10-second to 1-minute variance ratio (diagnostic, outside the verdict; 1 = random walk): sim ${fmt(r.varianceRatio.sim)} (seeds ${fmt(r.varianceRatio.simMin)}..${fmt(r.varianceRatio.simMax)}); ${real.map((s) => `${s.stock} ${fmt(s.varianceRatio10s)}`).join(', ')}; ${r.varianceRatio.inRealRange ? 'inside' : 'OUTSIDE'} the real range`,
     ...r.notes.map((n) => `note: ${n}`),
     `verdict: ${r.verdict.toUpperCase()}`,
     'Real data: LOBSTER sample files, courtesy of lobsterdata.com.',
