@@ -95,7 +95,7 @@ export function sampleCalibration(w: CalibrationWindow): CalibrationSums {
   const end = w.venue.now() + w.durationNs;
   while (w.venue.now() < end) {
     const r = w.venue.elapse(Math.min(w.stepNs, end - w.venue.now()));
-    if (w.observer) for (const e of r.events) if (e.kind === 'TradePrinted') w.observer.addTrade(e.ts, e.size);
+    if (w.observer) for (const e of r.events) if (e.kind === 'TradePrinted') w.observer.addPrint(e);
     const depth = w.venue.l2(levels);
     const bid = depth.bids[0]?.[0];
     const ask = depth.asks[0]?.[0];

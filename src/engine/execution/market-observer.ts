@@ -55,6 +55,11 @@ export class MarketObserver {
     this.push(ts, size, aggressor === 'buy' ? size : aggressor === 'sell' ? -size : 0);
   }
 
+  /** Records a venue's `TradePrinted` event: its size, signed by its aggressor. */
+  addPrint(e: { readonly ts: number; readonly size: number; readonly aggressor: Side }): void {
+    this.addTrade(e.ts, e.size, e.aggressor);
+  }
+
   /** Takes back `size` lots printed at `ts` that were the agent's own fills (venues that print them), with the print's aggressor. */
   removeOwnTrade(ts: number, size: number, aggressor?: Side): void {
     if (!(size > 0)) return;
@@ -181,7 +186,7 @@ export function warmUp(venue: Venue, observer: MarketObserver, durationNs: numbe
   while (left > 0) {
     const dt = Math.min(stepNs, left);
     const r = venue.elapse(dt);
-    for (const e of r.events) if (e.kind === 'TradePrinted') observer.addTrade(e.ts, e.size, e.aggressor);
+    for (const e of r.events) if (e.kind === 'TradePrinted') observer.addPrint(e);
     mid = venueMid(venue, mid);
     observer.sampleMid(r.now, mid);
     left -= dt;

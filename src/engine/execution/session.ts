@@ -190,7 +190,7 @@ export class ExecutionSession {
       if (e.kind === 'OrderFilled') {
         this.recordFill(e, touch?.mid() ?? this.mid);
         if (this.venuePrintsAgentFills) this.observer.removeOwnTrade(e.ts, e.size, this.parent.side === 'sell' ? 'buy' : 'sell');
-      } else if (e.kind === 'TradePrinted') this.observer.addTrade(e.ts, e.size, e.aggressor);
+      } else if (e.kind === 'TradePrinted') this.observer.addPrint(e);
       else if (touch !== null && e.kind === 'LevelChanged') touch.change(e.side, e.price, e.size);
     }
     this.mid = venueMid(this.venue, this.mid);

@@ -172,6 +172,25 @@ describe('session kernel on the simulator', () => {
     expect(events.filter((e) => e.kind === 'DecisionMade' && e.agentId === good!.id).length).toBeGreaterThan(8);
   });
 
+  it('warmsAnAgentsObserverWithSignedOrderFlowBeforeItStarts', () => {
+    // The first view must carry the warm-up's order flow, signed by aggressor, as in a backtest.
+    const first: Array<{ volume: number; signed: number }> = [];
+    const watcher: ExecutionStrategy = {
+      name: 'watcher',
+      decide: (view) => {
+        if (first.length === 0) first.push({ volume: view.recentVolume, signed: view.recentSignedVolume });
+        return { cancels: [], orders: [], action: { kind: 'hold', size: 0, price: null }, reason: 'watches', inputs: {} };
+      },
+    };
+    const agents: AgentSpec[] = [{ name: 'watcher', strategy: 'watcher', side: 'buy', quantity: 1_000, horizonSeconds: 600, intervalSeconds: 10, startAfterSeconds: 120 }];
+    const { kernel } = kernelWith({ agents }, () => watcher);
+    kernel.elapse(125 * S);
+    expect(first).toHaveLength(1);
+    expect(first[0]!.volume).toBeGreaterThan(0);
+    expect(first[0]!.signed).not.toBe(0);
+    expect(Math.abs(first[0]!.signed)).toBeLessThanOrEqual(first[0]!.volume);
+  });
+
   it('refusesAnAgentsOrderThatWouldTradeWithAnotherAgentsAndSaysWhose', () => {
     const improveBid: ExecutionStrategy = {
       name: 'improve',

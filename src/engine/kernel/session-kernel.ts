@@ -398,7 +398,7 @@ export class SessionKernel {
       }
       for (const a of this.agents) {
         if (a.session) a.port.deliver(e);
-        else if (e.kind === 'TradePrinted') a.observer.addTrade(e.ts, e.size);
+        else if (e.kind === 'TradePrinted') a.observer.addPrint(e);
       }
       if (e.kind === 'TradePrinted') {
         this.trades.push({ ts: e.ts, price: e.price, size: e.size });
