@@ -23,6 +23,7 @@ function scripted(): Venue {
     elapse(ns: number): ElapseResult {
       now += ns;
       const events: VenueEvent[] = [];
+      if (ns === 0) return { now, events, exhausted: false };
       if (resting?.side === 'sell') {
         const fill: AgentFill = { orderId: 1, ts: now, side: 'sell', price: resting.price, size: resting.size, remaining: 0, liquidity: 'maker' };
         events.push({ kind: 'OrderFilled', ...fill });

@@ -12,7 +12,9 @@
  */
 
 import type { Side } from '../book/types';
+import { timeUntilStart } from '../execution/market-observer';
 import { meanCi } from '../execution/stats';
+import { costSign } from '../execution/types';
 import type { MeanWithCi } from '../execution/stats';
 import type { Venue } from '../venue/types';
 import type { MarketSpec } from './backtest-markets';
@@ -62,7 +64,7 @@ export function probeVenues(open: (seed: number) => { venue: Venue; startNs: num
   for (const seed of seeds) {
     for (const side of ['buy', 'sell'] as const) {
       const { venue, startNs } = open(seed);
-      if (venue.now() < startNs) venue.elapse(startNs - venue.now());
+      venue.elapse(timeUntilStart(venue, startNs));
       const bid = venue.bestBid();
       const ask = venue.bestAsk();
       if (bid === undefined || ask === undefined) continue;
@@ -75,7 +77,8 @@ export function probeVenues(open: (seed: number) => { venue: Venue; startNs: num
       const ask1 = venue.bestAsk();
       if (bid1 === undefined || ask1 === undefined) continue;
       const move = (((bid1 + ask1) / 2 - mid0) / mid0) * 10_000;
-      bySide[side].push({ filled: Math.min(filled, size) / size, adverseBps: side === 'sell' ? move : -move });
+      // Against the order: a rise hurts a sell, a fall a buy.
+      bySide[side].push({ filled: Math.min(filled, size) / size, adverseBps: -costSign(side) * move });
     }
   }
   return {

@@ -7,7 +7,7 @@
  */
 
 import { NS_PER_SECOND } from '../core/clock';
-import { absolute, autocorrelation, correlation, excessKurtosis, fitPowerLaw, logReturns, mean } from './stats';
+import { absolute, autocorrelation, correlation, excessKurtosis, fitPowerLaw, logReturns, mean, variance } from './stats';
 
 /** The top of a book as the recorder reads it; NaN for an empty side. */
 export interface TopOfBook {
@@ -255,13 +255,9 @@ export function varianceRatio(samples: readonly number[], short: number, long: n
     }
     return out;
   };
-  const variance = (xs: number[]): number => {
-    if (xs.length < 2) return NaN;
-    const m = mean(xs);
-    return xs.reduce((s, x) => s + (x - m) * (x - m), 0) / (xs.length - 1);
-  };
-  const vLong = variance(returns(long));
-  return vLong > 0 ? ((long / short) * variance(returns(short))) / vLong : NaN;
+  const sampleVariance = (xs: number[]): number => (xs.length < 2 ? NaN : (variance(xs) * xs.length) / (xs.length - 1));
+  const vLong = sampleVariance(returns(long));
+  return vLong > 0 ? ((long / short) * sampleVariance(returns(short))) / vLong : NaN;
 }
 
 /**

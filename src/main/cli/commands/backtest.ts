@@ -104,7 +104,8 @@ export function parseTimeOfDay(text: string): number {
   return (Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0)) * SECOND;
 }
 
-function parseRate(name: string, open: boolean) {
+/** Parses a non-negative number, or with `open` one strictly inside (0, 1). */
+export function parseRate(name: string, open: boolean) {
   return (text: string): number => {
     const x = Number(text);
     if (!Number.isFinite(x) || x < 0 || (open && (x <= 0 || x >= 1))) {

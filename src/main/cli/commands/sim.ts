@@ -8,6 +8,7 @@ import type { FactsReport } from '../../../engine/node/sim-facts';
 import { listScenarios, loadScenario } from '../../../engine/node/sim-scenarios';
 import { ScenarioError } from '../../../engine/sim/scenario';
 import type { Scenario } from '../../../engine/sim/scenario';
+import { NS_PER_SECOND as SECOND } from '../../../engine/core/clock';
 import type { MarketSpec } from '../../../engine/node/backtest-markets';
 import { touchProbe } from '../../../engine/node/touch-probe';
 import type { TouchProbeReport, TouchProbeSide } from '../../../engine/node/touch-probe';
@@ -169,8 +170,6 @@ export function registerSim(program: Command): void {
     });
 }
 
-const SECOND = 1_000_000_000;
-
 async function runTouch(opts: TouchOptions): Promise<TouchProbeReport & { readonly market: string; readonly wallSeconds: number }> {
   const started = performance.now();
   const seeds = parseSeedList(opts.seeds);
@@ -183,7 +182,6 @@ async function runTouch(opts: TouchOptions): Promise<TouchProbeReport & { readon
     ({ market, label } = lobsterVenueSpec(opts.venue, 30 * 60 * SECOND, opts.wait, volumeFile));
   } else {
     if (opts.scenario === undefined) throw new CliError('give --scenario NAME (simulator) or --venue lobster:FILE, received neither');
-    scenarioOrCliError(opts.scenario);
     market = { kind: 'sim', scenario: opts.scenario, preTradeNs: 60 * SECOND, horizonNs: opts.wait, volumeFile, startNs: parseTimeOfDay(opts.start ?? '10:00') };
     label = opts.scenario;
   }

@@ -12,7 +12,7 @@ import { loadPolicySync } from '../../../engine/node/policy-files';
 import type { PolicyEvaluation } from '../../../engine/node/policy-eval';
 import { evaluatePolicy } from '../../../engine/node/policy-eval';
 import { VALIDATION_SEED_MIN } from '../../../engine/learn/seeds';
-import { lobsterVenueSpec, parseSeedList, volumeFileOrCliError } from './backtest';
+import { lobsterVenueSpec, parseRate, parseSeedList, volumeFileOrCliError } from './backtest';
 import { CliError, parsePositiveInt, printReport, table } from '../output';
 
 interface TrainOptions {
@@ -40,14 +40,6 @@ interface TrainOptions {
 const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 const SECOND = 1_000_000_000;
 
-function parseNonNegative(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < 0) throw new CliError(`${name} must be a non-negative number, received "${value}"`);
-    return n;
-  };
-}
-
 function parseUnit(name: string) {
   return (value: string): number => {
     const n = Number(value);
@@ -72,12 +64,12 @@ export function registerTrain(program: Command): void {
     .option('--checkpoint-every <n>', 'env steps between checkpoints (and validations)', parsePositiveInt('--checkpoint-every'), 10_000)
     .option('--validation <n>', 'validation episodes per scenario at each checkpoint for model selection (0: ship the last weights)', '8')
     .option('--reward <kind>', 'counterfactual-drift (fills against the agent-free mid of the same seed: the market drift removed), schedule-drift (the same, plus the drift earned on the deviation from the TWAP schedule) or arrival (the env reward as is)', 'counterfactual-drift')
-    .option('--entropy-coef <x>', 'PPO entropy bonus (default 0.01)', parseNonNegative('--entropy-coef'))
-    .option('--tracking-penalty <bps>', 'reward term: bps an episode costs held one TWAP slice off the schedule throughout (default 0)', parseNonNegative('--tracking-penalty'))
-    .option('--inventory-penalty <bps>', 'reward term (risk aversion): bps an episode costs holding the whole order throughout, charged on (lots left / quantity)² each step; TWAP pays about a third of it (default 0)', parseNonNegative('--inventory-penalty'))
+    .option('--entropy-coef <x>', 'PPO entropy bonus (default 0.01)', parseRate('--entropy-coef', false))
+    .option('--tracking-penalty <bps>', 'reward term: bps an episode costs held one TWAP slice off the schedule throughout (default 0)', parseRate('--tracking-penalty', false))
+    .option('--inventory-penalty <bps>', 'reward term (risk aversion): bps an episode costs holding the whole order throughout, charged on (lots left / quantity)² each step; TWAP pays about a third of it (default 0)', parseRate('--inventory-penalty', false))
     .option('--gamma <x>', 'discount factor in [0, 1] (default 0.99)', parseUnit('--gamma'))
     .option('--gae-lambda <x>', 'PPO: GAE λ in [0, 1] (default 0.95)', parseUnit('--gae-lambda'))
-    .option('--learning-rate <x>', 'learning rate (defaults: DQN 0.0005, PPO 0.0003)', parseNonNegative('--learning-rate'))
+    .option('--learning-rate <x>', 'learning rate (defaults: DQN 0.0005, PPO 0.0003)', parseRate('--learning-rate', false))
     .option('--eval-seeds <range>', 'held-out seeds "A..B" (below 900000) on which the finished policy is evaluated against TWAP, VWAP and AC per scenario, into its model card; "none" skips it', '1..100')
     .option('--json', 'print the result as JSON')
     .action(async (opts: TrainOptions) => {
