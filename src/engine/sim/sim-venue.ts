@@ -66,8 +66,6 @@ interface WorkingOrder {
   resting: number;
   acceptedAt: number;
   inFlight: boolean;
-  /** Resting outside the book (trade-through fills). */
-  shadow: boolean;
   readonly order: VenueOrder;
 }
 
@@ -140,7 +138,6 @@ export class SimVenue implements Venue {
       resting: 0,
       acceptedAt: this.market.now(),
       inFlight: false,
-      shadow: false,
       order,
     };
     const delay = this.latency.instant ? 0 : this.latency.entry();
@@ -164,7 +161,8 @@ export class SimVenue implements Venue {
     w.filled = w.size - left;
     const resting = this.shadowSize(w, r);
     this.rest(w, resting);
-    return { accepted: true, id, fills, resting, cancelled: this.tradeThrough && !w.market ? r.cancelled - resting : r.cancelled };
+    // What a trade-through order shadows beyond the book's resting size was not cancelled.
+    return { accepted: true, id, fills, resting, cancelled: r.cancelled - (resting - r.resting) };
   }
 
   cancel(id: AgentOrderId): CancelResult {
@@ -176,7 +174,7 @@ export class SimVenue implements Venue {
       this.market.schedule(this.market.now() + delay, T_EXTERNAL, CANCEL_ARRIVES, id);
       return { accepted: true, id, cancelled: working };
     }
-    if (!w.shadow) {
+    if (!this.tradeThrough) {
       this.ownOp = true;
       this.market.cancelById(w.bookId, AGENT_OWNER);
       this.ownOp = false;
@@ -273,11 +271,11 @@ export class SimVenue implements Venue {
   /** Records what an order left resting after its arrival, or forgets it. */
   private rest(w: WorkingOrder, resting: number): void {
     w.inFlight = false;
-    if (resting > 0 && this.tradeThrough && !w.market) {
+    if (resting > 0 && this.tradeThrough) {
+      // Out of the book: the book never reports it, so only `orders` and `shadows` know it.
       w.resting = resting;
-      w.shadow = true;
       this.orders.set(w.id, w);
-      this.byBookId.set(w.bookId, w);
+      this.byBookId.delete(w.bookId);
       this.shadows.push(w);
     } else if (resting > 0) {
       w.resting = resting;
@@ -292,7 +290,7 @@ export class SimVenue implements Venue {
   }
 
   private forget(w: WorkingOrder): void {
-    if (w.shadow) {
+    if (this.tradeThrough) {
       const i = this.shadows.indexOf(w);
       if (i >= 0) this.shadows.splice(i, 1);
       w.resting = 0;
@@ -316,7 +314,7 @@ export class SimVenue implements Venue {
         this.forget(w);
         return;
       }
-      if (!w.shadow) this.market.cancelById(w.bookId, AGENT_OWNER);
+      if (!this.tradeThrough) this.market.cancelById(w.bookId, AGENT_OWNER);
       this.forget(w);
       return;
     }
