@@ -84,11 +84,21 @@ export interface FactsReport {
   readonly ranges: readonly FactVerdict[];
   readonly verdict: 'pass' | 'fail';
   /** Reported beside the facts, outside the verdict: how much a minute's order flow predicts the next minute's return. */
-  readonly flowPredictability: { readonly sim: number; readonly simMin: number; readonly simMax: number; readonly realLo: number; readonly realHi: number; readonly inRealRange: boolean };
+  readonly flowPredictability: Diagnostic;
   /** Reported beside the facts, outside the verdict: the 10-second to 1-minute variance ratio; the real range is the stocks' lowest to highest value. */
-  readonly varianceRatio: { readonly sim: number; readonly simMin: number; readonly simMax: number; readonly realLo: number; readonly realHi: number; readonly inRealRange: boolean };
+  readonly varianceRatio: Diagnostic;
   readonly seconds: number;
   readonly notes: readonly string[];
+}
+
+/** A statistic reported beside the facts, outside the verdict: the simulated mean, its spread over the seeds, and the real range. */
+export interface Diagnostic {
+  readonly sim: number;
+  readonly simMin: number;
+  readonly simMax: number;
+  readonly realLo: number;
+  readonly realHi: number;
+  readonly inRealRange: boolean;
 }
 
 function meanOverStocks(stocks: readonly RealStockFacts[]): Record<FactKey, number> {
@@ -103,8 +113,6 @@ export async function factsReport(scenario: Scenario, seeds: readonly number[], 
   const [sim, real] = await Promise.all([runSeedFacts(scenario, seeds, workers), realFacts(lobsterDir)]);
   const summary = summariseSim(sim);
   const ranges = verdicts(summary, real);
-  const realLo = Math.min(...real.map((r) => Math.min(r.flowReturnCorrCi.lo, r.flowReturnCorr)));
-  const realHi = Math.max(...real.map((r) => Math.max(r.flowReturnCorrCi.hi, r.flowReturnCorr)));
   return {
     scenario: scenario.name,
     seeds,
@@ -112,15 +120,16 @@ export async function factsReport(scenario: Scenario, seeds: readonly number[], 
     real: { ...meanOverStocks(real), stocks: real },
     ranges,
     verdict: ranges.every((r) => r.pass) ? 'pass' : 'fail',
-    flowPredictability: {
-      sim: summary.flowReturnCorr,
-      simMin: summary.flowReturnCorrRange.min,
-      simMax: summary.flowReturnCorrRange.max,
-      realLo,
-      realHi,
-      inRealRange: summary.flowReturnCorr >= realLo && summary.flowReturnCorr <= realHi,
-    },
-    varianceRatio: varianceRatioDiagnostic(summary, real),
+    flowPredictability: diagnostic(
+      summary.flowReturnCorr,
+      summary.flowReturnCorrRange,
+      real.flatMap((r) => [r.flowReturnCorr, r.flowReturnCorrCi.lo, r.flowReturnCorrCi.hi]),
+    ),
+    varianceRatio: diagnostic(
+      summary.varianceRatio10s,
+      summary.varianceRatio10sRange,
+      real.map((r) => r.varianceRatio10s),
+    ),
     seconds: (performance.now() - started) / 1000,
     notes: [
       'kurtosis1m is the excess kurtosis (m4/m2^2 - 3) of 1-minute mid log returns, for both.',
@@ -135,10 +144,9 @@ export async function factsReport(scenario: Scenario, seeds: readonly number[], 
   };
 }
 
-function varianceRatioDiagnostic(summary: SimSummary, real: readonly RealStockFacts[]): FactsReport['varianceRatio'] {
-  const values = real.map((r) => r.varianceRatio10s);
-  const realLo = Math.min(...values);
-  const realHi = Math.max(...values);
-  const sim = summary.varianceRatio10s;
-  return { sim, simMin: summary.varianceRatio10sRange.min, simMax: summary.varianceRatio10sRange.max, realLo, realHi, inRealRange: sim >= realLo && sim <= realHi };
+/** Builds a diagnostic from the simulated mean and spread and the real values (and interval bounds) that set its range. */
+function diagnostic(sim: number, simRange: { readonly min: number; readonly max: number }, real: readonly number[]): Diagnostic {
+  const realLo = Math.min(...real);
+  const realHi = Math.max(...real);
+  return { sim, simMin: simRange.min, simMax: simRange.max, realLo, realHi, inRealRange: sim >= realLo && sim <= realHi };
 }
