@@ -17,10 +17,12 @@ test('pricesArriveOnTheLiveChart', async ({ cockpit }) => {
   await expect.poll(async () => (await cockpit.depthBidPrices().allTextContents()).filter((t) => /^\d+\.\d{2}$/.test(t)).length, { timeout: 10_000 }).toBe(10);
 });
 
-test('runsABacktestFromTheEvaluationView', async ({ cockpit }) => {
-  await cockpit.runBacktest({ scenario: 'calm', seedFrom: 1, seedTo: 2, strategies: ['twap', 'vwap'], quantity: 2_000, horizonMinutes: 5 });
+test('runsABacktestFromTheEvaluationView', async ({ cockpit, page }) => {
+  await cockpit.runBacktest({ scenario: 'calm', seedFrom: 1, seedTo: 2, strategies: ['twap', 'vwap', 'fixed:on-schedule+2'], quantity: 2_000, horizonMinutes: 5 });
+  // The policy field suggests the policy this session runs, as a backtest names it.
+  await expect(page.getByTestId('eval-learned')).toHaveAttribute('placeholder', /^rl:resources\/models\/[\w.-]+, fixed:on-schedule\+2$/);
   await expect(cockpit.evalRun).toBeDisabled();
-  for (const name of ['twap', 'vwap']) {
+  for (const name of ['twap', 'vwap', 'fixed:on-schedule+2']) {
     const row = cockpit.evalRow(name);
     await expect(row).toBeVisible({ timeout: 60_000 });
     await expect(row.locator('td').first()).toHaveText('2');

@@ -10,6 +10,8 @@ export interface HostInfo {
   readonly version: string;
   readonly backend: string;
   readonly backendDetail: string;
+  /** The policy the session runs, as an `rl:` entry of a backtest names it (relative to the application root). */
+  readonly policyDir: string;
   readonly journalPath: string | null;
 }
 

@@ -20,6 +20,8 @@ import { predictBatch } from '../learn/tf-mlp';
 
 /** The policy the cockpit runs by default: `resources/models/<this>`. */
 export const DEFAULT_POLICY_NAME = 'ppo-exec-v4';
+/** Its model directory, relative to the application root (`rl:` entries resolve from there). */
+export const DEFAULT_POLICY_DIR = `resources/models/${DEFAULT_POLICY_NAME}`;
 
 /** The JSON file of a model in the TF.js layers format. */
 interface ModelJson {

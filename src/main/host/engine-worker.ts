@@ -6,7 +6,7 @@ import { DEFAULT_AGENTS, DEFAULT_LIMITS, SessionKernel } from '../../engine/kern
 import { baselineStrategies } from '../../engine/kernel/strategies';
 import { LearnedStrategy } from '../../engine/kernel/learned-strategy';
 import type { AgentSpec, StrategyFactory } from '../../engine/kernel/session-kernel';
-import { DEFAULT_POLICY_NAME, loadPolicySync } from '../../engine/node/policy-files';
+import { DEFAULT_POLICY_DIR, DEFAULT_POLICY_NAME, loadPolicySync } from '../../engine/node/policy-files';
 import { appRoot } from './app-root';
 import { loadScenario } from '../../engine/node/sim-scenarios';
 import { decodeCommandMessage } from '../../engine/contract/validate';
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const sessionId = `${wall.toISOString().replace(/[:.]/g, '-').replace('Z', '')}-s${options.seed}`;
   const scenario = loadScenario(options.scenario ?? 'calm');
   // The shipped policy works a parent order of the shape it was trained on, beside the baselines.
-  const { policy, manifest } = loadPolicySync(join(appRoot(), 'resources', 'models', DEFAULT_POLICY_NAME));
+  const { policy, manifest } = loadPolicySync(join(appRoot(), DEFAULT_POLICY_DIR));
   const env = manifest.env;
   const learned: AgentSpec = {
     name: `${manifest.algo.toUpperCase()} ${env.side} ${env.quantity.toLocaleString('en-US')}`,
@@ -64,6 +64,7 @@ async function main(): Promise<void> {
     version: options.appVersion,
     backend: backend.name,
     backendDetail: `${backend.detail}; policy ${DEFAULT_POLICY_NAME} decides by a pure-TypeScript forward pass over its weights`,
+    policyDir: DEFAULT_POLICY_DIR,
     journalPath: journal?.path ?? null,
   };
 

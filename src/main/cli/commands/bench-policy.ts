@@ -5,11 +5,8 @@ import type { BackendName } from '../../../engine/node/tf-backend';
 import { selectBackend } from '../../../engine/node/tf-backend';
 import type { PolicyBenchReport } from '../../../engine/node/policy-bench';
 import { benchPolicy } from '../../../engine/node/policy-bench';
-import { DEFAULT_POLICY_NAME } from '../../../engine/node/policy-files';
+import { DEFAULT_POLICY_DIR } from '../../../engine/node/policy-files';
 import { CliError, parsePositiveInt, printReport, table } from '../output';
-
-/** The policy the cockpit ships and runs by default. */
-export const SHIPPED_POLICY = `resources/models/${DEFAULT_POLICY_NAME}`;
 
 interface BenchPolicyOptions {
   model: string;
@@ -24,7 +21,7 @@ export function registerBenchPolicy(bench: Command): void {
   bench
     .command('policy')
     .description('policy inference: single-decision latency p50/p99 (pure-TS and TF.js side by side), batched decisions/s, explanation cost')
-    .option('--model <dir>', 'model directory', SHIPPED_POLICY)
+    .option('--model <dir>', 'model directory', DEFAULT_POLICY_DIR)
     .option('--backend <name>', 'TF.js backend: tensorflow-gpu, tensorflow, wasm or cpu (default: the fastest available)')
     .option('--iterations <n>', 'single decisions timed', parsePositiveInt('--iterations'), 5000)
     .option('--batch <n>', 'agents deciding on the same tick', parsePositiveInt('--batch'), 256)

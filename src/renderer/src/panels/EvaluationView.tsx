@@ -5,7 +5,7 @@ import { formatBps, formatPercent, formatSize } from '../format/format';
 import type { BacktestRequest, BacktestRun } from '../store/types';
 
 /** Scenarios the engine ships. */
-export const SCENARIOS = ['calm', 'volatile', 'thin', 'trending', 'flash-crash', 'lobster:GOOG', 'lobster:AAPL', 'lobster:AMZN'] as const;
+export const SCENARIOS = ['calm', 'calm-informed', 'volatile', 'thin', 'trending', 'flash-crash', 'lobster:GOOG', 'lobster:AAPL', 'lobster:AMZN'] as const;
 /** Rule-based strategies offered as checkboxes. */
 export const BASELINES = ['twap', 'vwap', 'pov', 'ac'] as const;
 
@@ -89,6 +89,7 @@ export function EvaluationView({ active }: { active: boolean }) {
   const { actions } = useCockpit();
   const running = useCockpitState((s) => s.evaluation.running);
   const runs = useCockpitState((s) => s.evaluation.runs);
+  const policyDir = useCockpitState((s) => s.host?.policyDir ?? null);
   const [form, setForm] = useState<EvalForm>(defaultForm);
   const [shownId, setShownId] = useState<number | null>(null);
   const first = useRef<HTMLSelectElement>(null);
@@ -153,7 +154,7 @@ export function EvaluationView({ active }: { active: boolean }) {
           ))}
           <input
             className="eval-learned"
-            placeholder="rl:resources/models/NAME, fixed:on-schedule+2"
+            placeholder={`${policyDir === null ? 'rl:MODEL_DIR' : `rl:${policyDir}`}, fixed:on-schedule+2`}
             value={form.learned}
             onChange={(e) => set('learned', e.target.value)}
             aria-label="Learned policies and fixed tactics, comma separated"

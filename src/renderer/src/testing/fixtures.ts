@@ -1,7 +1,7 @@
 import type { AgentView, DecisionExplanation, EngineEvent, EventBatch, HostInfo, SessionSnapshot } from '../../../engine/contract/index';
 
 /** A host as GetSnapshot describes it. */
-export const host: HostInfo = { version: '0.1.0', backend: 'cpu', backendDetail: 'tfjs-node 4.22.0', journalPath: null };
+export const host: HostInfo = { version: '0.1.0', backend: 'cpu', backendDetail: 'tfjs-node 4.22.0', policyDir: 'resources/models/ppo-test', journalPath: null };
 
 /** Returns an agent view with sensible defaults. */
 export function agent(overrides: Partial<AgentView> = {}): AgentView {
