@@ -16,6 +16,8 @@ import { createOrderBook } from '../book/order-book';
 import type { LobsterDay } from '../data/lobster';
 import { levelsFromFileName } from '../data/lobster';
 import type { BacktestMarket } from '../execution/backtest';
+import { Rng } from '../core/rng';
+import type { EnvMarket } from '../rl/env';
 import type { VolumeProfile } from '../execution/schedules';
 import { scaleProfileToHorizon } from '../execution/schedules';
 import type { MinuteVolumes } from '../execution/volume-profile';
@@ -182,6 +184,36 @@ export function lobsterMarket(day: LobsterDay, ticker: string, spec: Extract<Mar
       return { venue, startNs };
     },
     volumeProfile: (start, horizon) => profile ?? { originNs: start, bucketNs: horizon, weights: [1] },
+  };
+}
+
+/**
+ * A LOBSTER day as a training market: any seed opens an episode at a whole second of the day,
+ * drawn from the seed (uniform over every start that leaves the pre-trade window after the first
+ * message's whole minute and ends the horizon before the last message), so consecutive training
+ * seeds spread over the whole day. Backtests use `lobsterMarket`'s non-overlapping slots instead.
+ */
+export function lobsterTrainingMarket(day: LobsterDay, preTradeNs: number, horizonNs: number): EnvMarket & { readonly starts: number; startFor(seed: number): number } {
+  if (day.length === 0) throw new Error('the LOBSTER day has no rows');
+  const first = day.timeAt(0);
+  const last = day.timeAt(day.length - 1);
+  const firstStart = Math.ceil((Math.floor(first / MINUTE) * MINUTE + preTradeNs) / SECOND) * SECOND;
+  const starts = Math.floor((last - horizonNs - firstStart) / SECOND) + 1;
+  if (starts < 1) throw new Error(`the LOBSTER day ${clock(first)}–${clock(last)} has no room for a ${horizonNs / SECOND}-second episode after a ${preTradeNs / SECOND}-second pre-trade window`);
+  const startFor = (seed: number): number => {
+    if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`a training seed is a non-negative integer, received ${seed}`);
+    return firstStart + new Rng(seed).int(starts) * SECOND;
+  };
+  return {
+    tickSize: 100,
+    venuePrintsAgentFills: false,
+    preTradeNs,
+    starts,
+    startFor,
+    open(seed: number) {
+      const startNs = startFor(seed);
+      return { venue: new LobsterVenue(day, { book: createOrderBook(), startNs: startNs - preTradeNs }), startNs };
+    },
   };
 }
 

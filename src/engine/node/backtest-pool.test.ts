@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { BacktestSpec } from '../execution/backtest';
 import { summarise } from '../execution/backtest';
-import { clock, findVolumeFile, lobsterPairFor, lobsterSlots } from './backtest-markets';
+import { LobsterDay } from '../data/lobster';
+import { clock, findVolumeFile, lobsterPairFor, lobsterSlots, lobsterTrainingMarket } from './backtest-markets';
 import type { MarketSpec } from './backtest-markets';
 import { runBacktest } from './backtest-pool';
 
@@ -50,6 +51,29 @@ describe('LOBSTER episode start times', () => {
     expect(slots.slots).toBe(11);
     expect(clock(slots.firstStart + 10 * slots.stride)).toBe('15:00:00');
     expect(lobsterSlots(34_200_015_000_000, 57_599_872_000_000, 30 * MIN, 7.5 * MIN).stride).toBe(8 * MIN);
+  });
+
+  it('drawsTrainingStartsAtWholeSecondsAnywhereInTheDayFromTheSeed', () => {
+    // A one-level day with a message at 09:30:00.5 and one at 09:45:00: a 5-minute episode after a
+    // 1-minute window may start from 09:31:00 to 09:40:00.
+    const row = '10100,5,10000,5';
+    const day = LobsterDay.fromLines(1, ['34200.5,1,1,5,10000,1', '35100,1,2,5,10000,1'], [row, row]);
+    const m = lobsterTrainingMarket(day, MIN, 5 * MIN);
+    expect(m.starts).toBe(9 * 60 + 1);
+    const starts = Array.from({ length: 400 }, (_, k) => m.startFor(1_000_000 + k));
+    for (const t of starts) {
+      expect(t % S).toBe(0);
+      expect(t).toBeGreaterThanOrEqual(34_260 * S);
+      expect(t).toBeLessThanOrEqual(34_800 * S);
+    }
+    expect(new Set(starts).size).toBeGreaterThan(250);
+    expect(Math.min(...starts)).toBeLessThan(34_320 * S);
+    expect(Math.max(...starts)).toBeGreaterThan(34_740 * S);
+    expect(m.startFor(1_000_007)).toBe(starts[7]);
+    const { venue, startNs } = m.open(1_000_007);
+    expect(startNs).toBe(starts[7]);
+    expect(venue.now()).toBe(startNs - MIN);
+    expect(() => lobsterTrainingMarket(day, MIN, 20 * MIN)).toThrow(/no room for a 1200-second episode/);
   });
 
   it('findsTheOrderbookFileBesideTheMessageFile', () => {

@@ -96,6 +96,17 @@ describe('training runs', () => {
     expect(weights(join(dir, 'ppo-c')).equals(weights(join(dir, 'ppo-a')))).toBe(false);
   });
 
+  it('trainsOnARecordedDayButValidatesOnTheScenariosOnly', async () => {
+    const day = 'lobster:DAY_message_1.csv';
+    const mixed = await train({ ...runOptions('ppo', 48, join(dir, 'mixed'), false), scenarios: ['fake', day], markets: { fake, [day]: fake } });
+    expect(mixed.state.scenarios).toEqual(['fake', day]);
+    expect(mixed.state.validation.length).toBeGreaterThan(0);
+    for (const v of mixed.state.validation) expect(Object.keys(v.byScenario)).toEqual(['fake']);
+    await expect(train({ ...runOptions('ppo', 48, join(dir, 'day-only'), false), scenarios: [day], markets: { [day]: fake } })).rejects.toThrow(/validates on simulator scenarios only/);
+    const unvalidated = await train({ ...runOptions('ppo', 48, join(dir, 'day-only'), false), scenarios: [day], markets: { [day]: fake }, validationEpisodes: 0 });
+    expect(unvalidated.selected).toBe('last');
+  });
+
   it('saveThenLoadGivesIdenticalOutputs', async () => {
     const learner = new DqnLearner(tf, { ...DQN_DEFAULTS, hidden: [16, 16] }, OBSERVATION_SIZE, ACTION_COUNT, 7);
     const raw = Float32Array.from({ length: 4 * OBSERVATION_SIZE }, (_, i) => Math.sin(i));

@@ -1,7 +1,8 @@
 /**
- * Training runs: DQN or PPO on the execution environment over one or more simulator scenarios
- * (mixed: env i trains on scenario i mod k), with periodic checkpoints, resume, model selection on
- * validation seeds and the final model directory (TF.js model, normaliser, `policy.json`, model card).
+ * Training runs: DQN or PPO on the execution environment over one or more simulator scenarios or
+ * recorded LOBSTER days (mixed: env i trains on market i mod k), with periodic checkpoints, resume,
+ * model selection on validation seeds of the simulator scenarios and the final model directory
+ * (TF.js model, normaliser, `policy.json`, model card).
  *
  * Seeds: episodes draw from a `TrainingSeedStream` (≥ 1,000,000, a block of 10M per `--seed`);
  * model selection runs the greedy policy on fixed validation seeds (900,000 + k); evaluation seeds
@@ -29,7 +30,8 @@ import { costSign } from '../execution/types';
 import { venueMid } from '../execution/market-observer';
 import type { ExecutionSession } from '../execution/session';
 import type { Venue } from '../venue/types';
-import { findVolumeFile, readMinuteVolumes, simMarket } from './backtest-markets';
+import { findVolumeFile, lobsterPairFor, lobsterTrainingMarket, readMinuteVolumes, simMarket } from './backtest-markets';
+import { loadLobsterDay } from './lobster-files';
 import type { PolicyEnvSettings, PolicyManifest } from './policy-files';
 import { loadModel, loadTensors, readJson, saveModel, saveTensors, writeJson } from './policy-files';
 import { loadScenario } from './sim-scenarios';
@@ -135,6 +137,23 @@ export function scenarioMarket(name: string, env: PolicyEnvSettings): EnvMarket 
   return simMarket(loadScenario(name), { kind: 'sim', scenario: name, preTradeNs: env.preTradeSeconds * SECOND, horizonNs: env.horizonSeconds * SECOND, volumeFile: vf }, readMinuteVolumes(vf));
 }
 
+/** The prefix of a training market that replays a LOBSTER day (`lobster:MESSAGE_FILE`) instead of a simulator scenario. */
+export const LOBSTER_PREFIX = 'lobster:';
+
+/** Whether a training market name is a historical day (trained on, never validated on: the day has no held-out seeds). */
+export function isHistoricalMarket(name: string): boolean {
+  return name.startsWith(LOBSTER_PREFIX);
+}
+
+/** Returns the env market a training name stands for: a simulator scenario, or `lobster:FILE`, a recorded day whose seeds draw start times (see `lobsterTrainingMarket`). */
+export async function trainingMarket(name: string, env: PolicyEnvSettings): Promise<EnvMarket> {
+  if (!isHistoricalMarket(name)) return scenarioMarket(name, env);
+  const messages = name.slice(LOBSTER_PREFIX.length);
+  const { orderbook, levels } = lobsterPairFor(messages);
+  const day = await loadLobsterDay({ messages, orderbook, levels });
+  return lobsterTrainingMarket(day, env.preTradeSeconds * SECOND, env.horizonSeconds * SECOND);
+}
+
 function makeEnv(market: EnvMarket, env: PolicyEnvSettings): ExecutionEnv {
   return new ExecutionEnv({ market, parent: { side: env.side, quantity: env.quantity, horizonNs: env.horizonSeconds * SECOND }, steps: env.steps, impactPenalty: env.impactPenalty, trackingPenalty: env.trackingPenalty ?? 0, inventoryPenalty: env.inventoryPenalty ?? 0 });
 }
@@ -197,9 +216,17 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
   const checkpointEvery = o.checkpointEvery ?? 10_000;
   const valCount = o.validationEpisodes ?? 8;
   const ckpt = join(o.out, 'checkpoint');
-  const markets = o.scenarios.map((s) => [s, o.markets?.[s] ?? scenarioMarket(s, env)] as const);
+  const markets: Array<readonly [string, EnvMarket]> = [];
+  // A name listed twice weights its market twice in the mix; it is built once.
+  const built = new Map<string, EnvMarket>();
+  for (const s of o.scenarios) {
+    const m = o.markets?.[s] ?? built.get(s) ?? (await trainingMarket(s, env));
+    built.set(s, m);
+    markets.push([s, m]);
+  }
   const envs = Array.from({ length: nEnvs }, (_, i) => makeEnv((markets[i % markets.length] as readonly [string, EnvMarket])[1], env));
-  const valEnvs = markets.map(([s, m]) => [s, makeEnv(m, env)] as [string, ExecutionEnv]);
+  const valEnvs = markets.filter(([s], i) => !isHistoricalMarket(s) && o.scenarios.indexOf(s) === i).map(([s, m]) => [s, makeEnv(m, env)] as [string, ExecutionEnv]);
+  if (valCount > 0 && valEnvs.length === 0) throw new Error('model selection validates on simulator scenarios only (a recorded day has no held-out seeds): add a scenario, or pass --validation 0');
   const valSeeds = validationSeeds(valCount);
   const firstSeed = trainingSeedBase(o.seed);
 
@@ -221,6 +248,7 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
   const rng = new Rng((o.seed * 1_000_003 + state.step) >>> 0);
   const seeds = new TrainingSeedStream(state.seedCursor);
   const started = performance.now();
+  const firstStep = state.step;
   const wallBefore = state.wallSeconds;
   const rewardsWindow: number[] = [];
   const shortfallWindow: number[] = [];
@@ -288,7 +316,7 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
   };
   const report = (eps: number | null): void => {
     const elapsed = (performance.now() - started) / 1000;
-    const sps = (step - state.step) / Math.max(1e-9, elapsed);
+    const sps = (step - firstStep) / Math.max(1e-9, elapsed);
     o.onProgress?.({ step, total: o.steps, episodes, stepsPerSecond: sps, episodeReward: avg(rewardsWindow), shortfallBps: avg(shortfallWindow), epsilon: eps, etaSeconds: sps > 0 ? Math.max(0, o.steps - step) / sps : 0 });
   };
 

@@ -5,7 +5,7 @@ import type { BackendName } from '../../../engine/node/tf-backend';
 import { selectBackend } from '../../../engine/node/tf-backend';
 import type { TrainResult } from '../../../engine/node/learn-train';
 import type { TrainingReward } from '../../../engine/node/learn-train';
-import { DEFAULT_ENV, train, TRAINING_REWARDS } from '../../../engine/node/learn-train';
+import { DEFAULT_ENV, isHistoricalMarket, train, TRAINING_REWARDS } from '../../../engine/node/learn-train';
 import { cardFromRun, readCard, writeCard } from '../../../engine/node/policy-card';
 import type { MarketSpec } from '../../../engine/node/backtest-markets';
 import { loadPolicySync } from '../../../engine/node/policy-files';
@@ -39,6 +39,8 @@ interface TrainOptions {
 
 const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 const SECOND = 1_000_000_000;
+/** Ms between progress lines when stderr is not a terminal (a log file, CI). */
+const LOG_LINE_MS = 10_000;
 
 function parseUnit(name: string) {
   return (value: string): number => {
@@ -52,9 +54,9 @@ function parseUnit(name: string) {
 export function registerTrain(program: Command): void {
   program
     .command('train')
-    .description('train an RL execution policy (DQN or PPO) in the simulator and write a TF.js model directory with its model card')
+    .description('train an RL execution policy (DQN or PPO) in the simulator (and on recorded days) and write a TF.js model directory with its model card')
     .requiredOption('--algo <algo>', 'dqn or ppo')
-    .option('--scenario <names>', 'scenario(s), comma-separated: envs are spread over them (mixed training)', 'calm,volatile,thin')
+    .option('--scenario <names>', 'scenario(s) or recorded days lobster:MESSAGE_FILE, comma-separated: envs are spread over them (mixed training); episodes on a day start at seed-drawn times, and validation and --eval-seeds use the scenarios only', 'calm,volatile,thin')
     .requiredOption('--steps <n>', 'total env steps', parsePositiveInt('--steps'))
     .option('--seed <k>', 'run seed 0..98: fixes weights, exploration and the training seed block 1,000,000 + k·10M', '0')
     .requiredOption('--out <dir>', 'model directory (checkpoints go in DIR/checkpoint)')
@@ -113,9 +115,10 @@ async function runTrain(opts: TrainOptions): Promise<TrainReport> {
     format: 'train [{bar}] {value}/{total} steps | {sps} steps/s | ep reward {reward} bps | shortfall(100) {shortfall} bps | ε {eps} | {episodes} eps | eta {eta}',
     hideCursor: true,
     noTTYOutput: true,
-    notTTYSchedule: 10_000,
+    notTTYSchedule: LOG_LINE_MS,
   });
   let result: TrainResult;
+  let lastLine = Date.now();
   bar.start(opts.steps, 0, { sps: '-', reward: '-', shortfall: '-', eps: '-', episodes: 0, eta: '-' });
   try {
     result = await train({
@@ -146,7 +149,7 @@ async function runTrain(opts: TrainOptions): Promise<TrainReport> {
             },
           }
         : { dqn: { ...(opts.learningRate === undefined ? {} : { learningRate: opts.learningRate }), ...(opts.gamma === undefined ? {} : { gamma: opts.gamma }) } }),
-      onProgress: (p) =>
+      onProgress: (p) => {
         bar.update(Math.min(p.step, p.total), {
           sps: p.stepsPerSecond.toFixed(0),
           reward: p.episodeReward.toFixed(1),
@@ -154,7 +157,13 @@ async function runTrain(opts: TrainOptions): Promise<TrainReport> {
           eps: p.epsilon === null ? '-' : p.epsilon.toFixed(2),
           episodes: p.episodes,
           eta: `${Math.round(p.etaSeconds)}s`,
-        }),
+        });
+        // Off a terminal the bar redraws on a timer, which the training loop never yields to: draw a line every 10 s here.
+        if (!process.stderr.isTTY && Date.now() - lastLine >= LOG_LINE_MS) {
+          lastLine = Date.now();
+          bar.render();
+        }
+      },
     });
   } catch (err) {
     throw new CliError(err instanceof Error ? err.message : String(err));
@@ -164,7 +173,7 @@ async function runTrain(opts: TrainOptions): Promise<TrainReport> {
   const command = `cockpit ${process.argv.slice(2).join(' ')}`;
   writeCard(out, cardFromRun(basename(out), result, `${backend.name} (training); js-forward (single decisions at inference)`, command));
   const evaluations: PolicyEvaluation[] = [];
-  if (evalSeeds !== null) for (const scenario of scenarios) evaluations.push(await runEvaluate({ model: out, scenario, seeds: evalSeeds, writeCard: true }));
+  if (evalSeeds !== null) for (const scenario of scenarios.filter((s) => !isHistoricalMarket(s))) evaluations.push(await runEvaluate({ model: out, scenario, seeds: evalSeeds, writeCard: true }));
   return { out, backend: backend.name, backendDetail: backend.detail, result, evaluations };
 }
 
