@@ -187,6 +187,14 @@ export function lobsterMarket(day: LobsterDay, ticker: string, spec: Extract<Mar
   };
 }
 
+/** The prefix of a training market that replays a LOBSTER day (`lobster:MESSAGE_FILE`) instead of a simulator scenario. */
+export const LOBSTER_PREFIX = 'lobster:';
+
+/** Whether a training market name is a recorded day (`lobster:FILE`; trained on, never validated on: the day has no held-out seeds). */
+export function isHistoricalMarket(name: string): boolean {
+  return name.startsWith(LOBSTER_PREFIX);
+}
+
 /**
  * A LOBSTER day as a training market: any seed opens an episode at a whole second of the day,
  * drawn from the seed (uniform over every start that leaves the pre-trade window after the first

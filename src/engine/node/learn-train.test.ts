@@ -11,6 +11,7 @@ import type { PolicyEnvSettings } from './policy-files';
 import { DEFAULT_POLICY_NAME, loadModel, loadPolicy, readJson, saveModel, writeJson } from './policy-files';
 import type { TrainState } from './learn-train';
 import { scheduleDriftTerm, train } from './learn-train';
+import { cardFromRun } from './policy-card';
 import { selectBackend } from './tf-backend';
 
 const S = 1_000_000_000;
@@ -102,6 +103,10 @@ describe('training runs', () => {
     expect(mixed.state.scenarios).toEqual(['fake', day]);
     expect(mixed.state.validation.length).toBeGreaterThan(0);
     for (const v of mixed.state.validation) expect(Object.keys(v.byScenario)).toEqual(['fake']);
+    const card = cardFromRun('mixed', mixed, 'cpu', 'cockpit train …');
+    expect(card.trainingSeeds.rule).toContain(`on a recorded day (${day})`);
+    expect(card.validationSeeds.use).toContain('never on a recorded day');
+    expect(cardFromRun('fake-only', await run('ppo', 24, join(dir, 'fake-only'), false), 'cpu', '').validationSeeds.use).not.toContain('recorded day');
     await expect(train({ ...runOptions('ppo', 48, join(dir, 'day-only'), false), scenarios: [day], markets: { [day]: fake } })).rejects.toThrow(/validates on simulator scenarios only/);
     const unvalidated = await train({ ...runOptions('ppo', 48, join(dir, 'day-only'), false), scenarios: [day], markets: { [day]: fake }, validationEpisodes: 0 });
     expect(unvalidated.selected).toBe('last');

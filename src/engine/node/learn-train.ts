@@ -30,7 +30,7 @@ import { costSign } from '../execution/types';
 import { venueMid } from '../execution/market-observer';
 import type { ExecutionSession } from '../execution/session';
 import type { Venue } from '../venue/types';
-import { findVolumeFile, lobsterPairFor, lobsterTrainingMarket, readMinuteVolumes, simMarket } from './backtest-markets';
+import { findVolumeFile, isHistoricalMarket, LOBSTER_PREFIX, lobsterPairFor, lobsterTrainingMarket, readMinuteVolumes, simMarket } from './backtest-markets';
 import { loadLobsterDay } from './lobster-files';
 import type { PolicyEnvSettings, PolicyManifest } from './policy-files';
 import { loadModel, loadTensors, readJson, saveModel, saveTensors, writeJson } from './policy-files';
@@ -135,14 +135,6 @@ export const TRAINING_REWARDS: readonly TrainingReward[] = ['counterfactual-drif
 export function scenarioMarket(name: string, env: PolicyEnvSettings): EnvMarket {
   const vf = findVolumeFile();
   return simMarket(loadScenario(name), { kind: 'sim', scenario: name, preTradeNs: env.preTradeSeconds * SECOND, horizonNs: env.horizonSeconds * SECOND, volumeFile: vf }, readMinuteVolumes(vf));
-}
-
-/** The prefix of a training market that replays a LOBSTER day (`lobster:MESSAGE_FILE`) instead of a simulator scenario. */
-export const LOBSTER_PREFIX = 'lobster:';
-
-/** Whether a training market name is a historical day (trained on, never validated on: the day has no held-out seeds). */
-export function isHistoricalMarket(name: string): boolean {
-  return name.startsWith(LOBSTER_PREFIX);
 }
 
 /** Returns the env market a training name stands for: a simulator scenario, or `lobster:FILE`, a recorded day whose seeds draw start times (see `lobsterTrainingMarket`). */

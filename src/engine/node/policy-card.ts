@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { VALIDATION_SEED_MIN } from '../learn/seeds';
 import { ACTION_COUNT, ENV_LAYOUT, OBSERVATION_SIZE } from '../rl/env';
+import { isHistoricalMarket } from './backtest-markets';
 import type { TrainResult } from './learn-train';
 import { readJson, writeFileAtomic, writeJson } from './policy-files';
 
@@ -52,6 +53,7 @@ export interface ModelCard {
 
 /** Builds the card of a finished training run. */
 export function cardFromRun(name: string, r: TrainResult, backend: string, command: string): ModelCard {
+  const days = [...new Set(r.state.scenarios.filter(isHistoricalMarket))];
   return {
     name,
     algorithm: r.state.algo === 'dqn' ? 'double DQN (target network, experience replay, ε-greedy, Huber loss)' : 'PPO (clipped objective, GAE(λ), value head, entropy bonus)',
@@ -66,8 +68,12 @@ export function cardFromRun(name: string, r: TrainResult, backend: string, comma
     episodes: r.state.episodes,
     wallSeconds: Math.round(r.state.wallSeconds),
     backend,
-    trainingSeeds: { first: r.firstTrainingSeed, lastExclusive: r.state.seedCursor, rule: 'training seeds ≥ 1,000,000 (TrainingSeedStream refuses anything lower)' },
-    validationSeeds: { seeds: r.validationSeeds, use: 'model selection: greedy policy at each checkpoint, per scenario; the best mean shortfall is shipped' },
+    trainingSeeds: {
+      first: r.firstTrainingSeed,
+      lastExclusive: r.state.seedCursor,
+      rule: `training seeds ≥ 1,000,000 (TrainingSeedStream refuses anything lower)${days.length ? `; on a recorded day (${days.join(', ')}) a seed draws the episode's start, a whole second of that day, so the day has no held-out episodes of its own` : ''}`,
+    },
+    validationSeeds: { seeds: r.validationSeeds, use: `model selection: greedy policy at each checkpoint, per ${days.length ? 'simulator scenario (never on a recorded day trained on)' : 'scenario'}; the best mean shortfall is shipped` },
     evaluationSeeds: { rule: `evaluation seeds lie below ${VALIDATION_SEED_MIN.toLocaleString('en-US')} and were never used in training or model selection` },
     selected: r.selected === 'best-validation' ? `best validation checkpoint (step ${r.state.best?.step ?? '?'})` : 'last step',
     validation: r.state.validation,
