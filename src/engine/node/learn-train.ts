@@ -35,8 +35,8 @@ import { loadLobsterDay } from './lobster-files';
 import type { PolicyEnvSettings, PolicyManifest } from './policy-files';
 import { loadModel, loadTensors, readJson, saveModel, saveTensors, writeJson } from './policy-files';
 import { loadScenario } from './sim-scenarios';
+import { NS_PER_SECOND as SECOND } from '../core/clock';
 
-const SECOND = 1_000_000_000;
 
 /** The parent order and env shape training uses unless told otherwise (fixed before any evaluation). */
 export const DEFAULT_ENV: PolicyEnvSettings = { side: 'sell', quantity: 2000, horizonSeconds: 600, steps: 20, preTradeSeconds: 60, impactPenalty: 1 };

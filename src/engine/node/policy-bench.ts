@@ -15,8 +15,8 @@ import { encodeObservation, ExecutionEnv, OBSERVATION_SIZE, twapSlice } from '..
 import { scenarioMarket } from './learn-train';
 import { loadPolicy, readJson } from './policy-files';
 import type { NormaliserState } from '../learn/normaliser';
+import { NS_PER_SECOND as SECOND } from '../core/clock';
 
-const SECOND = 1_000_000_000;
 
 /** Latency percentiles in ms. */
 export interface Latency {

@@ -15,8 +15,8 @@ import { runBacktest } from './backtest-pool';
 import type { PolicyEntry } from './policy-backtest';
 import { withPolicyEpisodes } from './policy-backtest';
 import type { CardEvaluation } from './policy-card';
+import { NS_PER_SECOND as SECOND } from '../core/clock';
 
-const SECOND = 1_000_000_000;
 
 /** One evaluation's figures. */
 export interface PolicyEvaluation extends CardEvaluation {

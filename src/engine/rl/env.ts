@@ -58,6 +58,7 @@ import { twapFraction } from '../execution/schedules';
 import { ExecutionSession } from '../execution/session';
 import { followSchedule } from '../execution/tactics';
 import type { Venue } from '../venue/types';
+import { NS_PER_SECOND as SECOND } from '../core/clock';
 
 /** The observation's fields, in order (see the module comment). */
 export const OBSERVATION_FIELDS = [
@@ -160,7 +161,6 @@ export interface StepResult {
   readonly info: EnvInfo;
 }
 
-const SECOND = 1_000_000_000;
 
 /** Returns the TWAP slice in lots for a parent order cut into `steps` (at least one lot). */
 export function twapSlice(quantity: number, steps: number): number {

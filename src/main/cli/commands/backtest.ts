@@ -11,6 +11,7 @@ import { runBacktest } from '../../../engine/node/backtest-pool';
 import type { BacktestOutcome } from '../../../engine/node/backtest-pool';
 import { splitPolicyStrategies, withPolicyEpisodes } from '../../../engine/node/policy-backtest';
 import { CliError, parsePositiveInt, printReport, table } from '../output';
+import { NS_PER_SECOND as SECOND } from '../../../engine/core/clock';
 
 interface BacktestOptions {
   scenario?: string;
@@ -34,7 +35,6 @@ interface BacktestOptions {
   json?: boolean;
 }
 
-const SECOND = 1_000_000_000;
 /**
  * The default AC risk aversion, 1/bps (see `AlmgrenChrissParams.lambdaPerBps`): Almgren & Chriss's
  * worked example (λ = 1e-6 per $ on 1M shares at $50) expressed per bps of shortfall.

@@ -15,6 +15,7 @@ import { evaluatePolicy } from '../../../engine/node/policy-eval';
 import { VALIDATION_SEED_MIN } from '../../../engine/learn/seeds';
 import { lobsterVenueSpec, parseRate, parseSeedList, volumeFileOrCliError } from './backtest';
 import { CliError, parsePositiveInt, printReport, table } from '../output';
+import { NS_PER_SECOND as SECOND } from '../../../engine/core/clock';
 
 interface TrainOptions {
   algo: string;
@@ -39,7 +40,6 @@ interface TrainOptions {
 }
 
 const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
-const SECOND = 1_000_000_000;
 /** Ms between progress lines when stderr is not a terminal (a log file, CI). */
 const LOG_LINE_MS = 10_000;
 
