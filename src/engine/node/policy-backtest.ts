@@ -25,7 +25,7 @@ const SECOND = 1_000_000_000;
 
 /** A policy named in `--strategies`: a trained model (`rl:DIR`) or a fixed action (`fixed:URGENCY+LEAD`). */
 export type PolicyEntry =
-  /** `name` as given, e.g. "rl:resources/models/ppo-exec-v4" (the report's strategy name). */
+  /** `name` as given, e.g. "rl:resources/models/ppo-exec-v5" (the report's strategy name). */
   | { readonly name: string; readonly dir: string }
   /** `action` indexes `ACTIONS`; `name` is "fixed:URGENCY+LEAD". */
   | { readonly name: string; readonly action: number };

@@ -19,7 +19,7 @@ import { ACTION_COUNT, ENV_LAYOUT, OBSERVATION_SIZE } from '../rl/env';
 import { predictBatch } from '../learn/tf-mlp';
 
 /** The policy the cockpit runs by default: `resources/models/<this>`. */
-export const DEFAULT_POLICY_NAME = 'ppo-exec-v4';
+export const DEFAULT_POLICY_NAME = 'ppo-exec-v5';
 /** Its model directory, relative to the application root (`rl:` entries resolve from there). */
 export const DEFAULT_POLICY_DIR = `resources/models/${DEFAULT_POLICY_NAME}`;
 
