@@ -33,6 +33,25 @@ test('runsABacktestFromTheEvaluationView', async ({ cockpit, page }) => {
   await cockpit.liveTab.click();
   await cockpit.evaluationTab.click();
   await expect(cockpit.evalRow('twap')).toBeVisible();
+  // The running policy's model card stays one click away, and the result comes back.
+  await page.getByTestId('policy-card-tab').click();
+  await expect(page.getByTestId('policy-card')).toBeVisible();
+  await expect(cockpit.evalRow('twap')).toBeHidden();
+  await page.getByRole('group', { name: 'Model card and recent backtests' }).getByRole('button', { name: /^calm · seeds 1–2/ }).click();
+  await expect(cockpit.evalRow('twap')).toBeVisible();
+});
+
+test('showsTheRunningPolicysModelCard', async ({ cockpit, page }) => {
+  await cockpit.evaluationTab.click();
+  const card = page.getByTestId('policy-card');
+  await expect(card).toBeVisible();
+  await expect(card.locator('h3')).toContainText(/ppo-exec-v\d+/);
+  await expect(card).toContainText(/Trained on calm, volatile, thin/);
+  // Its held-out tables as measured, each with the policy's row and a verdict.
+  const tables = page.getByTestId('policy-card-table');
+  await expect.poll(() => tables.count()).toBeGreaterThanOrEqual(4);
+  await expect(tables.first().locator('tbody th').last()).toHaveText(/^rl \(/);
+  for (const verdict of await page.getByTestId('policy-card-verdict').allTextContents()) expect(verdict).toMatch(/^(WINS|does not win)/);
 });
 
 test('runsABacktestOnTheHistoricalGoogVenue', async ({ cockpit, page }) => {

@@ -9,7 +9,7 @@ import type { EventBatch } from './events';
 
 export * from './result';
 export * from './events';
-export type { HostInfo } from '../kernel/session.contract';
+export type { HostInfo, PolicyReport, PolicyReportTable } from '../kernel/session.contract';
 export type { SessionSnapshot, AgentView, RiskLimits } from '../kernel/snapshot';
 export type { BacktestResult, BacktestRow } from '../execution/execution.contract';
 

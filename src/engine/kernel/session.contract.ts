@@ -5,13 +5,40 @@ import type { SessionState } from '../contract/events';
 
 const reason = z.string().trim().min(1, 'a reason is required').max(REASON_MAX);
 
-/** Host facts the window shows beside the session: inference backend, version, journal. */
+/** One evaluation table of a policy's model card, as the window shows it. */
+export interface PolicyReportTable {
+  readonly title: string;
+  /** The command that reproduces it. */
+  readonly command: string;
+  /** Column name → cell, one record per strategy. */
+  readonly rows: ReadonlyArray<Readonly<Record<string, string | number | null>>>;
+  readonly verdict: string;
+}
+
+/** What the window shows of the running policy's model card: how it was trained and how it did on held-out seeds. */
+export interface PolicyReport {
+  readonly name: string;
+  readonly algorithm: string;
+  /** Simulator scenarios and recorded days (`lobster:FILE`) it trained on. */
+  readonly trainedOn: readonly string[];
+  readonly steps: number;
+  readonly wallSeconds: number;
+  readonly backend: string;
+  readonly trainCommand: string;
+  /** The card's notes; the first is its summary. */
+  readonly notes: readonly string[];
+  readonly evaluations: readonly PolicyReportTable[];
+}
+
+/** Host facts the window shows beside the session: inference backend, version, journal, the running policy. */
 export interface HostInfo {
   readonly version: string;
   readonly backend: string;
   readonly backendDetail: string;
   /** The policy the session runs, as an `rl:` entry of a backtest names it (relative to the application root). */
   readonly policyDir: string;
+  /** Its model card, or why it could not be read (the policy still runs). */
+  readonly policyReport: PolicyReport | { readonly problem: string };
   readonly journalPath: string | null;
 }
 

@@ -4,8 +4,10 @@
  * numbers from `cockpit backtest` on held-out seeds).
  */
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
+import type { PolicyReport } from '../kernel/session.contract';
 import { VALIDATION_SEED_MIN } from '../learn/seeds';
 import { ACTION_COUNT, ENV_LAYOUT, OBSERVATION_SIZE } from '../rl/env';
 import { isHistoricalMarket } from './backtest-markets';
@@ -136,4 +138,45 @@ export function renderCard(c: ModelCard): string {
     lines.push('', `**Verdict:** ${e.verdict}`, '');
   }
   return `${lines.join('\n')}\n`;
+}
+
+const cell = z.union([z.string(), z.number(), z.null()]);
+const reportSchema = z.object({
+  name: z.string().min(1),
+  algorithm: z.string(),
+  scenarios: z.array(z.string()),
+  steps: z.number().int().nonnegative(),
+  wallSeconds: z.number().nonnegative(),
+  backend: z.string(),
+  trainCommand: z.string(),
+  notes: z.array(z.string()),
+  evaluations: z.array(z.object({ title: z.string(), command: z.string(), rows: z.array(z.record(z.string(), cell)), verdict: z.string() })),
+});
+
+/** Reads the model card in `dir` as the window shows it; throws a message naming the file and what is wrong (missing, not JSON, a field absent or mistyped). */
+export function policyReport(dir: string): PolicyReport {
+  const file = join(dir, 'model-card.json');
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`cannot read the model card ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const parsed = reportSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`the model card ${file} is not one this build writes: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`);
+  }
+  const c = parsed.data;
+  return {
+    name: c.name,
+    algorithm: c.algorithm,
+    trainedOn: c.scenarios,
+    steps: c.steps,
+    wallSeconds: c.wallSeconds,
+    backend: c.backend,
+    trainCommand: c.trainCommand,
+    notes: c.notes,
+    evaluations: c.evaluations.map((e) => ({ title: e.title, command: e.command, rows: e.rows, verdict: e.verdict })),
+  };
 }

@@ -17,6 +17,7 @@ import { Journal } from '../../engine/node/journal';
 import { selectBackend } from '../../engine/node/tf-backend';
 import type { EngineOptions, ToWorkerMessage, WorkerMessage } from './protocol';
 import { runBacktestProcess } from './backtest-runner';
+import { policyReport } from '../../engine/node/policy-card';
 
 /** The wall-clock period of the engine loop: one event batch per frame at most. */
 const FRAME_MS = 16;
@@ -29,6 +30,15 @@ const options = workerData as EngineOptions;
 
 function post(msg: WorkerMessage): void {
   port!.postMessage(msg);
+}
+
+/** The running policy's model card for the window, or why it cannot be shown (the session runs either way). */
+function readPolicyReport(dir: string): HostInfo['policyReport'] {
+  try {
+    return policyReport(dir);
+  } catch (err) {
+    return { problem: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 async function main(): Promise<void> {
@@ -65,6 +75,7 @@ async function main(): Promise<void> {
     backend: backend.name,
     backendDetail: `${backend.detail}; policy ${DEFAULT_POLICY_NAME} decides by a pure-TypeScript forward pass over its weights`,
     policyDir: DEFAULT_POLICY_DIR,
+    policyReport: readPolicyReport(join(appRoot(), DEFAULT_POLICY_DIR)),
     journalPath: journal?.path ?? null,
   };
 

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import type { BacktestRow } from '../../../engine/contract/index';
+import type { BacktestRow, HostInfo, PolicyReportTable } from '../../../engine/contract/index';
 import { useCockpit, useCockpitState } from '../context';
 import { formatBps, formatPercent, formatSize } from '../format/format';
 import type { BacktestRequest, BacktestRun } from '../store/types';
@@ -79,6 +79,19 @@ export function vsTwapTone(f: Figure | null): 'cheaper' | 'costlier' | '' {
   return '';
 }
 
+/** Returns how a training market reads: a scenario as is, a recorded day `lobster:…/AAPL_2012-06-21_…` as "AAPL 2012-06-21 (recorded day)". */
+export function trainingLabel(name: string): string {
+  if (!name.startsWith('lobster:')) return name;
+  const file = name.slice('lobster:'.length).split(/[\\/]/).pop() ?? '';
+  const m = /^([A-Z0-9.]+)_(\d{4}-\d{2}-\d{2})_/.exec(file);
+  return m ? `${m[1]} ${m[2]} (recorded day)` : `${file} (recorded day)`;
+}
+
+/** Returns how a model card's verdict reads: 'wins' when the policy won on every criterion, else ''. */
+export function verdictTone(verdict: string): 'wins' | '' {
+  return /^WINS\b/.test(verdict) ? 'wins' : '';
+}
+
 function describeRun(r: BacktestRun): string {
   const q = r.request;
   return `${q.scenario} · seeds ${q.seedFrom}–${q.seedTo} · ${q.side} ${formatSize(q.quantity)} · ${Math.round(q.horizonSeconds / 60)} min`;
@@ -90,12 +103,15 @@ export function EvaluationView({ active }: { active: boolean }) {
   const running = useCockpitState((s) => s.evaluation.running);
   const runs = useCockpitState((s) => s.evaluation.runs);
   const policyDir = useCockpitState((s) => s.host?.policyDir ?? null);
+  const report = useCockpitState((s) => s.host?.policyReport ?? null);
   const [form, setForm] = useState<EvalForm>(defaultForm);
-  const [shownId, setShownId] = useState<number | null>(null);
+  // A backtest's id, or 'card' for the running policy's model card.
+  const [shownId, setShownId] = useState<number | 'card' | null>(null);
   const first = useRef<HTMLSelectElement>(null);
   const id = useId();
   const checked = requestFromForm(form);
-  const shown = runs.find((r) => r.id === shownId) ?? runs[0] ?? null;
+  const shown = shownId === 'card' ? null : (runs.find((r) => r.id === shownId) ?? runs[0] ?? null);
+  const cardName = report === null ? null : 'problem' in report ? 'policy' : report.name;
 
   useEffect(() => {
     if (active) first.current?.focus();
@@ -185,8 +201,13 @@ export function EvaluationView({ active }: { active: boolean }) {
       </form>
 
       <div className="eval-results" aria-busy={running !== null}>
-        {runs.length > 1 && (
-          <div className="eval-history" role="group" aria-label="Recent backtests">
+        {(runs.length > 1 || (cardName !== null && runs.length > 0)) && (
+          <div className="eval-history" role="group" aria-label="Model card and recent backtests">
+            {cardName !== null && (
+              <button type="button" className={`btn tiny ${shown === null ? 'selected' : ''}`} aria-pressed={shown === null} onClick={() => setShownId('card')} data-testid="policy-card-tab">
+                Model card · {cardName}
+              </button>
+            )}
             {runs.map((r) => (
               <button key={r.id} type="button" className={`btn tiny ${r === shown ? 'selected' : ''}`} aria-pressed={r === shown} onClick={() => setShownId(r.id)}>
                 {describeRun(r)}
@@ -195,7 +216,11 @@ export function EvaluationView({ active }: { active: boolean }) {
           </div>
         )}
         {shown === null ? (
-          <p className="empty">{running !== null ? 'Running the backtest…' : 'Run a backtest to compare strategies on the same seeds.'}</p>
+          report !== null ? (
+            <PolicyCard report={report} />
+          ) : (
+            <p className="empty">{running !== null ? 'Running the backtest…' : 'Run a backtest to compare strategies on the same seeds.'}</p>
+          )
         ) : (
           <ResultTable run={shown} />
         )}
@@ -270,6 +295,75 @@ function ResultTable({ run }: { run: BacktestRun }) {
           </tr>
         ))}
       </tbody>
+    </table>
+  );
+}
+
+/** The running policy's model card: what it trained on, its summary, and its held-out tables as they were measured. */
+function PolicyCard({ report }: { report: HostInfo['policyReport'] }) {
+  if ('problem' in report) {
+    return (
+      <p className="empty" data-testid="policy-card-problem">
+        The running policy's model card cannot be shown: {report.problem}
+      </p>
+    );
+  }
+  const [summary, ...notes] = report.notes;
+  return (
+    <section className="policy-card" data-testid="policy-card" aria-label={`Model card of ${report.name}`}>
+      <h3>
+        {report.name} <span className="policy-algo">{report.algorithm}</span>
+      </h3>
+      <p className="policy-facts">
+        Trained on {report.trainedOn.map(trainingLabel).join(', ')} · {report.steps.toLocaleString('en-US')} steps in {Math.round(report.wallSeconds)} s · {report.backend}
+      </p>
+      {summary !== undefined && <p className="policy-summary">{summary.replace(/^Summary: /, '')}</p>}
+      {report.evaluations.length === 0 ? <p className="empty">Not evaluated on held-out seeds yet.</p> : report.evaluations.map((e) => <CardTable key={e.title} table={e} />)}
+      <details className="policy-notes">
+        <summary>How it was trained and selected</summary>
+        {notes.map((n) => (
+          <p key={n}>{n}</p>
+        ))}
+        <code>{report.trainCommand}</code>
+      </details>
+    </section>
+  );
+}
+
+function CardTable({ table }: { table: PolicyReportTable }) {
+  const columns = Object.keys(table.rows[0] ?? {});
+  const [first, ...rest] = columns;
+  return (
+    <table className="eval-table card-table" data-testid="policy-card-table">
+      <caption title={table.command}>{table.title}</caption>
+      <thead>
+        <tr>
+          {columns.map((c) => (
+            <th key={c} scope="col" className={c === first ? '' : 'num'}>
+              {c}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {table.rows.map((row, i) => (
+          <tr key={i}>
+            <th scope="row">{String(row[first ?? ''] ?? '')}</th>
+            {rest.map((c) => (
+              <td key={c} className="num">
+                {row[c] === null || row[c] === undefined ? 'n/a' : String(row[c])}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <td colSpan={columns.length} className={`card-verdict ${verdictTone(table.verdict)}`} data-testid="policy-card-verdict">
+            {table.verdict}
+          </td>
+        </tr>
+      </tfoot>
     </table>
   );
 }

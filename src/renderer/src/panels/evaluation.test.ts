@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rankAttributions, formatInput } from './decision-detail';
-import { defaultForm, requestFromForm, vsTwapTone } from './EvaluationView';
+import { defaultForm, requestFromForm, trainingLabel, verdictTone, vsTwapTone } from './EvaluationView';
 
 describe('requestFromForm', () => {
   it('buildsTheRunBacktestRequestFromTheDefaults', () => {
@@ -58,5 +58,19 @@ describe('decision detail', () => {
     expect(formatInput(30_000)).toBe('30000');
     expect(formatInput(0.901934)).toBe('0.9019');
     expect(formatInput(1234.56)).toBe('1235');
+  });
+});
+
+describe('the model card view', () => {
+  it('namesRecordedDaysByTickerAndDate', () => {
+    expect(trainingLabel('calm')).toBe('calm');
+    expect(trainingLabel('lobster:../shared/data/lobster/AAPL_2012-06-21_34200000_57600000_message_1.csv.gz')).toBe('AAPL 2012-06-21 (recorded day)');
+    expect(trainingLabel('lobster:C:\\data\\GOOG_2012-06-21_34200000_57600000_message_10.csv')).toBe('GOOG 2012-06-21 (recorded day)');
+    expect(trainingLabel('lobster:odd-name.csv')).toBe('odd-name.csv (recorded day)');
+  });
+
+  it('marksOnlyAWinOnEveryCriterionAsAWin', () => {
+    expect(verdictTone('WINS: beats TWAP by 0.46 bps (CI excludes 0)')).toBe('wins');
+    expect(verdictTone('does not win on every criterion: lower than TWAP by 0.17 bps but the CI includes 0')).toBe('');
   });
 });

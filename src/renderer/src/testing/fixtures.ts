@@ -1,7 +1,24 @@
 import type { AgentView, DecisionExplanation, EngineEvent, EventBatch, HostInfo, SessionSnapshot } from '../../../engine/contract/index';
 
 /** A host as GetSnapshot describes it. */
-export const host: HostInfo = { version: '0.1.0', backend: 'cpu', backendDetail: 'tfjs-node 4.22.0', policyDir: 'resources/models/ppo-test', journalPath: null };
+export const host: HostInfo = {
+  version: '0.1.0',
+  backend: 'cpu',
+  backendDetail: 'tfjs-node 4.22.0',
+  policyDir: 'resources/models/ppo-test',
+  policyReport: {
+    name: 'ppo-test',
+    algorithm: 'PPO',
+    trainedOn: ['calm', 'lobster:data/AAPL_2012-06-21_34200000_57600000_message_1.csv.gz'],
+    steps: 1_000,
+    wallSeconds: 12,
+    backend: 'cpu',
+    trainCommand: 'cockpit train --algo ppo --steps 1000 --out DIR',
+    notes: ['Summary: a test policy.'],
+    evaluations: [{ title: 'calm: sell 2000 over 600 s, held-out seeds 1..20', command: 'cockpit backtest …', rows: [{ strategy: 'twap', 'vs TWAP bps [95% CI]': null }], verdict: 'WINS: beats TWAP' }],
+  },
+  journalPath: null,
+};
 
 /** Returns an agent view with sensible defaults. */
 export function agent(overrides: Partial<AgentView> = {}): AgentView {
