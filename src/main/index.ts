@@ -1,9 +1,10 @@
-import { app, BrowserWindow, globalShortcut, ipcMain, session, shell, type IpcMainInvokeEvent, type WebFrameMain } from 'electron';
-import { join } from 'node:path';
+import { app, BrowserWindow, dialog, globalShortcut, ipcMain, session, shell, type IpcMainInvokeEvent, type WebFrameMain } from 'electron';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EngineHost } from './host/engine-host';
 import { engineWorkerPath, rendererDir } from './host/app-root';
 import { userDataDir } from './host/paths';
+import { policyArg } from './host/launch-args';
 import { APP_VERSION } from './version';
 import { CONTENT_SECURITY_POLICY, IPC_EVENTS, IPC_INVOKE, KILL_ALL_ACCELERATOR } from './electron-contract';
 
@@ -65,11 +66,24 @@ app.whenReady().then(async () => {
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 
-  engine = new EngineHost(
-    { seed: 42, dataDir: app.getPath('userData'), appVersion: APP_VERSION, ...(process.env.COCKPIT_SQLITE_BINDING ? { sqliteBinding: process.env.COCKPIT_SQLITE_BINDING } : {}) },
-    engineWorkerPath(),
-  );
-  await engine.ready();
+  try {
+    const policyDir = policyArg(process.argv);
+    engine = new EngineHost(
+      {
+        seed: 42,
+        dataDir: app.getPath('userData'),
+        appVersion: APP_VERSION,
+        ...(policyDir === undefined ? {} : { policyDir: resolve(policyDir) }),
+        ...(process.env.COCKPIT_SQLITE_BINDING ? { sqliteBinding: process.env.COCKPIT_SQLITE_BINDING } : {}),
+      },
+      engineWorkerPath(),
+    );
+    await engine.ready();
+  } catch (err) {
+    dialog.showErrorBox('Trader Cockpit could not start its engine', err instanceof Error ? err.message : String(err));
+    app.exit(1);
+    return;
+  }
   engine.onBatch((batch) => {
     if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC_EVENTS, batch);
   });

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SequentialIds } from '../../engine/core/ids';
 import { DEFAULT_AGENTS, DEFAULT_LIMITS, SessionKernel } from '../../engine/kernel/session-kernel';
@@ -47,7 +47,9 @@ async function main(): Promise<void> {
   const sessionId = `${wall.toISOString().replace(/[:.]/g, '-').replace('Z', '')}-s${options.seed}`;
   const scenario = loadScenario(options.scenario ?? 'calm');
   // The shipped policy works a parent order of the shape it was trained on, beside the baselines.
-  const { policy, manifest } = loadPolicySync(join(appRoot(), DEFAULT_POLICY_DIR));
+  const policyPath = options.policyDir === undefined ? join(appRoot(), DEFAULT_POLICY_DIR) : resolve(options.policyDir);
+  const policyName = options.policyDir === undefined ? DEFAULT_POLICY_NAME : basename(policyPath);
+  const { policy, manifest } = loadPolicySync(policyPath);
   const env = manifest.env;
   const learned: AgentSpec = {
     name: `${manifest.algo.toUpperCase()} ${env.side} ${env.quantity.toLocaleString('en-US')}`,
@@ -59,7 +61,7 @@ async function main(): Promise<void> {
     startAfterSeconds: env.preTradeSeconds,
   };
   const strategies: StrategyFactory = (spec, context) =>
-    spec.strategy === 'rl' ? new LearnedStrategy({ name: DEFAULT_POLICY_NAME, policy, steps: env.steps, side: spec.side, explain: true }) : baselineStrategies(spec, context);
+    spec.strategy === 'rl' ? new LearnedStrategy({ name: policyName, policy, steps: env.steps, side: spec.side, explain: true }) : baselineStrategies(spec, context);
   const kernel = new SessionKernel(
     { ids: new SequentialIds(), strategies },
     { sessionId, seed: options.seed, scenario, speed: options.speed ?? DEFAULT_SPEED, agents: [learned, ...DEFAULT_AGENTS], limits: DEFAULT_LIMITS },
@@ -73,9 +75,9 @@ async function main(): Promise<void> {
   const host: HostInfo = {
     version: options.appVersion,
     backend: backend.name,
-    backendDetail: `${backend.detail}; policy ${DEFAULT_POLICY_NAME} decides by a pure-TypeScript forward pass over its weights`,
-    policyDir: DEFAULT_POLICY_DIR,
-    policyReport: readPolicyReport(join(appRoot(), DEFAULT_POLICY_DIR)),
+    backendDetail: `${backend.detail}; policy ${policyName} decides by a pure-TypeScript forward pass over its weights`,
+    policyDir: options.policyDir === undefined ? DEFAULT_POLICY_DIR : policyPath,
+    policyReport: readPolicyReport(policyPath),
     journalPath: journal?.path ?? null,
   };
 

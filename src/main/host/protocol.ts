@@ -8,6 +8,8 @@ export interface EngineOptions {
   readonly speed?: number;
   /** A shipped scenario's name or a scenario file's path; calm by default. */
   readonly scenario?: string;
+  /** The model directory the session's RL agent runs (absolute, or relative to the working directory); the shipped policy by default. */
+  readonly policyDir?: string;
   /** TensorFlow.js backend to use instead of the best available one. */
   readonly backend?: 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
   /** A better-sqlite3 binary built for this runtime, where the default one is built for another. */

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from '../output';
 import { EngineHost } from '../../host/engine-host';
@@ -8,6 +8,7 @@ import { userDataDir } from '../../host/paths';
 import { isLoopback, startBrowserServer } from '../../server/browser-server';
 import { APP_VERSION } from '../../version';
 import type { EngineOptions } from '../../host/protocol';
+import { loadPolicySync } from '../../../engine/node/policy-files';
 
 interface ServeOptions {
   port: number;
@@ -17,6 +18,7 @@ interface ServeOptions {
   seed: number;
   speed?: number;
   scenario?: string;
+  policy?: string;
   backend?: EngineOptions['backend'];
 }
 
@@ -34,6 +36,7 @@ export function registerServe(program: Command): void {
     .option('--seed <k>', 'seed of the simulated session', parseSeed, 42)
     .option('--speed <x>', 'simulated seconds per wall second', parseSpeed)
     .option('--scenario <name|file>', 'market scenario: a shipped name (calm, volatile, thin, trending, flash-crash) or a scenario file', 'calm')
+    .option('--policy <dir>', 'model directory the session\'s RL agent runs, e.g. one cockpit train wrote (default: the shipped policy)')
     .option('--backend <name>', `TensorFlow.js backend instead of the best available (${BACKENDS.join(', ')})`, parseBackend)
     .action(async (opts: ServeOptions) => {
       if (!isLoopback(opts.host) && !opts.allowRemote) {
@@ -42,8 +45,15 @@ export function registerServe(program: Command): void {
       const renderer = rendererDir();
       if (!existsSync(join(renderer, 'index.html'))) throw new CliError(`the renderer is not built (${renderer}); run \`npm run build\``);
       const dataDir = opts.dataDir ?? userDataDir();
+      if (opts.policy !== undefined) {
+        try {
+          loadPolicySync(resolve(opts.policy));
+        } catch (err) {
+          throw new CliError(`--policy ${opts.policy}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
       const engine = new EngineHost(
-        { seed: opts.seed, dataDir, appVersion: APP_VERSION, ...(opts.scenario ? { scenario: opts.scenario } : {}), ...(opts.speed ? { speed: opts.speed } : {}), ...(opts.backend ? { backend: opts.backend } : {}) },
+        { seed: opts.seed, dataDir, appVersion: APP_VERSION, ...(opts.scenario ? { scenario: opts.scenario } : {}), ...(opts.policy ? { policyDir: resolve(opts.policy) } : {}), ...(opts.speed ? { speed: opts.speed } : {}), ...(opts.backend ? { backend: opts.backend } : {}) },
         engineWorkerPath(),
       );
       let started;
