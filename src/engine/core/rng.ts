@@ -83,10 +83,33 @@ export class Rng {
     return u * m;
   }
 
+  /** Returns where the stream stands, to continue it later with `Rng.fromState` (training checkpoints). */
+  state(): RngState {
+    return { words: [this.a, this.b, this.c, this.d], spareNormal: this.spareNormal ?? null };
+  }
+
+  /** Returns a generator that continues the stream `state()` saved, draw for draw. */
+  static fromState(s: RngState): Rng {
+    const words = s.words;
+    if (words.length !== 4 || !words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff) || words.every((w) => w === 0)) {
+      throw new Error(`an Rng state holds four unsigned 32-bit words, not all zero; received ${JSON.stringify(words)}`);
+    }
+    const rng = new Rng(0);
+    [rng.a, rng.b, rng.c, rng.d] = words as [number, number, number, number];
+    rng.spareNormal = s.spareNormal ?? undefined;
+    return rng;
+  }
+
   /** Returns a new generator whose stream is fixed by this one's next output and `salt`. */
   fork(salt = 0): Rng {
     return new Rng((this.nextU32() ^ Math.imul(salt + 1, 0x9e3779b1)) >>> 0);
   }
+}
+
+/** A generator's position in its stream (see `Rng.state`). */
+export interface RngState {
+  readonly words: readonly number[];
+  readonly spareNormal: number | null;
 }
 
 function rotl(x: number, k: number): number {

@@ -13,7 +13,7 @@ import { RunningNormaliser } from './normaliser';
 import type { ReplayBatch } from './replay';
 import { ReplayBuffer } from './replay';
 import type { Tf } from './tf-mlp';
-import { buildMlpModel, copyWeights, predictBatch } from './tf-mlp';
+import { buildMlpModel, copyWeights, optimizerState, predictBatch, restoreOptimizerState } from './tf-mlp';
 
 /** DQN's hyperparameters. */
 export interface DqnConfig {
@@ -148,12 +148,12 @@ export class DqnLearner {
 
   /** Returns the optimizer's state tensors (for checkpoints). */
   async optimizerWeights(): Promise<{ name: string; tensor: TF.Tensor }[]> {
-    return this.optimizer.getWeights();
+    return optimizerState(this.optimizer);
   }
 
   /** Restores the optimizer's state and the gradient step count (from a checkpoint). */
   async restore(optimizerWeights: { name: string; tensor: TF.Tensor }[], gradientSteps: number): Promise<void> {
-    if (optimizerWeights.length > 0) await this.optimizer.setWeights(optimizerWeights);
+    await restoreOptimizerState(this.optimizer, optimizerWeights);
     this.gradientSteps = gradientSteps;
   }
 }

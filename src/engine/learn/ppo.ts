@@ -10,7 +10,7 @@ import type { Rng } from '../core/rng';
 import { softmax } from './mlp';
 import { RunningNormaliser } from './normaliser';
 import type { Tf } from './tf-mlp';
-import { buildMlpModel, predictBatch } from './tf-mlp';
+import { buildMlpModel, optimizerState, predictBatch, restoreOptimizerState } from './tf-mlp';
 
 /** PPO's hyperparameters. */
 export interface PpoConfig {
@@ -67,6 +67,11 @@ export class Rollout {
     this.values = new Float32Array(n);
     this.rewards = new Float32Array(n);
     this.dones = new Float32Array(n);
+  }
+
+  /** Whether it holds no step (just cleared). */
+  get empty(): boolean {
+    return this.t === 0;
   }
 
   /** True when every step is recorded. */
@@ -251,12 +256,12 @@ export class PpoLearner {
 
   /** Returns the optimizer's state tensors (for checkpoints). */
   async optimizerWeights(): Promise<{ name: string; tensor: TF.Tensor }[]> {
-    return this.optimizer.getWeights();
+    return optimizerState(this.optimizer);
   }
 
   /** Restores the optimizer's state and update count (from a checkpoint). */
   async restore(optimizerWeights: { name: string; tensor: TF.Tensor }[], updates: number): Promise<void> {
-    if (optimizerWeights.length > 0) await this.optimizer.setWeights(optimizerWeights);
+    await restoreOptimizerState(this.optimizer, optimizerWeights);
     this.updatesDone = updates;
   }
 }

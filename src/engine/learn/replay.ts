@@ -16,6 +16,20 @@ export interface ReplayBatch {
   readonly dones: Float32Array;
 }
 
+/** A replay buffer's whole state (see `ReplayBuffer.snapshot`). */
+export interface ReplaySnapshot {
+  readonly capacity: number;
+  readonly width: number;
+  readonly cursor: number;
+  readonly filled: number;
+  readonly added: number;
+  readonly obs: Float32Array;
+  readonly next: Float32Array;
+  readonly actions: Int32Array;
+  readonly rewards: Float32Array;
+  readonly dones: Uint8Array;
+}
+
 /** A ring buffer of (s, a, r, s', done); see the module comment. */
 export class ReplayBuffer {
   readonly capacity: number;
@@ -64,6 +78,25 @@ export class ReplayBuffer {
     this.cursor = (i + 1) % this.capacity;
     this.filled = Math.min(this.capacity, this.filled + 1);
     this.added++;
+  }
+
+  /** Returns the buffer's contents and positions, to continue it later with `restore` (training checkpoints). */
+  snapshot(): ReplaySnapshot {
+    return { capacity: this.capacity, width: this.width, cursor: this.cursor, filled: this.filled, added: this.added, obs: this.obs, next: this.next, actions: this.actions, rewards: this.rewards, dones: this.dones };
+  }
+
+  /** Refills the buffer from a snapshot of one with the same capacity and width. */
+  restore(s: ReplaySnapshot): void {
+    if (s.capacity !== this.capacity || s.width !== this.width) throw new Error(`the saved replay buffer holds ${s.capacity} × ${s.width}; this one ${this.capacity} × ${this.width}`);
+    if (!(s.filled >= 0 && s.filled <= s.capacity && s.cursor >= 0 && s.cursor < s.capacity && s.added >= s.filled)) throw new Error('the saved replay buffer positions are inconsistent');
+    this.obs.set(s.obs);
+    this.next.set(s.next);
+    this.actions.set(s.actions);
+    this.rewards.set(s.rewards);
+    this.dones.set(s.dones);
+    this.cursor = s.cursor;
+    this.filled = s.filled;
+    this.added = s.added;
   }
 
   /** Returns the action stored at slot `i` (for inspection and tests). */

@@ -60,3 +60,37 @@ export function predictBatch(tf: Tf, model: TF.LayersModel, x: Float32Array, row
 export function copyWeights(from: TF.LayersModel, to: TF.LayersModel): void {
   to.setWeights(from.getWeights());
 }
+
+/** A named optimizer state tensor, as checkpoints save them. */
+export interface NamedTensor {
+  readonly name: string;
+  readonly tensor: TF.Tensor;
+}
+
+/**
+ * Adam's running powers β₁ᵗ and β₂ᵗ. `setWeights` rebuilds them as pow(β, t + 1), which differs in
+ * the last bits from the products the optimizer accumulated step by step, so checkpoints carry
+ * them too and a resume continues bit for bit. (They are fields of TF.js's AdamOptimizer.)
+ */
+const ADAM_POWERS = ['adam/accBeta1', 'adam/accBeta2'] as const;
+
+interface AdamPowers {
+  readonly accBeta1?: TF.Variable;
+  readonly accBeta2?: TF.Variable;
+}
+
+/** Returns an optimizer's whole state for a checkpoint: its weights, and Adam's running powers. */
+export async function optimizerState(optimizer: TF.Optimizer): Promise<NamedTensor[]> {
+  const weights: NamedTensor[] = await optimizer.getWeights();
+  const { accBeta1, accBeta2 } = optimizer as unknown as AdamPowers;
+  return accBeta1 && accBeta2 ? [...weights, { name: ADAM_POWERS[0], tensor: accBeta1.clone() }, { name: ADAM_POWERS[1], tensor: accBeta2.clone() }] : weights;
+}
+
+/** Restores what `optimizerState` saved (checkpoints without Adam's powers restore the rest). */
+export async function restoreOptimizerState(optimizer: TF.Optimizer, state: readonly NamedTensor[]): Promise<void> {
+  const powers = state.filter((w) => (ADAM_POWERS as readonly string[]).includes(w.name));
+  const weights = state.filter((w) => !(ADAM_POWERS as readonly string[]).includes(w.name));
+  if (weights.length > 0) await optimizer.setWeights(weights);
+  const adam = optimizer as unknown as AdamPowers;
+  for (const p of powers) (p.name === ADAM_POWERS[0] ? adam.accBeta1 : adam.accBeta2)?.assign(p.tensor);
+}

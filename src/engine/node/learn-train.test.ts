@@ -46,7 +46,7 @@ function runOptions(algo: 'dqn' | 'ppo', steps: number, out: string, resume: boo
     envs: 2,
     checkpointEvery: 48,
     validationEpisodes: 1,
-    dqn: { hidden: [8], learningStarts: 24, batchSize: 16 },
+    dqn: { hidden: [8], learningStarts: 24, batchSize: 16, replayCapacity: 1_000 },
     ppo: { hidden: [8], rolloutSteps: 12, minibatchSize: 12, epochs: 1 },
   };
 }
@@ -75,6 +75,34 @@ describe('training runs', () => {
     expect(second.state.seedCursor).toBeGreaterThan(first.state.seedCursor);
     expect(readJson<TrainState>(join(out, 'checkpoint'), 'state.json').step).toBe(192);
     await expect(run('ppo', 300, out, true)).rejects.toThrow(/is dqn/);
+  });
+
+  for (const algo of ['ppo', 'dqn'] as const) {
+    it(`${algo}ResumeIsBitIdenticalToAnUninterruptedRun`, async () => {
+      const weights = (out: string): Buffer => readFileSync(join(out, 'model.weights.bin'));
+      const whole = await run(algo, 192, join(dir, `${algo}-whole`), false);
+      const first = await run(algo, 96, join(dir, `${algo}-split`), false);
+      // 96 steps are 48 iterations of 2 envs: four whole 12-step episodes (and PPO rollouts).
+      expect(first.state.exact?.envs).toBe(2);
+      const resumed = await run(algo, 192, join(dir, `${algo}-split`), true);
+      expect(resumed.state.resumedAt).toEqual([96]);
+      expect(resumed.state.validation).toEqual(whole.state.validation);
+      expect(resumed.state.seedCursor).toBe(whole.state.seedCursor);
+      expect(weights(join(dir, `${algo}-split`)).equals(weights(join(dir, `${algo}-whole`)))).toBe(true);
+      for (const net of algo === 'ppo' ? ['policy', 'value'] : ['online', 'target']) {
+        expect(readFileSync(join(dir, `${algo}-split`, 'checkpoint', `${net}.weights.bin`)).equals(readFileSync(join(dir, `${algo}-whole`, 'checkpoint', `${net}.weights.bin`)))).toBe(true);
+      }
+    });
+  }
+
+  it('resumesAFinishMidEpisodeWithFreshEpisodes', async () => {
+    const out = join(dir, 'ppo-mid');
+    const first = await run('ppo', 90, out, false);
+    expect(first.state.step).toBe(90);
+    expect(first.state.exact).toBeUndefined();
+    const second = await run('ppo', 180, out, true);
+    expect(second.state.step).toBe(180);
+    expect(second.state.seedCursor).toBeGreaterThan(first.state.seedCursor);
   });
 
   it('ppoRunWritesALoadableModelDirectory', async () => {

@@ -9,11 +9,12 @@
  * (below 900,000) are never touched here.
  */
 
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type * as TF from '@tensorflow/tfjs';
 import { Rng } from '../core/rng';
+import type { RngState } from '../core/rng';
 import type { DqnConfig } from '../learn/dqn';
 import { DQN_DEFAULTS, DqnLearner } from '../learn/dqn';
 import { toMlp } from '../learn/tf-mlp';
@@ -23,6 +24,7 @@ import type { NormaliserState } from '../learn/normaliser';
 import { RunningNormaliser } from '../learn/normaliser';
 import type { PpoConfig } from '../learn/ppo';
 import { PPO_DEFAULTS, PpoLearner, Rollout } from '../learn/ppo';
+import type { ReplaySnapshot } from '../learn/replay';
 import { assertValidationSeed, TrainingSeedStream, trainingSeedBase, VALIDATION_SEED_MIN } from '../learn/seeds';
 import type { EnvMarket } from '../rl/env';
 import { ACTION_COUNT, ENV_LAYOUT, ExecutionEnv, OBSERVATION_SIZE } from '../rl/env';
@@ -33,7 +35,7 @@ import type { Venue } from '../venue/types';
 import { findVolumeFile, isHistoricalMarket, LOBSTER_PREFIX, lobsterPairFor, lobsterTrainingMarket, readMinuteVolumes, simMarket } from './backtest-markets';
 import { loadLobsterDay } from './lobster-files';
 import type { PolicyEnvSettings, PolicyManifest } from './policy-files';
-import { loadModel, loadTensors, readJson, saveModel, saveTensors, writeJson } from './policy-files';
+import { loadModel, loadTensors, readJson, saveModel, saveTensors, writeFileAtomic, writeJson } from './policy-files';
 import { loadScenario } from './sim-scenarios';
 import { NS_PER_SECOND as SECOND } from '../core/clock';
 
@@ -112,6 +114,13 @@ export interface TrainState {
   readonly validation: readonly ValidationPoint[];
   readonly best: ValidationPoint | null;
   readonly resumedAt: readonly number[];
+  /**
+   * Where the run's chance stream stood, when the checkpoint was taken between episodes and (PPO)
+   * between rollouts: a resume then continues exactly as the uninterrupted run would. Absent when
+   * the run stopped mid-episode (its last steps, or a checkpoint of an earlier build): a resume then
+   * starts fresh episodes with a chance stream keyed by the step.
+   */
+  readonly exact?: { readonly rng: RngState; readonly envs: number; readonly sinceTrain: number };
 }
 
 /** What a finished run reports. */
@@ -236,9 +245,12 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
   }
   mkdirSync(o.out, { recursive: true });
 
-  // Chance after a resume comes from a stream keyed by the resumed step (the Rng's state is not saved).
-  const rng = new Rng((o.seed * 1_000_003 + state.step) >>> 0);
-  const seeds = new TrainingSeedStream(state.seedCursor);
+  // An exact checkpoint continues its chance stream and reopens the episodes it was taken at the
+  // start of (their seeds are the last nEnvs handed out); otherwise chance comes from a stream keyed
+  // by the resumed step and fresh episodes start.
+  const exact = resuming && state.exact !== undefined && state.exact.envs === nEnvs ? state.exact : null;
+  const rng = exact ? Rng.fromState(exact.rng) : new Rng((o.seed * 1_000_003 + state.step) >>> 0);
+  const seeds = new TrainingSeedStream(exact ? state.seedCursor - nEnvs : state.seedCursor);
   const started = performance.now();
   const firstStep = state.step;
   const wallBefore = state.wallSeconds;
@@ -317,27 +329,56 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
   let best = state.best;
   const validation = [...state.validation];
   const bestDir = join(o.out, 'best');
-  /**
-   * Validates the acting network, keeps it in best/ when it is the best so far, and saves the
-   * networks (`nets`, by file name), the normaliser and the optimizer state for a resume.
-   */
-  const checkpoint = async (nets: Record<string, TF.LayersModel>, acting: TF.LayersModel, normaliser: NormaliserState, optimizer: () => Promise<{ name: string; tensor: TF.Tensor }[]>, updates: number): Promise<void> => {
-    if (valCount > 0) {
-      const mlp = toMlp(acting);
-      const v = validate((x) => mlpForward(mlp, x), normaliser, valEnvs, valSeeds, step);
-      validation.push(v);
-      if (!best || v.meanShortfallBps < best.meanShortfallBps) {
-        best = v;
-        await saveModel(tf, acting, bestDir);
-        writeJson(bestDir, 'normaliser.json', normaliser);
-      }
+  /** Validates the acting network and keeps it in best/ when it is the best so far. */
+  const validateNow = async (acting: TF.LayersModel, normaliser: NormaliserState): Promise<void> => {
+    if (valCount === 0) return;
+    const mlp = toMlp(acting);
+    const v = validate((x) => mlpForward(mlp, x), normaliser, valEnvs, valSeeds, step);
+    validation.push(v);
+    if (!best || v.meanShortfallBps < best.meanShortfallBps) {
+      best = v;
+      await saveModel(tf, acting, bestDir);
+      writeJson(bestDir, 'normaliser.json', normaliser);
     }
+  };
+  /**
+   * Saves what a resume needs: the networks (`nets`, by file name), the normaliser, the optimizer
+   * state, `extra` files (DQN's replay buffer) and the run state, with the chance stream when the
+   * envs stand between episodes (`between`; see `TrainState.exact`).
+   */
+  const saveResumePoint = async (
+    nets: Record<string, TF.LayersModel>,
+    normaliser: NormaliserState,
+    optimizer: () => Promise<{ name: string; tensor: TF.Tensor }[]>,
+    updates: number,
+    between: boolean,
+    sinceTrain: number,
+    extra?: () => void,
+  ): Promise<void> => {
     for (const [name, model] of Object.entries(nets)) await saveModel(tf, model, ckpt, name);
     writeJson(ckpt, 'normaliser.json', normaliser);
     await saveTensors(tf, await optimizer(), ckpt, 'optimizer');
-    state = { ...state, step, episodes, seedCursor: seeds.position, updates, wallSeconds: wallBefore + (performance.now() - started) / 1000, validation, best };
+    extra?.();
+    const { exact: _previous, ...rest } = state;
+    state = {
+      ...rest,
+      step,
+      episodes,
+      seedCursor: seeds.position,
+      updates,
+      wallSeconds: wallBefore + (performance.now() - started) / 1000,
+      validation,
+      best,
+      ...(between ? { exact: { rng: rng.state(), envs: nEnvs, sinceTrain } } : {}),
+    };
     writeJson(ckpt, 'state.json', state);
   };
+  /** Whether every env has just finished an episode and opened the next (episodes have a fixed length, so they end together). */
+  const betweenEpisodes = (): boolean => dones.every((d) => d === 1);
+  // A checkpoint validates at its step and saves a resume point at the next iteration that stands
+  // between episodes (and, for PPO, between rollouts), so a resume is exact; the run's last step
+  // saves one wherever it stands.
+  let resumeDue = false;
   /** Writes the shipped weights: the best validated checkpoint when there is one, else the last. */
   const saveFinal = async (acting: TF.LayersModel, normaliser: NormaliserState): Promise<void> => {
     const useBest = valCount > 0 && existsSync(join(bestDir, 'model.json'));
@@ -356,7 +397,8 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
       Object.assign(learner, { normaliser: n });
       await learner.restore(loadTensors(tf, ckpt, 'optimizer'), state.updates);
     }
-    let sinceTrain = 0;
+    if (exact) learner.replay.restore(readReplay(ckpt));
+    let sinceTrain = exact ? exact.sinceTrain : 0;
     while (step < o.steps) {
       const eps = learner.epsilon(step);
       learner.act(obs, nEnvs, eps, rng, actions);
@@ -373,7 +415,12 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
       } else sinceTrain = 0;
       if (step >= nextCheckpoint || step >= o.steps) {
         nextCheckpoint += checkpointEvery;
-        await checkpoint({ online: learner.online, target: learner.target }, learner.online, learner.normaliser.state(), () => learner.optimizerWeights(), learner.updates);
+        await validateNow(learner.online, learner.normaliser.state());
+        resumeDue = true;
+      }
+      if (resumeDue && (betweenEpisodes() || step >= o.steps)) {
+        resumeDue = false;
+        await saveResumePoint({ online: learner.online, target: learner.target }, learner.normaliser.state(), () => learner.optimizerWeights(), learner.updates, betweenEpisodes(), sinceTrain, () => writeReplay(ckpt, learner.replay.snapshot()));
       }
       if (step % (nEnvs * 10) === 0) report(eps);
     }
@@ -405,7 +452,13 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
       }
       if (step >= nextCheckpoint || step >= o.steps) {
         nextCheckpoint += checkpointEvery;
-        await checkpoint({ policy: learner.policy, value: learner.value }, learner.policy, learner.normaliser.state(), () => learner.optimizerWeights(), learner.updates);
+        await validateNow(learner.policy, learner.normaliser.state());
+        resumeDue = true;
+      }
+      const between = betweenEpisodes() && rollout.empty;
+      if (resumeDue && (between || step >= o.steps)) {
+        resumeDue = false;
+        await saveResumePoint({ policy: learner.policy, value: learner.value }, learner.normaliser.state(), () => learner.optimizerWeights(), learner.updates, between, 0);
       }
       if (step % (nEnvs * 10) === 0) report(null);
     }
@@ -424,6 +477,29 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
     selected: valCount > 0 ? 'best-validation' : 'last',
     reward,
   };
+}
+
+const REPLAY_FIELDS = ['obs', 'next', 'actions', 'rewards', 'dones'] as const;
+
+/** Saves a DQN replay buffer beside a checkpoint: `replay.json` (shape, positions, byte layout) and `replay.bin`. */
+function writeReplay(dir: string, r: ReplaySnapshot): void {
+  const parts = REPLAY_FIELDS.map((f) => new Uint8Array(r[f].buffer, r[f].byteOffset, r[f].byteLength));
+  writeFileAtomic(join(dir, 'replay.bin'), Buffer.concat(parts));
+  writeJson(dir, 'replay.json', { capacity: r.capacity, width: r.width, cursor: r.cursor, filled: r.filled, added: r.added, bytes: parts.map((p) => p.byteLength) });
+}
+
+/** Reads what `writeReplay` saved, or throws naming the file that does not fit. */
+function readReplay(dir: string): ReplaySnapshot {
+  const meta = readJson<{ capacity: number; width: number; cursor: number; filled: number; added: number; bytes: number[] }>(dir, 'replay.json');
+  const bin = readFileSync(join(dir, 'replay.bin'));
+  const { capacity: c, width: w } = meta;
+  const expected = [c * w * 4, c * w * 4, c * 4, c * 4, c];
+  if (!Array.isArray(meta.bytes) || meta.bytes.join() !== expected.join() || bin.byteLength !== expected.reduce((a, b) => a + b, 0)) {
+    throw new Error(`--resume: ${join(dir, 'replay.bin')} does not hold a ${c} × ${w} replay buffer`);
+  }
+  const at = (k: number): number => bin.byteOffset + expected.slice(0, k).reduce((a, b) => a + b, 0);
+  const copy = (k: number): ArrayBuffer => bin.buffer.slice(at(k), at(k) + (expected[k] as number));
+  return { ...meta, obs: new Float32Array(copy(0)), next: new Float32Array(copy(1)), actions: new Int32Array(copy(2)), rewards: new Float32Array(copy(3)), dones: new Uint8Array(copy(4)) };
 }
 
 function push(xs: number[], x: number): void {
