@@ -39,7 +39,6 @@ import { loadModel, loadTensors, readJson, saveModel, saveTensors, writeFileAtom
 import { loadScenario } from './sim-scenarios';
 import { NS_PER_SECOND as SECOND } from '../core/clock';
 
-
 /** The parent order and env shape training uses unless told otherwise (fixed before any evaluation). */
 export const DEFAULT_ENV: PolicyEnvSettings = { side: 'sell', quantity: 2000, horizonSeconds: 600, steps: 20, preTradeSeconds: 60, impactPenalty: 1 };
 

@@ -17,7 +17,6 @@ import { loadPolicy, readJson } from './policy-files';
 import type { NormaliserState } from '../learn/normaliser';
 import { NS_PER_SECOND as SECOND } from '../core/clock';
 
-
 /** Latency percentiles in ms. */
 export interface Latency {
   readonly p50Ms: number;

@@ -17,7 +17,6 @@ import { withPolicyEpisodes } from './policy-backtest';
 import type { CardEvaluation } from './policy-card';
 import { NS_PER_SECOND as SECOND } from '../core/clock';
 
-
 /** One evaluation's figures. */
 export interface PolicyEvaluation extends CardEvaluation {
   readonly wins: boolean;

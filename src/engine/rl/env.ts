@@ -161,7 +161,6 @@ export interface StepResult {
   readonly info: EnvInfo;
 }
 
-
 /** Returns the TWAP slice in lots for a parent order cut into `steps` (at least one lot). */
 export function twapSlice(quantity: number, steps: number): number {
   return Math.max(1, quantity / steps);
