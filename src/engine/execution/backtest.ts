@@ -305,7 +305,6 @@ function acStrategy(spec: BacktestSpec, model: AcModel): AlmgrenChrissStrategy {
   });
 }
 
-/** Moves the venue to `startNs` in one step (nothing is observed). */
 /** One episode of `runSummarisedEpisode`: a venue warmed up to `startNs` and the strategy to run on it. */
 export interface EpisodeRun {
   readonly venue: Venue;
@@ -344,6 +343,7 @@ export function runSummarisedEpisode(market: Pick<BacktestMarket, 'tickSize' | '
   return { seed: run.seed, strategy: run.strategy.name, startNs: run.startNs, metrics, decisions: record.decisions.length, rejectedSubmits: record.rejects.submits };
 }
 
+/** Moves the venue to `startNs` in one step (nothing is observed). */
 function fastForward(venue: Venue, startNs: number): void {
   const dt = timeUntilStart(venue, startNs);
   if (dt > 0) venue.elapse(dt);

@@ -27,8 +27,8 @@ import { createSimVenue } from '../sim/sim-venue';
 import { LobsterVenue } from '../venue/lobster-venue';
 import { loadLobsterDay } from './lobster-files';
 import { loadScenario } from './sim-scenarios';
+import { NS_PER_SECOND as SECOND } from '../core/clock';
 
-const SECOND = 1_000_000_000;
 const MINUTE = 60 * SECOND;
 
 /** The file name of the shared per-minute volume profile. */

@@ -20,8 +20,7 @@ import type { MarketSpec } from './backtest-markets';
 import { loadMarket } from './backtest-markets';
 import type { PolicyManifest } from './policy-files';
 import { loadPolicySync } from './policy-files';
-
-const SECOND = 1_000_000_000;
+import { NS_PER_SECOND as SECOND } from '../core/clock';
 
 /** A policy named in `--strategies`: a trained model (`rl:DIR`) or a fixed action (`fixed:URGENCY+LEAD`). */
 export type PolicyEntry =

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { PolicyReport } from '../kernel/session.contract';
+import type { PolicyReport, PolicyReportTable } from '../kernel/session.contract';
 import { VALIDATION_SEED_MIN } from '../learn/seeds';
 import { ACTION_COUNT, ENV_LAYOUT, OBSERVATION_SIZE } from '../rl/env';
 import { isHistoricalMarket } from './backtest-markets';
@@ -20,14 +20,9 @@ const REWARD_TEXT: Record<TrainResult['reward'], string> = {
   arrival: 'env reward (against the arrival mid)',
 };
 
-/** One evaluation table in a card. */
-export interface CardEvaluation {
-  readonly title: string;
-  readonly command: string;
+/** One evaluation table in a card: the table the window shows (rows: strategy, shortfall, vs TWAP, timing risk, fill rate), with its seeds. */
+export interface CardEvaluation extends PolicyReportTable {
   readonly seeds: string;
-  /** Rows: strategy, shortfall, vs TWAP, timing risk, fill rate. */
-  readonly rows: ReadonlyArray<Readonly<Record<string, string | number | null>>>;
-  readonly verdict: string;
 }
 
 /** The JSON model card. */
@@ -167,16 +162,7 @@ export function policyReport(dir: string): PolicyReport {
     const issue = parsed.error.issues[0];
     throw new Error(`the model card ${file} is not one this build writes: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`);
   }
-  const c = parsed.data;
-  return {
-    name: c.name,
-    algorithm: c.algorithm,
-    trainedOn: c.scenarios,
-    steps: c.steps,
-    wallSeconds: c.wallSeconds,
-    backend: c.backend,
-    trainCommand: c.trainCommand,
-    notes: c.notes,
-    evaluations: c.evaluations.map((e) => ({ title: e.title, command: e.command, rows: e.rows, verdict: e.verdict })),
-  };
+  // The schema keeps only the fields the window shows (zod drops the rest, the tables' seeds included).
+  const { scenarios, ...report } = parsed.data;
+  return { ...report, trainedOn: scenarios };
 }

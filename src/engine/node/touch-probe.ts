@@ -12,6 +12,7 @@
  */
 
 import type { Side } from '../book/types';
+import { NS_PER_SECOND } from '../core/clock';
 import { timeUntilStart } from '../execution/market-observer';
 import { meanCi } from '../execution/stats';
 import { costSign } from '../execution/types';
@@ -83,7 +84,7 @@ export function probeVenues(open: (seed: number) => { venue: Venue; startNs: num
   }
   return {
     size,
-    waitSeconds: waitNs / 1e9,
+    waitSeconds: waitNs / NS_PER_SECOND,
     seeds,
     buy: summarise(bySide.buy),
     sell: summarise(bySide.sell),

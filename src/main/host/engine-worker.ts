@@ -6,7 +6,7 @@ import { DEFAULT_AGENTS, DEFAULT_LIMITS, SessionKernel } from '../../engine/kern
 import { baselineStrategies } from '../../engine/kernel/strategies';
 import { LearnedStrategy } from '../../engine/kernel/learned-strategy';
 import type { AgentSpec, StrategyFactory } from '../../engine/kernel/session-kernel';
-import { DEFAULT_POLICY_DIR, DEFAULT_POLICY_NAME, loadPolicySync } from '../../engine/node/policy-files';
+import { DEFAULT_POLICY_DIR, loadPolicySync } from '../../engine/node/policy-files';
 import { appRoot } from './app-root';
 import { loadScenario } from '../../engine/node/sim-scenarios';
 import { decodeCommandMessage } from '../../engine/contract/validate';
@@ -46,9 +46,9 @@ async function main(): Promise<void> {
   const wall = new Date();
   const sessionId = `${wall.toISOString().replace(/[:.]/g, '-').replace('Z', '')}-s${options.seed}`;
   const scenario = loadScenario(options.scenario ?? 'calm');
-  // The shipped policy works a parent order of the shape it was trained on, beside the baselines.
+  // The policy (the shipped one unless --policy) works a parent order of the shape it was trained on, beside the baselines.
   const policyPath = options.policyDir === undefined ? join(appRoot(), DEFAULT_POLICY_DIR) : resolve(options.policyDir);
-  const policyName = options.policyDir === undefined ? DEFAULT_POLICY_NAME : basename(policyPath);
+  const policyName = basename(policyPath);
   const { policy, manifest } = loadPolicySync(policyPath);
   const env = manifest.env;
   const learned: AgentSpec = {

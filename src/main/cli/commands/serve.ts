@@ -8,7 +8,6 @@ import { userDataDir } from '../../host/paths';
 import { isLoopback, startBrowserServer } from '../../server/browser-server';
 import { APP_VERSION } from '../../version';
 import type { EngineOptions } from '../../host/protocol';
-import { loadPolicySync } from '../../../engine/node/policy-files';
 
 interface ServeOptions {
   port: number;
@@ -45,13 +44,6 @@ export function registerServe(program: Command): void {
       const renderer = rendererDir();
       if (!existsSync(join(renderer, 'index.html'))) throw new CliError(`the renderer is not built (${renderer}); run \`npm run build\``);
       const dataDir = opts.dataDir ?? userDataDir();
-      if (opts.policy !== undefined) {
-        try {
-          loadPolicySync(resolve(opts.policy));
-        } catch (err) {
-          throw new CliError(`--policy ${opts.policy}: ${err instanceof Error ? err.message : String(err)}`);
-        }
-      }
       const engine = new EngineHost(
         { seed: opts.seed, dataDir, appVersion: APP_VERSION, ...(opts.scenario ? { scenario: opts.scenario } : {}), ...(opts.policy ? { policyDir: resolve(opts.policy) } : {}), ...(opts.speed ? { speed: opts.speed } : {}), ...(opts.backend ? { backend: opts.backend } : {}) },
         engineWorkerPath(),
