@@ -51,7 +51,15 @@ test('showsTheRunningPolicysModelCard', async ({ cockpit, page }) => {
   const tables = page.getByTestId('policy-card-table');
   await expect.poll(() => tables.count()).toBeGreaterThanOrEqual(4);
   await expect(tables.first().locator('tbody th').last()).toHaveText(/^rl \(/);
-  for (const verdict of await page.getByTestId('policy-card-verdict').allTextContents()) expect(verdict).toMatch(/^(WINS|does not win)/);
+  // A verdict is marked a win (green) exactly when the card's evaluation won on every criterion.
+  const verdicts = page.getByTestId('policy-card-verdict');
+  for (let i = 0; i < (await verdicts.count()); i++) {
+    const v = verdicts.nth(i);
+    const text = (await v.textContent()) ?? '';
+    expect(text).toMatch(/^(WINS|does not win)/);
+    if (text.startsWith('WINS')) await expect(v).toHaveClass(/\bwins\b/);
+    else await expect(v).not.toHaveClass(/\bwins\b/);
+  }
 });
 
 test('runsABacktestOnTheHistoricalGoogVenue', async ({ cockpit, page }) => {

@@ -13,6 +13,8 @@ export interface PolicyReportTable {
   /** Column name → cell, one record per strategy. */
   readonly rows: ReadonlyArray<Readonly<Record<string, string | number | null>>>;
   readonly verdict: string;
+  /** Whether the policy won on every criterion: below TWAP and VWAP with the intervals clear of zero, timing risk no higher. */
+  readonly wins: boolean;
 }
 
 /** What the window shows of the running policy's model card: how it was trained and how it did on held-out seeds. */

@@ -10,7 +10,7 @@ import { ACTION_COUNT, ENV_LAYOUT, OBSERVATION_SIZE } from '../rl/env';
 import type { PolicyEnvSettings } from './policy-files';
 import { DEFAULT_POLICY_NAME, loadModel, loadPolicy, readJson, saveModel, writeJson } from './policy-files';
 import type { TrainState } from './learn-train';
-import { scheduleDriftTerm, train } from './learn-train';
+import { envSlot, scheduleDriftTerm, train } from './learn-train';
 import { cardFromRun } from './policy-card';
 import { selectBackend } from './tf-backend';
 
@@ -138,6 +138,28 @@ describe('training runs', () => {
     await expect(train({ ...runOptions('ppo', 48, join(dir, 'day-only'), false), scenarios: [day], markets: { [day]: fake } })).rejects.toThrow(/validates on simulator scenarios only/);
     const unvalidated = await train({ ...runOptions('ppo', 48, join(dir, 'day-only'), false), scenarios: [day], markets: { [day]: fake }, validationEpisodes: 0 });
     expect(unvalidated.selected).toBe('last');
+  });
+
+  it('trainsBothSidesInPairsOnEachMarketAndValidatesEachSide', async () => {
+    const both: PolicyEnvSettings = { ...env, bothSides: true };
+    // Pairs: env 2j on market j mod k with the policy's side, env 2j + 1 on the same market with the other.
+    expect(Array.from({ length: 6 }, (_, i) => envSlot(i, 2, both))).toEqual([
+      { market: 0, side: 'sell' },
+      { market: 0, side: 'buy' },
+      { market: 1, side: 'sell' },
+      { market: 1, side: 'buy' },
+      { market: 0, side: 'sell' },
+      { market: 0, side: 'buy' },
+    ]);
+    expect(envSlot(5, 2, env)).toEqual({ market: 1, side: 'sell' });
+    expect(envSlot(1, 1, { ...env, side: 'buy', bothSides: true })).toEqual({ market: 0, side: 'sell' });
+    const day = 'lobster:DAY_message_1.csv';
+    const r = await train({ ...runOptions('ppo', 48, join(dir, 'both'), false), env: both, envs: 4, scenarios: ['fake', day], markets: { fake, [day]: fake } });
+    expect(r.env.bothSides).toBe(true);
+    for (const v of r.state.validation) expect(Object.keys(v.byScenario)).toEqual(['fake', 'fake/buy']);
+    expect(cardFromRun('both', r, 'cpu', '').validationSeeds.use).toContain('scenario (never on a recorded day trained on) and side');
+    // A resume must train the same sides.
+    await expect(train({ ...runOptions('ppo', 96, join(dir, 'both'), true), envs: 4, scenarios: ['fake', day], markets: { fake, [day]: fake } })).rejects.toThrow(/--resume: the checkpoint trained in/);
   });
 
   it('saveThenLoadGivesIdenticalOutputs', async () => {

@@ -32,6 +32,7 @@ import { costSign } from '../execution/types';
 import { venueMid } from '../execution/market-observer';
 import type { ExecutionSession } from '../execution/session';
 import type { Venue } from '../venue/types';
+import type { Side } from '../book/types';
 import { findVolumeFile, isHistoricalMarket, LOBSTER_PREFIX, lobsterPairFor, lobsterTrainingMarket, readMinuteVolumes, simMarket } from './backtest-markets';
 import { loadLobsterDay } from './lobster-files';
 import type { PolicyEnvSettings, PolicyManifest } from './policy-files';
@@ -154,8 +155,25 @@ export async function trainingMarket(name: string, env: PolicyEnvSettings): Prom
   return lobsterTrainingMarket(day, env.preTradeSeconds * SECOND, env.horizonSeconds * SECOND);
 }
 
-function makeEnv(market: EnvMarket, env: PolicyEnvSettings): ExecutionEnv {
-  return new ExecutionEnv({ market, parent: { side: env.side, quantity: env.quantity, horizonNs: env.horizonSeconds * SECOND }, steps: env.steps, impactPenalty: env.impactPenalty, trackingPenalty: env.trackingPenalty ?? 0, inventoryPenalty: env.inventoryPenalty ?? 0 });
+function makeEnv(market: EnvMarket, env: PolicyEnvSettings, side: Side = env.side): ExecutionEnv {
+  return new ExecutionEnv({ market, parent: { side, quantity: env.quantity, horizonNs: env.horizonSeconds * SECOND }, steps: env.steps, impactPenalty: env.impactPenalty, trackingPenalty: env.trackingPenalty ?? 0, inventoryPenalty: env.inventoryPenalty ?? 0 });
+}
+
+const opposite = (side: Side): Side => (side === 'sell' ? 'buy' : 'sell');
+
+/**
+ * The market (index into the run's list of `markets`) and side of parallel env `i`. One side: env i
+ * trains on market i mod k. Both sides (`env.bothSides`): envs come in pairs, env 2j on market j mod k
+ * with the policy's side and env 2j + 1 on the same market with the opposite side.
+ */
+export function envSlot(i: number, markets: number, env: PolicyEnvSettings): { readonly market: number; readonly side: Side } {
+  if (!env.bothSides) return { market: i % markets, side: env.side };
+  return { market: Math.floor(i / 2) % markets, side: i % 2 === 0 ? env.side : opposite(env.side) };
+}
+
+/** The name a validation env reports under: the scenario, with "/buy" or "/sell" when the run trains both sides and this is the opposite one. */
+export function validationName(scenario: string, side: Side, env: PolicyEnvSettings): string {
+  return side === env.side ? scenario : `${scenario}/${side}`;
 }
 
 /**
@@ -224,8 +242,12 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
     built.set(s, m);
     markets.push([s, m]);
   }
-  const envs = Array.from({ length: nEnvs }, (_, i) => makeEnv((markets[i % markets.length] as readonly [string, EnvMarket])[1], env));
-  const valEnvs = markets.filter(([s], i) => !isHistoricalMarket(s) && o.scenarios.indexOf(s) === i).map(([s, m]) => [s, makeEnv(m, env)] as [string, ExecutionEnv]);
+  const slots = Array.from({ length: nEnvs }, (_, i) => envSlot(i, markets.length, env));
+  const envs = slots.map((slot) => makeEnv((markets[slot.market] as readonly [string, EnvMarket])[1], env, slot.side));
+  const valSides: Side[] = env.bothSides ? [env.side, opposite(env.side)] : [env.side];
+  const valEnvs = markets
+    .filter(([s], i) => !isHistoricalMarket(s) && o.scenarios.indexOf(s) === i)
+    .flatMap(([s, m]) => valSides.map((side) => [validationName(s, side, env), makeEnv(m, env, side)] as [string, ExecutionEnv]));
   if (valCount > 0 && valEnvs.length === 0) throw new Error('model selection validates on simulator scenarios only (a recorded day has no held-out seeds): add a scenario, or pass --validation 0');
   const valSeeds = validationSeeds(valCount);
   const firstSeed = trainingSeedBase(o.seed);
@@ -262,7 +284,7 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
   const rewards = new Float32Array(nEnvs);
   const dones = new Float32Array(nEnvs);
   const reward = o.reward ?? 'counterfactual-drift';
-  const envMarket = (i: number): EnvMarket => (markets[i % markets.length] as readonly [string, EnvMarket])[1];
+  const envMarket = (i: number): EnvMarket => (markets[(slots[i] as { market: number }).market] as readonly [string, EnvMarket])[1];
   const shadows: Array<Venue | null> = envs.map(() => null);
   const cfMid = new Float64Array(nEnvs);
   const resetEnv = (i: number): void => {
@@ -277,7 +299,7 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
       cfMid[i] = venueMid(shadow, (e.current as ExecutionSession).arrivalMid);
     }
   };
-  const sign = costSign(env.side);
+  const sides = slots.map((slot) => slot.side);
   for (let i = 0; i < nEnvs; i++) resetEnv(i);
   let step = state.step;
   let episodes = state.episodes;
@@ -297,10 +319,11 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
         const after = venueMid(shadow, before);
         cfMid[i] = after;
         const q = env.quantity;
-        const drift = (m: number): number => (sign * (m - m0) * 10_000) / m0;
+        const side = sides[i] as Side;
+        const drift = (m: number): number => (costSign(side) * (m - m0) * 10_000) / m0;
         rewards[i] = (rewards[i] as number) + drift((before + after) / 2) * ((session.filled - filledBefore) / q);
         if (r.done) rewards[i] = (rewards[i] as number) + drift(after) * ((q - session.filled) / q);
-        if (reward === 'schedule-drift') rewards[i] = (rewards[i] as number) + scheduleDriftTerm(env.side, q, env.steps, e.stepsTaken, filledBefore, session.filled, before, after, m0);
+        if (reward === 'schedule-drift') rewards[i] = (rewards[i] as number) + scheduleDriftTerm(side, q, env.steps, e.stepsTaken, filledBefore, session.filled, before, after, m0);
       }
       dones[i] = r.done ? 1 : 0;
       next.set(r.observation, i * OBSERVATION_SIZE);

@@ -21,6 +21,7 @@ describe('the policy report the window shows', () => {
     for (const e of r.evaluations) {
       expect(e.rows.map((row) => row['strategy'])).toEqual(['twap', 'vwap', 'ac', expect.stringMatching(/^rl \(/)]);
       expect(e.verdict.length).toBeGreaterThan(0);
+      expect(e.wins).toBe(e.verdict.startsWith('WINS'));
       expect(e.command).toMatch(/^cockpit backtest /);
     }
   });
@@ -33,5 +34,7 @@ describe('the policy report the window shows', () => {
     expect(() => policyReport(dir)).toThrow(/is not one this build writes: steps: /);
     writeFileSync(join(dir, 'model-card.json'), JSON.stringify({ name: 'x', algorithm: 'PPO', scenarios: ['calm'], steps: 3, wallSeconds: 1, backend: 'cpu', trainCommand: '', notes: [], evaluations: [{ title: 't', command: 'c', rows: [{ a: [1] }], verdict: 'v' }] }));
     expect(() => policyReport(dir)).toThrow(/evaluations\.0\.rows\.0\.a: /);
+    writeFileSync(join(dir, 'model-card.json'), JSON.stringify({ name: 'x', algorithm: 'PPO', scenarios: ['calm'], steps: 3, wallSeconds: 1, backend: 'cpu', trainCommand: '', notes: [], evaluations: [{ title: 't', command: 'c', rows: [], verdict: 'WINS' }] }));
+    expect(() => policyReport(dir)).toThrow(/evaluations\.0\.wins: /);
   });
 });

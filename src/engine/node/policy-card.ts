@@ -70,7 +70,7 @@ export function cardFromRun(name: string, r: TrainResult, backend: string, comma
       lastExclusive: r.state.seedCursor,
       rule: `training seeds ≥ 1,000,000 (TrainingSeedStream refuses anything lower)${days.length ? `; on a recorded day (${days.join(', ')}) a seed draws the episode's start, a whole second of that day, so the day has no held-out episodes of its own` : ''}`,
     },
-    validationSeeds: { seeds: r.validationSeeds, use: `model selection: greedy policy at each checkpoint, per ${days.length ? 'simulator scenario (never on a recorded day trained on)' : 'scenario'}; the best mean shortfall is shipped` },
+    validationSeeds: { seeds: r.validationSeeds, use: `model selection: greedy policy at each checkpoint, per ${days.length ? 'simulator scenario (never on a recorded day trained on)' : 'scenario'}${r.env.bothSides ? ' and side' : ''}; the best mean shortfall is shipped` },
     evaluationSeeds: { rule: `evaluation seeds lie below ${VALIDATION_SEED_MIN.toLocaleString('en-US')} and were never used in training or model selection` },
     selected: r.selected === 'best-validation' ? `best validation checkpoint (step ${r.state.best?.step ?? '?'})` : 'last step',
     validation: r.state.validation,
@@ -145,7 +145,7 @@ const reportSchema = z.object({
   backend: z.string(),
   trainCommand: z.string(),
   notes: z.array(z.string()),
-  evaluations: z.array(z.object({ title: z.string(), command: z.string(), rows: z.array(z.record(z.string(), cell)), verdict: z.string() })),
+  evaluations: z.array(z.object({ title: z.string(), command: z.string(), rows: z.array(z.record(z.string(), cell)), verdict: z.string(), wins: z.boolean() })),
 });
 
 /** Reads the model card in `dir` as the window shows it; throws a message naming the file and what is wrong (missing, not JSON, a field absent or mistyped). */

@@ -19,7 +19,6 @@ import { NS_PER_SECOND as SECOND } from '../core/clock';
 
 /** One evaluation's figures. */
 export interface PolicyEvaluation extends CardEvaluation {
-  readonly wins: boolean;
   readonly policyShortfall: number;
   readonly vsTwap: { readonly mean: number; readonly ci95: readonly [number, number] | null };
   readonly vsVwap: { readonly mean: number; readonly ci95: readonly [number, number] | null };

@@ -164,6 +164,12 @@ export interface PolicyEnvSettings {
   readonly trackingPenalty?: number;
   /** Weight of the inventory-risk penalty (absent: 0). */
   readonly inventoryPenalty?: number;
+  /**
+   * Trained on both sides: half the episodes work the opposite of `side` (absent: `side` only). The
+   * observation and reward are signed by side, so one network serves both; `side` stays the one its
+   * evaluation and the cockpit's default agent use.
+   */
+  readonly bothSides?: boolean;
 }
 
 /** Reads `policy.json` and refuses a policy trained for another observation and action layout. */

@@ -36,6 +36,7 @@ interface TrainOptions {
   gamma?: number;
   gaeLambda?: number;
   evalSeeds: string;
+  side: string;
   json?: boolean;
 }
 
@@ -63,6 +64,7 @@ export function registerTrain(program: Command): void {
     .requiredOption('--out <dir>', 'model directory (checkpoints go in DIR/checkpoint)')
     .option('--resume', 'continue from the last checkpoint in DIR')
     .option('--backend <name>', `TF.js backend: ${BACKENDS.join(', ')} (default: the fastest available)`)
+    .option('--side <side>', 'sell or buy: the parent order every episode works; both: envs in pairs, one per side on the same market (the policy\'s own side, for its evaluation and the cockpit, is sell)', 'sell')
     .option('--envs <n>', 'parallel environments', parsePositiveInt('--envs'), 6)
     .option('--checkpoint-every <n>', 'env steps between checkpoints (and validations)', parsePositiveInt('--checkpoint-every'), 10_000)
     .option('--validation <n>', 'validation episodes per scenario at each checkpoint for model selection (0: ship the last weights)', '8')
@@ -101,6 +103,8 @@ async function runTrain(opts: TrainOptions): Promise<TrainReport> {
   const validation = Number(opts.validation);
   if (!Number.isSafeInteger(validation) || validation < 0) throw new CliError(`--validation must be a non-negative integer, received "${opts.validation}"`);
   if (!(TRAINING_REWARDS as readonly string[]).includes(opts.reward)) throw new CliError(`--reward must be one of ${TRAINING_REWARDS.join(', ')}, received "${opts.reward}"`);
+  const side = opts.side.trim().toLowerCase();
+  if (side !== 'sell' && side !== 'buy' && side !== 'both') throw new CliError(`--side must be sell, buy or both, received "${opts.side}"`);
   const scenarios = opts.scenario.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   if (scenarios.length === 0) throw new CliError(`--scenario must name at least one scenario, received "${opts.scenario}"`);
   let backend;
@@ -133,6 +137,8 @@ async function runTrain(opts: TrainOptions): Promise<TrainReport> {
       resume: opts.resume === true,
       env: {
         ...DEFAULT_ENV,
+        side: side === 'buy' ? 'buy' : 'sell',
+        ...(side === 'both' ? { bothSides: true } : {}),
         ...(opts.trackingPenalty === undefined ? {} : { trackingPenalty: opts.trackingPenalty }),
         ...(opts.inventoryPenalty === undefined ? {} : { inventoryPenalty: opts.inventoryPenalty }),
       },
@@ -201,6 +207,7 @@ interface EvaluateOptions {
   preTrade?: string;
   workers?: number;
   title?: string;
+  side?: string;
   writeCard?: boolean;
   json?: boolean;
 }
@@ -216,6 +223,7 @@ export function registerEvaluate(program: Command): void {
     .requiredOption('--seeds <range>', 'held-out seeds "A..B" (simulator: below 900000; LOBSTER: start-time slots)')
     .option('--pre-trade <seconds>', 'pre-trade window in seconds (default: the training env on the simulator, 1800 on LOBSTER)')
     .option('--workers <n>', 'worker threads for the baselines', parsePositiveInt('--workers'))
+    .option('--side <side>', 'sell or buy (default: the side the policy was trained for)')
     .option('--title <text>', 'table title in the card')
     .option('--write-card', 'append the table to the model card')
     .option('--json', 'print the evaluation as JSON')
@@ -234,6 +242,8 @@ async function runEvaluate(opts: EvaluateOptions): Promise<PolicyEvaluation> {
     throw new CliError(err instanceof Error ? err.message : String(err));
   }
   const seeds = parseSeedList(opts.seeds);
+  const side = opts.side === undefined ? manifest.env.side : opts.side.trim().toLowerCase();
+  if (side !== 'sell' && side !== 'buy') throw new CliError(`--side must be sell or buy, received "${opts.side}"`);
   const horizonNs = manifest.env.horizonSeconds * SECOND;
   const interval = horizonNs / manifest.env.steps;
   const volumeFile = volumeFileOrCliError();
@@ -253,18 +263,18 @@ async function runEvaluate(opts: EvaluateOptions): Promise<PolicyEvaluation> {
     where = `--scenario ${opts.scenario} --pre-trade ${pre}s`;
   }
   const rel = relative(process.cwd(), dir) || '.';
-  const command = `cockpit backtest ${where} --seeds ${opts.seeds} --strategies twap,vwap,ac,rl:${rel} --side ${manifest.env.side} --qty ${manifest.env.quantity} --horizon ${manifest.env.horizonSeconds}s --interval ${interval / SECOND}s   # vs-VWAP column: cockpit evaluate --model ${rel} ${opts.venue ? `--venue ${opts.venue}` : `--scenario ${opts.scenario}`} --seeds ${opts.seeds}`;
-  const title = opts.title ?? `${opts.venue ? basename(opts.venue) : opts.scenario}: ${manifest.env.side} ${manifest.env.quantity} over ${manifest.env.horizonSeconds} s, held-out seeds ${opts.seeds}`;
+  const command = `cockpit backtest ${where} --seeds ${opts.seeds} --strategies twap,vwap,ac,rl:${rel} --side ${side} --qty ${manifest.env.quantity} --horizon ${manifest.env.horizonSeconds}s --interval ${interval / SECOND}s   # vs-VWAP column: cockpit evaluate --model ${rel} ${opts.venue ? `--venue ${opts.venue}` : `--scenario ${opts.scenario}`} --seeds ${opts.seeds}${side === manifest.env.side ? '' : ` --side ${side}`}`;
+  const title = opts.title ?? `${opts.venue ? basename(opts.venue) : opts.scenario}: ${side} ${manifest.env.quantity} over ${manifest.env.horizonSeconds} s, held-out seeds ${opts.seeds}`;
   let evaluation: PolicyEvaluation;
   try {
-    evaluation = await evaluatePolicy(market, { side: manifest.env.side, quantity: manifest.env.quantity, horizonNs }, interval, seeds, { name: `rl:${rel}`, dir }, title, command, opts.workers);
+    evaluation = await evaluatePolicy(market, { side, quantity: manifest.env.quantity, horizonNs }, interval, seeds, { name: `rl:${rel}`, dir }, title, command, opts.workers);
   } catch (err) {
     throw new CliError(err instanceof Error ? err.message : String(err));
   }
   if (opts.writeCard) {
     const card = readCard(dir);
     if (!card) throw new CliError(`no model-card.json in ${dir}`);
-    const { wins: _w, policyShortfall: _p, vsTwap: _t, vsVwap: _v, ...entry } = evaluation;
+    const { policyShortfall: _p, vsTwap: _t, vsVwap: _v, ...entry } = evaluation;
     writeCard(dir, { ...card, evaluations: [...card.evaluations.filter((e) => e.title !== title), entry] });
   }
   return evaluation;

@@ -87,11 +87,6 @@ export function trainingLabel(name: string): string {
   return m ? `${m[1]} ${m[2]} (recorded day)` : `${file} (recorded day)`;
 }
 
-/** Returns how a model card's verdict reads: 'wins' when the policy won on every criterion, else ''. */
-export function verdictTone(verdict: string): 'wins' | '' {
-  return /^WINS\b/.test(verdict) ? 'wins' : '';
-}
-
 function describeRun(r: BacktestRun): string {
   const q = r.request;
   return `${q.scenario} · seeds ${q.seedFrom}–${q.seedTo} · ${q.side} ${formatSize(q.quantity)} · ${Math.round(q.horizonSeconds / 60)} min`;
@@ -359,7 +354,7 @@ function CardTable({ table }: { table: PolicyReportTable }) {
       </tbody>
       <tfoot>
         <tr>
-          <td colSpan={columns.length} className={`card-verdict ${verdictTone(table.verdict)}`} data-testid="policy-card-verdict">
+          <td colSpan={columns.length} className={`card-verdict ${table.wins ? 'wins' : ''}`} data-testid="policy-card-verdict">
             {table.verdict}
           </td>
         </tr>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rankAttributions, formatInput } from './decision-detail';
-import { defaultForm, requestFromForm, trainingLabel, verdictTone, vsTwapTone } from './EvaluationView';
+import { defaultForm, requestFromForm, trainingLabel, vsTwapTone } from './EvaluationView';
 
 describe('requestFromForm', () => {
   it('buildsTheRunBacktestRequestFromTheDefaults', () => {
@@ -67,10 +67,5 @@ describe('the model card view', () => {
     expect(trainingLabel('lobster:../shared/data/lobster/AAPL_2012-06-21_34200000_57600000_message_1.csv.gz')).toBe('AAPL 2012-06-21 (recorded day)');
     expect(trainingLabel('lobster:C:\\data\\GOOG_2012-06-21_34200000_57600000_message_10.csv')).toBe('GOOG 2012-06-21 (recorded day)');
     expect(trainingLabel('lobster:odd-name.csv')).toBe('odd-name.csv (recorded day)');
-  });
-
-  it('marksOnlyAWinOnEveryCriterionAsAWin', () => {
-    expect(verdictTone('WINS: beats TWAP by 0.46 bps (CI excludes 0)')).toBe('wins');
-    expect(verdictTone('does not win on every criterion: lower than TWAP by 0.17 bps but the CI includes 0')).toBe('');
   });
 });

@@ -15,7 +15,7 @@ export const host: HostInfo = {
     backend: 'cpu',
     trainCommand: 'cockpit train --algo ppo --steps 1000 --out DIR',
     notes: ['Summary: a test policy.'],
-    evaluations: [{ title: 'calm: sell 2000 over 600 s, held-out seeds 1..20', command: 'cockpit backtest …', rows: [{ strategy: 'twap', 'vs TWAP bps [95% CI]': null }], verdict: 'WINS: beats TWAP' }],
+    evaluations: [{ title: 'calm: sell 2000 over 600 s, held-out seeds 1..20', command: 'cockpit backtest …', rows: [{ strategy: 'twap', 'vs TWAP bps [95% CI]': null }], verdict: 'WINS: beats TWAP', wins: true }],
   },
   journalPath: null,
 };
