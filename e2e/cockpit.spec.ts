@@ -17,6 +17,20 @@ test('pricesArriveOnTheLiveChart', async ({ cockpit }) => {
   await expect.poll(async () => (await cockpit.depthBidPrices().allTextContents()).filter((t) => /^\d+\.\d{2}$/.test(t)).length, { timeout: 10_000 }).toBe(10);
 });
 
+test('theWindowCarriesTheAppIconAndTheGridItsTooltips', async ({ cockpit, page }) => {
+  await expect(cockpit.lastPrice).toHaveText(/^\d+\.\d{2}$/);
+  const href = await page.locator('link[rel="icon"]').getAttribute('href');
+  const icon = await page.request.get(new URL(href ?? '', page.url()).href);
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()['content-type']).toContain('image/svg+xml');
+  expect(await icon.text()).toContain('<title>Trader Cockpit</title>');
+  // The agents grid registers only the modules it uses: its last-reason cells still show their text as a tooltip.
+  const reason = page.locator('.ag-cell[col-id="lastReason"]').filter({ hasNotText: '—' }).first();
+  await expect(reason).toBeVisible({ timeout: 20_000 });
+  await reason.hover();
+  await expect(page.locator('.ag-tooltip')).toHaveText((await reason.textContent()) ?? '', { timeout: 5_000 });
+});
+
 test('runsABacktestFromTheEvaluationView', async ({ cockpit, page }) => {
   await cockpit.runBacktest({ scenario: 'calm', seedFrom: 1, seedTo: 2, strategies: ['twap', 'vwap', 'fixed:on-schedule+2'], quantity: 2_000, horizonMinutes: 5 });
   // The policy field suggests the policy this session runs, as a backtest names it.

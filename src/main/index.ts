@@ -2,7 +2,7 @@ import { app, BrowserWindow, dialog, globalShortcut, ipcMain, session, shell, ty
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EngineHost } from './host/engine-host';
-import { engineWorkerPath, rendererDir } from './host/app-root';
+import { appRoot, engineWorkerPath, rendererDir } from './host/app-root';
 import { userDataDir } from './host/paths';
 import { policyArg } from './host/launch-args';
 import { APP_VERSION } from './version';
@@ -34,6 +34,7 @@ async function createWindow(): Promise<void> {
     minHeight: 700,
     backgroundColor: '#0b0f14',
     title: 'Trader Cockpit',
+    icon: join(appRoot(), 'resources', 'icon.png'),
     show: false,
     webPreferences: {
       preload: join(__dirname, '..', 'preload', 'index.js'),

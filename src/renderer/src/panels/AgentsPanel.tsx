@@ -1,12 +1,27 @@
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { AgGridReact } from 'ag-grid-react';
-import { AllCommunityModule, ModuleRegistry, colorSchemeDark, themeQuartz, type GetRowIdParams, type GridApi, type GridReadyEvent } from 'ag-grid-community';
+import {
+  CellStyleModule,
+  ClientSideRowModelApiModule,
+  ClientSideRowModelModule,
+  ModuleRegistry,
+  RenderApiModule,
+  TooltipModule,
+  ValidationModule,
+  colorSchemeDark,
+  themeQuartz,
+  type GetRowIdParams,
+  type GridApi,
+  type GridReadyEvent,
+} from 'ag-grid-community';
 import type { AgentView } from '../../../engine/contract/index';
 import { useCockpit } from '../context';
 import type { CockpitState } from '../store/types';
 import { agentColumns, type AgentGridContext } from './agent-grid';
 
-ModuleRegistry.registerModules([AllCommunityModule]);
+// Only the grid features the agents table uses (AllCommunityModule would add about 0.4 MB to the
+// bundle); in development ValidationModule names any feature used without its module.
+ModuleRegistry.registerModules([ClientSideRowModelModule, ClientSideRowModelApiModule, RenderApiModule, CellStyleModule, TooltipModule, ...(import.meta.env.DEV ? [ValidationModule] : [])]);
 
 const theme = themeQuartz.withPart(colorSchemeDark).withParams({
   backgroundColor: '#0f141a',

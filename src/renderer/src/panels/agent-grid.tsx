@@ -86,6 +86,6 @@ export const agentColumns: ColDef<AgentView>[] = [
     valueFormatter: (p: Format) => formatBps(p.value),
     cellClass: (p) => (typeof p.value !== 'number' ? '' : p.value > 0 ? 'cost' : p.value < 0 ? 'gain' : ''),
   },
-  { field: 'lastReason', headerName: 'Last reason', minWidth: 160, flex: 2, tooltipField: 'lastReason', valueFormatter: (p) => p.value ?? '—' },
+  { field: 'lastReason', headerName: 'Last reason', minWidth: 160, flex: 2, tooltip: (p) => p.value ?? undefined, valueFormatter: (p) => p.value ?? '—' },
   { colId: 'actions', headerName: '', width: 124, cellRenderer: ActionsCell, sortable: false, resizable: false, pinned: 'right' },
 ];
