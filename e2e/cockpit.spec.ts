@@ -76,8 +76,8 @@ test('showsTheRunningPolicysModelCard', async ({ cockpit, page }) => {
   }
 });
 
-test('runsABacktestOnTheHistoricalGoogVenue', async ({ cockpit, page }) => {
-  await cockpit.runBacktest({ scenario: 'lobster:GOOG', seedFrom: 0, seedTo: 1, strategies: ['twap', 'pov'], quantity: 500, horizonMinutes: 10 });
+test('runsABacktestOnTheHistoricalGoogVenueFromATimeOfDay', async ({ cockpit, page }) => {
+  await cockpit.runBacktest({ scenario: 'lobster:GOOG', seedFrom: 0, seedTo: 1, strategies: ['twap', 'pov'], quantity: 500, horizonMinutes: 10, startTime: '14:00' });
   await expect(page.getByTestId('eval-attribution')).toContainText('LOBSTER');
   for (const name of ['twap', 'pov']) {
     const row = cockpit.evalRow(name);
@@ -85,6 +85,8 @@ test('runsABacktestOnTheHistoricalGoogVenue', async ({ cockpit, page }) => {
     await expect(row.locator('td').first()).toHaveText('2');
     await expect(row.locator('td[data-col="shortfall"]')).toHaveText(/^[+-]?\d+\.\d/);
   }
+  // Two ten-minute slots from the chosen time.
+  await expect(page.getByTestId('eval-starts')).toHaveText('starts 14:00:00–14:10:00');
 });
 
 test('tightensTheRiskLimitsWithAReason', async ({ cockpit, page }) => {

@@ -54,7 +54,7 @@ export class CockpitPage {
   }
 
   /** Opens the evaluation view and runs a backtest with the given form values (other fields keep their defaults). */
-  async runBacktest(options: { scenario: string; seedFrom: number; seedTo: number; strategies: readonly string[]; quantity: number; horizonMinutes: number }): Promise<void> {
+  async runBacktest(options: { scenario: string; seedFrom: number; seedTo: number; strategies: readonly string[]; quantity: number; horizonMinutes: number; startTime?: string }): Promise<void> {
     await this.evaluationTab.click();
     const p = this.page;
     await p.getByTestId('eval-scenario').selectOption(options.scenario);
@@ -64,6 +64,7 @@ export class CockpitPage {
     await p.getByTestId('eval-learned').fill(options.strategies.filter((s) => !['twap', 'vwap', 'pov', 'ac'].includes(s)).join(', '));
     await p.getByTestId('eval-quantity').fill(String(options.quantity));
     await p.getByTestId('eval-horizon').fill(String(options.horizonMinutes));
+    await p.getByTestId('eval-start').fill(options.startTime ?? '');
     await this.evalRun.click();
   }
 

@@ -31,6 +31,16 @@ describe('command validation', () => {
     expect(v.error.issues?.[0]?.path).toBe('reason');
   });
 
+  it('takesABacktestStartTimeOfDayAndRefusesAnythingElseThere', () => {
+    const backtest = { scenario: 'lobster:GOOG', seedFrom: 0, seedTo: 11, strategies: ['twap'], side: 'sell', quantity: 2000, horizonSeconds: 600 };
+    expect(validateCommand('RunBacktest', { ...backtest, startTime: '12:00' }).ok).toBe(true);
+    expect(validateCommand('RunBacktest', backtest).ok).toBe(true);
+    for (const startTime of ['24:00', '9:00', '12:00; rm -rf /', 12, '--start']) {
+      const v = validateCommand('RunBacktest', { ...backtest, startTime });
+      expect(v.ok ? 'accepted' : v.error.issues?.[0]?.path).toBe('startTime');
+    }
+  });
+
   it('rejectsABlankReason', () => {
     const v = validateCommand('PauseSession', { reason: '   ' });
     expect(v.ok ? 'accepted' : v.error.code).toBe('INVALID_PAYLOAD');

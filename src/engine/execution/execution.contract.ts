@@ -12,6 +12,8 @@ export interface BacktestResult {
   readonly side: 'buy' | 'sell';
   readonly quantity: number;
   readonly horizonSeconds: number;
+  /** Start times of day (HH:MM:SS) of the first and the last episode. */
+  readonly starts: readonly [string, string];
   readonly strategies: readonly BacktestRow[];
   readonly wallSeconds: number;
 }
@@ -31,6 +33,11 @@ export const executionCommands = {
         side: z.enum(['buy', 'sell']),
         quantity: z.number().int().min(1).max(10_000_000),
         horizonSeconds: z.number().int().min(60).max(23_400),
+        /** Episode start time of day, HH:MM; on a historical venue the start of slot 0. Absent: the open plus the pre-trade window. */
+        startTime: z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day HH:MM')
+          .optional(),
       })
       .strict()
       .refine((v) => v.seedTo >= v.seedFrom && v.seedTo - v.seedFrom < MAX_SEEDS, { message: `seeds must run from seedFrom to seedTo, at most ${MAX_SEEDS} of them`, path: ['seedTo'] }),

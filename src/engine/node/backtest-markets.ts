@@ -7,7 +7,9 @@
  * the first whole minute leaving the pre-trade window (30 min by default) after the whole minute of
  * the day's first message (10:00 on the 09:30 files) and `stride` is the horizon rounded up to whole minutes, so
  * episodes never overlap. Seeds run from 0 to the last slot that ends before the day's last
- * message; a seed outside is an error naming the valid range.
+ * message; a seed outside is an error naming the valid range. A spec's `firstStartNs` moves seed 0
+ * to that time of day (a backtest from 12:00, say); it must leave the pre-trade window after the
+ * day's first message.
  */
 
 import { existsSync, readFileSync } from 'node:fs';
@@ -60,6 +62,8 @@ export type MarketSpec =
       readonly preTradeNs: number;
       readonly horizonNs: number;
       readonly volumeFile: string;
+      /** Start of seed 0 in ns after midnight (later seeds follow every stride); defaults to the first whole minute after the pre-trade window. */
+      readonly firstStartNs?: number;
     };
 
 /** A market built from files, with what the report says about it. */
@@ -157,7 +161,11 @@ export function lobsterMarket(day: LobsterDay, ticker: string, spec: Extract<Mar
   if (day.length === 0) throw new Error('the LOBSTER day has no rows');
   const first = day.timeAt(0);
   const last = day.timeAt(day.length - 1);
-  const { firstStart, stride, slots } = lobsterSlots(first, last, spec.preTradeNs, spec.horizonNs);
+  const { firstStart, stride, slots } = lobsterSlots(first, last, spec.preTradeNs, spec.horizonNs, spec.firstStartNs);
+  if (spec.firstStartNs !== undefined && spec.firstStartNs - spec.preTradeNs < Math.floor(first / MINUTE) * MINUTE) {
+    throw new Error(`a start at ${clock(spec.firstStartNs)} leaves no room for the ${spec.preTradeNs / MINUTE}-minute pre-trade window after the LOBSTER day's first message at ${clock(first)}`);
+  }
+  if (slots === 0 && spec.firstStartNs !== undefined) throw new Error(`a ${spec.horizonNs / MINUTE}-minute episode from ${clock(spec.firstStartNs)} runs past the LOBSTER day's last message at ${clock(last)}`);
   if (slots === 0) throw new Error(`the LOBSTER day ${clock(first)}–${clock(last)} has no room for a ${spec.horizonNs / MINUTE}-minute episode after a ${spec.preTradeNs / MINUTE}-minute pre-trade window`);
   const { profile, lookAhead } = volumes.size > 0 ? leaveOneOutProfile(volumes, ticker) : { profile: undefined, lookAhead: false };
   const startFor = (seed: number): number => {
@@ -225,10 +233,10 @@ export function lobsterTrainingMarket(day: LobsterDay, preTradeNs: number, horiz
   };
 }
 
-/** Returns the number of LOBSTER episode slots for a day spanning [first, last] ns. */
-export function lobsterSlots(first: number, last: number, preTradeNs: number, horizonNs: number): { firstStart: number; stride: number; slots: number } {
+/** Returns the LOBSTER episode slots for a day spanning [first, last] ns: from `firstStartNs` when given (the caller checks its pre-trade room), else the first whole minute the pre-trade window allows. */
+export function lobsterSlots(first: number, last: number, preTradeNs: number, horizonNs: number, firstStartNs?: number): { firstStart: number; stride: number; slots: number } {
   // The pre-trade window may open at the whole minute of the first message (09:30:00 for 09:30:00.015).
-  const firstStart = Math.ceil((Math.floor(first / MINUTE) * MINUTE + preTradeNs) / MINUTE) * MINUTE;
+  const firstStart = firstStartNs ?? Math.ceil((Math.floor(first / MINUTE) * MINUTE + preTradeNs) / MINUTE) * MINUTE;
   const stride = Math.ceil(horizonNs / MINUTE) * MINUTE;
   return { firstStart, stride, slots: Math.max(0, Math.floor((last - firstStart - horizonNs) / stride) + 1) };
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { BacktestSpec } from '../execution/backtest';
 import { summarise } from '../execution/backtest';
 import { LobsterDay } from '../data/lobster';
-import { clock, findVolumeFile, lobsterPairFor, lobsterSlots, lobsterTrainingMarket } from './backtest-markets';
+import { clock, findVolumeFile, lobsterMarket, lobsterPairFor, lobsterSlots, lobsterTrainingMarket } from './backtest-markets';
 import type { MarketSpec } from './backtest-markets';
 import { runBacktest } from './backtest-pool';
 
@@ -51,6 +51,20 @@ describe('LOBSTER episode start times', () => {
     expect(slots.slots).toBe(11);
     expect(clock(slots.firstStart + 10 * slots.stride)).toBe('15:00:00');
     expect(lobsterSlots(34_200_015_000_000, 57_599_872_000_000, 30 * MIN, 7.5 * MIN).stride).toBe(8 * MIN);
+  });
+
+  it('startsSeedZeroAtAChosenTimeOfDayWithLaterSeedsEveryStride', () => {
+    // A one-level day from 09:30:00.5 to 09:45:00; 5-minute episodes after a 1-minute window.
+    const row = '10100,5,10000,5';
+    const day = LobsterDay.fromLines(1, ['34200.5,1,1,5,10000,1', '35100,1,2,5,10000,1'], [row, row]);
+    const spec = { kind: 'lobster' as const, messages: 'm', orderbook: 'o', levels: 1, preTradeNs: MIN, horizonNs: 5 * MIN, volumeFile: 'v' };
+    const at = (hhmm: string): number => (Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5))) * MIN;
+    expect(clock(lobsterMarket(day, 'X', spec, new Map()).startFor(0))).toBe('09:31:00');
+    const from = lobsterMarket(day, 'X', { ...spec, firstStartNs: at('09:33') }, new Map());
+    expect([0, 1].map((k) => clock(from.startFor(k)))).toEqual(['09:33:00', '09:38:00']);
+    expect(() => from.startFor(2)).toThrow(/seeds 0\.\.1 \(start 09:33:00 \+ seed × 5 min\)/);
+    expect(() => lobsterMarket(day, 'X', { ...spec, firstStartNs: at('09:30') }, new Map())).toThrow(/start at 09:30:00 leaves no room for the 1-minute pre-trade window after the LOBSTER day's first message at 09:30:00/);
+    expect(() => lobsterMarket(day, 'X', { ...spec, firstStartNs: at('09:42') }, new Map())).toThrow(/5-minute episode from 09:42:00 runs past the LOBSTER day's last message at 09:45:00/);
   });
 
   it('drawsTrainingStartsAtWholeSecondsAnywhereInTheDayFromTheSeed', () => {

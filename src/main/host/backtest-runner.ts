@@ -30,6 +30,7 @@ export function runBacktestProcess(request: CommandPayload<'RunBacktest'>): Prom
     String(request.quantity),
     '--horizon',
     `${request.horizonSeconds}s`,
+    ...(request.startTime === undefined ? [] : ['--start', request.startTime]),
     '--json',
   ];
   return new Promise((resolve, reject) => {
@@ -75,6 +76,7 @@ interface CliReport {
   readonly side: 'buy' | 'sell';
   readonly qty: number;
   readonly horizonSeconds: number;
+  readonly episodeStarts: ReadonlyArray<{ readonly start: string }>;
   readonly strategies: readonly BacktestRow[];
   readonly wallSeconds?: number;
 }
@@ -87,6 +89,7 @@ function toResult(r: CliReport): BacktestResult {
     side: r.side,
     quantity: r.qty,
     horizonSeconds: r.horizonSeconds,
+    starts: [r.episodeStarts[0]?.start ?? '', r.episodeStarts[r.episodeStarts.length - 1]?.start ?? ''],
     strategies: r.strategies.map((s) => ({
       name: s.name,
       episodes: s.episodes,

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SingleBar } from 'cli-progress';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { BacktestSpec, BaselineName, SeedResult, StrategyReport } from '../../../engine/execution/backtest';
 import { BASELINES, isBaseline, summarise } from '../../../engine/execution/backtest';
 import { DEFAULT_UNFILLED_PENALTY_BPS } from '../../../engine/execution/metrics';
@@ -85,7 +85,7 @@ export function volumeFileOrCliError(explicit?: string): string {
 }
 
 /** Parses `--venue lobster:FILE` (a LOBSTER message file; the orderbook file is found beside it) into a market spec and its report label. */
-export function lobsterVenueSpec(venue: string, preTradeNs: number, horizonNs: number, volumeFile: string): { market: MarketSpec; label: string } {
+export function lobsterVenueSpec(venue: string, preTradeNs: number, horizonNs: number, volumeFile: string): { market: Extract<MarketSpec, { kind: 'lobster' }>; label: string } {
   const m = /^lobster:(.+)$/.exec(venue);
   if (!m) throw new CliError(`--venue must be lobster:FILE (a LOBSTER message file), received "${venue}"`);
   const messages = m[1] as string;
@@ -145,8 +145,8 @@ export function registerBacktest(program: Command): void {
     .option('--side <side>', 'buy or sell', 'sell')
     .requiredOption('--qty <lots>', 'parent quantity in lots', parsePositiveInt('--qty'))
     .requiredOption('--horizon <duration>', 'time to complete the order, e.g. 30m or 1800s', parseDuration('--horizon'))
-    .option('--interval <duration>', 'time between decisions', parseDuration('--interval'), 5 * SECOND)
-    .option('--start <HH:MM[:SS]>', 'simulator only: the episode start time of day (default: the open plus the pre-trade window)', parseTimeOfDay)
+    .addOption(new Option('--interval <duration>', 'time between decisions').argParser(parseDuration('--interval')).default(5 * SECOND, '5s'))
+    .option('--start <HH:MM[:SS]>', 'the episode start time of day; on LOBSTER the start of seed 0, later seeds following every horizon (default: the open plus the pre-trade window)', parseTimeOfDay)
     .option('--pre-trade <duration>', 'agent-free window before each start that warms the features (LOBSTER: also calibrates AC); default 5m on the simulator, 30m on LOBSTER', parseDuration('--pre-trade'))
     .option('--pov-rate <rate>', 'POV participation rate in (0, 1)', parseRate('--pov-rate', true), 0.1)
     .option('--ac-lambda <perBps>', 'Almgren-Chriss risk aversion λ in 1/bps: minimises E[IS] + λ·Var[IS] with IS in bps', parseRate('--ac-lambda', false), DEFAULT_AC_LAMBDA)
@@ -207,9 +207,9 @@ async function backtest(opts: BacktestOptions): Promise<BacktestReport> {
   let label: string;
   if (opts.venue !== undefined) {
     if (opts.scenario !== undefined) throw new CliError('give either --scenario (simulator) or --venue lobster:FILE, received both');
-    if (opts.start !== undefined) throw new CliError('--start is for the simulator; on LOBSTER the seeds choose the start times');
     if (acCalibration === 'pilot') throw new CliError('--ac-calibration pilot needs the simulator; on LOBSTER AC is calibrated on the pre-trade window');
     ({ market, label } = lobsterVenueSpec(opts.venue, opts.preTrade ?? 30 * 60 * SECOND, opts.horizon, volumeFile));
+    if (opts.start !== undefined) market = { ...market, firstStartNs: opts.start };
   } else {
     if (opts.scenario === undefined) throw new CliError('give --scenario NAME (simulator) or --venue lobster:FILE, received neither');
     market = {
@@ -298,7 +298,7 @@ async function backtest(opts: BacktestOptions): Promise<BacktestReport> {
       'vsTwap: paired difference of shortfall to TWAP on the same seeds, positive = costlier than TWAP',
       'ci95: Student-t 95% interval of the mean (null below two episodes); timing risk: standard deviation of shortfall across episodes',
       'spread paid: mean over episodes of the fill price against the mid just before each fill, averaged over filled lots, bps (negative = earned by resting)',
-      isLobster ? 'seeds: seed k starts at the first start + k × the horizon rounded up to minutes (non-overlapping episodes)' : 'seeds: each seed fixes the whole simulated market; every strategy meets the same seeds',
+      isLobster ? 'seeds: seed k starts at the first start (--start, else the first minute after the pre-trade window) + k × the horizon rounded up to minutes (non-overlapping episodes)' : 'seeds: each seed fixes the whole simulated market; every strategy meets the same seeds',
     ],
     wallSeconds: (performance.now() - started) / 1000,
     workers: outcome.workers,

@@ -22,6 +22,8 @@ export interface EvalForm {
   readonly side: 'buy' | 'sell';
   readonly quantity: string;
   readonly horizonMinutes: string;
+  /** HH:MM, or empty for the open plus the pre-trade window (on a historical venue: the first slot). */
+  readonly startTime: string;
 }
 
 export const defaultForm: EvalForm = {
@@ -33,6 +35,7 @@ export const defaultForm: EvalForm = {
   side: 'buy',
   quantity: '20000',
   horizonMinutes: '30',
+  startTime: '',
 };
 
 function wholeNumber(text: string): number | null {
@@ -61,7 +64,11 @@ export function requestFromForm(f: EvalForm): { readonly request: BacktestReques
   if (quantity === null || quantity < 1) return { error: 'Quantity must be a whole number of lots, at least 1.' };
   const minutes = Number(f.horizonMinutes.trim());
   if (!Number.isFinite(minutes) || minutes < 1 || minutes > 390) return { error: 'Horizon must be 1 to 390 minutes.' };
-  return { request: { scenario: f.scenario, seedFrom, seedTo, strategies, side: f.side, quantity, horizonSeconds: Math.round(minutes * 60) } };
+  const start = f.startTime.trim();
+  const hhmm = /^(\d{1,2}):(\d{2})$/.exec(start);
+  if (start !== '' && (hhmm === null || Number(hhmm[1]) > 23 || Number(hhmm[2]) > 59)) return { error: 'Start must be a time of day HH:MM, or empty.' };
+  const request = { scenario: f.scenario, seedFrom, seedTo, strategies, side: f.side, quantity, horizonSeconds: Math.round(minutes * 60) };
+  return { request: hhmm === null ? request : { ...request, startTime: `${hhmm[1]?.padStart(2, '0')}:${hhmm[2]}` } };
 }
 
 type Figure = BacktestRow['shortfallBps'];
@@ -89,7 +96,7 @@ export function trainingLabel(name: string): string {
 
 function describeRun(r: BacktestRun): string {
   const q = r.request;
-  return `${q.scenario} · seeds ${q.seedFrom}–${q.seedTo} · ${q.side} ${formatSize(q.quantity)} · ${Math.round(q.horizonSeconds / 60)} min`;
+  return `${q.scenario} · seeds ${q.seedFrom}–${q.seedTo}${q.startTime === undefined ? '' : ` from ${q.startTime}`} · ${q.side} ${formatSize(q.quantity)} · ${Math.round(q.horizonSeconds / 60)} min`;
 }
 
 /** Runs strategies on the same seeds of a scenario and compares their costs with 95% intervals. */
@@ -136,7 +143,7 @@ export function EvaluationView({ active }: { active: boolean }) {
           </select>
           {form.scenario.startsWith('lobster:') && (
             <span className="hint" data-testid="eval-attribution">
-              Replayed NASDAQ order book; seeds are episode slots from 10:00. Data courtesy of LOBSTER (lobsterdata.com).
+              Replayed NASDAQ order book; seeds are episode slots from 10:00, or from the start time. Data courtesy of LOBSTER (lobsterdata.com).
             </span>
           )}
         </label>
@@ -186,6 +193,10 @@ export function EvaluationView({ active }: { active: boolean }) {
         <label>
           <span className="label">Horizon (min)</span>
           <input inputMode="decimal" value={form.horizonMinutes} onChange={(e) => set('horizonMinutes', e.target.value)} data-testid="eval-horizon" size={4} />
+        </label>
+        <label>
+          <span className="label">Start</span>
+          <input value={form.startTime} onChange={(e) => set('startTime', e.target.value)} placeholder="HH:MM" data-testid="eval-start" size={5} title="Episode start time of day; empty: the open plus the pre-trade window (historical: 10:00). On a historical day, the start of slot 0." />
         </label>
         <button type="submit" className="btn primary" disabled={running !== null || 'error' in checked} data-testid="eval-run" aria-describedby={`${id}-status`}>
           {running !== null ? 'Running…' : 'Run'}
@@ -243,7 +254,7 @@ function ResultTable({ run }: { run: BacktestRun }) {
   return (
     <table className="eval-table" data-testid="eval-table">
       <caption>
-        {r.scenario} · seeds {r.seeds[0]}–{r.seeds[1]} · {r.side} {formatSize(r.quantity)} lots over {Math.round(r.horizonSeconds / 60)} min · wall{' '}
+        {r.scenario} · seeds {r.seeds[0]}–{r.seeds[1]} · <span data-testid="eval-starts">{r.starts[0] === r.starts[1] ? `from ${r.starts[0]}` : `starts ${r.starts[0]}–${r.starts[1]}`}</span> · {r.side} {formatSize(r.quantity)} lots over {Math.round(r.horizonSeconds / 60)} min · wall{' '}
         <span data-testid="eval-wall">{r.wallSeconds.toFixed(1)} s</span> · bps, positive = cost, [95% interval]
       </caption>
       <thead>

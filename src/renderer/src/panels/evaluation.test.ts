@@ -20,6 +20,13 @@ describe('requestFromForm', () => {
     expect(requestFromForm({ ...defaultForm, seedFrom: '0' })).toHaveProperty('error');
   });
 
+  it('takesAnOptionalStartTimeOfDayAndRefusesANonTime', () => {
+    const from = requestFromForm({ ...defaultForm, scenario: 'lobster:GOOG', seedFrom: '0', seedTo: '11', startTime: ' 9:45 ' });
+    expect('request' in from && from.request.startTime).toBe('09:45');
+    expect(requestFromForm({ ...defaultForm, startTime: '' })).not.toHaveProperty('request.startTime');
+    for (const bad of ['12', '24:00', '12:60', 'noon', '12:00:00']) expect(requestFromForm({ ...defaultForm, startTime: bad })).toHaveProperty('error', 'Start must be a time of day HH:MM, or empty.');
+  });
+
   it('refusesSeedsThatRunBackwardsOrTooMany', () => {
     expect(requestFromForm({ ...defaultForm, seedFrom: '5', seedTo: '4' })).toHaveProperty('error');
     expect(requestFromForm({ ...defaultForm, seedFrom: '1', seedTo: '201' })).toHaveProperty('error');
