@@ -76,6 +76,24 @@ test('showsTheRunningPolicysModelCard', async ({ cockpit, page }) => {
   }
 });
 
+test('backtestsTheRunningPolicyOnTheOrderItWasTrainedFor', async ({ cockpit, page }) => {
+  await cockpit.evaluationTab.click();
+  await page.getByTestId('eval-policy-order').click();
+  // The running policy beside TWAP, VWAP and AC, on its own order: 2,000 lots sold over 10 minutes, a decision every 30 s.
+  await expect(page.getByTestId('eval-learned')).toHaveValue(/^rl:resources\/models\/[\w.-]+$/);
+  await expect(page.getByTestId('eval-side')).toHaveValue('sell');
+  await expect(page.getByTestId('eval-horizon')).toHaveValue('10');
+  await expect(page.getByTestId('eval-interval')).toHaveValue('30');
+  await page.getByTestId('eval-seed-from').fill('1');
+  await page.getByTestId('eval-seed-to').fill('2');
+  await cockpit.evalRun.click();
+  const rl = cockpit.evalTable.locator('tbody tr[data-strategy^="rl"]');
+  await expect(rl).toBeVisible({ timeout: 90_000 });
+  await expect(rl.locator('td').first()).toHaveText('2');
+  await expect(rl.locator('td[data-col="shortfall"]')).toHaveText(/^[+-]?\d+\.\d/);
+  await expect(cockpit.evalRow('twap')).toBeVisible();
+});
+
 test('runsABacktestOnTheHistoricalGoogVenueFromATimeOfDay', async ({ cockpit, page }) => {
   await cockpit.runBacktest({ scenario: 'lobster:GOOG', seedFrom: 0, seedTo: 1, strategies: ['twap', 'pov'], quantity: 500, horizonMinutes: 10, startTime: '14:00' });
   await expect(page.getByTestId('eval-attribution')).toContainText('LOBSTER');

@@ -33,6 +33,8 @@ export const executionCommands = {
         side: z.enum(['buy', 'sell']),
         quantity: z.number().int().min(1).max(10_000_000),
         horizonSeconds: z.number().int().min(60).max(23_400),
+        /** Seconds between decisions (default 5); the horizon must be a whole number of them. */
+        intervalSeconds: z.number().int().min(1).max(3_600).optional(),
         /** Episode start time of day, HH:MM; on a historical venue the start of slot 0. Absent: the open plus the pre-trade window. */
         startTime: z
           .string()
@@ -40,7 +42,11 @@ export const executionCommands = {
           .optional(),
       })
       .strict()
-      .refine((v) => v.seedTo >= v.seedFrom && v.seedTo - v.seedFrom < MAX_SEEDS, { message: `seeds must run from seedFrom to seedTo, at most ${MAX_SEEDS} of them`, path: ['seedTo'] }),
+      .refine((v) => v.seedTo >= v.seedFrom && v.seedTo - v.seedFrom < MAX_SEEDS, { message: `seeds must run from seedFrom to seedTo, at most ${MAX_SEEDS} of them`, path: ['seedTo'] })
+      .refine((v) => v.intervalSeconds === undefined || (v.intervalSeconds < v.horizonSeconds && v.horizonSeconds % v.intervalSeconds === 0), {
+        message: 'the horizon must be a whole number (at least 2) of decision intervals',
+        path: ['intervalSeconds'],
+      }),
     'Runs strategies on the same seeds of a scenario, off the engine loop, and returns the figures with 95% intervals.',
   ),
 } as const;

@@ -41,6 +41,8 @@ export interface HostInfo {
   readonly policyDir: string;
   /** Its model card, or why it could not be read (the policy still runs). */
   readonly policyReport: PolicyReport | { readonly problem: string };
+  /** The parent order it was trained to work: a backtest of it must use this horizon and decision interval. */
+  readonly policyOrder: { readonly side: 'buy' | 'sell'; readonly quantity: number; readonly horizonSeconds: number; readonly intervalSeconds: number };
   readonly journalPath: string | null;
 }
 

@@ -30,6 +30,7 @@ export function runBacktestProcess(request: CommandPayload<'RunBacktest'>): Prom
     String(request.quantity),
     '--horizon',
     `${request.horizonSeconds}s`,
+    ...(request.intervalSeconds === undefined ? [] : ['--interval', `${request.intervalSeconds}s`]),
     ...(request.startTime === undefined ? [] : ['--start', request.startTime]),
     '--json',
   ];

@@ -78,6 +78,7 @@ async function main(): Promise<void> {
     backendDetail: `${backend.detail}; policy ${policyName} decides by a pure-TypeScript forward pass over its weights`,
     policyDir: options.policyDir === undefined ? DEFAULT_POLICY_DIR : policyPath,
     policyReport: readPolicyReport(policyPath),
+    policyOrder: { side: env.side, quantity: env.quantity, horizonSeconds: env.horizonSeconds, intervalSeconds: env.horizonSeconds / env.steps },
     journalPath: journal?.path ?? null,
   };
 

@@ -22,6 +22,8 @@ export interface EvalForm {
   readonly side: 'buy' | 'sell';
   readonly quantity: string;
   readonly horizonMinutes: string;
+  /** Seconds between decisions. */
+  readonly intervalSeconds: string;
   /** HH:MM, or empty for the open plus the pre-trade window (on a historical venue: the first slot). */
   readonly startTime: string;
 }
@@ -35,6 +37,7 @@ export const defaultForm: EvalForm = {
   side: 'buy',
   quantity: '20000',
   horizonMinutes: '30',
+  intervalSeconds: '5',
   startTime: '',
 };
 
@@ -64,10 +67,15 @@ export function requestFromForm(f: EvalForm): { readonly request: BacktestReques
   if (quantity === null || quantity < 1) return { error: 'Quantity must be a whole number of lots, at least 1.' };
   const minutes = Number(f.horizonMinutes.trim());
   if (!Number.isFinite(minutes) || minutes < 1 || minutes > 390) return { error: 'Horizon must be 1 to 390 minutes.' };
+  const horizonSeconds = Math.round(minutes * 60);
+  const intervalSeconds = wholeNumber(f.intervalSeconds);
+  if (intervalSeconds === null || intervalSeconds < 1 || intervalSeconds >= horizonSeconds || horizonSeconds % intervalSeconds !== 0) {
+    return { error: `Decisions every whole number of seconds that divides the horizon (${horizonSeconds} s).` };
+  }
   const start = f.startTime.trim();
   const hhmm = /^(\d{1,2}):(\d{2})$/.exec(start);
   if (start !== '' && (hhmm === null || Number(hhmm[1]) > 23 || Number(hhmm[2]) > 59)) return { error: 'Start must be a time of day HH:MM, or empty.' };
-  const request = { scenario: f.scenario, seedFrom, seedTo, strategies, side: f.side, quantity, horizonSeconds: Math.round(minutes * 60) };
+  const request = { scenario: f.scenario, seedFrom, seedTo, strategies, side: f.side, quantity, horizonSeconds, intervalSeconds };
   return { request: hhmm === null ? request : { ...request, startTime: `${hhmm[1]?.padStart(2, '0')}:${hhmm[2]}` } };
 }
 
@@ -96,7 +104,7 @@ export function trainingLabel(name: string): string {
 
 function describeRun(r: BacktestRun): string {
   const q = r.request;
-  return `${q.scenario} · seeds ${q.seedFrom}–${q.seedTo}${q.startTime === undefined ? '' : ` from ${q.startTime}`} · ${q.side} ${formatSize(q.quantity)} · ${Math.round(q.horizonSeconds / 60)} min`;
+  return `${q.scenario} · seeds ${q.seedFrom}–${q.seedTo}${q.startTime === undefined ? '' : ` from ${q.startTime}`} · ${q.side} ${formatSize(q.quantity)} · ${Math.round(q.horizonSeconds / 60)} min${q.intervalSeconds === undefined ? '' : ` / ${q.intervalSeconds} s`}`;
 }
 
 /** Runs strategies on the same seeds of a scenario and compares their costs with 95% intervals. */
@@ -105,6 +113,7 @@ export function EvaluationView({ active }: { active: boolean }) {
   const running = useCockpitState((s) => s.evaluation.running);
   const runs = useCockpitState((s) => s.evaluation.runs);
   const policyDir = useCockpitState((s) => s.host?.policyDir ?? null);
+  const policyOrder = useCockpitState((s) => s.host?.policyOrder ?? null);
   const report = useCockpitState((s) => s.host?.policyReport ?? null);
   const [form, setForm] = useState<EvalForm>(defaultForm);
   // A backtest's id, or 'card' for the running policy's model card.
@@ -124,6 +133,19 @@ export function EvaluationView({ active }: { active: boolean }) {
   useEffect(() => setShownId(newest ?? null), [newest]);
 
   const set = <K extends keyof EvalForm>(key: K, value: EvalForm[K]): void => setForm((f) => ({ ...f, [key]: value }));
+  /** Fills the form with the running policy beside TWAP, VWAP and AC, on the order it was trained to work (its horizon and decision interval are required). */
+  const usePolicyOrder = (): void => {
+    if (policyDir === null || policyOrder === null) return;
+    setForm((f) => ({
+      ...f,
+      baselines: ['twap', 'vwap', 'ac'],
+      learned: `rl:${policyDir}`,
+      side: policyOrder.side,
+      quantity: String(policyOrder.quantity),
+      horizonMinutes: String(policyOrder.horizonSeconds / 60),
+      intervalSeconds: String(policyOrder.intervalSeconds),
+    }));
+  };
   const onSubmit = (e: FormEvent): void => {
     e.preventDefault();
     if ('request' in checked && running === null) void actions.runBacktest(checked.request);
@@ -178,6 +200,17 @@ export function EvaluationView({ active }: { active: boolean }) {
             aria-label="Learned policies and fixed tactics, comma separated"
             data-testid="eval-learned"
           />
+          {policyOrder !== null && (
+            <button
+              type="button"
+              className="btn tiny"
+              onClick={usePolicyOrder}
+              title={`Backtest the running policy against TWAP, VWAP and AC on the order it was trained for: ${policyOrder.side} ${formatSize(policyOrder.quantity)} over ${policyOrder.horizonSeconds / 60} min, a decision every ${policyOrder.intervalSeconds} s`}
+              data-testid="eval-policy-order"
+            >
+              Running policy
+            </button>
+          )}
         </fieldset>
         <label>
           <span className="label">Side</span>
@@ -193,6 +226,10 @@ export function EvaluationView({ active }: { active: boolean }) {
         <label>
           <span className="label">Horizon (min)</span>
           <input inputMode="decimal" value={form.horizonMinutes} onChange={(e) => set('horizonMinutes', e.target.value)} data-testid="eval-horizon" size={4} />
+        </label>
+        <label>
+          <span className="label">Every (s)</span>
+          <input inputMode="numeric" value={form.intervalSeconds} onChange={(e) => set('intervalSeconds', e.target.value)} data-testid="eval-interval" size={3} title="Seconds between decisions; a learned policy needs the interval it was trained with" />
         </label>
         <label>
           <span className="label">Start</span>

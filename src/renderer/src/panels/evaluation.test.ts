@@ -5,7 +5,7 @@ import { defaultForm, requestFromForm, trainingLabel, vsTwapTone } from './Evalu
 describe('requestFromForm', () => {
   it('buildsTheRunBacktestRequestFromTheDefaults', () => {
     expect(requestFromForm(defaultForm)).toEqual({
-      request: { scenario: 'calm', seedFrom: 1, seedTo: 20, strategies: ['twap', 'vwap', 'pov', 'ac'], side: 'buy', quantity: 20_000, horizonSeconds: 1_800 },
+      request: { scenario: 'calm', seedFrom: 1, seedTo: 20, strategies: ['twap', 'vwap', 'pov', 'ac'], side: 'buy', quantity: 20_000, horizonSeconds: 1_800, intervalSeconds: 5 },
     });
   });
 
@@ -25,6 +25,12 @@ describe('requestFromForm', () => {
     expect('request' in from && from.request.startTime).toBe('09:45');
     expect(requestFromForm({ ...defaultForm, startTime: '' })).not.toHaveProperty('request.startTime');
     for (const bad of ['12', '24:00', '12:60', 'noon', '12:00:00']) expect(requestFromForm({ ...defaultForm, startTime: bad })).toHaveProperty('error', 'Start must be a time of day HH:MM, or empty.');
+  });
+
+  it('takesADecisionIntervalThatDividesTheHorizon', () => {
+    const policy = requestFromForm({ ...defaultForm, horizonMinutes: '10', intervalSeconds: '30' });
+    expect('request' in policy && policy.request).toMatchObject({ horizonSeconds: 600, intervalSeconds: 30 });
+    for (const bad of ['0', '7', '600', '2.5', '']) expect(requestFromForm({ ...defaultForm, horizonMinutes: '10', intervalSeconds: bad })).toHaveProperty('error', 'Decisions every whole number of seconds that divides the horizon (600 s).');
   });
 
   it('refusesSeedsThatRunBackwardsOrTooMany', () => {

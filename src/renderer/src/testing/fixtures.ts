@@ -6,6 +6,7 @@ export const host: HostInfo = {
   backend: 'cpu',
   backendDetail: 'tfjs-node 4.22.0',
   policyDir: 'resources/models/ppo-test',
+  policyOrder: { side: 'sell', quantity: 2000, horizonSeconds: 600, intervalSeconds: 30 },
   policyReport: {
     name: 'ppo-test',
     algorithm: 'PPO',
