@@ -8,12 +8,12 @@ import type { TrainingReward } from '../../../engine/node/learn-train';
 import { DEFAULT_ENV, train, TRAINING_REWARDS } from '../../../engine/node/learn-train';
 import { cardFromRun, readCard, writeCard } from '../../../engine/node/policy-card';
 import type { MarketSpec } from '../../../engine/node/backtest-markets';
-import { isHistoricalMarket } from '../../../engine/node/backtest-markets';
+import { clock, isHistoricalMarket } from '../../../engine/node/backtest-markets';
 import { loadPolicySync } from '../../../engine/node/policy-files';
 import type { PolicyEvaluation } from '../../../engine/node/policy-eval';
 import { evaluatePolicy } from '../../../engine/node/policy-eval';
 import { VALIDATION_SEED_MIN } from '../../../engine/learn/seeds';
-import { lobsterVenueSpec, parseRate, parseSeedList, volumeFileOrCliError } from './backtest';
+import { lobsterVenueSpec, parseRate, parseSeedList, parseTimeOfDay, volumeFileOrCliError } from './backtest';
 import { CliError, parsePositiveInt, printReport, table } from '../output';
 import { NS_PER_SECOND as SECOND } from '../../../engine/core/clock';
 
@@ -208,6 +208,7 @@ interface EvaluateOptions {
   workers?: number;
   title?: string;
   side?: string;
+  start?: number;
   writeCard?: boolean;
   json?: boolean;
 }
@@ -224,6 +225,7 @@ export function registerEvaluate(program: Command): void {
     .option('--pre-trade <seconds>', 'pre-trade window in seconds (default: the training env on the simulator, 1800 on LOBSTER)')
     .option('--workers <n>', 'worker threads for the baselines', parsePositiveInt('--workers'))
     .option('--side <side>', 'sell or buy (default: the side the policy was trained for)')
+    .option('--start <HH:MM[:SS]>', 'LOBSTER: the start of seed 0, later seeds following every horizon (default: the first minute after the pre-trade window)', parseTimeOfDay)
     .option('--title <text>', 'table title in the card')
     .option('--write-card', 'append the table to the model card')
     .option('--json', 'print the evaluation as JSON')
@@ -253,18 +255,20 @@ async function runEvaluate(opts: EvaluateOptions): Promise<PolicyEvaluation> {
   if (preTradeS !== undefined && !(preTradeS > 0)) throw new CliError(`--pre-trade must be a positive number of seconds, received "${opts.preTrade}"`);
   if (opts.venue !== undefined) {
     const pre = preTradeS ?? 1800;
-    ({ market } = lobsterVenueSpec(opts.venue, pre * SECOND, horizonNs, volumeFile));
-    where = `--venue ${opts.venue} --pre-trade ${pre}s`;
+    const lobster = lobsterVenueSpec(opts.venue, pre * SECOND, horizonNs, volumeFile).market;
+    market = opts.start === undefined ? lobster : { ...lobster, firstStartNs: opts.start };
+    where = `--venue ${opts.venue} --pre-trade ${pre}s${opts.start === undefined ? '' : ` --start ${clock(opts.start).slice(0, 5)}`}`;
   } else {
     if (opts.scenario === undefined) throw new CliError('give --scenario NAME or --venue lobster:FILE');
+    if (opts.start !== undefined) throw new CliError('--start is for --venue lobster:FILE here; held-out simulator seeds start where the policy trained');
     if (seeds.some((s) => s >= VALIDATION_SEED_MIN)) throw new CliError(`held-out evaluation seeds lie below ${VALIDATION_SEED_MIN}, received "${opts.seeds}"`);
     const pre = preTradeS ?? manifest.env.preTradeSeconds;
     market = { kind: 'sim', scenario: opts.scenario, preTradeNs: pre * SECOND, horizonNs, volumeFile };
     where = `--scenario ${opts.scenario} --pre-trade ${pre}s`;
   }
   const rel = relative(process.cwd(), dir) || '.';
-  const command = `cockpit backtest ${where} --seeds ${opts.seeds} --strategies twap,vwap,ac,rl:${rel} --side ${side} --qty ${manifest.env.quantity} --horizon ${manifest.env.horizonSeconds}s --interval ${interval / SECOND}s   # vs-VWAP column: cockpit evaluate --model ${rel} ${opts.venue ? `--venue ${opts.venue}` : `--scenario ${opts.scenario}`} --seeds ${opts.seeds}${side === manifest.env.side ? '' : ` --side ${side}`}`;
-  const title = opts.title ?? `${opts.venue ? basename(opts.venue) : opts.scenario}: ${side} ${manifest.env.quantity} over ${manifest.env.horizonSeconds} s, held-out seeds ${opts.seeds}`;
+  const command = `cockpit backtest ${where} --seeds ${opts.seeds} --strategies twap,vwap,ac,rl:${rel} --side ${side} --qty ${manifest.env.quantity} --horizon ${manifest.env.horizonSeconds}s --interval ${interval / SECOND}s   # vs-VWAP column: cockpit evaluate --model ${rel} ${opts.venue ? `--venue ${opts.venue}` : `--scenario ${opts.scenario}`} --seeds ${opts.seeds}${side === manifest.env.side ? '' : ` --side ${side}`}${opts.start === undefined ? '' : ` --start ${clock(opts.start).slice(0, 5)}`}`;
+  const title = opts.title ?? `${opts.venue ? basename(opts.venue) : opts.scenario}: ${side} ${manifest.env.quantity} over ${manifest.env.horizonSeconds} s, held-out seeds ${opts.seeds}${opts.start === undefined ? '' : ` from ${clock(opts.start).slice(0, 5)}`}`;
   let evaluation: PolicyEvaluation;
   try {
     evaluation = await evaluatePolicy(market, { side, quantity: manifest.env.quantity, horizonNs }, interval, seeds, { name: `rl:${rel}`, dir }, title, command, opts.workers);
