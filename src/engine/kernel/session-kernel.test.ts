@@ -145,6 +145,8 @@ describe('session kernel on the simulator', () => {
     kernel.elapse(60 * S);
     expect(events.filter((e) => e.kind === 'OrderDenied').every((e) => e.code === 'PRICE_OUTSIDE_COLLAR')).toBe(true);
     expect(events.some((e) => e.kind === 'OrderDenied')).toBe(true);
+    const first = events.find((e) => e.kind === 'OrderDenied');
+    expect(first?.kind === 'OrderDenied' && first.detail).toMatch(/^price \d+\.\d{2} is 5000 bps from the mid \d+\.\d{3}, collar \d+ bps$/);
     expect(events.some((e) => e.kind === 'OrderAccepted')).toBe(false);
   });
 
@@ -211,6 +213,8 @@ describe('session kernel on the simulator', () => {
     expect(denied.length).toBeGreaterThan(0);
     expect(denied[0]).toMatchObject({ code: 'WOULD_SELF_TRADE' });
     expect(denied[0]!.kind === 'OrderDenied' && denied[0]!.detail).toContain(`${buyer!.id}/`);
+    // The price reads in the instrument's currency, as everywhere else in the window, not in ticks.
+    expect(denied[0]!.kind === 'OrderDenied' && denied[0]!.detail).toMatch(/^would trade at \d+\.\d{2} with /);
   });
 
   it('refusesToResumeAnAgentWhileTheKillSwitchIsEngaged', () => {

@@ -343,7 +343,7 @@ export class SessionKernel {
       const mid = this.venue.mid();
       const away = (Math.abs(order.price - mid) / mid) * 10_000;
       if (!(away <= this.limits.priceCollarBps)) {
-        return { code: 'PRICE_OUTSIDE_COLLAR', detail: `price ${order.price} is ${away.toFixed(0)} bps from the mid ${mid}, collar ${this.limits.priceCollarBps} bps` };
+        return { code: 'PRICE_OUTSIDE_COLLAR', detail: `price ${this.price(order.price)} is ${away.toFixed(0)} bps from the mid ${this.price(mid, 1)}, collar ${this.limits.priceCollarBps} bps` };
       }
     }
     if (agent.port.openOrders().length >= this.limits.maxOpenOrders) {
@@ -354,7 +354,7 @@ export class SessionKernel {
 
   private onSubmit(agent: RunningAgent, order: VenueOrder, result: SubmitResult): void {
     if (!result.accepted) {
-      this.emitDenied(agent, order, result.reject.code, describeReject(result.reject, (id) => this.orderName(id)));
+      this.emitDenied(agent, order, result.reject.code, describeReject(result.reject, (id) => this.orderName(id), (ticks) => this.price(ticks)));
       return;
     }
     this.emit({
@@ -374,6 +374,12 @@ export class SessionKernel {
   private orderName(venueId: number): string {
     const owner = this.agents.find((a) => a.port.owns(venueId));
     return owner ? `${owner.id}/${owner.port.localId(venueId)}` : String(venueId);
+  }
+
+  /** Formats a price in ticks as the trader reads it: in the instrument's currency, to the tick's decimals (`extra` more for a mid, which may sit between ticks). */
+  private price(ticks: number, extra = 0): string {
+    const tick = this.config.scenario.instrument.tickSize;
+    return (ticks * tick).toFixed(Math.max(0, Math.ceil(-Math.log10(tick) - 1e-9)) + extra);
   }
 
   private emitDenied(agent: RunningAgent, order: VenueOrder, code: string, detail: string): void {
@@ -498,15 +504,15 @@ export class SessionKernel {
   }
 }
 
-/** Returns a venue's refusal as a sentence with its numbers (prices in ticks). */
-function describeReject(r: VenueRejectReason, orderName: (venueId: number) => string): string {
+/** Returns a venue's refusal as a sentence with its numbers (prices as `price` formats them; an invalid price stays in ticks). */
+function describeReject(r: VenueRejectReason, orderName: (venueId: number) => string, price: (ticks: number) => string): string {
   switch (r.code) {
     case 'WOULD_SELF_TRADE':
-      return `would trade at ${r.price} with the firm's own resting order ${orderName(r.restingId)} (self-trade prevention)`;
+      return `would trade at ${price(r.price)} with the firm's own resting order ${orderName(r.restingId)} (self-trade prevention)`;
     case 'POST_ONLY_WOULD_CROSS':
-      return `post-only at ${r.price} would cross the best opposite price ${r.bestOpposite}`;
+      return `post-only at ${price(r.price)} would cross the best opposite price ${price(r.bestOpposite)}`;
     case 'INVALID_PRICE':
-      return `price ${r.price} is not a positive whole number of ticks`;
+      return `price ${r.price} ticks is not a positive whole number of ticks`;
     case 'INVALID_SIZE':
       return `size ${r.size} is not a positive whole number of lots`;
     case 'INVALID_ORDER_ID':
