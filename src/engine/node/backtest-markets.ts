@@ -162,7 +162,7 @@ export function lobsterMarket(day: LobsterDay, ticker: string, spec: Extract<Mar
   const first = day.timeAt(0);
   const last = day.timeAt(day.length - 1);
   const { firstStart, stride, slots } = lobsterSlots(first, last, spec.preTradeNs, spec.horizonNs, spec.firstStartNs);
-  if (spec.firstStartNs !== undefined && spec.firstStartNs - spec.preTradeNs < Math.floor(first / MINUTE) * MINUTE) {
+  if (spec.firstStartNs !== undefined && spec.firstStartNs - spec.preTradeNs < firstMinute(first)) {
     throw new Error(`a start at ${clock(spec.firstStartNs)} leaves no room for the ${spec.preTradeNs / MINUTE}-minute pre-trade window after the LOBSTER day's first message at ${clock(first)}`);
   }
   if (slots === 0 && spec.firstStartNs !== undefined) throw new Error(`a ${spec.horizonNs / MINUTE}-minute episode from ${clock(spec.firstStartNs)} runs past the LOBSTER day's last message at ${clock(last)}`);
@@ -213,7 +213,7 @@ export function lobsterTrainingMarket(day: LobsterDay, preTradeNs: number, horiz
   if (day.length === 0) throw new Error('the LOBSTER day has no rows');
   const first = day.timeAt(0);
   const last = day.timeAt(day.length - 1);
-  const firstStart = Math.ceil((Math.floor(first / MINUTE) * MINUTE + preTradeNs) / SECOND) * SECOND;
+  const firstStart = Math.ceil((firstMinute(first) + preTradeNs) / SECOND) * SECOND;
   const starts = Math.floor((last - horizonNs - firstStart) / SECOND) + 1;
   if (starts < 1) throw new Error(`the LOBSTER day ${clock(first)}–${clock(last)} has no room for a ${horizonNs / SECOND}-second episode after a ${preTradeNs / SECOND}-second pre-trade window`);
   const startFor = (seed: number): number => {
@@ -233,10 +233,14 @@ export function lobsterTrainingMarket(day: LobsterDay, preTradeNs: number, horiz
   };
 }
 
+/** The whole minute of a day's first message (09:30:00 for 09:30:00.015): the earliest a pre-trade window may open. */
+function firstMinute(first: number): number {
+  return Math.floor(first / MINUTE) * MINUTE;
+}
+
 /** Returns the LOBSTER episode slots for a day spanning [first, last] ns: from `firstStartNs` when given (the caller checks its pre-trade room), else the first whole minute the pre-trade window allows. */
 export function lobsterSlots(first: number, last: number, preTradeNs: number, horizonNs: number, firstStartNs?: number): { firstStart: number; stride: number; slots: number } {
-  // The pre-trade window may open at the whole minute of the first message (09:30:00 for 09:30:00.015).
-  const firstStart = firstStartNs ?? Math.ceil((Math.floor(first / MINUTE) * MINUTE + preTradeNs) / MINUTE) * MINUTE;
+  const firstStart = firstStartNs ?? Math.ceil((firstMinute(first) + preTradeNs) / MINUTE) * MINUTE;
   const stride = Math.ceil(horizonNs / MINUTE) * MINUTE;
   return { firstStart, stride, slots: Math.max(0, Math.floor((last - firstStart - horizonNs) / stride) + 1) };
 }

@@ -242,8 +242,12 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
     built.set(s, m);
     markets.push([s, m]);
   }
-  const slots = Array.from({ length: nEnvs }, (_, i) => envSlot(i, markets.length, env));
-  const envs = slots.map((slot) => makeEnv((markets[slot.market] as readonly [string, EnvMarket])[1], env, slot.side));
+  // Each env's market and side (see envSlot).
+  const slots = Array.from({ length: nEnvs }, (_, i) => {
+    const slot = envSlot(i, markets.length, env);
+    return { market: (markets[slot.market] as readonly [string, EnvMarket])[1], side: slot.side };
+  });
+  const envs = slots.map((slot) => makeEnv(slot.market, env, slot.side));
   const valSides: Side[] = env.bothSides ? [env.side, opposite(env.side)] : [env.side];
   const valEnvs = markets
     .filter(([s], i) => !isHistoricalMarket(s) && o.scenarios.indexOf(s) === i)
@@ -284,7 +288,6 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
   const rewards = new Float32Array(nEnvs);
   const dones = new Float32Array(nEnvs);
   const reward = o.reward ?? 'counterfactual-drift';
-  const envMarket = (i: number): EnvMarket => (markets[(slots[i] as { market: number }).market] as readonly [string, EnvMarket])[1];
   const shadows: Array<Venue | null> = envs.map(() => null);
   const cfMid = new Float64Array(nEnvs);
   const resetEnv = (i: number): void => {
@@ -292,14 +295,13 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
     const e = envs[i] as ExecutionEnv;
     obs.set(e.reset(seed), i * OBSERVATION_SIZE);
     if (reward !== 'arrival') {
-      const shadow = envMarket(i).open(seed).venue;
+      const shadow = (slots[i] as { market: EnvMarket }).market.open(seed).venue;
       const to = (e.current as ExecutionSession).venue.now();
       if (to > shadow.now()) shadow.elapse(to - shadow.now());
       shadows[i] = shadow;
       cfMid[i] = venueMid(shadow, (e.current as ExecutionSession).arrivalMid);
     }
   };
-  const sides = slots.map((slot) => slot.side);
   for (let i = 0; i < nEnvs; i++) resetEnv(i);
   let step = state.step;
   let episodes = state.episodes;
@@ -319,7 +321,7 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
         const after = venueMid(shadow, before);
         cfMid[i] = after;
         const q = env.quantity;
-        const side = sides[i] as Side;
+        const side = (slots[i] as { side: Side }).side;
         const drift = (m: number): number => (costSign(side) * (m - m0) * 10_000) / m0;
         rewards[i] = (rewards[i] as number) + drift((before + after) / 2) * ((session.filled - filledBefore) / q);
         if (r.done) rewards[i] = (rewards[i] as number) + drift(after) * ((q - session.filled) / q);

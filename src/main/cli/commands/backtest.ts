@@ -84,8 +84,8 @@ export function volumeFileOrCliError(explicit?: string): string {
   }
 }
 
-/** Parses `--venue lobster:FILE` (a LOBSTER message file; the orderbook file is found beside it) into a market spec and its report label. */
-export function lobsterVenueSpec(venue: string, preTradeNs: number, horizonNs: number, volumeFile: string): { market: Extract<MarketSpec, { kind: 'lobster' }>; label: string } {
+/** Parses `--venue lobster:FILE` (a LOBSTER message file; the orderbook file is found beside it) into a market spec and its report label; `firstStartNs` (`--start`) moves seed 0. */
+export function lobsterVenueSpec(venue: string, preTradeNs: number, horizonNs: number, volumeFile: string, firstStartNs?: number): { market: MarketSpec; label: string } {
   const m = /^lobster:(.+)$/.exec(venue);
   if (!m) throw new CliError(`--venue must be lobster:FILE (a LOBSTER message file), received "${venue}"`);
   const messages = m[1] as string;
@@ -95,7 +95,10 @@ export function lobsterVenueSpec(venue: string, preTradeNs: number, horizonNs: n
   } catch (err) {
     throw new CliError(err instanceof Error ? err.message : String(err));
   }
-  return { market: { kind: 'lobster', messages, orderbook: pair.orderbook, levels: pair.levels, preTradeNs, horizonNs, volumeFile }, label: `lobster:${basename(messages)}` };
+  return {
+    market: { kind: 'lobster', messages, orderbook: pair.orderbook, levels: pair.levels, preTradeNs, horizonNs, volumeFile, ...(firstStartNs === undefined ? {} : { firstStartNs }) },
+    label: `lobster:${basename(messages)}`,
+  };
 }
 
 export function parseTimeOfDay(text: string): number {
@@ -208,8 +211,7 @@ async function backtest(opts: BacktestOptions): Promise<BacktestReport> {
   if (opts.venue !== undefined) {
     if (opts.scenario !== undefined) throw new CliError('give either --scenario (simulator) or --venue lobster:FILE, received both');
     if (acCalibration === 'pilot') throw new CliError('--ac-calibration pilot needs the simulator; on LOBSTER AC is calibrated on the pre-trade window');
-    ({ market, label } = lobsterVenueSpec(opts.venue, opts.preTrade ?? 30 * 60 * SECOND, opts.horizon, volumeFile));
-    if (opts.start !== undefined) market = { ...market, firstStartNs: opts.start };
+    ({ market, label } = lobsterVenueSpec(opts.venue, opts.preTrade ?? 30 * 60 * SECOND, opts.horizon, volumeFile, opts.start));
   } else {
     if (opts.scenario === undefined) throw new CliError('give --scenario NAME (simulator) or --venue lobster:FILE, received neither');
     market = {

@@ -248,6 +248,8 @@ async function runEvaluate(opts: EvaluateOptions): Promise<PolicyEvaluation> {
   if (side !== 'sell' && side !== 'buy') throw new CliError(`--side must be sell or buy, received "${opts.side}"`);
   const horizonNs = manifest.env.horizonSeconds * SECOND;
   const interval = horizonNs / manifest.env.steps;
+  // --start as the reproducing command and the table's title give it.
+  const start = opts.start === undefined ? null : clock(opts.start).slice(0, 5);
   const volumeFile = volumeFileOrCliError();
   let market: MarketSpec;
   let where: string;
@@ -255,9 +257,8 @@ async function runEvaluate(opts: EvaluateOptions): Promise<PolicyEvaluation> {
   if (preTradeS !== undefined && !(preTradeS > 0)) throw new CliError(`--pre-trade must be a positive number of seconds, received "${opts.preTrade}"`);
   if (opts.venue !== undefined) {
     const pre = preTradeS ?? 1800;
-    const lobster = lobsterVenueSpec(opts.venue, pre * SECOND, horizonNs, volumeFile).market;
-    market = opts.start === undefined ? lobster : { ...lobster, firstStartNs: opts.start };
-    where = `--venue ${opts.venue} --pre-trade ${pre}s${opts.start === undefined ? '' : ` --start ${clock(opts.start).slice(0, 5)}`}`;
+    market = lobsterVenueSpec(opts.venue, pre * SECOND, horizonNs, volumeFile, opts.start).market;
+    where = `--venue ${opts.venue} --pre-trade ${pre}s${start === null ? '' : ` --start ${start}`}`;
   } else {
     if (opts.scenario === undefined) throw new CliError('give --scenario NAME or --venue lobster:FILE');
     if (opts.start !== undefined) throw new CliError('--start is for --venue lobster:FILE here; held-out simulator seeds start where the policy trained');
@@ -267,8 +268,8 @@ async function runEvaluate(opts: EvaluateOptions): Promise<PolicyEvaluation> {
     where = `--scenario ${opts.scenario} --pre-trade ${pre}s`;
   }
   const rel = relative(process.cwd(), dir) || '.';
-  const command = `cockpit backtest ${where} --seeds ${opts.seeds} --strategies twap,vwap,ac,rl:${rel} --side ${side} --qty ${manifest.env.quantity} --horizon ${manifest.env.horizonSeconds}s --interval ${interval / SECOND}s   # vs-VWAP column: cockpit evaluate --model ${rel} ${opts.venue ? `--venue ${opts.venue}` : `--scenario ${opts.scenario}`} --seeds ${opts.seeds}${side === manifest.env.side ? '' : ` --side ${side}`}${opts.start === undefined ? '' : ` --start ${clock(opts.start).slice(0, 5)}`}`;
-  const title = opts.title ?? `${opts.venue ? basename(opts.venue) : opts.scenario}: ${side} ${manifest.env.quantity} over ${manifest.env.horizonSeconds} s, held-out seeds ${opts.seeds}${opts.start === undefined ? '' : ` from ${clock(opts.start).slice(0, 5)}`}`;
+  const command = `cockpit backtest ${where} --seeds ${opts.seeds} --strategies twap,vwap,ac,rl:${rel} --side ${side} --qty ${manifest.env.quantity} --horizon ${manifest.env.horizonSeconds}s --interval ${interval / SECOND}s   # vs-VWAP column: cockpit evaluate --model ${rel} ${opts.venue ? `--venue ${opts.venue}` : `--scenario ${opts.scenario}`} --seeds ${opts.seeds}${side === manifest.env.side ? '' : ` --side ${side}`}${start === null ? '' : ` --start ${start}`}`;
+  const title = opts.title ?? `${opts.venue ? basename(opts.venue) : opts.scenario}: ${side} ${manifest.env.quantity} over ${manifest.env.horizonSeconds} s, held-out seeds ${opts.seeds}${start === null ? '' : ` from ${start}`}`;
   let evaluation: PolicyEvaluation;
   try {
     evaluation = await evaluatePolicy(market, { side, quantity: manifest.env.quantity, horizonNs }, interval, seeds, { name: `rl:${rel}`, dir }, title, command, opts.workers);
