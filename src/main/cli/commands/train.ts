@@ -249,7 +249,7 @@ async function runEvaluate(opts: EvaluateOptions): Promise<PolicyEvaluation> {
   const horizonNs = manifest.env.horizonSeconds * SECOND;
   const interval = horizonNs / manifest.env.steps;
   // --start as the reproducing command and the table's title give it.
-  const start = opts.start === undefined ? null : clock(opts.start).slice(0, 5);
+  const start = opts.start === undefined ? null : clock(opts.start).replace(/:00$/, '');
   const volumeFile = volumeFileOrCliError();
   let market: MarketSpec;
   let where: string;
