@@ -15,6 +15,7 @@ const engineCoreBans = {
     { group: ['electron/*', 'react/*', 'react-dom/*', 'lightweight-charts', 'ag-grid-*'], message: 'bad layering: src/engine has no UI.' },
     { group: ['node:*', 'fs', 'path', 'zlib', 'worker_threads', 'os', 'child_process', 'better-sqlite3', '@tensorflow/tfjs-node*'], message: 'bad layering: Node-touching code goes in an adapter folder of src/engine (node/).' },
     { group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'bad layering: src/engine depends on no host.' },
+    { group: ['**/node/*', '**/node/**'], message: 'bad layering: the engine core never imports its Node adapters (src/engine/node); they import the core.' },
   ],
 };
 
@@ -41,6 +42,22 @@ export default tseslint.config(
         { object: 'Math', property: 'random', message: 'the engine takes chance from an injected Rng.' },
       ],
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage', 'process', 'require', '__dirname'],
+    },
+  },
+  {
+    // The gate never depends on a model, a strategy or a session: it is told what it needs at each check.
+    files: ['src/engine/risk/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: engineCoreBans.paths,
+          patterns: [
+            ...engineCoreBans.patterns,
+            { group: ['../kernel/*', '../execution/*', '../learn/*', '../rl/*', '../sim/*', '../agents/*'], message: 'bad layering: risk depends on no model, strategy, simulator or session; they depend on risk.' },
+          ],
+        },
+      ],
     },
   },
   {

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { command, REASON_MAX } from '../contract/define';
+import { command, reasonSchema as reason } from '../contract/define';
 import type { AgentState } from '../contract/events';
 
-const reason = z.string().trim().min(1, 'a reason is required').max(REASON_MAX);
 const agentId = z.string().min(1).max(64);
 
 export const agentCommands = {

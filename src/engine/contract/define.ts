@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** A command's entry in the contract: the schema its request must pass and its response type. */
 export interface CommandSpec<Req extends z.ZodType, Res> {
@@ -15,3 +15,6 @@ export function command<Res>() {
 
 /** A human action's reason: said once, recorded with the action. */
 export const REASON_MAX = 500;
+
+/** The schema of a human action's reason: the one rule, used by every command that takes one. */
+export const reasonSchema = z.string().trim().min(1, 'a reason is required').max(REASON_MAX);

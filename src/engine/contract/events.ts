@@ -1,5 +1,6 @@
 import type { Side } from '../book/types';
-import type { RiskLimits } from '../kernel/snapshot';
+import type { RiskLimits } from '../risk/limits';
+import type { RiskDenial } from '../risk/gate';
 
 /** What the engine is doing: running the clock, paused by a human, or halted by the kill switch. */
 export type SessionState = 'running' | 'paused' | 'halted';
@@ -17,7 +18,7 @@ export type EngineEvent =
   | Ev<'QuoteChanged', { bid: number; ask: number; bidSize: number; askSize: number }>
   | Ev<'TradePrinted', { price: number; size: number; aggressor: Side }>
   | Ev<'OrderAccepted', { agentId: string; orderId: string; side: Side; price: number | null; size: number; resting: number }>
-  | Ev<'OrderDenied', { agentId: string; orderId: string; side: Side; price: number | null; size: number; code: string; detail: string }>
+  | Ev<'OrderDenied', { agentId: string; orderId: string; side: Side; price: number | null; size: number; code: string; detail: string; denial: RiskDenial | null }>
   | Ev<'OrderFilled', { agentId: string; orderId: string; side: Side; price: number; size: number; liquidity: 'maker' | 'taker' }>
   | Ev<'DecisionMade', { agentId: string; action: string; size: number; price: number | null; reason: string; inputs: Readonly<Record<string, number>>; explanation: DecisionExplanation | null }>
   | Ev<'AgentStarted', { agentId: string; arrivalMid: number; startNs: number; endNs: number }>

@@ -10,7 +10,9 @@ import type { EventBatch } from './events';
 export * from './result';
 export * from './events';
 export type { HostInfo, PolicyReport, PolicyReportTable } from '../kernel/session.contract';
-export type { SessionSnapshot, AgentView, RiskLimits } from '../kernel/snapshot';
+export type { SessionSnapshot, AgentView } from '../kernel/snapshot';
+export type { RiskLimits } from '../risk/limits';
+export type { RiskDenial, RiskDenialCode } from '../risk/gate';
 export type { BacktestResult, BacktestRow } from '../execution/execution.contract';
 
 /** Every command the engine host answers, by name; each domain owns its part. */

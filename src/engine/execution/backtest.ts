@@ -10,6 +10,7 @@
  */
 
 import type { Venue } from '../venue/types';
+import type { RiskLimits } from '../risk/limits';
 import type { CalibrationSums, ImpactEstimate } from './calibration';
 import { addCalibration, calibrationSizes, EMPTY_CALIBRATION, estimateImpact, sampleCalibration } from './calibration';
 import { MarketObserver, timeUntilStart, venueMid, warmUp } from './market-observer';
@@ -62,6 +63,8 @@ export interface BacktestSpec {
   readonly unfilledPenaltyBps: number;
   /** Sampling step of pre-trade and pilot windows; defaults to 1 s. */
   readonly sampleStepNs?: number;
+  /** The hard limits every order of every episode meets; `episodeLimits(parent.quantity)` when not given. */
+  readonly limits?: RiskLimits;
 }
 
 /** One strategy's episode on one seed, reduced to its metrics. */
@@ -73,6 +76,8 @@ export interface EpisodeSummary {
   readonly metrics: EpisodeMetrics;
   readonly decisions: number;
   readonly rejectedSubmits: number;
+  /** Of `rejectedSubmits`, the orders the risk gate denied. */
+  readonly deniedSubmits: number;
   /** AC's κT for this episode (AC only). */
   readonly kappaT?: number;
 }
@@ -181,6 +186,7 @@ export function runPilot(market: BacktestMarket, spec: BacktestSpec, seed: numbe
       decisionIntervalNs: spec.decisionIntervalNs,
       recordDecisions: false,
       venuePrintsAgentFills: market.venuePrintsAgentFills,
+      ...(spec.limits ? { limits: spec.limits } : {}),
     });
     const m = episodeMetrics({ side: parent.side, quantity: parent.quantity, arrivalMid: r.arrivalMid, endMid: r.endMid, fills: r.fills, counterfactualEndMid: cfMid });
     if (m.impactBps !== null && m.filled > 0) gamma = m.impactBps / m.filled;
@@ -330,6 +336,7 @@ export function runSummarisedEpisode(market: Pick<BacktestMarket, 'tickSize' | '
     observer: run.observer,
     recordDecisions: true,
     venuePrintsAgentFills: market.venuePrintsAgentFills,
+    ...(spec.limits ? { limits: spec.limits } : {}),
   });
   const metrics = episodeMetrics({
     side: parent.side,
@@ -340,7 +347,7 @@ export function runSummarisedEpisode(market: Pick<BacktestMarket, 'tickSize' | '
     counterfactualEndMid: run.counterfactualEndMid,
     unfilledPenaltyBps: spec.unfilledPenaltyBps,
   });
-  return { seed: run.seed, strategy: run.strategy.name, startNs: run.startNs, metrics, decisions: record.decisions.length, rejectedSubmits: record.rejects.submits };
+  return { seed: run.seed, strategy: run.strategy.name, startNs: run.startNs, metrics, decisions: record.decisions.length, rejectedSubmits: record.rejects.submits, deniedSubmits: record.rejects.denied };
 }
 
 /** Moves the venue to `startNs` in one step (nothing is observed). */

@@ -5,9 +5,11 @@
  */
 
 import type { Venue } from '../venue/types';
+import { RiskGate } from '../risk/gate';
+import { episodeLimits, type RiskLimits } from '../risk/limits';
 import { MarketObserver, venueMid } from './market-observer';
 import { ExecutionSession } from './session';
-import type { SessionRejects } from './session';
+import type { ExecutionSessionOptions, SessionRejects } from './session';
 import type { Decision, ExecutionFill, ExecutionStrategy, ParentOrder } from './types';
 
 /** What `runEpisode` runs. */
@@ -24,6 +26,10 @@ export interface EpisodeOptions {
   readonly recordDecisions?: boolean;
   /** See `ExecutionSessionOptions.venuePrintsAgentFills`. */
   readonly venuePrintsAgentFills?: boolean;
+  /** The hard limits every order meets; `episodeLimits(parent.quantity)` when not given. */
+  readonly limits?: RiskLimits;
+  /** Told of every order the gate denies, as a live session's kernel is. */
+  readonly onDenied?: ExecutionSessionOptions['onDenied'];
 }
 
 /** What happened in one episode, before any metric is taken. */
@@ -47,6 +53,7 @@ export interface EpisodeRecord {
 export function runEpisode(options: EpisodeOptions): EpisodeRecord {
   const session = new ExecutionSession({
     venue: options.venue,
+    gate: new RiskGate(options.limits ?? episodeLimits(options.parent.quantity)),
     parent: options.parent,
     agentId: options.agentId ?? options.strategy.name,
     tickSize: options.tickSize,
@@ -54,6 +61,7 @@ export function runEpisode(options: EpisodeOptions): EpisodeRecord {
     observer: options.observer ?? new MarketObserver(),
     recordDecisions: options.recordDecisions,
     venuePrintsAgentFills: options.venuePrintsAgentFills,
+    onDenied: options.onDenied,
   });
   while (!session.atHorizon && session.filled < options.parent.quantity) {
     session.apply(options.strategy.decide(session.observe()));

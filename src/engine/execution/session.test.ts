@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { L2Snapshot } from '../book/types';
 import type { AgentOrder, ElapseResult, SubmitResult, Venue, VenueEvent, VenueOrder } from '../venue/types';
+import { RiskGate } from '../risk/gate';
 import { ExecutionSession } from './session';
+
+/** Limits wide enough for the scripted books below (prices near 100, moves of several ticks). */
+const wide = (): RiskGate => new RiskGate({ maxOrderLots: 1_000, priceCollarBps: 5_000, maxOpenOrders: 20 });
 
 /** A venue that plays back one scripted interval and rests whatever it is sent. */
 class ScriptedVenue implements Venue {
@@ -68,7 +72,7 @@ describe('ExecutionSession', () => {
       { kind: 'TradePrinted', ts: 2, price: 105, size: 4, aggressor: 'sell', hidden: false },
     ];
     const venue = new ScriptedVenue(book, events, { bids: [[105, 5]], asks: [[107, 5]] });
-    const session = new ExecutionSession({ venue, parent: { side: 'sell', quantity: 3, horizonNs: 10 }, agentId: 'a', tickSize: 1, decisionIntervalNs: 5, venuePrintsAgentFills: true });
+    const session = new ExecutionSession({ venue, gate: wide(), parent: { side: 'sell', quantity: 3, horizonNs: 10 }, agentId: 'a', tickSize: 1, decisionIntervalNs: 5, venuePrintsAgentFills: true });
     expect(session.arrivalMid).toBe(100);
     session.apply({ cancels: [], orders: [{ style: 'passive', size: 3, price: 106, tif: 'GTC' }], action: { kind: 'post', size: 3, price: 106 }, reason: 'test', inputs: {} });
     session.advance(5);
@@ -80,7 +84,7 @@ describe('ExecutionSession', () => {
 
   it('neverSendsMoreThanTheParentQuantityLeft', () => {
     const venue = new ScriptedVenue(book, [], book);
-    const session = new ExecutionSession({ venue, parent: { side: 'buy', quantity: 5, horizonNs: 10 }, agentId: 'a', tickSize: 1, decisionIntervalNs: 5 });
+    const session = new ExecutionSession({ venue, gate: wide(), parent: { side: 'buy', quantity: 5, horizonNs: 10 }, agentId: 'a', tickSize: 1, decisionIntervalNs: 5 });
     const post = { style: 'passive' as const, size: 4, price: 99, tif: 'GTC' as const };
     session.apply({ cancels: [], orders: [post, post], action: { kind: 'post', size: 8, price: 99 }, reason: 'test', inputs: {} });
     expect(venue.openOrders().map((o) => o.size)).toEqual([4, 1]);
@@ -88,7 +92,19 @@ describe('ExecutionSession', () => {
 
   it('refusesAParentOrderItCannotWork', () => {
     const venue = new ScriptedVenue(book, [], book);
-    expect(() => new ExecutionSession({ venue, parent: { side: 'buy', quantity: 0, horizonNs: 10 }, agentId: 'a', tickSize: 1, decisionIntervalNs: 5 })).toThrow(/positive integer of lots, received 0/);
-    expect(() => new ExecutionSession({ venue: new ScriptedVenue({ bids: [], asks: [] }, [], book), parent: { side: 'buy', quantity: 1, horizonNs: 10 }, agentId: 'a', tickSize: 1, decisionIntervalNs: 5 })).toThrow(/no two-sided market/);
+    expect(() => new ExecutionSession({ venue, gate: wide(), parent: { side: 'buy', quantity: 0, horizonNs: 10 }, agentId: 'a', tickSize: 1, decisionIntervalNs: 5 })).toThrow(/positive integer of lots, received 0/);
+    expect(() => new ExecutionSession({ venue: new ScriptedVenue({ bids: [], asks: [] }, [], book), gate: wide(), parent: { side: 'buy', quantity: 1, horizonNs: 10 }, agentId: 'a', tickSize: 1, decisionIntervalNs: 5 })).toThrow(/no two-sided market/);
+  });
+
+  it('deniesAnOrderBeyondItsLimitsBeforeTheVenueAndTellsTheStrategyWhy', () => {
+    const venue = new ScriptedVenue(book, [], book);
+    const denied: unknown[] = [];
+    const gate = new RiskGate({ maxOrderLots: 3, priceCollarBps: 200, maxOpenOrders: 20 });
+    const session = new ExecutionSession({ venue, gate, onDenied: (_o, d) => denied.push(d), parent: { side: 'buy', quantity: 10, horizonNs: 10 }, agentId: 'a', tickSize: 1, decisionIntervalNs: 5 });
+    session.apply({ cancels: [], orders: [{ style: 'passive', size: 4, price: 99, tif: 'GTC' }], action: { kind: 'post', size: 4, price: 99 }, reason: 'test', inputs: {} });
+    expect(venue.openOrders()).toEqual([]);
+    expect(denied).toEqual([{ code: 'ORDER_SIZE_EXCEEDS_MAX', max: 3, size: 4 }]);
+    expect(session.rejects).toMatchObject({ submits: 1, denied: 1 });
+    expect(session.observe().lastRefusal).toEqual({ by: 'risk', ts: 0, denial: { code: 'ORDER_SIZE_EXCEEDS_MAX', max: 3, size: 4 } });
   });
 });

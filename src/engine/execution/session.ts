@@ -1,19 +1,28 @@
 /**
  * One parent order worked on one venue: the session builds the `MarketView`, carries out a
  * strategy's steps (cancels, child orders) through the `Venue`, records fills and `Decision`s, moves
- * time, and sweeps what is left at the horizon. The backtest runner and the RL environment both
- * drive it, so a policy sees the same view and trades the same way in training and in evaluation.
+ * time, and sweeps what is left at the horizon. The live session kernel, the backtest runner and
+ * the RL environment all drive it, so a policy sees the same view and trades the same way in
+ * training, in evaluation and live, and every order it sends passes the same risk gate first: this
+ * class is the one path from an agent to a venue.
  */
 
 import type { L2Snapshot, Side } from '../book/types';
 import type { AgentFill, AgentOrder, AgentOrderId, ElapseResult, Venue, VenueOrder } from '../venue/types';
+import type { GateContext, RiskDenial, RiskGate } from '../risk/gate';
 import { MarketObserver, venueMid } from './market-observer';
-import type { ChildOrder, Decision, DecisionAction, ExecutionFill, MarketView, ParentOrder, StrategyStep } from './types';
+import type { ChildOrder, Decision, DecisionAction, ExecutionFill, MarketView, ParentOrder, SessionRefusal, StrategyStep } from './types';
 import { workingLots } from './types';
 
 /** What an `ExecutionSession` works on. */
 export interface ExecutionSessionOptions {
   readonly venue: Venue;
+  /** The pre-trade gate every order passes before it reaches the venue. */
+  readonly gate: RiskGate;
+  /** The agent's state as the gate sees it; always running when not given (an episode's agent). */
+  readonly agentState?: () => GateContext['agentState'];
+  /** Told of every order the gate denied (the kernel publishes it). */
+  readonly onDenied?: (order: VenueOrder, denial: RiskDenial) => void;
   readonly parent: ParentOrder;
   readonly agentId: string;
   /** Price units per tick on this venue (1 when prices are ticks; 100 for LOBSTER's dollars × 10000 at one cent). */
@@ -38,9 +47,15 @@ export interface ExecutionSessionOptions {
 
 /** Counts of what the venue refused during a session. */
 export interface SessionRejects {
+  /** Orders refused, by the risk gate or by the venue. */
   readonly submits: number;
   readonly cancels: number;
+  /** Of `submits`, those the risk gate denied. */
+  readonly denied: number;
+  /** The last order refusal and who refused it, or null when none was refused. */
+  readonly last: SessionRefusal | null;
 }
+
 
 /** Works one parent order on one venue; see the module comment. */
 export class ExecutionSession {
@@ -64,6 +79,11 @@ export class ExecutionSession {
   private mid: number;
   private rejectedSubmits = 0;
   private rejectedCancels = 0;
+  private deniedSubmits = 0;
+  private lastRefusal: SessionRefusal | null = null;
+  private readonly gate: RiskGate;
+  private readonly agentState: () => GateContext['agentState'];
+  private readonly onDenied: ((order: VenueOrder, denial: RiskDenial) => void) | undefined;
   private swept = false;
   private readonly touch = new TouchTracker();
 
@@ -75,6 +95,9 @@ export class ExecutionSession {
       throw new Error(`decisionIntervalNs must be a positive integer ns count, received ${options.decisionIntervalNs}`);
     }
     this.venue = venue;
+    this.gate = options.gate;
+    this.agentState = options.agentState ?? alwaysRunning;
+    this.onDenied = options.onDenied;
     this.parent = parent;
     this.agentId = options.agentId;
     this.tickSize = options.tickSize;
@@ -115,7 +138,7 @@ export class ExecutionSession {
   }
 
   get rejects(): SessionRejects {
-    return { submits: this.rejectedSubmits, cancels: this.rejectedCancels };
+    return { submits: this.rejectedSubmits, cancels: this.rejectedCancels, denied: this.deniedSubmits, last: this.lastRefusal };
   }
 
   /** Returns what a strategy sees now. */
@@ -158,6 +181,7 @@ export class ExecutionSession {
       volatilityBpsPerSqrtS: this.observer.volatilityBpsPerSqrtS(),
       openOrders,
       fills: this.fills,
+      lastRefusal: this.lastRefusal,
     };
   }
 
@@ -235,7 +259,8 @@ export class ExecutionSession {
 
   private send(child: ChildOrder): number {
     const parent = this.parent;
-    const room = parent.quantity - this.filledLots - workingLots(this.venue.openOrders());
+    const working = this.venue.openOrders();
+    const room = parent.quantity - this.filledLots - workingLots(working);
     const size = Math.min(Math.floor(child.size), room);
     if (size <= 0) return 0;
     const price = child.price === undefined ? undefined : clampToLimit(parent.side, child.price, parent.limitPrice);
@@ -244,9 +269,18 @@ export class ExecutionSession {
       price === undefined
         ? { kind: 'market', id, side: parent.side, size }
         : { kind: 'limit', id, side: parent.side, price, size, tif: child.tif };
+    const outcome = this.gate.check(order, { agentState: this.agentState(), mid: venueMid(this.venue, this.mid), openOrders: working.length });
+    if (!outcome.allowed) {
+      this.rejectedSubmits++;
+      this.deniedSubmits++;
+      this.lastRefusal = { by: 'risk', ts: this.venue.now(), denial: outcome.denial };
+      this.onDenied?.(order, outcome.denial);
+      return 0;
+    }
     const r = this.venue.submit(order);
     if (!r.accepted) {
       this.rejectedSubmits++;
+      this.lastRefusal = { by: 'venue', ts: this.venue.now(), reject: r.reject };
       return 0;
     }
     let got = 0;
@@ -307,6 +341,10 @@ class TouchTracker {
     if (Number.isFinite(bid) && Number.isFinite(ask) && ask > bid) this.last = (bid + ask) / 2;
     return Number.isNaN(this.last) ? undefined : this.last;
   }
+}
+
+function alwaysRunning(): GateContext['agentState'] {
+  return 'running';
 }
 
 /** Returns `price` moved inside the parent's limit: sells not below it, buys not above it. */

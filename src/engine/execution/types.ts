@@ -9,8 +9,9 @@
  * times in integer ns on the venue's clock.
  */
 
+import type { RiskDenial } from '../risk/gate';
 import type { L2Snapshot, Side } from '../book/types';
-import type { AgentFill, AgentOrder, AgentOrderId } from '../venue/types';
+import type { AgentFill, AgentOrder, AgentOrderId, VenueRejectReason } from '../venue/types';
 
 /** A block to buy or sell within a horizon from the moment it starts. */
 export interface ParentOrder {
@@ -68,6 +69,8 @@ export interface MarketView {
   readonly openOrders: readonly AgentOrder[];
   /** Every fill of the parent order so far, oldest first. */
   readonly fills: readonly ExecutionFill[];
+  /** The last order of this parent that did not go out, and why (the risk gate's denial or the venue's reject). */
+  readonly lastRefusal: SessionRefusal | null;
 }
 
 /** One fill of a child order, with the market's mid just before it. */
@@ -147,3 +150,8 @@ export function workingLots(orders: readonly AgentOrder[]): number {
   for (const o of orders) n += o.remaining;
   return n;
 }
+
+/** Why an order of a parent did not go out: the risk gate's denial or the venue's reject, with its time. */
+export type SessionRefusal =
+  | { readonly by: 'risk'; readonly ts: number; readonly denial: RiskDenial }
+  | { readonly by: 'venue'; readonly ts: number; readonly reject: VenueRejectReason };

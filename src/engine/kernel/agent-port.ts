@@ -14,18 +14,6 @@ import type {
 /** Global order ids of agent `index` are `(index + 1) · ID_SPAN + local id`. */
 const ID_SPAN = 1_000_000_000;
 
-/** Why the risk gate stopped an order: a stable code and a sentence with its numbers. */
-export interface RiskDenial {
-  readonly code: string;
-  readonly detail: string;
-}
-
-/** Decides whether an order may go out; null lets it through. */
-export type OrderGate = (order: VenueOrder) => RiskDenial | null;
-
-/** Told of every order the gate stopped before it reached the venue. */
-export type DenialListener = (order: VenueOrder, denial: RiskDenial) => void;
-
 /** Told of every order that reached the venue and what the venue answered. */
 export type SubmitListener = (order: VenueOrder, result: SubmitResult) => void;
 
@@ -33,8 +21,8 @@ export type SubmitListener = (order: VenueOrder, result: SubmitResult) => void;
  * One agent's view of a venue it shares with the session's other agents. The kernel owns time: it
  * elapses the shared venue and hands each port what concerns its agent (market events and its own
  * fills, with its own order ids), so an `ExecutionSession` runs on a port exactly as on a venue of
- * its own. Orders pass the kernel's risk gate before they reach the venue; one the gate stops comes
- * back to the agent as a halted-trading refusal, and the kernel hears the gate's own reason.
+ * its own. The risk gate sits before the port, in the agent's `ExecutionSession`; the port tells the
+ * kernel what the venue answered to every order that reached it.
  */
 export class AgentPort implements Venue {
   private inbox: VenueEvent[] = [];
@@ -43,8 +31,6 @@ export class AgentPort implements Venue {
   constructor(
     private readonly venue: Venue,
     index: number,
-    private readonly gate: OrderGate,
-    private readonly onDenied: DenialListener,
     private readonly onSubmit: SubmitListener,
   ) {
     this.base = (index + 1) * ID_SPAN;
@@ -83,11 +69,6 @@ export class AgentPort implements Venue {
   }
 
   submit(order: VenueOrder): SubmitResult {
-    const denied = this.gate(order);
-    if (denied) {
-      this.onDenied(order, denied);
-      return { accepted: false, id: order.id, reject: { code: 'TRADING_HALTED' } };
-    }
     if (!Number.isSafeInteger(order.id) || order.id <= 0 || order.id >= ID_SPAN) {
       const result: SubmitResult = { accepted: false, id: order.id, reject: { code: 'INVALID_ORDER_ID', id: order.id } };
       this.onSubmit(order, result);

@@ -11,8 +11,10 @@ import type { SubmitResult, VenueEvent, VenueOrder, VenueRejectReason } from '..
 import { ExecutionSession } from '../execution/session';
 import { MarketObserver } from '../execution/market-observer';
 import type { ExecutionStrategy, ParentOrder } from '../execution/types';
-import { AgentPort, type RiskDenial } from './agent-port';
-import type { AgentView, RiskLimits, SessionSnapshot } from './snapshot';
+import { AgentPort } from './agent-port';
+import type { AgentView, SessionSnapshot } from './snapshot';
+import { describeDenial, RiskGate, type RiskDenial } from '../risk/gate';
+import { DEFAULT_LIMITS, type RiskLimits } from '../risk/limits';
 
 /** One agent the session starts with: a parent order and the strategy that works it. */
 export interface AgentSpec {
@@ -52,7 +54,7 @@ export interface CockpitStrategy extends ExecutionStrategy {
 
 export type StrategyFactory = (spec: AgentSpec, context: StrategyContext) => CockpitStrategy;
 
-export const DEFAULT_LIMITS: RiskLimits = { maxOrderLots: 5_000, priceCollarBps: 200, maxOpenOrders: 20 };
+export { DEFAULT_LIMITS };
 
 export const DEFAULT_AGENTS: readonly AgentSpec[] = [
   { name: 'TWAP sell 30k', strategy: 'twap', side: 'sell', quantity: 30_000, horizonSeconds: 3_600, intervalSeconds: 30, startAfterSeconds: 15 },
@@ -103,11 +105,10 @@ export class SessionKernel {
   private readonly agents: RunningAgent[] = [];
   private readonly listeners = new Set<(e: EngineEvent) => void>();
   private readonly trades: Array<{ ts: number; price: number; size: number }> = [];
-  private limits: RiskLimits;
+  /** The model-free pre-trade gate: the kernel calls it through each agent's session and does not contain it. */
+  private readonly gate: RiskGate;
   private seq = 0;
   private paused = false;
-  private killSwitch = false;
-  private killReason: string | null = null;
   private speed: number;
   private nextQuoteAt: number;
   private lastQuote = { bid: 0, ask: 0, bidSize: 0, askSize: 0 };
@@ -118,7 +119,7 @@ export class SessionKernel {
   ) {
     this.venue = createSimVenue(config.scenario, config.seed);
     this.speed = config.speed;
-    this.limits = config.limits;
+    this.gate = new RiskGate(config.limits);
     this.nextQuoteAt = this.gridAfter(this.venue.now());
     config.agents.forEach((spec, index) => {
       const id = deps.ids.next('agent');
@@ -126,13 +127,7 @@ export class SessionKernel {
       const agent: RunningAgent = {
         id,
         spec,
-        port: new AgentPort(
-          this.venue,
-          index,
-          (o) => this.riskCheck(agent, o),
-          (o, denial) => this.emitDenied(agent, o, denial.code, denial.detail),
-          (o, r) => this.onSubmit(agent, o, r),
-        ),
+        port: new AgentPort(this.venue, index, (o, r) => this.onSubmit(agent, o, r)),
         parent: { side: spec.side, quantity: spec.quantity, horizonNs: Math.round(spec.horizonSeconds * NS_PER_SECOND) },
         startNs,
         intervalNs: Math.round(spec.intervalSeconds * NS_PER_SECOND),
@@ -172,7 +167,7 @@ export class SessionKernel {
   }
 
   get state(): SessionState {
-    if (this.killSwitch) return 'halted';
+    if (this.gate.killed) return 'halted';
     return this.paused ? 'paused' : 'running';
   }
 
@@ -228,9 +223,8 @@ export class SessionKernel {
       case 'KillAll':
         return ok(this.killAll(command.payload.reason));
       case 'ReleaseKillSwitch':
-        if (!this.killSwitch) return fail('REJECTED', 'the kill switch is not engaged');
-        this.killSwitch = false;
-        this.killReason = null;
+        if (!this.gate.killed) return fail('REJECTED', 'the kill switch is not engaged');
+        this.gate.releaseKillSwitch();
         this.emit({ kind: 'KillSwitchReleased', ts, reason: command.payload.reason });
         return ok({ state: this.state });
       case 'PauseAgent':
@@ -239,7 +233,7 @@ export class SessionKernel {
         const agent = this.agents.find((a) => a.id === command.payload.agentId);
         if (!agent) return fail('REJECTED', `no agent "${command.payload.agentId}"; agents are ${this.agents.map((a) => a.id).join(', ')}`);
         const to: AgentState = command.name === 'PauseAgent' ? 'paused' : command.name === 'ResumeAgent' ? 'running' : 'killed';
-        if (to === 'running' && this.killSwitch) return fail('REJECTED', 'the kill switch is engaged; release it first');
+        if (to === 'running' && this.gate.killed) return fail('REJECTED', 'the kill switch is engaged; release it first');
         if (!canMove(agent.state, to)) return fail('REJECTED', `agent ${agent.id} is ${agent.state}; it cannot become ${to}`);
         if (to !== 'running') this.cancelWorking(agent);
         agent.state = to;
@@ -249,7 +243,7 @@ export class SessionKernel {
       }
       case 'SetRiskLimits': {
         const { reason, ...limits } = command.payload;
-        this.limits = limits;
+        this.gate.setLimits(limits);
         this.emit({ kind: 'RiskLimitsChanged', ts, limits, reason });
         return ok({ limits });
       }
@@ -278,7 +272,7 @@ export class SessionKernel {
       quote: q.bid > 0 && q.ask > 0 ? { ...q } : null,
       trades: this.trades.slice(-TRADE_HISTORY),
       agents: this.agents.map((a) => this.view(a, now)),
-      risk: { killSwitch: this.killSwitch, reason: this.killReason, limits: this.limits },
+      risk: { killSwitch: this.gate.killed, reason: this.gate.killSwitchReason, limits: this.gate.limits },
       depth: this.depth(),
     };
   }
@@ -311,8 +305,7 @@ export class SessionKernel {
     let halted = 0;
     let cancelled = 0;
     // The switch goes first so nothing an agent does while it is being stopped can reach the venue.
-    this.killSwitch = true;
-    this.killReason = reason;
+    this.gate.engageKillSwitch(reason);
     for (const a of this.agents) {
       cancelled += this.cancelWorking(a);
       if (a.state === 'running' || a.state === 'paused') {
@@ -332,29 +325,9 @@ export class SessionKernel {
     return n;
   }
 
-  /** The model-free pre-trade gate: whatever an agent sends, these hold. */
-  private riskCheck(agent: RunningAgent, order: VenueOrder): RiskDenial | null {
-    if (this.killSwitch) return { code: 'KILL_SWITCH_ENGAGED', detail: `kill switch engaged: ${this.killReason ?? ''}` };
-    if (agent.state !== 'running') return { code: 'AGENT_NOT_RUNNING', detail: `agent is ${agent.state}` };
-    if (!(order.size > 0) || order.size > this.limits.maxOrderLots) {
-      return { code: 'ORDER_SIZE_EXCEEDS_MAX', detail: `size ${order.size} lots, max ${this.limits.maxOrderLots}` };
-    }
-    if (order.kind === 'limit') {
-      const mid = this.venue.mid();
-      const away = (Math.abs(order.price - mid) / mid) * 10_000;
-      if (!(away <= this.limits.priceCollarBps)) {
-        return { code: 'PRICE_OUTSIDE_COLLAR', detail: `price ${this.price(order.price)} is ${away.toFixed(0)} bps from the mid ${this.price(mid, 1)}, collar ${this.limits.priceCollarBps} bps` };
-      }
-    }
-    if (agent.port.openOrders().length >= this.limits.maxOpenOrders) {
-      return { code: 'OPEN_ORDERS_EXCEED_MAX', detail: `max ${this.limits.maxOpenOrders} working orders` };
-    }
-    return null;
-  }
-
   private onSubmit(agent: RunningAgent, order: VenueOrder, result: SubmitResult): void {
     if (!result.accepted) {
-      this.emitDenied(agent, order, result.reject.code, describeReject(result.reject, (id) => this.orderName(id), (ticks) => this.price(ticks)));
+      this.emitDenied(agent, order, result.reject.code, describeReject(result.reject, (id) => this.orderName(id), (ticks) => this.price(ticks)), null);
       return;
     }
     this.emit({
@@ -382,9 +355,9 @@ export class SessionKernel {
     return (ticks * tick).toFixed(Math.max(0, Math.ceil(-Math.log10(tick) - 1e-9)) + extra);
   }
 
-  private emitDenied(agent: RunningAgent, order: VenueOrder, code: string, detail: string): void {
+  private emitDenied(agent: RunningAgent, order: VenueOrder, code: string, detail: string, denial: RiskDenial | null): void {
     const price = order.kind === 'limit' ? order.price : null;
-    this.emit({ kind: 'OrderDenied', ts: this.now(), agentId: agent.id, orderId: `${agent.id}/${order.id}`, side: order.side, price, size: order.size, code, detail });
+    this.emit({ kind: 'OrderDenied', ts: this.now(), agentId: agent.id, orderId: `${agent.id}/${order.id}`, side: order.side, price, size: order.size, code, detail, denial });
   }
 
   private recordFill(agent: RunningAgent, orderId: number, price: number, size: number, liquidity: 'maker' | 'taker', ts: number): void {
@@ -435,6 +408,9 @@ export class SessionKernel {
     if (!a.session) {
       a.session = new ExecutionSession({
         venue: a.port,
+        gate: this.gate,
+        agentState: () => a.state,
+        onDenied: (order, denial) => this.emitDenied(a, order, denial.code, describeDenial(denial, (ticks, extra) => this.price(ticks, extra)), denial),
         parent: a.parent,
         agentId: a.id,
         tickSize: 1,

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { command, REASON_MAX } from '../contract/define';
+import { command, reasonSchema as reason } from '../contract/define';
 import type { SessionSnapshot } from './snapshot';
 import type { SessionState } from '../contract/events';
 
-const reason = z.string().trim().min(1, 'a reason is required').max(REASON_MAX);
 
 /** One evaluation table of a policy's model card, as the window shows it. */
 export interface PolicyReportTable {

@@ -1,5 +1,6 @@
 import type { Side } from '../book/types';
 import type { AgentState, DepthView, SessionState } from '../contract/events';
+import type { RiskLimits } from '../risk/limits';
 
 /** What the window shows of one agent. Prices in ticks, sizes in lots. */
 export interface AgentView {
@@ -47,14 +48,4 @@ export interface SessionSnapshot {
   readonly agents: readonly AgentView[];
   readonly risk: { readonly killSwitch: boolean; readonly reason: string | null; readonly limits: RiskLimits };
   readonly depth: DepthView;
-}
-
-/** Hard pre-trade limits that hold whatever an agent sends; they never depend on a model. */
-export interface RiskLimits {
-  /** Largest child order, in lots. */
-  readonly maxOrderLots: number;
-  /** Farthest a limit price may be from the mid, in basis points. */
-  readonly priceCollarBps: number;
-  /** Most working orders one agent may have. */
-  readonly maxOpenOrders: number;
 }

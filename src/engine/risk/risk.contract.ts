@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { command, REASON_MAX } from '../contract/define';
+import { command, reasonSchema as reason } from '../contract/define';
 import type { SessionState } from '../contract/events';
-import type { RiskLimits } from '../kernel/snapshot';
+import { riskLimitsShape, type RiskLimits } from './limits';
 
-const reason = z.string().trim().min(1, 'a reason is required').max(REASON_MAX);
 
 export const riskCommands = {
   KillAll: command<{ state: SessionState; agentsHalted: number; ordersCancelled: number }>()(
@@ -16,12 +15,7 @@ export const riskCommands = {
   ),
   SetRiskLimits: command<{ limits: RiskLimits }>()(
     z
-      .object({
-        maxOrderLots: z.number().int().min(1).max(1_000_000),
-        priceCollarBps: z.number().finite().min(1).max(5_000),
-        maxOpenOrders: z.number().int().min(1).max(1_000),
-        reason,
-      })
+      .object({ ...riskLimitsShape, reason })
       .strict(),
     'Sets the hard pre-trade limits; every order from then on is checked against them.',
   ),

@@ -58,6 +58,8 @@ import { twapFraction } from '../execution/schedules';
 import { ExecutionSession } from '../execution/session';
 import { followSchedule } from '../execution/tactics';
 import type { Venue } from '../venue/types';
+import { RiskGate } from '../risk/gate';
+import { episodeLimits, type RiskLimits } from '../risk/limits';
 import { NS_PER_SECOND as SECOND } from '../core/clock';
 
 /** The observation's fields, in order (see the module comment). */
@@ -136,6 +138,8 @@ export interface ExecutionEnvConfig {
   readonly signals?: (view: MarketView) => ArrayLike<number>;
   /** Keep `Decision` records (slower; off by default). */
   readonly recordDecisions?: boolean;
+  /** The hard limits every order meets; `episodeLimits(parent.quantity)` when not given. */
+  readonly limits?: RiskLimits;
 }
 
 /** What a step reports beside its reward. */
@@ -254,6 +258,7 @@ export class ExecutionEnv {
     warmUpTo(venue, observer, startNs, this.config.warmUpStepNs ?? SECOND);
     this.session = new ExecutionSession({
       venue,
+      gate: new RiskGate(this.config.limits ?? episodeLimits(parent.quantity)),
       parent,
       agentId: 'rl',
       tickSize: market.tickSize,

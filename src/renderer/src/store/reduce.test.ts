@@ -190,7 +190,7 @@ describe('applyBatches', () => {
       batch([
         ev(11, T0, { kind: 'KillSwitchEngaged', reason: 'manual kill from cockpit', agentsHalted: 2, ordersCancelled: 5 }),
         ev(12, T0, { kind: 'AgentStateChanged', agentId: 'a1', state: 'killed', reason: 'kill switch' }),
-        ev(13, T0, { kind: 'OrderDenied', agentId: 'a1', orderId: 'o9', side: 'buy', price: 10_050, size: 10, code: 'KILL_SWITCH_ENGAGED', detail: 'the kill switch is engaged' }),
+        ev(13, T0, { kind: 'OrderDenied', agentId: 'a1', orderId: 'o9', side: 'buy', price: 10_050, size: 10, code: 'KILL_SWITCH_ENGAGED', detail: 'the kill switch is engaged', denial: null }),
         ev(14, T0, { kind: 'SpeedChanged', speed: 10, reason: 'faster' }),
       ]),
     ]);
@@ -287,7 +287,7 @@ describe('depth, limits and decisions', () => {
 
   it('showsTheCodeAndDetailOfADeniedOrder', () => {
     const { state } = applyBatches(live(10), [
-      batch([ev(11, T0, { kind: 'OrderDenied', agentId: 'a1', orderId: 'o1', side: 'sell', price: null, size: 9_000, code: 'ORDER_TOO_LARGE', detail: '9000 lots > max 5000' })]),
+      batch([ev(11, T0, { kind: 'OrderDenied', agentId: 'a1', orderId: 'o1', side: 'sell', price: null, size: 9_000, code: 'ORDER_TOO_LARGE', detail: '9000 lots > max 5000', denial: null })]),
     ]);
     expect(state.activity[0]?.title).toBe('Order denied: ORDER_TOO_LARGE');
     expect(state.activity[0]?.detail).toContain('9000 lots > max 5000');
