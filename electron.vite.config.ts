@@ -13,7 +13,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           'engine-worker': resolve(__dirname, 'src/main/host/engine-worker.ts'),
           cli: resolve(__dirname, 'src/main/cli/index.ts'),
-          'backtest-worker': resolve(__dirname, 'src/engine/node/backtest-worker.ts'),
+          'backtest-worker': resolve(__dirname, 'src/engine/node/workers/backtest-worker.ts'),
         },
       },
     },

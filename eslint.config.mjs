@@ -16,8 +16,12 @@ const engineCoreBans = {
     { group: ['node:*', 'fs', 'path', 'zlib', 'worker_threads', 'os', 'child_process', 'better-sqlite3', '@tensorflow/tfjs-node*'], message: 'bad layering: Node-touching code goes in an adapter folder of src/engine (node/).' },
     { group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'bad layering: src/engine depends on no host.' },
     { group: ['**/node/*', '**/node/**'], message: 'bad layering: the engine core never imports its Node adapters (src/engine/node); they import the core.' },
+    { group: ['**/workflows/*', '**/bench/*'], message: 'bad layering: the engine core never imports a workflow or a bench; they drive the core.' },
   ],
 };
+
+/** What the Node side of the engine (node/, workflows/, bench/) may not import: UI and hosts. */
+const engineNodeBans = { paths: engineCoreBans.paths, patterns: [engineCoreBans.patterns[0], engineCoreBans.patterns[2]] };
 
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'dist/**', 'test-results/**', 'playwright-report/**', 'resources/**'] },
@@ -32,7 +36,7 @@ export default tseslint.config(
   },
   {
     files: ['src/engine/**/*.ts'],
-    ignores: ['src/engine/node/**'],
+    ignores: ['src/engine/node/**', 'src/engine/workflows/**', 'src/engine/bench/**'],
     languageOptions: { globals: {} },
     rules: {
       'no-restricted-imports': ['error', engineCoreBans],
@@ -65,10 +69,20 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off', 'no-restricted-globals': 'off', 'no-restricted-properties': 'off' },
   },
   {
+    // Adapters (files, models, journal, workers) serve workflows and benches, never the other way.
     files: ['src/engine/node/**/*.ts'],
+    ignores: ['src/engine/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: engineCoreBans.paths, patterns: [engineCoreBans.patterns[0], engineCoreBans.patterns[2]] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: engineNodeBans.paths, patterns: [...engineNodeBans.patterns, { group: ['**/workflows/*', '**/bench/*'], message: 'bad layering: node/ adapters never import a workflow or a bench; workflows and benches import them.' }] },
+      ],
     },
+  },
+  {
+    files: ['src/engine/workflows/**/*.ts', 'src/engine/bench/**/*.ts'],
+    ignores: ['src/engine/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', engineNodeBans] },
   },
   {
     files: ['bin/**/*.js'],
@@ -82,7 +96,7 @@ export default tseslint.config(
     rules: {
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'warn',
-      'no-restricted-imports': ['error', { patterns: [{ group: ['electron', 'node:*', '**/main/**', '**/engine/node/**'], message: 'bad layering: the renderer talks to the engine only through window.cockpit or the browser bridge.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['electron', 'node:*', '**/main/**', '**/engine/node/**', '**/engine/workflows/**', '**/engine/bench/**'], message: 'bad layering: the renderer talks to the engine only through window.cockpit or the browser bridge.' }] }],
     },
   },
 );

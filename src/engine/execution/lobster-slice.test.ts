@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createOrderBook } from '../book/order-book';
 import type { LobsterDay } from '../data/lobster';
-import { loadLobsterDay } from '../node/lobster-files';
+import { loadLobsterDay } from '../node/files/lobster-files';
 import { LobsterVenue } from '../venue/lobster-venue';
 import { calibrationSizes, estimateImpact, sampleCalibration } from './calibration';
 import { MarketObserver } from './market-observer';

@@ -9,7 +9,7 @@ import { SequentialIds } from '../core/ids';
 import type { EngineEvent } from '../contract/events';
 import { runEpisode } from '../execution/runner';
 import type { ExecutionStrategy, SessionRefusal } from '../execution/types';
-import { loadScenario } from '../node/sim-scenarios';
+import { loadScenario } from '../node/files/sim-scenarios';
 import type { RiskDenial } from '../risk/gate';
 import { DEFAULT_LIMITS, type RiskLimits } from '../risk/limits';
 import { createSimVenue } from '../sim/sim-venue';

@@ -3,7 +3,7 @@ import { SequentialIds } from '../core/ids';
 import { NS_PER_SECOND } from '../core/clock';
 import type { EngineEvent } from '../contract/events';
 import { validateCommand } from '../contract/validate';
-import { loadScenario } from '../node/sim-scenarios';
+import { loadScenario } from '../node/files/sim-scenarios';
 import { DEFAULT_AGENTS, DEFAULT_LIMITS, SessionKernel, type AgentSpec, type SessionConfig } from './session-kernel';
 import { baselineStrategies } from './strategies';
 import type { ExecutionStrategy } from '../execution/types';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../core/rng';
 import type { Tf } from './tf-mlp';
-import { selectBackend } from '../node/tf-backend';
+import { selectBackend } from '../node/models/tf-backend';
 import { DqnLearner, DQN_DEFAULTS } from './dqn';
 import { explainDecision, integratedGradients } from './explain';
 import type { Mlp } from './mlp';

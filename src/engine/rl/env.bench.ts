@@ -1,6 +1,6 @@
 import { bench, describe } from 'vitest';
-import { findVolumeFile, readMinuteVolumes, simMarket } from '../node/backtest-markets';
-import { loadScenario } from '../node/sim-scenarios';
+import { findVolumeFile, readMinuteVolumes, simMarket } from '../node/files/backtest-markets';
+import { loadScenario } from '../node/files/sim-scenarios';
 import { FakeVenue } from '../execution/testing/fake-venue';
 import type { EnvMarket } from './env';
 import { ACTION_COUNT, VecExecutionEnv } from './env';

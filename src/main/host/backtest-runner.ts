@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { BacktestResult, BacktestRow } from '../../engine/execution/execution.contract';
 import type { CommandPayload } from '../../engine/contract/index';
 import { appRoot } from './app-root';
-import { findVolumeFile } from '../../engine/node/backtest-markets';
+import { findVolumeFile } from '../../engine/node/files/backtest-markets';
 
 /** Longest a backtest from the window may run. */
 const TIMEOUT_MS = 10 * 60 * 1000;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { HostInfo, PolicyReport } from '../../engine/contract/index';
-import { DEFAULT_POLICY_DIR } from '../../engine/node/policy-files';
+import { DEFAULT_POLICY_DIR } from '../../engine/node/models/policy-files';
 import { EngineHost } from './engine-host';
 
 const WORKER = resolve(__dirname, 'engine-worker.ts');

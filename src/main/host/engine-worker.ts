@@ -6,18 +6,18 @@ import { DEFAULT_AGENTS, DEFAULT_LIMITS, SessionKernel } from '../../engine/kern
 import { baselineStrategies } from '../../engine/kernel/strategies';
 import { LearnedStrategy } from '../../engine/kernel/learned-strategy';
 import type { AgentSpec, StrategyFactory } from '../../engine/kernel/session-kernel';
-import { DEFAULT_POLICY_DIR, loadPolicySync } from '../../engine/node/policy-files';
+import { DEFAULT_POLICY_DIR, loadPolicySync } from '../../engine/node/models/policy-files';
 import { appRoot } from './app-root';
-import { loadScenario } from '../../engine/node/sim-scenarios';
+import { loadScenario } from '../../engine/node/files/sim-scenarios';
 import { decodeCommandMessage } from '../../engine/contract/validate';
 import { fail, type CommandResult } from '../../engine/contract/result';
 import type { EngineEvent } from '../../engine/contract/events';
 import type { HostInfo } from '../../engine/contract/index';
-import { Journal } from '../../engine/node/journal';
-import { selectBackend } from '../../engine/node/tf-backend';
+import { Journal } from '../../engine/node/journal/journal';
+import { selectBackend } from '../../engine/node/models/tf-backend';
 import type { EngineOptions, ToWorkerMessage, WorkerMessage } from './protocol';
 import { runBacktestProcess } from './backtest-runner';
-import { policyReport } from '../../engine/node/policy-card';
+import { policyReport } from '../../engine/node/models/policy-card';
 
 /** The wall-clock period of the engine loop: one event batch per frame at most. */
 const FRAME_MS = 16;

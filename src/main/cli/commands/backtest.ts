@@ -5,11 +5,11 @@ import { Option, type Command } from 'commander';
 import type { BacktestSpec, BaselineName, SeedResult, StrategyReport } from '../../../engine/execution/backtest';
 import { BASELINES, isBaseline, summarise } from '../../../engine/execution/backtest';
 import { DEFAULT_UNFILLED_PENALTY_BPS } from '../../../engine/execution/metrics';
-import { clock, findVolumeFile, lobsterPairFor } from '../../../engine/node/backtest-markets';
-import type { MarketSpec } from '../../../engine/node/backtest-markets';
-import { runBacktest } from '../../../engine/node/backtest-pool';
-import type { BacktestOutcome } from '../../../engine/node/backtest-pool';
-import { splitPolicyStrategies, withPolicyEpisodes } from '../../../engine/node/policy-backtest';
+import { clock, findVolumeFile, lobsterPairFor } from '../../../engine/node/files/backtest-markets';
+import type { MarketSpec } from '../../../engine/node/files/backtest-markets';
+import { runBacktest } from '../../../engine/node/workers/backtest-pool';
+import type { BacktestOutcome } from '../../../engine/node/workers/backtest-pool';
+import { splitPolicyStrategies, withPolicyEpisodes } from '../../../engine/workflows/policy-backtest';
 import { CliError, parsePositiveInt, printReport, table } from '../output';
 import { NS_PER_SECOND as SECOND } from '../../../engine/core/clock';
 

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { runBookBench, runBookBenchChild, type BookBenchReport, type ThroughputFigures } from '../../../engine/node/bench/book-bench';
+import { runBookBench, runBookBenchChild, type BookBenchReport, type ThroughputFigures } from '../../../engine/bench/book-bench';
 import { CliError, parsePositiveInt, printReport, table } from '../output';
 
 interface BenchBookOptions {

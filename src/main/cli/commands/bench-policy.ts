@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { BackendName } from '../../../engine/node/tf-backend';
-import { selectBackend } from '../../../engine/node/tf-backend';
-import type { PolicyBenchReport } from '../../../engine/node/policy-bench';
-import { benchPolicy } from '../../../engine/node/policy-bench';
-import { DEFAULT_POLICY_DIR } from '../../../engine/node/policy-files';
+import type { BackendName } from '../../../engine/node/models/tf-backend';
+import { selectBackend } from '../../../engine/node/models/tf-backend';
+import type { PolicyBenchReport } from '../../../engine/bench/policy-bench';
+import { benchPolicy } from '../../../engine/bench/policy-bench';
+import { DEFAULT_POLICY_DIR } from '../../../engine/node/models/policy-files';
 import { CliError, parsePositiveInt, printReport, table } from '../output';
 
 interface BenchPolicyOptions {

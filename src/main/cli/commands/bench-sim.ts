@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { benchSim } from '../../../engine/node/sim-bench';
-import { loadScenario } from '../../../engine/node/sim-scenarios';
+import { benchSim } from '../../../engine/bench/sim-bench';
+import { loadScenario } from '../../../engine/node/files/sim-scenarios';
 import { ScenarioError } from '../../../engine/sim/scenario';
 import { CliError, parsePositiveInt, printReport, table } from '../output';
 

@@ -2,9 +2,9 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { createOrderBook } from '../../../engine/book/order-book';
 import { BinanceFormatError, unitsToDecimal } from '../../../engine/data/binance';
-import { FileReadError } from '../../../engine/node/gzip-lines';
-import { verifyBinanceFile } from '../../../engine/node/binance-files';
-import type { BinanceVerifyResult } from '../../../engine/node/binance-files';
+import { FileReadError } from '../../../engine/node/files/gzip-lines';
+import { verifyBinanceFile } from '../../../engine/node/files/binance-files';
+import type { BinanceVerifyResult } from '../../../engine/node/files/binance-files';
 import { CliError, printReport, table } from '../output';
 
 interface VerifyOptions {

@@ -2,9 +2,9 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { createOrderBook } from '../../../engine/book/order-book';
 import { LobsterFormatError, levelsFromFileName } from '../../../engine/data/lobster';
-import { FileReadError } from '../../../engine/node/gzip-lines';
-import { verifyLobsterFiles } from '../../../engine/node/lobster-files';
-import type { LobsterVerifyResult } from '../../../engine/node/lobster-files';
+import { FileReadError } from '../../../engine/node/files/gzip-lines';
+import { verifyLobsterFiles } from '../../../engine/node/files/lobster-files';
+import type { LobsterVerifyResult } from '../../../engine/node/files/lobster-files';
 import { CliError, parsePositiveInt, printReport, table } from '../output';
 
 interface VerifyOptions {

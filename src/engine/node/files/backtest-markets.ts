@@ -1,0 +1,253 @@
+/**
+ * The markets a backtest runs on, built from files: a simulator scenario (episodes keyed by seed)
+ * or a LOBSTER day (episodes keyed by start time of day). Each worker thread builds its market once
+ * from a `MarketSpec` and rebuilds a venue per episode.
+ *
+ * LOBSTER seeds: seed k is the episode starting at `firstStart + k·stride`, where `firstStart` is
+ * the first whole minute leaving the pre-trade window (30 min by default) after the whole minute of
+ * the day's first message (10:00 on the 09:30 files) and `stride` is the horizon rounded up to whole minutes, so
+ * episodes never overlap. Seeds run from 0 to the last slot that ends before the day's last
+ * message; a seed outside is an error naming the valid range. A spec's `firstStartNs` moves seed 0
+ * to that time of day (a backtest from 12:00, say); it must leave the pre-trade window after the
+ * day's first message.
+ */
+
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { createOrderBook } from '../../book/order-book';
+import type { LobsterDay } from '../../data/lobster';
+import { levelsFromFileName } from '../../data/lobster';
+import type { BacktestMarket } from '../../execution/backtest';
+import { Rng } from '../../core/rng';
+import type { EnvMarket } from '../../rl/env';
+import type { VolumeProfile } from '../../execution/schedules';
+import { scaleProfileToHorizon } from '../../execution/schedules';
+import type { MinuteVolumes } from '../../execution/volume-profile';
+import { averageProfile, leaveOneOutProfile, parseMinuteVolumes } from '../../execution/volume-profile';
+import type { Scenario } from '../../sim/scenario';
+import { createSimVenue } from '../../sim/sim-venue';
+import { LobsterVenue } from '../../venue/lobster-venue';
+import { loadLobsterDay } from './lobster-files';
+import { loadScenario } from './sim-scenarios';
+import { NS_PER_SECOND as SECOND } from '../../core/clock';
+
+const MINUTE = 60 * SECOND;
+
+/** The file name of the shared per-minute volume profile. */
+export const VOLUME_FILE_NAME = 'lobster_2012-06-21_per_minute_exec_volume.csv';
+
+/** What a worker needs to build the market: plain data, sent to worker threads. */
+export type MarketSpec =
+  | {
+      readonly kind: 'sim';
+      /** A shipped scenario's name or a scenario file's path. */
+      readonly scenario: string;
+      /** Episode start in ns after midnight; defaults to the open plus the pre-trade window. */
+      readonly startNs?: number;
+      readonly preTradeNs: number;
+      readonly horizonNs: number;
+      /** The per-minute volume CSV (the real profile, used when the scenario has none). */
+      readonly volumeFile: string;
+      /**
+       * Where AC's σ, η, γ come from: pilot seeds over the same window (the default; they see the
+       * scenario's scheduled events) or each episode's own pre-trade window (no look-ahead, γ = 0).
+       */
+      readonly acCalibration?: 'pilot' | 'pre-trade';
+    }
+  | {
+      readonly kind: 'lobster';
+      readonly messages: string;
+      readonly orderbook: string;
+      readonly levels: number;
+      readonly preTradeNs: number;
+      readonly horizonNs: number;
+      readonly volumeFile: string;
+      /** Start of seed 0 in ns after midnight (later seeds follow every stride); defaults to the first whole minute after the pre-trade window. */
+      readonly firstStartNs?: number;
+    };
+
+/** A market built from files, with what the report says about it. */
+export interface LoadedMarket extends BacktestMarket {
+  /** One line for the report: where the VWAP profile came from. */
+  readonly profileNote: string;
+  /** Returns the episode start for a seed (ns after midnight), or throws naming the valid seeds. */
+  startFor(seed: number): number;
+}
+
+/** Returns the shared per-minute volume file (`../shared/data/volume/…` beside the checkout), looking up from here and from the working directory. */
+export function findVolumeFile(): string {
+  for (const start of [__dirname, process.cwd()]) {
+    let dir = start;
+    for (;;) {
+      const candidate = join(dir, 'shared', 'data', 'volume', VOLUME_FILE_NAME);
+      if (existsSync(candidate)) return candidate;
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+  }
+  throw new Error(`no shared/data/volume/${VOLUME_FILE_NAME} found above ${process.cwd()}; pass --volume FILE`);
+}
+
+/** Reads the per-minute volume file. */
+export function readMinuteVolumes(file: string): Map<string, MinuteVolumes> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read the volume profile ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return parseMinuteVolumes(text, basename(file));
+}
+
+/** Returns the orderbook file beside a LOBSTER message file (same name with `_orderbook_`), and its levels. */
+export function lobsterPairFor(messages: string): { orderbook: string; levels: number } {
+  const name = basename(messages);
+  if (!name.includes('_message_')) throw new Error(`expected a LOBSTER message file named like TICKER_date_start_end_message_N.csv[.gz], received "${name}"`);
+  const levels = levelsFromFileName(name);
+  if (levels === undefined) throw new Error(`cannot read the level count from "${name}", expected a name ending in _message_<levels>.csv[.gz]`);
+  if (!existsSync(messages)) throw new Error(`no such LOBSTER message file: ${messages}`);
+  const orderbook = join(dirname(messages), name.replace('_message_', '_orderbook_'));
+  if (!existsSync(orderbook)) throw new Error(`no orderbook file beside ${messages}: expected ${orderbook}`);
+  return { orderbook, levels };
+}
+
+/** Builds the market a spec describes (reads its files). */
+export async function loadMarket(spec: MarketSpec): Promise<LoadedMarket> {
+  const volumes = readMinuteVolumes(spec.volumeFile);
+  if (spec.kind === 'sim') return simMarket(loadScenario(spec.scenario), spec, volumes);
+  const day = await loadLobsterDay({ messages: spec.messages, orderbook: spec.orderbook, levels: spec.levels });
+  const ticker = basename(spec.messages).split('_')[0] ?? '';
+  return lobsterMarket(day, ticker, spec, volumes);
+}
+
+/** A simulator scenario as a backtest market; see the module comment. */
+export function simMarket(scenario: Scenario, spec: Extract<MarketSpec, { kind: 'sim' }>, volumes: ReadonlyMap<string, MinuteVolumes>): LoadedMarket {
+  const openNs = Math.round(scenario.session.openSeconds * SECOND);
+  const closeNs = openNs + Math.round(scenario.session.durationSeconds * SECOND);
+  const startNs = spec.startNs ?? openNs + spec.preTradeNs;
+  if (startNs - spec.preTradeNs < openNs) {
+    throw new Error(`the episode start ${clock(startNs)} leaves no room for the ${spec.preTradeNs / MINUTE}-minute pre-trade window after the open ${clock(openNs)}`);
+  }
+  if (startNs + spec.horizonNs > closeNs) {
+    throw new Error(`the episode ${clock(startNs)}–${clock(startNs + spec.horizonNs)} runs past the close of "${scenario.name}" at ${clock(closeNs)}`);
+  }
+  const intraday = scenario.intraday;
+  const real = averageProfile(volumes);
+  const profile = (start: number, horizon: number): VolumeProfile =>
+    intraday ? { originNs: openNs, bucketNs: intraday.bucketSeconds * SECOND, weights: intraday.profile } : scaleProfileToHorizon(real.weights, start, horizon);
+  return {
+    tickSize: 1,
+    venuePrintsAgentFills: true,
+    counterfactual: true,
+    acCalibration: spec.acCalibration ?? 'pilot',
+    preTradeNs: spec.preTradeNs,
+    profileNote: intraday
+      ? `VWAP follows the scenario's intraday profile (${intraday.profile.length} buckets of ${intraday.bucketSeconds} s)`
+      : `VWAP follows the real LOBSTER profile (mean of ${[...volumes.keys()].join(', ')}) scaled to the horizon`,
+    startFor: () => startNs,
+    open(seed: number) {
+      const venue = createSimVenue(scenario, seed);
+      const to = startNs - spec.preTradeNs;
+      if (to > venue.now()) venue.elapse(to - venue.now());
+      return { venue, startNs };
+    },
+    volumeProfile: profile,
+  };
+}
+
+/** A LOBSTER day as a backtest market; seeds map to start times (see the module comment). */
+export function lobsterMarket(day: LobsterDay, ticker: string, spec: Extract<MarketSpec, { kind: 'lobster' }>, volumes: ReadonlyMap<string, MinuteVolumes>): LoadedMarket {
+  if (day.length === 0) throw new Error('the LOBSTER day has no rows');
+  const first = day.timeAt(0);
+  const last = day.timeAt(day.length - 1);
+  const { firstStart, stride, slots } = lobsterSlots(first, last, spec.preTradeNs, spec.horizonNs, spec.firstStartNs);
+  if (spec.firstStartNs !== undefined && spec.firstStartNs - spec.preTradeNs < firstMinute(first)) {
+    throw new Error(`a start at ${clock(spec.firstStartNs)} leaves no room for the ${spec.preTradeNs / MINUTE}-minute pre-trade window after the LOBSTER day's first message at ${clock(first)}`);
+  }
+  if (slots === 0 && spec.firstStartNs !== undefined) throw new Error(`a ${spec.horizonNs / MINUTE}-minute episode from ${clock(spec.firstStartNs)} runs past the LOBSTER day's last message at ${clock(last)}`);
+  if (slots === 0) throw new Error(`the LOBSTER day ${clock(first)}–${clock(last)} has no room for a ${spec.horizonNs / MINUTE}-minute episode after a ${spec.preTradeNs / MINUTE}-minute pre-trade window`);
+  const { profile, lookAhead } = volumes.size > 0 ? leaveOneOutProfile(volumes, ticker) : { profile: undefined, lookAhead: false };
+  const startFor = (seed: number): number => {
+    if (!Number.isSafeInteger(seed) || seed < 0 || seed >= slots) {
+      throw new Error(`on this LOBSTER day a ${spec.horizonNs / MINUTE}-minute episode has seeds 0..${slots - 1} (start ${clock(firstStart)} + seed × ${stride / MINUTE} min), received seed ${seed}`);
+    }
+    return firstStart + seed * stride;
+  };
+  return {
+    tickSize: 100,
+    venuePrintsAgentFills: false,
+    counterfactual: false,
+    acCalibration: 'pre-trade',
+    preTradeNs: spec.preTradeNs,
+    profileNote: profile
+      ? lookAhead
+        ? `VWAP follows ${ticker}'s own profile of the same day (look-ahead: no other ticker in the volume file)`
+        : `VWAP follows the same day's mean profile of the other tickers (${[...volumes.keys()].filter((t) => t !== ticker).join(', ')}), never ${ticker}'s own volume`
+      : 'VWAP falls back to TWAP (no profile)',
+    startFor,
+    open(seed: number) {
+      const startNs = startFor(seed);
+      const venue = new LobsterVenue(day, { book: createOrderBook(), startNs: startNs - spec.preTradeNs });
+      return { venue, startNs };
+    },
+    volumeProfile: (start, horizon) => profile ?? { originNs: start, bucketNs: horizon, weights: [1] },
+  };
+}
+
+/** The prefix of a training market that replays a LOBSTER day (`lobster:MESSAGE_FILE`) instead of a simulator scenario. */
+export const LOBSTER_PREFIX = 'lobster:';
+
+/** Whether a training market name is a recorded day (`lobster:FILE`; trained on, never validated on: the day has no held-out seeds). */
+export function isHistoricalMarket(name: string): boolean {
+  return name.startsWith(LOBSTER_PREFIX);
+}
+
+/**
+ * A LOBSTER day as a training market: any seed opens an episode at a whole second of the day,
+ * drawn from the seed (uniform over every start that leaves the pre-trade window after the first
+ * message's whole minute and ends the horizon before the last message), so consecutive training
+ * seeds spread over the whole day. Backtests use `lobsterMarket`'s non-overlapping slots instead.
+ */
+export function lobsterTrainingMarket(day: LobsterDay, preTradeNs: number, horizonNs: number): EnvMarket & { readonly starts: number; startFor(seed: number): number } {
+  if (day.length === 0) throw new Error('the LOBSTER day has no rows');
+  const first = day.timeAt(0);
+  const last = day.timeAt(day.length - 1);
+  const firstStart = Math.ceil((firstMinute(first) + preTradeNs) / SECOND) * SECOND;
+  const starts = Math.floor((last - horizonNs - firstStart) / SECOND) + 1;
+  if (starts < 1) throw new Error(`the LOBSTER day ${clock(first)}–${clock(last)} has no room for a ${horizonNs / SECOND}-second episode after a ${preTradeNs / SECOND}-second pre-trade window`);
+  const startFor = (seed: number): number => {
+    if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`a training seed is a non-negative integer, received ${seed}`);
+    return firstStart + new Rng(seed).int(starts) * SECOND;
+  };
+  return {
+    tickSize: 100,
+    venuePrintsAgentFills: false,
+    preTradeNs,
+    starts,
+    startFor,
+    open(seed: number) {
+      const startNs = startFor(seed);
+      return { venue: new LobsterVenue(day, { book: createOrderBook(), startNs: startNs - preTradeNs }), startNs };
+    },
+  };
+}
+
+/** The whole minute of a day's first message (09:30:00 for 09:30:00.015): the earliest a pre-trade window may open. */
+function firstMinute(first: number): number {
+  return Math.floor(first / MINUTE) * MINUTE;
+}
+
+/** Returns the LOBSTER episode slots for a day spanning [first, last] ns: from `firstStartNs` when given (the caller checks its pre-trade room), else the first whole minute the pre-trade window allows. */
+export function lobsterSlots(first: number, last: number, preTradeNs: number, horizonNs: number, firstStartNs?: number): { firstStart: number; stride: number; slots: number } {
+  const firstStart = firstStartNs ?? Math.ceil((firstMinute(first) + preTradeNs) / MINUTE) * MINUTE;
+  const stride = Math.ceil(horizonNs / MINUTE) * MINUTE;
+  return { firstStart, stride, slots: Math.max(0, Math.floor((last - firstStart - horizonNs) / stride) + 1) };
+}
+
+/** Formats ns after midnight as HH:MM:SS. */
+export function clock(ns: number): string {
+  const s = Math.floor(ns / SECOND);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${p(Math.floor(s / 3600))}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}`;
+}

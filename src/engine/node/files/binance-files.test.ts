@@ -1,0 +1,23 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createOrderBook } from '../../book/order-book';
+import { verifyBinanceFile } from './binance-files';
+
+const FILE = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../../shared/data/crypto/binance_spot_btcusdt_20240808_hftbacktest.jsonl.gz');
+
+describe('binance capture rebuild', () => {
+  it('matchesEveryBookTickerAtASharedUpdateIdAndNeverCrosses', async () => {
+    const r = await verifyBinanceFile(FILE, createOrderBook());
+    expect(r.snapshots).toBe(1);
+    expect(r.gaps).toBe(0);
+    expect(r.diffsApplied).toBeGreaterThan(3_000);
+    expect(r.tickerChecks).toBeGreaterThan(0);
+    expect(r.firstTickerMismatch).toBeNull();
+    expect(r.tickerMismatches).toBe(0);
+    expect(r.crossedBooks).toBe(0);
+    expect(r.trades).toBe(9_757);
+    // Three deep levels carry sizes finer than the 0.00001 lot (see BTCUSDT).
+    expect(r.offLotSizes).toBe(3);
+  });
+});
