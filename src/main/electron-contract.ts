@@ -1,3 +1,5 @@
+import { contentSecurityPolicy } from './csp';
+
 /** The IPC channel for commands (window → engine host). */
 export const IPC_INVOKE = 'cockpit:invoke';
 /** The IPC channel for event batches (engine host → window). */
@@ -6,15 +8,4 @@ export const IPC_EVENTS = 'cockpit:events';
 export const KILL_ALL_ACCELERATOR = 'CommandOrControl+Shift+K';
 
 /** The Content-Security-Policy sent with every response the window loads. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCommandText, decodeCommandMessage, validateCommand, MAX_COMMAND_CHARS } from './validate';
+import { boundedPlainData, decodeCommandText, decodeCommandMessage, validateCommand, MAX_COMMAND_CHARS, MAX_COMMAND_DEPTH, MAX_COMMAND_VALUES } from './validate';
 
 describe('command validation', () => {
   it('acceptsAWellFormedCommand', () => {
@@ -115,5 +115,56 @@ describe('command messages', () => {
     if (d.ok) return;
     expect(d.id).toBe(3);
     expect(d.error.code).toBe('INVALID_PAYLOAD');
+  });
+});
+
+describe('the edge against hostile messages', () => {
+  /** A value nested `levels` deep: [[[…]]]. */
+  function nested(levels: number): unknown {
+    let v: unknown = 1;
+    for (let i = 0; i < levels; i++) v = [v];
+    return v;
+  }
+
+  it('refusesACommandNested4000LevelsDeepWithoutRecursing', () => {
+    const text = JSON.stringify({ t: 'cmd', id: 3, name: 'KillAll', payload: { reason: nested(4000) } });
+    expect(text.length).toBeLessThan(MAX_COMMAND_CHARS);
+    const d = decodeCommandText(text);
+    expect(d.ok ? 'accepted' : [d.error.code, d.id]).toEqual(['COMMAND_TOO_LARGE', 3]);
+    expect(d.ok ? '' : d.error.message).toContain(`deeper than ${MAX_COMMAND_DEPTH} levels`);
+  });
+
+  it('refusesNestingFarBeyondWhatTheStackCouldRecurseThrough', () => {
+    const v = validateCommand('KillAll', { reason: nested(200_000) });
+    expect(v.ok ? 'accepted' : v.error.code).toBe('COMMAND_TOO_LARGE');
+  });
+
+  it('acceptsNestingUpToTheLimitAndLeavesTheRestToTheSchema', () => {
+    expect(boundedPlainData(nested(MAX_COMMAND_DEPTH))).toBeNull();
+    expect(boundedPlainData(nested(MAX_COMMAND_DEPTH + 1))?.code).toBe('COMMAND_TOO_LARGE');
+    const v = validateCommand('KillAll', { reason: nested(4) });
+    expect(v.ok ? 'accepted' : v.error.code).toBe('INVALID_PAYLOAD');
+  });
+
+  it('refusesTooManyValuesInAFlatPayload', () => {
+    const v = validateCommand('KillAll', { reason: 'x', many: Array.from({ length: MAX_COMMAND_VALUES }, () => 0) });
+    expect(v.ok ? 'accepted' : v.error.code).toBe('COMMAND_TOO_LARGE');
+  });
+
+  it('refusesValuesThatAreNotPlainJsonData', () => {
+    for (const odd of [new Date(0), new Map(), () => 1, Symbol('s'), 10n]) {
+      const v = validateCommand('KillAll', { reason: 'x', odd });
+      expect(v.ok ? 'accepted' : v.error.code).toBe('MALFORMED_MESSAGE');
+    }
+  });
+
+  it('refusesAnEnvelopeWithFieldsItDoesNotDefine', () => {
+    const d = decodeCommandMessage({ t: 'cmd', id: 1, name: 'KillAll', payload: { reason: 'r' }, extra: 1 });
+    expect(d.ok ? 'accepted' : [d.error.code, d.id]).toEqual(['MALFORMED_MESSAGE', 1]);
+  });
+
+  it('answersAnEmptyTextWithATypedError', () => {
+    const d = decodeCommandText('');
+    expect(d.ok ? 'accepted' : d.error.code).toBe('MALFORMED_MESSAGE');
   });
 });

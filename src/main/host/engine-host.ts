@@ -2,13 +2,15 @@ import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { EventBatch } from '../../engine/contract/events';
 import type { HostMessage } from '../../engine/contract/wire';
-import type { CommandResult } from '../../engine/contract/result';
+import type { CommandError, CommandResult } from '../../engine/contract/result';
+import { validateCommand, type Decoded } from '../../engine/contract/validate';
+import type { ValidCommand } from '../../engine/contract/index';
 import type { EngineOptions, ToWorkerMessage, WorkerMessage } from './protocol';
 
 /** One window's connection to the engine: what it sends in, and where its replies go. */
 export interface EngineClient {
-  /** Sends a raw command message from the window (validated in the engine). */
-  receive(raw: unknown): void;
+  /** Carries out a command message the transport decoded at the contract's edge (`decodeCommandText` or `decodeCommandMessage`); a refused one is answered with its error. */
+  receive(decoded: Decoded): void;
   close(): void;
 }
 
@@ -59,13 +61,23 @@ export class EngineHost {
     return this.started;
   }
 
-  /** Sends a raw command and resolves with its result; `raw` is validated in the engine. */
+  /** Validates a raw command (Electron's IPC hands over name and payload) and resolves with its result. */
   request(name: unknown, payload: unknown): Promise<CommandResult<unknown>> {
+    const v = validateCommand(name, payload);
+    if (!v.ok) return Promise.resolve(this.refuse(name, v.error));
+    return this.execute(v.command);
+  }
+
+  /** Sends a validated command to the engine and resolves with its result. */
+  execute(command: ValidCommand): Promise<CommandResult<unknown>> {
     if (this.exited) return Promise.resolve({ ok: false, error: { code: 'ENGINE_UNAVAILABLE', message: 'the engine is not running' } });
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
-      this.post({ t: 'cmd', id, name, payload });
+      if (!this.post({ t: 'cmd', id, command })) {
+        this.pending.delete(id);
+        resolve({ ok: false, error: { code: 'INTERNAL', message: `the engine could not be handed ${command.name}` } });
+      }
     });
   }
 
@@ -74,14 +86,12 @@ export class EngineHost {
     const onBatch = (batch: EventBatch): void => send({ t: 'events', batch });
     this.batchListeners.add(onBatch);
     return {
-      receive: (raw: unknown) => {
-        const msg = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-        const clientId = typeof msg.id === 'number' && Number.isSafeInteger(msg.id) && msg.id >= 0 ? msg.id : null;
-        if (msg.t !== 'cmd' || clientId === null) {
-          send({ t: 'res', id: clientId, result: { ok: false, error: { code: 'MALFORMED_MESSAGE', message: 'expected {t: "cmd", id: non-negative integer, name, payload}' } } });
+      receive: (decoded: Decoded) => {
+        if (!decoded.ok) {
+          send({ t: 'res', id: decoded.id, result: this.refuse(null, decoded.error) });
           return;
         }
-        void this.request(msg.name, msg.payload).then((result) => send({ t: 'res', id: clientId, result }));
+        void this.execute(decoded.command).then((result) => send({ t: 'res', id: decoded.id, result }));
       },
       close: () => {
         this.batchListeners.delete(onBatch);
@@ -105,8 +115,20 @@ export class EngineHost {
     if (!this.exited) await this.worker.terminate();
   }
 
-  private post(msg: ToWorkerMessage): void {
-    this.worker.postMessage(msg);
+  /** Answers a command the edge refused, and tells the engine so its journal records it. */
+  private refuse(name: unknown, error: CommandError): CommandResult<unknown> {
+    if (!this.exited) this.post({ t: 'refused', name: typeof name === 'string' ? name.slice(0, 64) : '(malformed)', code: error.code });
+    return { ok: false, error };
+  }
+
+  /** Hands a message to the engine's thread; false when it cannot be carried (it never throws). */
+  private post(msg: ToWorkerMessage): boolean {
+    try {
+      this.worker.postMessage(msg);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private dispatch(msg: HostMessage): void {

@@ -9,7 +9,6 @@ import type { AgentSpec, StrategyFactory } from '../../engine/kernel/session-ker
 import { DEFAULT_POLICY_DIR, loadPolicySync } from '../../engine/node/models/policy-files';
 import { appRoot } from './app-root';
 import { loadScenario } from '../../engine/node/files/sim-scenarios';
-import { decodeCommandMessage } from '../../engine/contract/validate';
 import { fail, type CommandResult } from '../../engine/contract/result';
 import type { EngineEvent } from '../../engine/contract/events';
 import type { HostInfo } from '../../engine/contract/index';
@@ -108,42 +107,51 @@ async function main(): Promise<void> {
   }, FRAME_MS);
 
   port!.on('message', (msg: ToWorkerMessage) => {
+    try {
+      handle(msg);
+    } catch (err) {
+      // A failure here must not take the session down; the command (if any) is answered INTERNAL.
+      if (msg.t === 'cmd') post({ t: 'res', id: msg.id, result: fail('INTERNAL', `engine failed: ${err instanceof Error ? err.message : String(err)}`) });
+    }
+  });
+
+  function handle(msg: ToWorkerMessage): void {
     if (msg.t === 'stop') {
       clearInterval(timer);
       flush();
       journal?.close();
       process.exit(0);
     }
-    const decoded = decodeCommandMessage(msg);
-    if (decoded.ok && decoded.command.name === 'RunBacktest') {
+    if (msg.t === 'refused') {
+      // The edge refused it; the journal still records that a window sent it.
+      journal?.recordCommand(new Date().toISOString(), msg.name, null, false, msg.code);
+      return;
+    }
+    const { id, command } = msg;
+    if (command.name === 'RunBacktest') {
       // Backtests run in a child process; the session keeps running meanwhile.
-      const { command } = decoded;
       void runBacktestProcess(command.payload).then(
-        (value) => reply(msg, decoded.id, command.payload, { ok: true, value }),
-        (err: unknown) => reply(msg, decoded.id, command.payload, fail('REJECTED', `backtest failed: ${err instanceof Error ? err.message : String(err)}`)),
+        (value) => reply(id, command.name, command.payload, { ok: true, value }),
+        (err: unknown) => reply(id, command.name, command.payload, fail('REJECTED', `backtest failed: ${err instanceof Error ? err.message : String(err)}`)),
       );
       return;
     }
     let result: CommandResult<unknown>;
-    if (!decoded.ok) {
-      result = { ok: false, error: decoded.error };
-    } else {
-      try {
-        result = kernel.execute(decoded.command);
-        if (result.ok && decoded.command.name === 'GetSnapshot') {
-          // The snapshot covers every event up to lastSeq, including ones not yet flushed.
-          result = { ok: true, value: { ...(result.value as object), host } };
-        }
-      } catch (err) {
-        result = fail('INTERNAL', `engine failed on ${decoded.command.name}: ${err instanceof Error ? err.message : String(err)}`);
+    try {
+      result = kernel.execute(command);
+      if (result.ok && command.name === 'GetSnapshot') {
+        // The snapshot covers every event up to lastSeq, including ones not yet flushed.
+        result = { ok: true, value: { ...(result.value as object), host } };
       }
+    } catch (err) {
+      result = fail('INTERNAL', `engine failed on ${command.name}: ${err instanceof Error ? err.message : String(err)}`);
     }
-    reply(msg, decoded.id, decoded.ok ? decoded.command.payload : null, result);
-  });
+    reply(id, command.name, command.payload, result);
+  }
 
   /** Answers a command and journals it with its outcome. */
-  function reply(msg: ToWorkerMessage & { t: 'cmd' }, id: number | null, payload: unknown, result: CommandResult<unknown>): void {
-    journal?.recordCommand(new Date().toISOString(), typeof msg.name === 'string' ? msg.name.slice(0, 64) : '(malformed)', payload, result.ok, result.ok ? null : result.error.code);
+  function reply(id: number, name: string, payload: unknown, result: CommandResult<unknown>): void {
+    journal?.recordCommand(new Date().toISOString(), name, payload, result.ok, result.ok ? null : result.error.code);
     post({ t: 'res', id, result });
   }
 

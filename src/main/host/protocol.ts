@@ -1,4 +1,6 @@
 import type { HostMessage } from '../../engine/contract/wire';
+import type { ValidCommand } from '../../engine/contract/index';
+import type { CommandErrorCode } from '../../engine/contract/result';
 
 /** What the engine host is started with. */
 export interface EngineOptions {
@@ -20,5 +22,11 @@ export interface EngineOptions {
 /** Messages from the engine worker to its host thread. */
 export type WorkerMessage = HostMessage | { readonly t: 'ready'; readonly sessionId: string; readonly journalPath: string | null; readonly backend: string } | { readonly t: 'fatal'; readonly message: string };
 
-/** Messages from the host thread to the engine worker: raw commands, validated in the worker. */
-export type ToWorkerMessage = { readonly t: 'cmd'; readonly id: number; readonly name: unknown; readonly payload: unknown } | { readonly t: 'stop' };
+/**
+ * Messages from the host thread to the engine worker: commands the edge validated, and the ones it
+ * refused (so the journal records every command a window sent, carried out or not).
+ */
+export type ToWorkerMessage =
+  | { readonly t: 'cmd'; readonly id: number; readonly command: ValidCommand }
+  | { readonly t: 'refused'; readonly name: string; readonly code: CommandErrorCode }
+  | { readonly t: 'stop' };

@@ -74,6 +74,15 @@ describe('browser-mode server', () => {
     expect((await fetch(`${origin()}/index.html`, { headers: { cookie } })).status).toBe(200);
   });
 
+  it('sendsTheContentSecurityPolicyAsAHeaderAllowingOnlyItsOwnSocket', async () => {
+    const res = await fetch(server.url);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${server.port}`);
+    expect(csp).not.toContain('unsafe-eval');
+  });
+
   it('refusesPathsOutsideTheRenderer', async () => {
     const res = await fetch(`${origin()}/..%2f..%2fetc%2fpasswd?token=${server.token}`);
     expect(res.status).toBe(404);
@@ -123,5 +132,35 @@ describe('browser-mode server', () => {
     ws.send(JSON.stringify({ t: 'cmd', id: 4, name: 'KillAll', payload: { reason: 'server test' } }));
     expect((await good).result).toMatchObject({ ok: true, value: { state: 'halted' } });
     ws.close();
+  });
+  it('answersHostileFramesAtTheContractsEdgeAndKeepsServing', async () => {
+    const ws = await connect(`?token=${server.token}`);
+    // 4,000 levels of nesting: refused before anything recurses over it.
+    const deep = `${'['.repeat(4000)}${']'.repeat(4000)}`;
+    const nested = nextReply(ws, 10);
+    ws.send(`{"t":"cmd","id":10,"name":"SetSpeed","payload":{"speed":${deep}}}`);
+    expect((await nested).result).toMatchObject({ ok: false, error: { code: 'COMMAND_TOO_LARGE' } });
+    // A frame over the message limit is answered, not a closed socket.
+    const big = nextReply(ws, null);
+    ws.send(JSON.stringify({ t: 'cmd', id: 11, name: 'KillAll', payload: { reason: 'x'.repeat(100_000) } }));
+    expect((await big).result).toMatchObject({ ok: false, error: { code: 'COMMAND_TOO_LARGE' } });
+    const binary = nextReply(ws, null);
+    ws.send(Buffer.from([1, 2, 3]));
+    expect((await binary).result).toMatchObject({ ok: false, error: { code: 'MALFORMED_MESSAGE' } });
+    const extra = nextReply(ws, 12);
+    ws.send(JSON.stringify({ t: 'cmd', id: 12, name: 'GetSnapshot', payload: {}, admin: true }));
+    expect((await extra).result).toMatchObject({ ok: false, error: { code: 'MALFORMED_MESSAGE' } });
+    const good = nextReply(ws, 13);
+    ws.send(JSON.stringify({ t: 'cmd', id: 13, name: 'GetSnapshot', payload: {} }));
+    expect((await good).result).toMatchObject({ ok: true });
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    ws.close();
+  });
+
+  it('answersABadlyEncodedPathWith400', async () => {
+    const res = await fetch(`${origin()}/%E0%A4%A?token=${server.token}`);
+    expect(res.status).toBe(400);
+    const ok = await fetch(`${origin()}/?token=${server.token}`);
+    expect(ok.status).toBe(200);
   });
 });

@@ -4,9 +4,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_COMMAND_CHARS } from '../../engine/contract/validate';
+import { decodeCommandText, MAX_MESSAGE_CHARS } from '../../engine/contract/validate';
 import { TOKEN_PARAM, WS_PATH, type HostMessage } from '../../engine/contract/wire';
 import type { EngineHost } from '../host/engine-host';
+import { contentSecurityPolicy } from '../csp';
 
 export interface BrowserServerOptions {
   readonly host: string;
@@ -26,6 +27,8 @@ export interface RunningServer {
 }
 
 const COOKIE = 'cockpit_token';
+/** The largest WebSocket frame read at all (bytes): 64 times the largest message. */
+const MAX_FRAME_BYTES = MAX_MESSAGE_CHARS * 4 * 64;
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -70,7 +73,12 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     if (!hostOk(req)) return refuse(res, 421, 'unknown Host header');
     if (!authorised(req, url)) return refuse(res, 403, 'a valid token is required: open the URL that `cockpit serve` printed');
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'only GET is served');
-    const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+    let rel: string;
+    try {
+      rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+    } catch {
+      return refuse(res, 400, 'the path is not valid percent-encoding');
+    }
     const file = normalize(join(options.rendererDir, rel));
     if (!file.startsWith(normalize(options.rendererDir) + sep)) return refuse(res, 404, 'not found');
     let body: Buffer;
@@ -86,6 +94,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       'referrer-policy': 'no-referrer',
       'cache-control': 'no-store',
       'x-frame-options': 'DENY',
+      // hostOk has checked the Host header: the page's socket goes back to the same host and port.
+      'content-security-policy': contentSecurityPolicy(`ws://${req.headers.host ?? ''}`),
     };
     if (validToken(url.searchParams.get(TOKEN_PARAM))) {
       headers['set-cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
@@ -94,7 +104,9 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_COMMAND_CHARS * 4 });
+  // Frames up to the limit are read, so one a little too long is answered COMMAND_TOO_LARGE by the
+  // contract; a frame far beyond it (over MAX_FRAME_BYTES) closes the socket with 1009.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://placeholder');
     const origin = req.headers.origin;
@@ -112,19 +124,15 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     };
     const client = options.engine.connect(send);
     ws.on('message', (data, isBinary) => {
-      const text = isBinary ? '' : data.toString();
-      if (text.length === 0 || text.length > MAX_COMMAND_CHARS + 256) {
-        send({ t: 'res', id: null, result: { ok: false, error: { code: text.length ? 'COMMAND_TOO_LARGE' : 'MALFORMED_MESSAGE', message: `expected a JSON text frame of at most ${MAX_COMMAND_CHARS + 256} characters` } } });
-        return;
-      }
-      let value: unknown;
       try {
-        value = JSON.parse(text);
-      } catch {
-        send({ t: 'res', id: null, result: { ok: false, error: { code: 'MALFORMED_MESSAGE', message: 'message is not JSON' } } });
-        return;
+        if (isBinary) {
+          send({ t: 'res', id: null, result: { ok: false, error: { code: 'MALFORMED_MESSAGE', message: 'expected a JSON text frame, received a binary one' } } });
+          return;
+        }
+        client.receive(decodeCommandText(data.toString()));
+      } catch (err) {
+        send({ t: 'res', id: null, result: { ok: false, error: { code: 'INTERNAL', message: `the server failed on a message: ${err instanceof Error ? err.message : String(err)}` } } });
       }
-      client.receive(value);
     });
     ws.on('close', () => client.close());
     ws.on('error', () => client.close());
