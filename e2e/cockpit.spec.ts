@@ -55,6 +55,23 @@ test('runsABacktestFromTheEvaluationView', async ({ cockpit, page }) => {
   await expect(cockpit.evalRow('twap')).toBeVisible();
 });
 
+test('showsABacktestsProgressAndCancelsIt', async ({ cockpit, page }) => {
+  await cockpit.runBacktest({ scenario: 'calm', seedFrom: 1, seedTo: 150, strategies: ['twap', 'vwap', 'pov'], quantity: 20_000, horizonMinutes: 30 });
+  // The engine's progress events drive the bar: some episodes done, not all.
+  const progress = page.getByTestId('eval-progress');
+  await expect(progress).toBeVisible({ timeout: 30_000 });
+  await expect(progress).toHaveAttribute('max', '450');
+  await expect(page.locator('.eval-status')).toContainText(/\d+\/450 episodes/);
+  await page.getByTestId('eval-cancel').click();
+  await expect(page.getByText('Backtest cancelled', { exact: true })).toBeVisible({ timeout: 10_000 });
+  await expect(page.getByTestId('eval-cancel')).toBeHidden();
+  await expect(cockpit.evalRun).toBeEnabled();
+  await expect(cockpit.evalRow('twap')).toBeHidden();
+  // The activity log says how it ended.
+  await cockpit.liveTab.click();
+  await expect(page.getByText(/Backtest backtest-\w+-\d+ cancelled/).first()).toBeVisible();
+});
+
 test('showsTheRunningPolicysModelCard', async ({ cockpit, page }) => {
   await cockpit.evaluationTab.click();
   const card = page.getByTestId('policy-card');

@@ -25,7 +25,14 @@ export type EngineEvent =
   | Ev<'AgentStateChanged', { agentId: string; state: AgentState; reason: string }>
   | Ev<'KillSwitchEngaged', { reason: string; agentsHalted: number; ordersCancelled: number }>
   | Ev<'KillSwitchReleased', { reason: string }>
-  | Ev<'RiskLimitsChanged', { limits: RiskLimits; reason: string }>;
+  | Ev<'RiskLimitsChanged', { limits: RiskLimits; reason: string }>
+  /** A workflow the window started (a backtest) changed state or made progress; `done` of `total` units (episodes). */
+  | Ev<'WorkflowUpdated', { jobId: string; workflow: WorkflowName; state: WorkflowState; done: number; total: number; detail: string }>;
+
+/** The workflows the window can start. */
+export type WorkflowName = 'backtest';
+/** A workflow's life: waiting in the queue, running, and one of three ends. */
+export type WorkflowState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 type Ev<K extends string, P> = { readonly kind: K; readonly seq: number; readonly ts: number } & { readonly [F in keyof P]: P[F] };
 

@@ -14,6 +14,7 @@ export type { SessionSnapshot, AgentView } from '../kernel/snapshot';
 export type { RiskLimits } from '../risk/limits';
 export type { RiskDenial, RiskDenialCode } from '../risk/gate';
 export type { BacktestResult, BacktestRow } from '../execution/execution.contract';
+export { MAX_BACKTEST_SEEDS, MAX_BACKTEST_STRATEGIES, WORKFLOW_QUEUE_LIMITS } from '../execution/execution.contract';
 
 /** Every command the engine host answers, by name; each domain owns its part. */
 export const commands = { ...sessionCommands, ...riskCommands, ...agentCommands, ...executionCommands } as const;

@@ -6,6 +6,10 @@ export type CommandErrorCode =
   | 'INVALID_PAYLOAD'
   | 'REJECTED'
   | 'ENGINE_UNAVAILABLE'
+  /** The workflow queue is full (see WORKFLOW_QUEUE_LIMITS); try again when one finishes. */
+  | 'BUSY'
+  /** The workflow was cancelled before it finished. */
+  | 'CANCELLED'
   | 'INTERNAL';
 
 export interface CommandIssue {

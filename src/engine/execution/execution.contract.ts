@@ -18,7 +18,18 @@ export interface BacktestResult {
   readonly wallSeconds: number;
 }
 
-const MAX_SEEDS = 200;
+/** The most seeds and strategies one backtest from the window may run. */
+export const MAX_BACKTEST_SEEDS = 200;
+export const MAX_BACKTEST_STRATEGIES = 8;
+
+/**
+ * How many workflows the window may have at once: one runs (it already uses every core through its
+ * worker pool) and a few wait; beyond that a request is answered BUSY.
+ */
+export const WORKFLOW_QUEUE_LIMITS = { running: 1, waiting: 3 } as const;
+
+/** A client's name for a workflow it starts, so it can follow and cancel it. */
+const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a job id of 1 to 64 letters, digits, _ or -');
 
 export const executionCommands = {
   RunBacktest: command<BacktestResult>()(
@@ -29,7 +40,14 @@ export const executionCommands = {
         /** Simulator seeds start at 1; on a historical venue the seeds are the episode slots, from 0. */
         seedFrom: z.number().int().min(0).max(1_000_000),
         seedTo: z.number().int().min(0).max(1_000_000),
-        strategies: z.array(z.string().min(2).max(200)).min(1).max(8),
+        /** The client's id for this run (WorkflowUpdated events carry it; CancelWorkflow takes it); one is made up when absent. */
+        jobId: jobId.optional(),
+        /** One strategy per entry (a baseline, rl:DIR or fixed:URGENCY+LEAD), each at most once. */
+        strategies: z
+          .array(z.string().min(2).max(200).regex(/^[^,\s]+$/, 'one strategy per entry, without commas or spaces'))
+          .min(1)
+          .max(MAX_BACKTEST_STRATEGIES)
+          .refine((list) => new Set(list.map((e) => e.toLowerCase())).size === list.length, 'each strategy at most once'),
         side: z.enum(['buy', 'sell']),
         quantity: z.number().int().min(1).max(10_000_000),
         horizonSeconds: z.number().int().min(60).max(23_400),
@@ -42,11 +60,15 @@ export const executionCommands = {
           .optional(),
       })
       .strict()
-      .refine((v) => v.seedTo >= v.seedFrom && v.seedTo - v.seedFrom < MAX_SEEDS, { message: `seeds must run from seedFrom to seedTo, at most ${MAX_SEEDS} of them`, path: ['seedTo'] })
+      .refine((v) => v.seedTo >= v.seedFrom && v.seedTo - v.seedFrom < MAX_BACKTEST_SEEDS, { message: `seeds must run from seedFrom to seedTo, at most ${MAX_BACKTEST_SEEDS} of them`, path: ['seedTo'] })
       .refine((v) => v.intervalSeconds === undefined || (v.intervalSeconds < v.horizonSeconds && v.horizonSeconds % v.intervalSeconds === 0), {
         message: 'the horizon must be a whole number (at least 2) of decision intervals',
         path: ['intervalSeconds'],
       }),
-    'Runs strategies on the same seeds of a scenario, off the engine loop, and returns the figures with 95% intervals.',
+    'Runs strategies on the same seeds of a scenario, off the engine loop (through the workflow queue, in a worker thread), and returns the figures with 95% intervals; WorkflowUpdated events report its progress.',
+  ),
+  CancelWorkflow: command<{ jobId: string; state: 'cancelled' }>()(
+    z.object({ jobId, reason: z.string().min(1).max(200) }).strict(),
+    'Cancels a queued or running workflow (a backtest); its request is answered CANCELLED.',
   ),
 } as const;

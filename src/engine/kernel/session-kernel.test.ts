@@ -4,7 +4,7 @@ import { NS_PER_SECOND } from '../core/clock';
 import type { EngineEvent } from '../contract/events';
 import { validateCommand } from '../contract/validate';
 import { loadScenario } from '../node/files/sim-scenarios';
-import { DEFAULT_AGENTS, DEFAULT_LIMITS, SessionKernel, type AgentSpec, type SessionConfig } from './session-kernel';
+import { DEFAULT_AGENTS, DEFAULT_LIMITS, SessionKernel, isSessionCommand, type AgentSpec, type SessionConfig } from './session-kernel';
 import { baselineStrategies } from './strategies';
 import type { ExecutionStrategy } from '../execution/types';
 
@@ -28,6 +28,7 @@ function run(seed: number, slices: number[]): EngineEvent[] {
 function command(kernel: SessionKernel, name: string, payload: unknown) {
   const v = validateCommand(name, payload);
   if (!v.ok) throw new Error(v.error.message);
+  if (!isSessionCommand(v.command)) throw new Error(`${name} runs beside the kernel`);
   return kernel.execute(v.command);
 }
 

@@ -5,6 +5,16 @@ import type { AgentState, DecisionExplanation, DepthView, EngineEvent, SessionSt
 import type { CommandResult } from '../contract/result';
 import { fail, ok } from '../contract/result';
 import type { ValidCommand } from '../contract/index';
+
+/** The commands the session kernel carries out; workflows (RunBacktest, CancelWorkflow) run beside it in the host. */
+export type SessionCommand = Exclude<ValidCommand, { name: WorkflowCommandName }>;
+/** The commands that start or cancel a workflow. */
+export type WorkflowCommandName = 'RunBacktest' | 'CancelWorkflow';
+
+/** Whether the session kernel carries out `command` (the host runs the rest beside it). */
+export function isSessionCommand(command: ValidCommand): command is SessionCommand {
+  return command.name !== 'RunBacktest' && command.name !== 'CancelWorkflow';
+}
 import type { Scenario } from '../sim/scenario';
 import { createSimVenue, type SimVenue } from '../sim/sim-venue';
 import type { SubmitResult, VenueEvent, VenueOrder, VenueRejectReason } from '../venue/types';
@@ -200,8 +210,8 @@ export class SessionKernel {
     }
   }
 
-  /** Carries out a validated command. Returns a typed result; a refusal changes nothing. */
-  execute(command: ValidCommand): CommandResult<unknown> {
+  /** Carries out a validated session command. Returns a typed result; a refusal changes nothing. */
+  execute(command: SessionCommand): CommandResult<unknown> {
     const ts = this.now();
     switch (command.name) {
       case 'GetSnapshot':
@@ -247,8 +257,6 @@ export class SessionKernel {
         this.emit({ kind: 'RiskLimitsChanged', ts, limits, reason });
         return ok({ limits });
       }
-      case 'RunBacktest':
-        return fail('REJECTED', 'backtests run beside the session in the engine host, not in the session kernel');
     }
   }
 
@@ -471,6 +479,14 @@ export class SessionKernel {
   /** Returns the simulated time, ns since midnight: the venue's clock, which only `elapse` moves. */
   now(): number {
     return this.venue.now();
+  }
+
+  /**
+   * Publishes what a workflow running beside the session (a backtest the window started) reports,
+   * in the session's one sequence, so the window and the journal see it like any other event.
+   */
+  publishWorkflow(update: Omit<Extract<EngineEvent, { kind: 'WorkflowUpdated' }>, 'kind' | 'seq' | 'ts'>): void {
+    this.emit({ kind: 'WorkflowUpdated', ts: this.now(), ...update });
   }
 
   private emit(event: UnsequencedEvent): void {

@@ -8,6 +8,7 @@
 
 import type { BacktestSpec, BaselineName, SeedResult } from '../execution/backtest';
 import { summarise } from '../execution/backtest';
+import { describeSeeds } from '../core/seed-list';
 import { DEFAULT_UNFILLED_PENALTY_BPS } from '../execution/metrics';
 import { pairedDifference } from '../execution/stats';
 import type { MarketSpec } from '../node/files/backtest-markets';
@@ -76,7 +77,7 @@ export async function evaluatePolicy(
   return {
     title,
     command,
-    seeds: seeds.length > 6 ? `${seeds[0]}..${seeds[seeds.length - 1]} (${seeds.length})` : seeds.join(', '),
+    seeds: describeSeeds(seeds),
     rows,
     verdict: `${wins ? 'WINS' : 'does not win on every criterion'}: ${parts.join('; ')}. Horizon ${parent.horizonNs / SECOND} s, decisions every ${decisionIntervalNs / SECOND} s.`,
     wins,

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { basename, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SequentialIds } from '../../engine/core/ids';
-import { DEFAULT_AGENTS, DEFAULT_LIMITS, SessionKernel } from '../../engine/kernel/session-kernel';
+import { DEFAULT_AGENTS, DEFAULT_LIMITS, isSessionCommand, SessionKernel } from '../../engine/kernel/session-kernel';
 import { baselineStrategies } from '../../engine/kernel/strategies';
 import { LearnedStrategy } from '../../engine/kernel/learned-strategy';
 import type { AgentSpec, StrategyFactory } from '../../engine/kernel/session-kernel';
@@ -15,13 +15,20 @@ import type { HostInfo } from '../../engine/contract/index';
 import { Journal } from '../../engine/node/journal/journal';
 import { selectBackend } from '../../engine/node/models/tf-backend';
 import type { EngineOptions, ToWorkerMessage, WorkerMessage } from './protocol';
-import { runBacktestProcess } from './backtest-runner';
+import { WorkflowQueue } from '../../engine/workflows/queue';
+import { WorkflowCancelled } from '../../engine/workflows/workflow';
+import { backtestOptionsFromRequest, windowResult } from '../../engine/workflows/backtest';
+import { runBacktestInThread } from '../../engine/workflows/in-thread';
+import { WORKFLOW_QUEUE_LIMITS } from '../../engine/execution/execution.contract';
+import type { CommandPayload } from '../../engine/contract/index';
 import { policyReport } from '../../engine/node/models/policy-card';
 
 /** The wall-clock period of the engine loop: one event batch per frame at most. */
 const FRAME_MS = 16;
 /** Simulated seconds per wall second unless told otherwise. */
 const DEFAULT_SPEED = 5;
+/** The most often one workflow's progress is published (its changes of state always are). */
+const PROGRESS_EVERY_MS = 250;
 
 const port = parentPort;
 if (!port) throw new Error('engine-worker must run in a worker thread');
@@ -86,6 +93,20 @@ async function main(): Promise<void> {
   kernel.subscribe((e) => pending.push(e));
   kernel.start();
 
+  // Workflows the window starts run beside the session, one queue for all of them; their
+  // lifecycle and progress are session events (sequenced, journaled, shown in the window).
+  const lastProgress = new Map<string, number>();
+  const workflows = new WorkflowQueue(WORKFLOW_QUEUE_LIMITS, (change) => {
+    if (change.state === 'running' && change.total > 0 && change.done < change.total) {
+      const now = performance.now();
+      if (now - (lastProgress.get(change.jobId) ?? -Infinity) < PROGRESS_EVERY_MS) return;
+      lastProgress.set(change.jobId, now);
+    }
+    if (change.state !== 'running' && change.state !== 'queued') lastProgress.delete(change.jobId);
+    kernel.publishWorkflow({ ...change, workflow: 'backtest' });
+  });
+  let jobs = 0;
+
   const flush = (): void => {
     // A paused session with nothing new has nothing to say: no batch, no depth sampled.
     if (pending.length === 0 && !kernel.clockRunning) return;
@@ -117,6 +138,7 @@ async function main(): Promise<void> {
 
   function handle(msg: ToWorkerMessage): void {
     if (msg.t === 'stop') {
+      workflows.cancelAll('the engine is stopping');
       clearInterval(timer);
       flush();
       journal?.close();
@@ -128,14 +150,14 @@ async function main(): Promise<void> {
       return;
     }
     const { id, command } = msg;
-    if (command.name === 'RunBacktest') {
-      // Backtests run in a child process; the session keeps running meanwhile.
-      void runBacktestProcess(command.payload).then(
-        (value) => reply(id, command.name, command.payload, { ok: true, value }),
-        (err: unknown) => reply(id, command.name, command.payload, fail('REJECTED', `backtest failed: ${err instanceof Error ? err.message : String(err)}`)),
-      );
+    if (command.name === 'RunBacktest') return startBacktest(id, command.payload);
+    if (command.name === 'CancelWorkflow') {
+      const { jobId, reason } = command.payload;
+      const found = workflows.cancel(jobId, reason);
+      reply(id, command.name, command.payload, found ? { ok: true, value: { jobId, state: 'cancelled' } } : fail('REJECTED', `no workflow "${jobId}" is queued or running`));
       return;
     }
+    if (!isSessionCommand(command)) return;
     let result: CommandResult<unknown>;
     try {
       result = kernel.execute(command);
@@ -147,6 +169,29 @@ async function main(): Promise<void> {
       result = fail('INTERNAL', `engine failed on ${command.name}: ${err instanceof Error ? err.message : String(err)}`);
     }
     reply(id, command.name, command.payload, result);
+  }
+
+  /** Queues a backtest the window asked for; it runs in its own thread and answers when it ends. */
+  function startBacktest(id: number, payload: CommandPayload<'RunBacktest'>): void {
+    jobs += 1;
+    const jobId = payload.jobId ?? `backtest-${jobs}`;
+    let options;
+    try {
+      options = backtestOptionsFromRequest(payload);
+    } catch (err) {
+      reply(id, 'RunBacktest', payload, fail('REJECTED', `backtest failed: ${err instanceof Error ? err.message : String(err)}`));
+      return;
+    }
+    const submitted = workflows.submit(jobId, (context) => runBacktestInThread(options, context));
+    if (!submitted.ok) {
+      reply(id, 'RunBacktest', payload, fail(submitted.code, submitted.message));
+      return;
+    }
+    submitted.result.then(
+      (report) => reply(id, 'RunBacktest', payload, { ok: true, value: windowResult(report) }),
+      (err: unknown) =>
+        reply(id, 'RunBacktest', payload, err instanceof WorkflowCancelled ? fail('CANCELLED', `backtest ${jobId} ${err.message}`) : fail('REJECTED', `backtest failed: ${err instanceof Error ? err.message : String(err)}`)),
+    );
   }
 
   /** Answers a command and journals it with its outcome. */

@@ -12,7 +12,7 @@
  * day's first message.
  */
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createOrderBook } from '../../book/order-book';
 import type { LobsterDay } from '../../data/lobster';
@@ -110,6 +110,20 @@ export function lobsterPairFor(messages: string): { orderbook: string; levels: n
   const orderbook = join(dirname(messages), name.replace('_message_', '_orderbook_'));
   if (!existsSync(orderbook)) throw new Error(`no orderbook file beside ${messages}: expected ${orderbook}`);
   return { orderbook, levels };
+}
+
+/** The shared LOBSTER message file of `ticker`'s day (in shared/data/lobster, beside the volume profile). */
+export function lobsterMessageFileFor(ticker: string): string {
+  const dir = join(dirname(dirname(findVolumeFile())), 'lobster');
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    throw new Error(`cannot list the LOBSTER folder ${dir}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const file = names.find((f) => f.startsWith(`${ticker}_`) && /_message_\d+\.csv(\.gz)?$/.test(f));
+  if (file === undefined) throw new Error(`no LOBSTER message file for ${ticker} in ${dir}`);
+  return join(dir, file);
 }
 
 /** Builds the market a spec describes (reads its files). */

@@ -96,3 +96,25 @@ describe('LOBSTER episode start times', () => {
     expect(() => lobsterPairFor(`${DATA}/GOOG_2012-06-21_34200000_57600000_orderbook_10.csv.gz`)).toThrow(/expected a LOBSTER message file/);
   });
 });
+
+describe('cancelling a backtest', () => {
+  it('terminatesItsWorkersAndRejectsWithTheAbortReason', async () => {
+    const controller = new AbortController();
+    const long: BacktestSpec = { ...spec, parent: { ...spec.parent, horizonNs: 20 * MIN }, strategies: ['twap'] };
+    const seeds = Array.from({ length: 30 }, (_, i) => i + 1);
+    let done = 0;
+    const run = runBacktest({ ...market, horizonNs: 20 * MIN }, long, seeds, {
+      workers: 2,
+      signal: controller.signal,
+      onProgress: (d) => {
+        done = d;
+        if (d === 2) controller.abort(new Error('stop now'));
+      },
+    });
+    await expect(run).rejects.toThrow('stop now');
+    expect(done).toBeLessThan(seeds.length);
+    const aborted = new AbortController();
+    aborted.abort('never started');
+    await expect(runBacktest(market, spec, [1], { workers: 0, signal: aborted.signal })).rejects.toThrow('never started');
+  }, 30_000);
+});

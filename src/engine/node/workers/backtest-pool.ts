@@ -41,6 +41,17 @@ export interface BacktestRunOptions {
   readonly pilots?: number;
   /** Told after each finished episode or pilot. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Aborting it terminates the workers (between episodes in the calling thread); the run rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+/** The error an aborted run rejects with: the signal's reason if it is an Error, else an AbortError carrying it. */
+function abortError(signal: AbortSignal): Error {
+  const r: unknown = signal.reason;
+  if (r instanceof Error) return r;
+  const err = new Error(typeof r === 'string' ? r : 'the backtest was aborted');
+  err.name = 'AbortError';
+  return err;
 }
 
 /** Every seed's result, and the AC calibration used. */
@@ -61,9 +72,12 @@ export async function runBacktest(market: MarketSpec, spec: BacktestSpec, seeds:
   const pilots = needsPilots ? pilotSeeds(seeds, options.pilots ?? 4) : [];
   const total = pilots.length + seeds.length * spec.strategies.length;
   let done = 0;
+  const signal = options.signal;
+  if (signal?.aborted) throw abortError(signal);
   const tick = (): void => {
     done++;
     options.onProgress?.(done, total);
+    if (workers === 0 && signal?.aborted) throw abortError(signal);
   };
   const script = workerScript();
   const wanted = options.workers ?? availableParallelism();
@@ -82,12 +96,15 @@ export async function runBacktest(market: MarketSpec, spec: BacktestSpec, seeds:
   }
 
   const pool = new Pool(script as WorkerScript, { market, spec }, workers, tick);
+  const onAbort = (): void => pool.abort(abortError(signal as AbortSignal));
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const pilotResults = await pool.run(pilots.map((seed) => (task: number): ToBacktestWorker => ({ type: 'pilot', task, seed })));
     const ac = pilotResults.length > 0 ? acModelFromPilots(pilotResults as PilotResult[], spec.decisionIntervalNs) : null;
     const results = await pool.run(seeds.map((seed) => (task: number): ToBacktestWorker => ({ type: 'seed', task, seed, acModel: ac ?? undefined })));
     return { results: results as SeedResult[], pilotSeeds: pilots, acCalibration: ac, workers };
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     await pool.close();
   }
 }
@@ -156,6 +173,11 @@ class Pool {
       if (this.failure) reject(this.failure);
       else feed();
     });
+  }
+
+  /** Fails the running batch at once with `err`; close() then terminates the workers. */
+  abort(err: Error): void {
+    this.fail(err);
   }
 
   async close(): Promise<void> {

@@ -16,6 +16,9 @@ import type { MeanWithCi } from '../../../engine/execution/stats';
 import { CliError, parsePositiveInt, printReport, table } from '../output';
 import { lobsterVenueSpec, parseDuration, parseSeedList, parseTimeOfDay, volumeFileOrCliError } from './backtest';
 
+/** At most this many seeds for the facts and the calibration, which run every seed in full. */
+const MAX_SIM_SEEDS = 1000;
+
 interface CalibrateOptions {
   messages: string;
   orderbook: string;
@@ -42,16 +45,6 @@ interface FactsOptions {
   data?: string;
   workers?: number;
   json?: boolean;
-}
-
-/** Parses "A..B" or "A" into the seeds A to B. */
-export function parseSeeds(text: string): number[] {
-  const m = /^(\d+)(?:\.\.(\d+))?$/.exec(text.trim());
-  if (!m) throw new CliError(`--seeds must be "A..B" or "A" with non-negative integers, received "${text}"`);
-  const a = Number(m[1]);
-  const b = m[2] === undefined ? a : Number(m[2]);
-  if (b < a || b - a >= 1000) throw new CliError(`--seeds must run upwards over at most 1000 seeds, received "${text}"`);
-  return Array.from({ length: b - a + 1 }, (_, i) => a + i);
 }
 
 function scenarioOrCliError(nameOrPath: string): Scenario {
@@ -151,7 +144,7 @@ export function registerSim(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(async (opts: FactsOptions) => {
       const scenario = scenarioOrCliError(opts.scenario);
-      const seeds = parseSeeds(opts.seeds);
+      const seeds = parseSeedList(opts.seeds, '--seeds', MAX_SIM_SEEDS);
       let dir: string;
       try {
         dir = opts.data ?? findLobsterDir();

@@ -20,6 +20,8 @@ export interface CockpitActions {
   setRiskLimits(limits: RiskLimits): Promise<void>;
   /** Runs a backtest off the engine loop and keeps its result; one at a time. */
   runBacktest(request: BacktestRequest): Promise<void>;
+  /** Cancels the backtest on the way, if any; its run ends CANCELLED. */
+  cancelBacktest(): Promise<void>;
 }
 
 /** Speeds offered by the speed control, simulated seconds per wall second. */
@@ -53,20 +55,32 @@ export function createActions(api: CockpitApi, store: CockpitStore, ui: UiStore)
   }
 
   let backtests = 0;
+  /** Tells this window's job ids from another window's on the same engine. */
+  const windowTag = Math.random().toString(36).slice(2, 8);
 
   const actions: CockpitActions = {
     runBacktest: async (request) => {
       if (store.getState().evaluation.running !== null) return;
-      store.setState((s) => ({ evaluation: { ...s.evaluation, running: request } }));
-      const result = await api.invoke('RunBacktest', request);
+      backtests += 1;
+      const id = backtests;
+      // The job id names this run in the engine's progress events and in CancelWorkflow.
+      const jobId = `backtest-${windowTag}-${id}`;
+      store.setState((s) => ({ evaluation: { ...s.evaluation, running: { request, jobId, state: 'queued', done: 0, total: 0 } } }));
+      const result = await api.invoke('RunBacktest', { ...request, jobId });
       if (result.ok) {
-        backtests += 1;
-        const id = backtests;
         store.setState((s) => addBacktestRun(s, { id, request, result: result.value }));
         return;
       }
       store.setState((s) => ({ evaluation: { ...s.evaluation, running: null } }));
-      pushToast(ui, { tone: 'error', title: `Backtest failed · ${result.error.code}`, message: describeError(result.error) });
+      if (result.error.code === 'CANCELLED') pushToast(ui, { tone: 'info', title: 'Backtest cancelled', message: describeError(result.error) });
+      else pushToast(ui, { tone: 'error', title: `Backtest failed · ${result.error.code}`, message: describeError(result.error) });
+    },
+    cancelBacktest: async () => {
+      const running = store.getState().evaluation.running;
+      if (running === null) return;
+      const result = await api.invoke('CancelWorkflow', { jobId: running.jobId, reason: 'cancelled from the evaluation view' });
+      // REJECTED here means it ended meanwhile: its own answer says how.
+      if (!result.ok && result.error.code !== 'REJECTED') pushToast(ui, { tone: 'error', title: `Cancel failed · ${result.error.code}`, message: describeError(result.error) });
     },
     killAll: () =>
       run(

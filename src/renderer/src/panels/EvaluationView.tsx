@@ -1,16 +1,14 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { BacktestRow, HostInfo, PolicyReportTable } from '../../../engine/contract/index';
+import { MAX_BACKTEST_SEEDS as MAX_SEEDS, MAX_BACKTEST_STRATEGIES as MAX_STRATEGIES } from '../../../engine/contract/index';
 import { useCockpit, useCockpitState } from '../context';
 import { formatBps, formatPercent, formatSize } from '../format/format';
-import type { BacktestRequest, BacktestRun } from '../store/types';
+import type { BacktestRequest, BacktestRun, RunningBacktest } from '../store/types';
 
 /** Scenarios the engine ships. */
 export const SCENARIOS = ['calm', 'calm-informed', 'volatile', 'thin', 'trending', 'flash-crash', 'lobster:GOOG', 'lobster:AAPL', 'lobster:AMZN'] as const;
 /** Rule-based strategies offered as checkboxes. */
 export const BASELINES = ['twap', 'vwap', 'pov', 'ac'] as const;
-
-const MAX_SEEDS = 200;
-const MAX_STRATEGIES = 8;
 
 /** What the form holds, as typed. */
 export interface EvalForm {
@@ -238,8 +236,13 @@ export function EvaluationView({ active }: { active: boolean }) {
         <button type="submit" className="btn primary" disabled={running !== null || 'error' in checked} data-testid="eval-run" aria-describedby={`${id}-status`}>
           {running !== null ? 'Running…' : 'Run'}
         </button>
+        {running !== null && (
+          <button type="button" className="btn" onClick={() => void actions.cancelBacktest()} data-testid="eval-cancel" title="Stops the backtest: its worker threads end and nothing is kept">
+            Cancel
+          </button>
+        )}
         <span id={`${id}-status`} className={'error' in checked ? 'eval-status invalid' : 'eval-status'} role="status">
-          {'error' in checked ? checked.error : running !== null ? <RunningNote request={running} /> : ''}
+          {'error' in checked ? checked.error : running !== null ? <RunningNote running={running} /> : ''}
         </span>
       </form>
 
@@ -272,7 +275,8 @@ export function EvaluationView({ active }: { active: boolean }) {
   );
 }
 
-function RunningNote({ request }: { request: BacktestRequest }) {
+function RunningNote({ running }: { running: RunningBacktest }) {
+  const request = running.request;
   const [seconds, setSeconds] = useState(0);
   useEffect(() => {
     const started = Date.now();
@@ -281,7 +285,17 @@ function RunningNote({ request }: { request: BacktestRequest }) {
   }, []);
   return (
     <>
-      <span className="spinner" aria-hidden="true" /> {request.strategies.join(', ')} on {request.scenario}, seeds {request.seedFrom}–{request.seedTo} · {seconds} s
+      <span className="spinner" aria-hidden="true" /> {request.strategies.join(', ')} on {request.scenario}, seeds {request.seedFrom}–{request.seedTo} ·{' '}
+      {running.state === 'queued' ? (
+        'waiting in the queue'
+      ) : running.total > 0 ? (
+        <>
+          <progress className="eval-progress" max={running.total} value={running.done} aria-label="Backtest progress" data-testid="eval-progress" /> {running.done}/{running.total} episodes
+        </>
+      ) : (
+        'starting'
+      )}{' '}
+      · {seconds} s
     </>
   );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { agent, batch, decision, ev, host, limits, snapshot, trade } from '../testing/fixtures';
 import { ACTIVITY_MAX, TAPE_MAX, applyBatches, applySnapshot, initialState, scheduleElapsedAt, shortfallBps } from './reduce';
-import type { CockpitState } from './types';
+import type { BacktestRequest, CockpitState } from './types';
 
 const T0 = 34_200_000_000_000;
 const S = 1_000_000_000;
@@ -292,5 +292,28 @@ describe('depth, limits and decisions', () => {
     expect(state.activity[0]?.title).toBe('Order denied: ORDER_TOO_LARGE');
     expect(state.activity[0]?.detail).toContain('9000 lots > max 5000');
     expect(state.activity[0]?.detail).toContain('market');
+  });
+});
+
+describe('workflows in the window', () => {
+  const request: BacktestRequest = { scenario: 'calm', seedFrom: 1, seedTo: 10, strategies: ['twap'], side: 'buy', quantity: 100, horizonSeconds: 600 };
+  const update = (seq: number, state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled', done: number, total: number, jobId = 'bt-1', detail = '') =>
+    ev(seq, T0, { kind: 'WorkflowUpdated', jobId, workflow: 'backtest', state, done, total, detail });
+
+  it('followsTheRunningBacktestsProgressFromTheEnginesEvents', () => {
+    const before: CockpitState = { ...live(10), evaluation: { running: { request, jobId: 'bt-1', state: 'queued', done: 0, total: 0 }, runs: [] } };
+    const { state } = applyBatches(before, [batch([update(11, 'running', 0, 0), update(12, 'running', 3, 10), update(13, 'running', 1, 1, 'another-window')])]);
+    expect(state.evaluation.running).toMatchObject({ jobId: 'bt-1', state: 'running', done: 3, total: 10 });
+    expect(state.activity).toHaveLength(before.activity.length);
+  });
+
+  it('logsHowAWorkflowEnded', () => {
+    const { state } = applyBatches(live(10), [batch([update(11, 'cancelled', 4, 10, 'bt-1', 'cancelled from the evaluation view'), update(12, 'failed', 0, 0, 'bt-2', 'no scenario named "x"'), update(13, 'done', 10, 10, 'bt-3')])]);
+    expect(state.activity.slice(0, 3).map((a) => [a.tone, a.title])).toEqual([
+      ['info', 'Backtest bt-3 finished'],
+      ['danger', 'Backtest bt-2 failed'],
+      ['warn', 'Backtest bt-1 cancelled'],
+    ]);
+    expect(state.activity[2]?.detail).toBe('after 4 of 10 episodes');
   });
 });

@@ -173,6 +173,7 @@ class Pass {
   private readonly decisions: DecisionRow[] = [];
   private readonly activity: ActivityRow[] = [];
   private readonly bars: BarBuilder;
+  private evaluation: CockpitState['evaluation'];
 
   constructor(
     private readonly base: CockpitState,
@@ -187,6 +188,7 @@ class Pass {
     this.limits = base.limits;
     this.depth = base.depth;
     this.bars = new BarBuilder(base.chart);
+    this.evaluation = base.evaluation;
   }
 
   apply(e: EngineEvent): void {
@@ -274,6 +276,16 @@ class Pass {
         this.limits = e.limits;
         this.log(e, 'warn', 'Risk limits changed', `max order ${e.limits.maxOrderLots} lots · collar ±${e.limits.priceCollarBps} bps · ≤ ${e.limits.maxOpenOrders} open orders`, e.reason);
         break;
+      case 'WorkflowUpdated': {
+        const running = this.evaluation.running;
+        if (running !== null && running.jobId === e.jobId && (e.state === 'queued' || e.state === 'running')) {
+          this.evaluation = { ...this.evaluation, running: { ...running, state: e.state, done: e.done, total: e.total } };
+        }
+        if (e.state === 'done') this.log(e, 'info', `Backtest ${e.jobId} finished`, `${e.done} of ${e.total} episodes`, null);
+        else if (e.state === 'failed') this.log(e, 'danger', `Backtest ${e.jobId} failed`, e.detail, null);
+        else if (e.state === 'cancelled') this.log(e, 'warn', `Backtest ${e.jobId} cancelled`, `after ${e.done} of ${e.total} episodes`, e.detail);
+        break;
+      }
       default:
         assertNever(e);
     }
@@ -297,6 +309,7 @@ class Pass {
       decisions: prepend(b.decisions, this.decisions, DECISIONS_MAX),
       activity: prepend(b.activity, this.activity, ACTIVITY_MAX),
       chart: this.bars.result(),
+      evaluation: this.evaluation,
     };
   }
 

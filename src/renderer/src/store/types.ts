@@ -1,4 +1,4 @@
-import type { AgentView, BacktestResult, CommandRequest, DecisionExplanation, DepthView, HostInfo, RiskLimits, SessionState } from '../../../engine/contract/index';
+import type { AgentView, BacktestResult, CommandRequest, DecisionExplanation, DepthView, HostInfo, RiskLimits, SessionState, WorkflowState } from '../../../engine/contract/index';
 import type { Side } from '../../../engine/book/types';
 
 /** How the window reaches the engine. */
@@ -73,9 +73,19 @@ export interface BacktestRun {
   readonly result: BacktestResult;
 }
 
+/** The backtest on the way: its job id (for progress and cancel), where the engine's queue has it, and how far it is. */
+export interface RunningBacktest {
+  readonly request: BacktestRequest;
+  readonly jobId: string;
+  readonly state: WorkflowState;
+  /** Episodes (and AC pilots) done of the total; 0 of 0 until the engine reports. */
+  readonly done: number;
+  readonly total: number;
+}
+
 /** The evaluation view's state: the backtest on the way, if any, and the last few results, newest first. */
 export interface EvaluationState {
-  readonly running: BacktestRequest | null;
+  readonly running: RunningBacktest | null;
   readonly runs: readonly BacktestRun[];
 }
 
