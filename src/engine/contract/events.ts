@@ -19,7 +19,8 @@ export type EngineEvent =
   | Ev<'TradePrinted', { price: number; size: number; aggressor: Side }>
   | Ev<'OrderAccepted', { agentId: string; orderId: string; side: Side; price: number | null; size: number; resting: number }>
   | Ev<'OrderDenied', { agentId: string; orderId: string; side: Side; price: number | null; size: number; code: string; detail: string; denial: RiskDenial | null }>
-  | Ev<'OrderFilled', { agentId: string; orderId: string; side: Side; price: number; size: number; liquidity: 'maker' | 'taker' }>
+  /** `agent`: the agent's fills after this one, as the engine computes them (the window shows them as they are). */
+  | Ev<'OrderFilled', { agentId: string; orderId: string; side: Side; price: number; size: number; liquidity: 'maker' | 'taker'; agent: AgentFillFigures }>
   | Ev<'DecisionMade', { agentId: string; action: string; size: number; price: number | null; reason: string; inputs: Readonly<Record<string, number>>; explanation: DecisionExplanation | null }>
   | Ev<'AgentStarted', { agentId: string; arrivalMid: number; startNs: number; endNs: number }>
   | Ev<'AgentStateChanged', { agentId: string; state: AgentState; reason: string }>
@@ -28,6 +29,13 @@ export type EngineEvent =
   | Ev<'RiskLimitsChanged', { limits: RiskLimits; reason: string }>
   /** A workflow the window started (a backtest) changed state or made progress; `done` of `total` units (episodes). */
   | Ev<'WorkflowUpdated', { jobId: string; workflow: WorkflowName; state: WorkflowState; done: number; total: number; detail: string }>;
+
+/** An agent's fills so far: lots, average price (ticks, null before the first) and shortfall against its arrival mid (bps, positive = cost; null before the agent starts). */
+export interface AgentFillFigures {
+  readonly filled: number;
+  readonly avgPrice: number | null;
+  readonly shortfallBps: number | null;
+}
 
 /** The workflows the window can start. */
 export type WorkflowName = 'backtest';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { command } from '../contract/define';
+import { command, reasonSchema } from '../contract/define';
 import type { StrategyReport } from './backtest';
 
 /** One strategy's row of a backtest, as the cockpit's evaluation view shows it. */
@@ -68,7 +68,7 @@ export const executionCommands = {
     'Runs strategies on the same seeds of a scenario, off the engine loop (through the workflow queue, in a worker thread), and returns the figures with 95% intervals; WorkflowUpdated events report its progress.',
   ),
   CancelWorkflow: command<{ jobId: string; state: 'cancelled' }>()(
-    z.object({ jobId, reason: z.string().min(1).max(200) }).strict(),
+    z.object({ jobId, reason: reasonSchema }).strict(),
     'Cancels a queued or running workflow (a backtest); its request is answered CANCELLED.',
   ),
 } as const;

@@ -261,6 +261,34 @@ describe('session kernel on the simulator', () => {
     expect(a.shortfallBps).not.toBeNull();
   });
 
+  it('publishesEachAgentsFillFiguresWithEveryFillAsTheSnapshotHasThem', () => {
+    const agents: AgentSpec[] = [
+      { name: 'buyer', strategy: 'twap', side: 'buy', quantity: 1_500, horizonSeconds: 240, intervalSeconds: 15, startAfterSeconds: 10 },
+      { name: 'seller', strategy: 'pov', side: 'sell', quantity: 1_500, horizonSeconds: 240, intervalSeconds: 15, startAfterSeconds: 10 },
+    ];
+    const { kernel, events } = kernelWith({ agents });
+    kernel.elapse(300 * S);
+    for (const view of kernel.snapshot().agents) {
+      const arrival = events.find((e) => e.kind === 'AgentStarted' && e.agentId === view.id);
+      const fills = events.filter((e): e is Extract<EngineEvent, { kind: 'OrderFilled' }> => e.kind === 'OrderFilled' && e.agentId === view.id);
+      expect(arrival && fills.length).toBeGreaterThan(0);
+      let lots = 0;
+      let notional = 0;
+      for (const f of fills) {
+        lots += f.size;
+        notional += f.price * f.size;
+        const mid = (arrival as Extract<EngineEvent, { kind: 'AgentStarted' }>).arrivalMid;
+        // Shortfall is a cost on either side: paying up on a buy, selling below on a sell.
+        const cost = (view.side === 'buy' ? notional / lots - mid : mid - notional / lots) / mid;
+        expect(f.agent.filled).toBe(lots);
+        expect(f.agent.avgPrice).toBeCloseTo(notional / lots, 9);
+        expect(f.agent.shortfallBps).toBeCloseTo(cost * 10_000, 9);
+      }
+      const last = fills.at(-1)?.agent;
+      expect({ filled: view.filled, avgPrice: view.avgPrice, shortfallBps: view.shortfallBps }).toEqual(last);
+    }
+  });
+
   it('reportsStateInTheSnapshotConsistentWithLastSeq', () => {
     const { kernel, events } = kernelWith();
     kernel.elapse(30 * S);

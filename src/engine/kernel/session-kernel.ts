@@ -285,10 +285,16 @@ export class SessionKernel {
     };
   }
 
-  private view(a: RunningAgent, now: number): AgentView {
+  /** An agent's fills so far: lots, average price (ticks) and shortfall against its arrival mid (bps, positive = cost). */
+  private fillFigures(a: RunningAgent): { filled: number; avgPrice: number | null; shortfallBps: number | null } {
     const avg = a.filled > 0 ? a.notional / a.filled : null;
     const arrival = a.session?.arrivalMid ?? null;
     const sign = a.parent.side === 'buy' ? 1 : -1;
+    return { filled: a.filled, avgPrice: avg, shortfallBps: avg === null || arrival === null || !(arrival > 0) ? null : ((sign * (avg - arrival)) / arrival) * 10_000 };
+  }
+
+  private view(a: RunningAgent, now: number): AgentView {
+    const { filled, avgPrice, shortfallBps } = this.fillFigures(a);
     const endNs = a.startNs + a.parent.horizonNs;
     return {
       id: a.id,
@@ -297,10 +303,10 @@ export class SessionKernel {
       state: a.state,
       side: a.parent.side,
       quantity: a.parent.quantity,
-      filled: a.filled,
-      avgPrice: avg,
-      arrivalMid: arrival,
-      shortfallBps: avg === null || arrival === null ? null : ((sign * (avg - arrival)) / arrival) * 10_000,
+      filled,
+      avgPrice,
+      arrivalMid: a.session?.arrivalMid ?? null,
+      shortfallBps,
       scheduleElapsed: Math.max(0, Math.min(1, (now - a.startNs) / a.parent.horizonNs)),
       startNs: a.startNs,
       endNs,
@@ -371,7 +377,7 @@ export class SessionKernel {
   private recordFill(agent: RunningAgent, orderId: number, price: number, size: number, liquidity: 'maker' | 'taker', ts: number): void {
     agent.filled += size;
     agent.notional += price * size;
-    this.emit({ kind: 'OrderFilled', ts, agentId: agent.id, orderId: `${agent.id}/${orderId}`, side: agent.parent.side, price, size, liquidity });
+    this.emit({ kind: 'OrderFilled', ts, agentId: agent.id, orderId: `${agent.id}/${orderId}`, side: agent.parent.side, price, size, liquidity, agent: this.fillFigures(agent) });
   }
 
   private distribute(events: readonly VenueEvent[]): void {

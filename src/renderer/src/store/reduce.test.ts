@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { agent, batch, decision, ev, host, limits, snapshot, trade } from '../testing/fixtures';
-import { ACTIVITY_MAX, TAPE_MAX, applyBatches, applySnapshot, initialState, scheduleElapsedAt, shortfallBps } from './reduce';
+import { ACTIVITY_MAX, TAPE_MAX, applyBatches, applySnapshot, initialState, scheduleElapsedAt } from './reduce';
 import type { BacktestRequest, CockpitState } from './types';
 
 const T0 = 34_200_000_000_000;
@@ -133,24 +133,14 @@ describe('applyBatches', () => {
     expect(out.rest).toEqual([b]);
   });
 
-  it('updatesFillsAverageAndShortfallOfTheAgent', () => {
+  it('showsTheAgentsFillsAverageAndShortfallAsTheEngineComputedThem', () => {
     const { state } = applyBatches(live(10), [
       batch([
-        ev(11, T0, { kind: 'OrderFilled', agentId: 'a1', orderId: 'o1', side: 'buy', price: 10_002, size: 100, liquidity: 'taker' }),
-        ev(12, T0, { kind: 'OrderFilled', agentId: 'a1', orderId: 'o2', side: 'buy', price: 10_004, size: 300, liquidity: 'maker' }),
+        ev(11, T0, { kind: 'OrderFilled', agentId: 'a1', orderId: 'o1', side: 'buy', price: 10_002, size: 100, liquidity: 'taker', agent: { filled: 100, avgPrice: 10_002, shortfallBps: 2 } }),
+        ev(12, T0, { kind: 'OrderFilled', agentId: 'a1', orderId: 'o2', side: 'buy', price: 10_004, size: 300, liquidity: 'maker', agent: { filled: 400, avgPrice: 10_003.5, shortfallBps: 3.5 } }),
       ]),
     ]);
-    const a = state.agents.get('a1');
-    expect(a?.filled).toBe(400);
-    expect(a?.avgPrice).toBeCloseTo(10_003.5, 9);
-    expect(a?.shortfallBps).toBeCloseTo(3.5, 9);
-  });
-
-  it('measuresShortfallAsACostOnEitherSide', () => {
-    expect(shortfallBps('buy', 10_010, 10_000)).toBeCloseTo(10);
-    expect(shortfallBps('sell', 9_990, 10_000)).toBeCloseTo(10);
-    expect(shortfallBps('sell', 10_010, 10_000)).toBeCloseTo(-10);
-    expect(shortfallBps('buy', 10_010, 0)).toBeNull();
+    expect(state.agents.get('a1')).toMatchObject({ filled: 400, avgPrice: 10_003.5, shortfallBps: 3.5 });
   });
 
   it('recordsDecisionsNewestFirstWithTheAgentsName', () => {
@@ -211,7 +201,7 @@ describe('applyBatches', () => {
 
   it('ignoresEventsForAgentsItDoesNotKnow', () => {
     const before = live(10);
-    const { state } = applyBatches(before, [batch([ev(11, T0, { kind: 'OrderFilled', agentId: 'nobody', orderId: 'o', side: 'buy', price: 1, size: 1, liquidity: 'taker' })])]);
+    const { state } = applyBatches(before, [batch([ev(11, T0, { kind: 'OrderFilled', agentId: 'nobody', orderId: 'o', side: 'buy', price: 1, size: 1, liquidity: 'taker', agent: { filled: 1, avgPrice: 1, shortfallBps: null } })])]);
     expect(state.agents).toBe(before.agents);
     expect(state.lastSeq).toBe(11);
   });

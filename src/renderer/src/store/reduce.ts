@@ -145,13 +145,6 @@ export function addCockpitActivity(state: CockpitState, tone: ActivityRow['tone'
   return { ...state, activity: prepend(state.activity, [cockpitRow(state.simTimeNs, tone, title, detail, reason)], ACTIVITY_MAX) };
 }
 
-/** Returns the implementation shortfall in basis points of an average price against the arrival mid. */
-export function shortfallBps(side: AgentView['side'], avgPrice: number, arrivalMid: number): number | null {
-  if (!(arrivalMid > 0)) return null;
-  const diff = side === 'buy' ? avgPrice - arrivalMid : arrivalMid - avgPrice;
-  return (diff / arrivalMid) * 10_000;
-}
-
 /** Returns the mid in ticks (possibly half a tick), or null for a one-sided or crossed quote. */
 export function midOf(quote: { readonly bid: number; readonly ask: number } | null): number | null {
   if (quote === null || !(quote.bid > 0) || !(quote.ask > 0) || quote.ask < quote.bid) return null;
@@ -228,11 +221,8 @@ class Pass {
         this.updateAgent(e.agentId, (a) => ({ ...a, arrivalMid: e.arrivalMid, startNs: e.startNs, endNs: e.endNs }));
         break;
       case 'OrderFilled':
-        this.updateAgent(e.agentId, (a) => {
-          const filled = a.filled + e.size;
-          const avgPrice = a.avgPrice === null || a.filled === 0 ? e.price : (a.avgPrice * a.filled + e.price * e.size) / filled;
-          return { ...a, filled, avgPrice, shortfallBps: a.arrivalMid === null ? null : shortfallBps(a.side, avgPrice, a.arrivalMid) };
-        });
+        // The engine's figures, as it computed them (the window does not work them out again).
+        this.updateAgent(e.agentId, (a) => ({ ...a, filled: e.agent.filled, avgPrice: e.agent.avgPrice, shortfallBps: e.agent.shortfallBps }));
         break;
       case 'OrderDenied':
         this.log(
