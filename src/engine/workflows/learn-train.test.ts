@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import type { PolicyEnvSettings } from '../node/models/policy-files';
 import { DEFAULT_POLICY_NAME, loadModel, loadPolicy, readJson, saveModel, writeJson } from '../node/models/policy-files';
 import type { TrainState } from './learn-train';
 import { envSlot, scheduleDriftTerm, train } from './learn-train';
+import { WorkflowCancelled } from './workflow';
 import { cardFromRun } from './train-card';
 import { selectBackend } from '../node/models/tf-backend';
 
@@ -92,6 +93,21 @@ describe('training runs', () => {
       for (const net of algo === 'ppo' ? ['policy', 'value'] : ['online', 'target']) {
         expect(readFileSync(join(dir, `${algo}-split`, 'checkpoint', `${net}.weights.bin`)).equals(readFileSync(join(dir, `${algo}-whole`, 'checkpoint', `${net}.weights.bin`)))).toBe(true);
       }
+    });
+  }
+
+  for (const algo of ['ppo', 'dqn'] as const) {
+    it(`${algo}StopsWhenCancelledWithAResumePointAResumeContinuesFrom`, async () => {
+      const out = join(dir, `${algo}-cancelled`);
+      const controller = new AbortController();
+      const options = { ...runOptions(algo, 192, out, false), onProgress: (p: { step: number }) => p.step >= 60 && controller.abort('the trader stopped it') };
+      await expect(train(options, { signal: controller.signal })).rejects.toThrow(new WorkflowCancelled('the trader stopped it at step 60; --resume continues from the checkpoint'));
+      const saved = readJson<TrainState>(join(out, 'checkpoint'), 'state.json');
+      expect(saved.step).toBe(60);
+      expect(existsSync(join(out, 'policy.json'))).toBe(false);
+      const resumed = await run(algo, 192, out, true);
+      expect(resumed.state).toMatchObject({ step: 192, resumedAt: [60] });
+      expect(existsSync(join(out, 'policy.json'))).toBe(true);
     });
   }
 

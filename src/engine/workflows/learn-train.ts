@@ -39,6 +39,8 @@ import type { PolicyEnvSettings, PolicyManifest } from '../node/models/policy-fi
 import { loadModel, loadTensors, readJson, saveModel, saveTensors, writeFileAtomic, writeJson } from '../node/models/policy-files';
 import { loadScenario } from '../node/files/sim-scenarios';
 import { NS_PER_SECOND as SECOND } from '../core/clock';
+import type { WorkflowContext } from './workflow';
+import { abortReason, WorkflowCancelled } from './workflow';
 
 /** The parent order and env shape training uses unless told otherwise (fixed before any evaluation). */
 export const DEFAULT_ENV: PolicyEnvSettings = { side: 'sell', quantity: 2000, horizonSeconds: 600, steps: 20, preTradeSeconds: 60, impactPenalty: 1 };
@@ -226,12 +228,75 @@ function validate(
   return { step, meanShortfallBps: all / envsByScenario.length, byScenario };
 }
 
-/** Runs (or resumes) a training run; see the module comment. */
-export async function train(o: TrainRunOptions): Promise<TrainResult> {
-  const tf = o.tf;
+/**
+ * Runs (or resumes) a training run; see the module comment. It reads in the order it runs: set up
+ * the markets, envs and the run's state; then, until the step budget is spent, collect a step of
+ * every env, update the learner, and at each checkpoint validate and save a resume point; finally
+ * write the shipped weights and the manifest. Aborting `context.signal` stops it at the next step
+ * with a resume point saved (`--resume` continues from it) and rejects with `WorkflowCancelled`.
+ */
+export async function train(o: TrainRunOptions, context: WorkflowContext = {}): Promise<TrainResult> {
+  const run = await setUp(o);
+  const experience = new Experience(run, o);
+  const learner = o.algo === 'dqn' ? await dqnLoop(run, o) : await ppoLoop(run, o);
+  const checkpoints = new Checkpoints(run, o);
+  while (experience.step < o.steps) {
+    if (context.signal?.aborted) {
+      await checkpoints.saveResumePoint(learner, experience, experience.betweenEpisodes() && learner.betweenUpdates());
+      throw new WorkflowCancelled(`${abortReason(context.signal)} at step ${experience.step}; --resume continues from the checkpoint`);
+    }
+    const epsilon = learner.act(experience);
+    experience.collect();
+    learner.record(experience);
+    experience.startNextEpisodes();
+    learner.update(experience);
+    await checkpoints.after(learner, experience);
+    if (experience.step % (run.nEnvs * 10) === 0) experience.report(epsilon);
+  }
+  await checkpoints.saveFinal(learner);
+  experience.report(null);
+  writeJson(o.out, 'policy.json', { algo: o.algo, outputKind: o.algo === 'dqn' ? 'q-values' : 'logits', layout: ENV_LAYOUT, env: run.env } satisfies PolicyManifest);
+  return {
+    state: checkpoints.state,
+    hyperparameters: learner.hyperparameters,
+    env: run.env,
+    envs: run.nEnvs,
+    firstTrainingSeed: run.firstSeed,
+    validationSeeds: run.valSeeds,
+    selected: run.valCount > 0 ? 'best-validation' : 'last',
+    reward: run.reward,
+  };
+}
+
+/** What a run is set up with: its markets and envs, where it saves, and the state it starts from. */
+interface Run {
+  readonly tf: Tf;
+  readonly env: PolicyEnvSettings;
+  readonly nEnvs: number;
+  readonly checkpointEvery: number;
+  readonly valCount: number;
+  readonly ckpt: string;
+  readonly bestDir: string;
+  /** Each parallel env's market and side (see envSlot), and the env. */
+  readonly slots: ReadonlyArray<{ readonly market: EnvMarket; readonly side: Side }>;
+  readonly envs: readonly ExecutionEnv[];
+  readonly valEnvs: ReadonlyArray<[string, ExecutionEnv]>;
+  readonly valSeeds: readonly number[];
+  readonly firstSeed: number;
+  readonly reward: TrainingReward;
+  readonly resuming: boolean;
+  /** The state at the start: fresh, or the checkpoint's with this resume noted. */
+  readonly state: TrainState;
+  /** The checkpoint's chance stream when it was taken between episodes (a resume then is exact). */
+  readonly exact: TrainState['exact'] | null;
+  readonly rng: Rng;
+  readonly seeds: TrainingSeedStream;
+}
+
+/** Builds the markets and envs, and reads the checkpoint when resuming (or clears a stale one). */
+async function setUp(o: TrainRunOptions): Promise<Run> {
   const env = o.env ?? DEFAULT_ENV;
   const nEnvs = o.envs ?? 6;
-  const checkpointEvery = o.checkpointEvery ?? 10_000;
   const valCount = o.validationEpisodes ?? 8;
   const ckpt = join(o.out, 'checkpoint');
   const markets: Array<readonly [string, EnvMarket]> = [];
@@ -242,7 +307,6 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
     built.set(s, m);
     markets.push([s, m]);
   }
-  // Each env's market and side (see envSlot).
   const slots = Array.from({ length: nEnvs }, (_, i) => {
     const slot = envSlot(i, markets.length, env);
     return { market: (markets[slot.market] as readonly [string, EnvMarket])[1], side: slot.side };
@@ -274,162 +338,189 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
   // start of (their seeds are the last nEnvs handed out); otherwise chance comes from a stream keyed
   // by the resumed step and fresh episodes start.
   const exact = resuming && state.exact !== undefined && state.exact.envs === nEnvs ? state.exact : null;
-  const rng = exact ? Rng.fromState(exact.rng) : new Rng((o.seed * 1_000_003 + state.step) >>> 0);
-  const seeds = new TrainingSeedStream(exact ? state.seedCursor - nEnvs : state.seedCursor);
-  const started = performance.now();
-  const firstStep = state.step;
-  const wallBefore = state.wallSeconds;
-  const rewardsWindow: number[] = [];
-  const shortfallWindow: number[] = [];
-  const epReward = new Float64Array(nEnvs);
-  const obs = new Float32Array(nEnvs * OBSERVATION_SIZE);
-  const next = new Float32Array(nEnvs * OBSERVATION_SIZE);
-  const actions = new Int32Array(nEnvs);
-  const rewards = new Float32Array(nEnvs);
-  const dones = new Float32Array(nEnvs);
-  const reward = o.reward ?? 'counterfactual-drift';
-  const shadows: Array<Venue | null> = envs.map(() => null);
-  const cfMid = new Float64Array(nEnvs);
-  const resetEnv = (i: number): void => {
-    const seed = seeds.next();
-    const e = envs[i] as ExecutionEnv;
-    obs.set(e.reset(seed), i * OBSERVATION_SIZE);
-    if (reward !== 'arrival') {
-      const shadow = (slots[i] as { market: EnvMarket }).market.open(seed).venue;
-      const to = (e.current as ExecutionSession).venue.now();
-      if (to > shadow.now()) shadow.elapse(to - shadow.now());
-      shadows[i] = shadow;
-      cfMid[i] = venueMid(shadow, (e.current as ExecutionSession).arrivalMid);
-    }
+  return {
+    tf: o.tf,
+    env,
+    nEnvs,
+    checkpointEvery: o.checkpointEvery ?? 10_000,
+    valCount,
+    ckpt,
+    bestDir: join(o.out, 'best'),
+    slots,
+    envs,
+    valEnvs,
+    valSeeds,
+    firstSeed,
+    reward: o.reward ?? 'counterfactual-drift',
+    resuming,
+    state,
+    exact,
+    rng: exact ? Rng.fromState(exact.rng) : new Rng((o.seed * 1_000_003 + state.step) >>> 0),
+    seeds: new TrainingSeedStream(exact ? state.seedCursor - nEnvs : state.seedCursor),
   };
-  for (let i = 0; i < nEnvs; i++) resetEnv(i);
-  let step = state.step;
-  let episodes = state.episodes;
+}
 
-  const stepEnvs = (): void => {
-    for (let i = 0; i < nEnvs; i++) {
-      const e = envs[i] as ExecutionEnv;
+/**
+ * The envs' side of the loop: the observations, the actions chosen for them, the rewards (shaped
+ * against the agent-free market of the same seed unless the reward is 'arrival'), and the episode
+ * statistics the progress bar shows.
+ */
+class Experience {
+  readonly obs: Float32Array;
+  readonly next: Float32Array;
+  readonly actions: Int32Array;
+  readonly rewards: Float32Array;
+  readonly dones: Float32Array;
+  step: number;
+  episodes: number;
+  private readonly epReward: Float64Array;
+  private readonly rewardsWindow: number[] = [];
+  private readonly shortfallWindow: number[] = [];
+  /** Each env's agent-free twin (the same seed without the agent) and its mid, for the shaped rewards. */
+  private readonly shadows: Array<Venue | null>;
+  private readonly cfMid: Float64Array;
+  private readonly started = performance.now();
+  private readonly firstStep: number;
+
+  constructor(
+    private readonly run: Run,
+    private readonly o: TrainRunOptions,
+  ) {
+    const n = run.nEnvs;
+    this.obs = new Float32Array(n * OBSERVATION_SIZE);
+    this.next = new Float32Array(n * OBSERVATION_SIZE);
+    this.actions = new Int32Array(n);
+    this.rewards = new Float32Array(n);
+    this.dones = new Float32Array(n);
+    this.epReward = new Float64Array(n);
+    this.shadows = run.envs.map(() => null);
+    this.cfMid = new Float64Array(n);
+    this.step = run.state.step;
+    this.episodes = run.state.episodes;
+    this.firstStep = run.state.step;
+    for (let i = 0; i < n; i++) this.resetEnv(i);
+  }
+
+  /** Steps every env with its chosen action: rewards, dones and the next observations. */
+  collect(): void {
+    const { run } = this;
+    for (let i = 0; i < run.nEnvs; i++) {
+      const e = run.envs[i] as ExecutionEnv;
       const session = e.current as ExecutionSession;
       const filledBefore = session.filled;
-      const r = e.step(actions[i] as number);
-      rewards[i] = r.reward;
-      const shadow = shadows[i];
-      if (shadow) {
-        const m0 = session.arrivalMid;
-        const before = cfMid[i] as number;
-        shadow.elapse(e.intervalNs);
-        const after = venueMid(shadow, before);
-        cfMid[i] = after;
-        const q = env.quantity;
-        const side = (slots[i] as { side: Side }).side;
-        const drift = (m: number): number => (costSign(side) * (m - m0) * 10_000) / m0;
-        rewards[i] = (rewards[i] as number) + drift((before + after) / 2) * ((session.filled - filledBefore) / q);
-        if (r.done) rewards[i] = (rewards[i] as number) + drift(after) * ((q - session.filled) / q);
-        if (reward === 'schedule-drift') rewards[i] = (rewards[i] as number) + scheduleDriftTerm(side, q, env.steps, e.stepsTaken, filledBefore, session.filled, before, after, m0);
-      }
-      dones[i] = r.done ? 1 : 0;
-      next.set(r.observation, i * OBSERVATION_SIZE);
-      epReward[i] = (epReward[i] as number) + (rewards[i] as number);
+      const r = e.step(this.actions[i] as number);
+      this.rewards[i] = r.reward;
+      this.addDriftTerms(i, e, session, filledBefore, r.done);
+      this.dones[i] = r.done ? 1 : 0;
+      this.next.set(r.observation, i * OBSERVATION_SIZE);
+      this.epReward[i] = (this.epReward[i] as number) + (this.rewards[i] as number);
       if (r.done) {
-        episodes++;
-        push(rewardsWindow, epReward[i] as number);
-        push(shortfallWindow, r.info.shortfallBps ?? 0);
-        epReward[i] = 0;
+        this.episodes++;
+        push(this.rewardsWindow, this.epReward[i] as number);
+        push(this.shortfallWindow, r.info.shortfallBps ?? 0);
+        this.epReward[i] = 0;
       }
     }
-    step += nEnvs;
-  };
-  const resetDone = (): void => {
-    for (let i = 0; i < nEnvs; i++) if (dones[i]) resetEnv(i);
-  };
-  const report = (eps: number | null): void => {
-    const elapsed = (performance.now() - started) / 1000;
-    const sps = (step - firstStep) / Math.max(1e-9, elapsed);
-    o.onProgress?.({ step, total: o.steps, episodes, stepsPerSecond: sps, episodeReward: avg(rewardsWindow), shortfallBps: avg(shortfallWindow), epsilon: eps, etaSeconds: sps > 0 ? Math.max(0, o.steps - step) / sps : 0 });
-  };
+    this.step += run.nEnvs;
+  }
 
-  let hyper: DqnConfig | PpoConfig;
-  let nextCheckpoint = (Math.floor(step / checkpointEvery) + 1) * checkpointEvery;
-  let best = state.best;
-  const validation = [...state.validation];
-  const bestDir = join(o.out, 'best');
-  /** Validates the acting network and keeps it in best/ when it is the best so far. */
-  const validateNow = async (acting: TF.LayersModel, normaliser: NormaliserState): Promise<void> => {
-    if (valCount === 0) return;
-    const mlp = toMlp(acting);
-    const v = validate((x) => mlpForward(mlp, x), normaliser, valEnvs, valSeeds, step);
-    validation.push(v);
-    if (!best || v.meanShortfallBps < best.meanShortfallBps) {
-      best = v;
-      await saveModel(tf, acting, bestDir);
-      writeJson(bestDir, 'normaliser.json', normaliser);
-    }
-  };
-  /**
-   * Saves what a resume needs: the networks (`nets`, by file name), the normaliser, the optimizer
-   * state, `extra` files (DQN's replay buffer) and the run state, with the chance stream when the
-   * envs stand between episodes (`between`; see `TrainState.exact`).
-   */
-  const saveResumePoint = async (
-    nets: Record<string, TF.LayersModel>,
-    normaliser: NormaliserState,
-    optimizer: () => Promise<{ name: string; tensor: TF.Tensor }[]>,
-    updates: number,
-    between: boolean,
-    sinceTrain: number,
-    extra?: () => void,
-  ): Promise<void> => {
-    for (const [name, model] of Object.entries(nets)) await saveModel(tf, model, ckpt, name);
-    writeJson(ckpt, 'normaliser.json', normaliser);
-    await saveTensors(tf, await optimizer(), ckpt, 'optimizer');
-    extra?.();
-    const { exact: _previous, ...rest } = state;
-    state = {
-      ...rest,
-      step,
-      episodes,
-      seedCursor: seeds.position,
-      updates,
-      wallSeconds: wallBefore + (performance.now() - started) / 1000,
-      validation,
-      best,
-      ...(between ? { exact: { rng: rng.state(), envs: nEnvs, sinceTrain } } : {}),
-    };
-    writeJson(ckpt, 'state.json', state);
-  };
+  /** Moves to the next observations, opening a fresh episode in every env that finished one. */
+  startNextEpisodes(): void {
+    this.obs.set(this.next);
+    for (let i = 0; i < this.run.nEnvs; i++) if (this.dones[i]) this.resetEnv(i);
+  }
+
   /** Whether every env has just finished an episode and opened the next (episodes have a fixed length, so they end together). */
-  const betweenEpisodes = (): boolean => dones.every((d) => d === 1);
-  // A checkpoint validates at its step and saves a resume point at the next iteration that stands
-  // between episodes (and, for PPO, between rollouts), so a resume is exact; the run's last step
-  // saves one wherever it stands.
-  let resumeDue = false;
-  /** Writes the shipped weights: the best validated checkpoint when there is one, else the last. */
-  const saveFinal = async (acting: TF.LayersModel, normaliser: NormaliserState): Promise<void> => {
-    const useBest = valCount > 0 && existsSync(join(bestDir, 'model.json'));
-    await saveModel(tf, useBest ? await loadModel(tf, bestDir) : acting, o.out);
-    writeJson(o.out, 'normaliser.json', useBest ? readJson(bestDir, 'normaliser.json') : normaliser);
-  };
+  betweenEpisodes(): boolean {
+    return this.dones.every((d) => d === 1);
+  }
 
-  if (o.algo === 'dqn') {
-    const cfg: DqnConfig = { ...DQN_DEFAULTS, ...o.dqn };
-    hyper = cfg;
-    const learner = new DqnLearner(tf, cfg, OBSERVATION_SIZE, ACTION_COUNT, o.seed);
-    if (resuming) {
-      learner.online.setWeights((await loadModel(tf, ckpt, 'online')).getWeights());
-      learner.target.setWeights((await loadModel(tf, ckpt, 'target')).getWeights());
-      const n = RunningNormaliser.fromState(readJson<NormaliserState>(ckpt, 'normaliser.json'));
-      Object.assign(learner, { normaliser: n });
-      await learner.restore(loadTensors(tf, ckpt, 'optimizer'), state.updates);
+  report(epsilon: number | null): void {
+    const elapsed = (performance.now() - this.started) / 1000;
+    const sps = (this.step - this.firstStep) / Math.max(1e-9, elapsed);
+    this.o.onProgress?.({ step: this.step, total: this.o.steps, episodes: this.episodes, stepsPerSecond: sps, episodeReward: avg(this.rewardsWindow), shortfallBps: avg(this.shortfallWindow), epsilon, etaSeconds: sps > 0 ? Math.max(0, this.o.steps - this.step) / sps : 0 });
+  }
+
+  /** Wall seconds since this process took the run up. */
+  get wallSeconds(): number {
+    return (performance.now() - this.started) / 1000;
+  }
+
+  private resetEnv(i: number): void {
+    const seed = this.run.seeds.next();
+    const e = this.run.envs[i] as ExecutionEnv;
+    this.obs.set(e.reset(seed), i * OBSERVATION_SIZE);
+    if (this.run.reward !== 'arrival') {
+      const shadow = (this.run.slots[i] as { market: EnvMarket }).market.open(seed).venue;
+      const to = (e.current as ExecutionSession).venue.now();
+      if (to > shadow.now()) shadow.elapse(to - shadow.now());
+      this.shadows[i] = shadow;
+      this.cfMid[i] = venueMid(shadow, (e.current as ExecutionSession).arrivalMid);
     }
-    if (exact) learner.replay.restore(readReplay(ckpt));
-    let sinceTrain = exact ? exact.sinceTrain : 0;
-    while (step < o.steps) {
-      const eps = learner.epsilon(step);
-      learner.act(obs, nEnvs, eps, rng, actions);
-      stepEnvs();
-      learner.observe(obs, actions, rewards, next, dones, nEnvs);
-      obs.set(next);
-      resetDone();
+  }
+
+  /** Adds the reward's drift terms to env `i`'s reward for the step just taken (see `TrainRunOptions.reward`); none for 'arrival'. Each term is added to the stored (float32) reward in turn. */
+  private addDriftTerms(i: number, e: ExecutionEnv, session: ExecutionSession, filledBefore: number, done: boolean): void {
+    const shadow = this.shadows[i];
+    if (!shadow) return;
+    const add = (x: number): void => {
+      this.rewards[i] = (this.rewards[i] as number) + x;
+    };
+    const m0 = session.arrivalMid;
+    const before = this.cfMid[i] as number;
+    shadow.elapse(e.intervalNs);
+    const after = venueMid(shadow, before);
+    this.cfMid[i] = after;
+    const q = this.run.env.quantity;
+    const side = (this.run.slots[i] as { side: Side }).side;
+    const drift = (m: number): number => (costSign(side) * (m - m0) * 10_000) / m0;
+    add(drift((before + after) / 2) * ((session.filled - filledBefore) / q));
+    if (done) add(drift(after) * ((q - session.filled) / q));
+    if (this.run.reward === 'schedule-drift') add(scheduleDriftTerm(side, q, this.run.env.steps, e.stepsTaken, filledBefore, session.filled, before, after, m0));
+  }
+}
+/** One algorithm's side of the loop: how it acts, takes in a step, learns, and what a checkpoint saves of it. */
+interface LearnerLoop {
+  readonly hyperparameters: DqnConfig | PpoConfig;
+  /** The network the policy acts with (validated, shipped). */
+  readonly acting: TF.LayersModel;
+  normaliser(): NormaliserState;
+  /** Chooses every env's action into `x.actions`; returns the exploration rate (DQN) or null. */
+  act(x: Experience): number | null;
+  /** Takes in the step just collected, before the envs move on. */
+  record(x: Experience): void;
+  /** Learns from what it holds, once the envs have moved on. */
+  update(x: Experience): void;
+  /** Whether it stands between updates (PPO: an empty rollout), so that a resume point there is exact. */
+  betweenUpdates(): boolean;
+  /** What a resume point saves: networks by file name, the optimizer state, gradient steps, DQN's steps since its last training step and its replay buffer. */
+  resumePoint(): { nets: Record<string, TF.LayersModel>; optimizer: () => Promise<{ name: string; tensor: TF.Tensor }[]>; updates: number; sinceTrain: number; extra?: () => void };
+}
+
+/** DQN: ε-greedy actions, a replay buffer, a gradient step every `trainEvery` env steps once it has learningStarts of them. */
+async function dqnLoop(run: Run, o: TrainRunOptions): Promise<LearnerLoop> {
+  const { tf, ckpt, nEnvs, rng } = run;
+  const cfg: DqnConfig = { ...DQN_DEFAULTS, ...o.dqn };
+  const learner = new DqnLearner(tf, cfg, OBSERVATION_SIZE, ACTION_COUNT, o.seed);
+  if (run.resuming) {
+    learner.online.setWeights((await loadModel(tf, ckpt, 'online')).getWeights());
+    learner.target.setWeights((await loadModel(tf, ckpt, 'target')).getWeights());
+    Object.assign(learner, { normaliser: RunningNormaliser.fromState(readJson<NormaliserState>(ckpt, 'normaliser.json')) });
+    await learner.restore(loadTensors(tf, ckpt, 'optimizer'), run.state.updates);
+  }
+  if (run.exact) learner.replay.restore(readReplay(ckpt));
+  let sinceTrain = run.exact ? run.exact.sinceTrain : 0;
+  return {
+    hyperparameters: cfg,
+    acting: learner.online,
+    normaliser: () => learner.normaliser.state(),
+    act: (x) => {
+      const eps = learner.epsilon(x.step);
+      learner.act(x.obs, nEnvs, eps, rng, x.actions);
+      return eps;
+    },
+    record: (x) => learner.observe(x.obs, x.actions, x.rewards, x.next, x.dones, nEnvs),
+    update: () => {
       sinceTrain += nEnvs;
       if (learner.replay.size >= Math.min(cfg.learningStarts, cfg.replayCapacity)) {
         while (sinceTrain >= cfg.trainEvery) {
@@ -437,70 +528,133 @@ export async function train(o: TrainRunOptions): Promise<TrainResult> {
           sinceTrain -= cfg.trainEvery;
         }
       } else sinceTrain = 0;
-      if (step >= nextCheckpoint || step >= o.steps) {
-        nextCheckpoint += checkpointEvery;
-        await validateNow(learner.online, learner.normaliser.state());
-        resumeDue = true;
-      }
-      if (resumeDue && (betweenEpisodes() || step >= o.steps)) {
-        resumeDue = false;
-        await saveResumePoint({ online: learner.online, target: learner.target }, learner.normaliser.state(), () => learner.optimizerWeights(), learner.updates, betweenEpisodes(), sinceTrain, () => writeReplay(ckpt, learner.replay.snapshot()));
-      }
-      if (step % (nEnvs * 10) === 0) report(eps);
-    }
-    await saveFinal(learner.online, learner.normaliser.state());
-  } else {
-    const cfg: PpoConfig = { ...PPO_DEFAULTS, ...o.ppo };
-    hyper = cfg;
-    const learner = new PpoLearner(tf, cfg, OBSERVATION_SIZE, ACTION_COUNT, o.seed);
-    if (resuming) {
-      learner.policy.setWeights((await loadModel(tf, ckpt, 'policy')).getWeights());
-      learner.value.setWeights((await loadModel(tf, ckpt, 'value')).getWeights());
-      Object.assign(learner, { normaliser: RunningNormaliser.fromState(readJson<NormaliserState>(ckpt, 'normaliser.json')) });
-      await learner.restore(loadTensors(tf, ckpt, 'optimizer'), state.updates);
-    }
-    const rollout = new Rollout(nEnvs, cfg.rolloutSteps, OBSERVATION_SIZE);
-    while (step < o.steps) {
-      learner.normaliser.update(obs, nEnvs);
-      const x = learner.normalise(obs, nEnvs);
-      const { logProbs, values } = learner.act(x, nEnvs, rng, actions);
-      stepEnvs();
-      const scaled = rewards.map((r) => r * cfg.rewardScale);
-      rollout.push(x, actions, logProbs, values, scaled, dones);
-      obs.set(next);
-      resetDone();
-      if (rollout.full) {
-        const last = learner.values(learner.normalise(obs, nEnvs), nEnvs);
-        learner.update(rollout, last, rng);
-        rollout.clear();
-      }
-      if (step >= nextCheckpoint || step >= o.steps) {
-        nextCheckpoint += checkpointEvery;
-        await validateNow(learner.policy, learner.normaliser.state());
-        resumeDue = true;
-      }
-      const between = betweenEpisodes() && rollout.empty;
-      if (resumeDue && (between || step >= o.steps)) {
-        resumeDue = false;
-        await saveResumePoint({ policy: learner.policy, value: learner.value }, learner.normaliser.state(), () => learner.optimizerWeights(), learner.updates, between, 0);
-      }
-      if (step % (nEnvs * 10) === 0) report(null);
-    }
-    await saveFinal(learner.policy, learner.normaliser.state());
-  }
-  report(null);
-  const manifest: PolicyManifest = { algo: o.algo, outputKind: o.algo === 'dqn' ? 'q-values' : 'logits', layout: ENV_LAYOUT, env };
-  writeJson(o.out, 'policy.json', manifest);
-  return {
-    state,
-    hyperparameters: hyper,
-    env,
-    envs: nEnvs,
-    firstTrainingSeed: firstSeed,
-    validationSeeds: valSeeds,
-    selected: valCount > 0 ? 'best-validation' : 'last',
-    reward,
+    },
+    betweenUpdates: () => true,
+    resumePoint: () => ({ nets: { online: learner.online, target: learner.target }, optimizer: () => learner.optimizerWeights(), updates: learner.updates, sinceTrain, extra: () => writeReplay(ckpt, learner.replay.snapshot()) }),
   };
+}
+
+/** PPO: sampled actions into a rollout of `rolloutSteps` per env, one update per full rollout. */
+async function ppoLoop(run: Run, o: TrainRunOptions): Promise<LearnerLoop> {
+  const { tf, ckpt, nEnvs, rng } = run;
+  const cfg: PpoConfig = { ...PPO_DEFAULTS, ...o.ppo };
+  const learner = new PpoLearner(tf, cfg, OBSERVATION_SIZE, ACTION_COUNT, o.seed);
+  if (run.resuming) {
+    learner.policy.setWeights((await loadModel(tf, ckpt, 'policy')).getWeights());
+    learner.value.setWeights((await loadModel(tf, ckpt, 'value')).getWeights());
+    Object.assign(learner, { normaliser: RunningNormaliser.fromState(readJson<NormaliserState>(ckpt, 'normaliser.json')) });
+    await learner.restore(loadTensors(tf, ckpt, 'optimizer'), run.state.updates);
+  }
+  const rollout = new Rollout(nEnvs, cfg.rolloutSteps, OBSERVATION_SIZE);
+  // What the last act() saw and sampled, for record().
+  let acted: { x: Float32Array; logProbs: Float32Array; values: Float32Array } | null = null;
+  return {
+    hyperparameters: cfg,
+    acting: learner.policy,
+    normaliser: () => learner.normaliser.state(),
+    act: (x) => {
+      learner.normaliser.update(x.obs, nEnvs);
+      const normalised = learner.normalise(x.obs, nEnvs);
+      acted = { x: normalised, ...learner.act(normalised, nEnvs, rng, x.actions) };
+      return null;
+    },
+    record: (x) => {
+      const a = acted as unknown as { x: Float32Array; logProbs: Float32Array; values: Float32Array };
+      rollout.push(a.x, x.actions, a.logProbs, a.values, x.rewards.map((r) => r * cfg.rewardScale), x.dones);
+    },
+    update: (x) => {
+      if (!rollout.full) return;
+      const last = learner.values(learner.normalise(x.obs, nEnvs), nEnvs);
+      learner.update(rollout, last, rng);
+      rollout.clear();
+    },
+    betweenUpdates: () => rollout.empty,
+    resumePoint: () => ({ nets: { policy: learner.policy, value: learner.value }, optimizer: () => learner.optimizerWeights(), updates: learner.updates, sinceTrain: 0 }),
+  };
+}
+
+/**
+ * Checkpoints: every `checkpointEvery` steps (and at the last) the acting network is validated and
+ * kept in best/ when it is the best so far; a resume point follows at the first step that stands
+ * between episodes (and between PPO rollouts), so a resume is exact, and the run's last step saves
+ * one wherever it stands. At the end the shipped weights are the best validated, else the last.
+ */
+class Checkpoints {
+  state: TrainState;
+  private readonly validation: ValidationPoint[];
+  private best: ValidationPoint | null;
+  private nextCheckpoint: number;
+  private resumeDue = false;
+
+  constructor(
+    private readonly run: Run,
+    private readonly o: TrainRunOptions,
+  ) {
+    this.state = run.state;
+    this.validation = [...run.state.validation];
+    this.best = run.state.best;
+    this.nextCheckpoint = (Math.floor(run.state.step / run.checkpointEvery) + 1) * run.checkpointEvery;
+  }
+
+  /** Validates when a checkpoint falls due and saves the resume point that follows it. */
+  async after(learner: LearnerLoop, x: Experience): Promise<void> {
+    const last = x.step >= this.o.steps;
+    if (x.step >= this.nextCheckpoint || last) {
+      this.nextCheckpoint += this.run.checkpointEvery;
+      await this.validate(learner, x.step);
+      this.resumeDue = true;
+    }
+    const between = x.betweenEpisodes() && learner.betweenUpdates();
+    if (this.resumeDue && (between || last)) {
+      this.resumeDue = false;
+      await this.saveResumePoint(learner, x, between);
+    }
+  }
+
+  /** Runs the greedy policy on the validation seeds and keeps it in best/ when it is the best so far. */
+  private async validate(learner: LearnerLoop, step: number): Promise<void> {
+    if (this.run.valCount === 0) return;
+    const mlp = toMlp(learner.acting);
+    const normaliser = learner.normaliser();
+    const v = validate((x) => mlpForward(mlp, x), normaliser, this.run.valEnvs, this.run.valSeeds, step);
+    this.validation.push(v);
+    if (!this.best || v.meanShortfallBps < this.best.meanShortfallBps) {
+      this.best = v;
+      await saveModel(this.run.tf, learner.acting, this.run.bestDir);
+      writeJson(this.run.bestDir, 'normaliser.json', normaliser);
+    }
+  }
+
+  /** Saves what a resume needs, with the chance stream when the envs stand between episodes and updates (`between`; see `TrainState.exact`). */
+  async saveResumePoint(learner: LearnerLoop, x: Experience, between: boolean): Promise<void> {
+    const { tf, ckpt, rng, nEnvs } = this.run;
+    const point = learner.resumePoint();
+    for (const [name, model] of Object.entries(point.nets)) await saveModel(tf, model, ckpt, name);
+    writeJson(ckpt, 'normaliser.json', learner.normaliser());
+    await saveTensors(tf, await point.optimizer(), ckpt, 'optimizer');
+    point.extra?.();
+    const { exact: _previous, ...rest } = this.state;
+    this.state = {
+      ...rest,
+      step: x.step,
+      episodes: x.episodes,
+      seedCursor: this.run.seeds.position,
+      updates: point.updates,
+      wallSeconds: this.run.state.wallSeconds + x.wallSeconds,
+      validation: this.validation,
+      best: this.best,
+      ...(between ? { exact: { rng: rng.state(), envs: nEnvs, sinceTrain: point.sinceTrain } } : {}),
+    };
+    writeJson(ckpt, 'state.json', this.state);
+  }
+
+  /** Writes the shipped weights: the best validated checkpoint when there is one, else the last. */
+  async saveFinal(learner: LearnerLoop): Promise<void> {
+    const { tf, bestDir } = this.run;
+    const useBest = this.run.valCount > 0 && existsSync(join(bestDir, 'model.json'));
+    await saveModel(tf, useBest ? await loadModel(tf, bestDir) : learner.acting, this.o.out);
+    writeJson(this.o.out, 'normaliser.json', useBest ? readJson(bestDir, 'normaliser.json') : learner.normaliser());
+  }
 }
 
 const REPLAY_FIELDS = ['obs', 'next', 'actions', 'rewards', 'dones'] as const;

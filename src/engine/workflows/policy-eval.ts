@@ -17,6 +17,15 @@ import type { PolicyEntry } from './policy-backtest';
 import { withPolicyEpisodes } from './policy-backtest';
 import type { CardEvaluation } from '../node/models/policy-card';
 import { NS_PER_SECOND as SECOND } from '../core/clock';
+import { basename, relative, resolve } from 'node:path';
+import { parseSeedList } from '../core/seed-list';
+import { VALIDATION_SEED_MIN } from '../learn/seeds';
+import { clock, findVolumeFile } from '../node/files/backtest-markets';
+import { readCard, writeCard } from '../node/models/policy-card';
+import { loadPolicySync } from '../node/models/policy-files';
+import { lobsterMarketSpec } from './backtest';
+import type { WorkflowContext } from './workflow';
+import { throwIfCancelled } from './workflow';
 
 /** One evaluation's figures. */
 export interface PolicyEvaluation extends CardEvaluation {
@@ -40,10 +49,12 @@ export async function evaluatePolicy(
   title: string,
   command: string,
   workers?: number,
+  signal?: AbortSignal,
 ): Promise<PolicyEvaluation> {
   const baselines: BaselineName[] = ['twap', 'vwap', 'ac'];
   const spec: BacktestSpec = { parent, strategies: baselines, decisionIntervalNs, povRate: 0.1, acLambdaPerBps: 0.005, unfilledPenaltyBps: DEFAULT_UNFILLED_PENALTY_BPS };
-  const outcome = await runBacktest(market, spec, seeds, workers === undefined ? {} : { workers });
+  const outcome = await runBacktest(market, spec, seeds, { ...(workers === undefined ? {} : { workers }), ...(signal === undefined ? {} : { signal }) });
+  throwIfCancelled(signal);
   const results: SeedResult[] = await withPolicyEpisodes(market, spec, seeds, [policy], outcome.results);
   const names = [...baselines, policy.name] as BaselineName[];
   const reports = summarise(names, results);
@@ -85,4 +96,71 @@ export async function evaluatePolicy(
     vsTwap: { mean: vsTwap.mean, ci95: vsTwap.ci95 },
     vsVwap: { mean: vsVwap.mean, ci95: vsVwap.ci95 },
   };
+}
+
+/** What `evaluate` runs: a model directory on held-out seeds of a scenario or slots of a recorded day. */
+export interface EvaluateOptions {
+  /** The model directory (as given; reported relative to the working directory). */
+  readonly model: string;
+  /** A simulator scenario, or a LOBSTER day by its message file. */
+  readonly market: { readonly kind: 'sim'; readonly scenario: string } | { readonly kind: 'lobster'; readonly messages: string };
+  /** Held-out seeds as written ("A..B", "A" or "A,B,C"; the simulator's lie below 900000). */
+  readonly seeds: string;
+  /** Default: the side the policy was trained for. */
+  readonly side?: 'buy' | 'sell';
+  /** Default: the training env's on the simulator, 1800 s on a recorded day. */
+  readonly preTradeSeconds?: number;
+  /** A recorded day: the start of seed 0 (time of day, ns). */
+  readonly startNs?: number;
+  readonly title?: string;
+  /** Worker threads for the baselines. */
+  readonly workers?: number;
+  /** Adds the table to the model card (replacing one of the same title). */
+  readonly writeCard?: boolean;
+  readonly volumeFile?: string;
+}
+
+/**
+ * The evaluate workflow (`cockpit evaluate`, and `cockpit train` after a run): the policy against
+ * TWAP, VWAP and AC on held-out seeds, with the backtest command that reproduces the table.
+ */
+export async function evaluate(options: EvaluateOptions, context: WorkflowContext = {}): Promise<PolicyEvaluation> {
+  throwIfCancelled(context.signal);
+  const dir = resolve(options.model);
+  const manifest = loadPolicySync(dir).manifest;
+  const seeds = parseSeedList(options.seeds);
+  const side = options.side ?? manifest.env.side;
+  const horizonNs = manifest.env.horizonSeconds * SECOND;
+  const interval = horizonNs / manifest.env.steps;
+  // --start as the reproducing command and the table's title give it.
+  const start = options.startNs === undefined ? null : clock(options.startNs).replace(/:00$/, '');
+  const volumeFile = options.volumeFile ?? findVolumeFile();
+  if (options.preTradeSeconds !== undefined && !(options.preTradeSeconds > 0)) throw new Error(`--pre-trade must be a positive number of seconds, received "${options.preTradeSeconds}"`);
+  let market: MarketSpec;
+  let where: string;
+  let venueFlag: string | null = null;
+  if (options.market.kind === 'lobster') {
+    const pre = options.preTradeSeconds ?? 1800;
+    market = lobsterMarketSpec(options.market.messages, pre * SECOND, horizonNs, volumeFile, options.startNs).market;
+    venueFlag = `lobster:${options.market.messages}`;
+    where = `--venue ${venueFlag} --pre-trade ${pre}s${start === null ? '' : ` --start ${start}`}`;
+  } else {
+    if (options.startNs !== undefined) throw new Error('--start is for --venue lobster:FILE here; held-out simulator seeds start where the policy trained');
+    if (seeds.some((s) => s >= VALIDATION_SEED_MIN)) throw new Error(`held-out evaluation seeds lie below ${VALIDATION_SEED_MIN}, received "${options.seeds}"`);
+    const pre = options.preTradeSeconds ?? manifest.env.preTradeSeconds;
+    market = { kind: 'sim', scenario: options.market.scenario, preTradeNs: pre * SECOND, horizonNs, volumeFile };
+    where = `--scenario ${options.market.scenario} --pre-trade ${pre}s`;
+  }
+  const scenario = options.market.kind === 'sim' ? options.market.scenario : null;
+  const rel = relative(process.cwd(), dir) || '.';
+  const command = `cockpit backtest ${where} --seeds ${options.seeds} --strategies twap,vwap,ac,rl:${rel} --side ${side} --qty ${manifest.env.quantity} --horizon ${manifest.env.horizonSeconds}s --interval ${interval / SECOND}s   # vs-VWAP column: cockpit evaluate --model ${rel} ${venueFlag !== null ? `--venue ${venueFlag}` : `--scenario ${scenario}`} --seeds ${options.seeds}${side === manifest.env.side ? '' : ` --side ${side}`}${start === null ? '' : ` --start ${start}`}`;
+  const title = options.title ?? `${venueFlag !== null ? basename(venueFlag) : scenario}: ${side} ${manifest.env.quantity} over ${manifest.env.horizonSeconds} s, held-out seeds ${options.seeds}${start === null ? '' : ` from ${start}`}`;
+  const evaluation = await evaluatePolicy(market, { side, quantity: manifest.env.quantity, horizonNs }, interval, seeds, { name: `rl:${rel}`, dir }, title, command, options.workers, context.signal);
+  if (options.writeCard) {
+    const card = readCard(dir);
+    if (!card) throw new Error(`no model-card.json in ${dir}`);
+    const { policyShortfall: _p, vsTwap: _t, vsVwap: _v, ...entry } = evaluation;
+    writeCard(dir, { ...card, evaluations: [...card.evaluations.filter((e) => e.title !== title), entry] });
+  }
+  return evaluation;
 }

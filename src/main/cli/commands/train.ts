@@ -1,22 +1,15 @@
-import { basename, relative, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import type { BackendName } from '../../../engine/node/models/tf-backend';
 import { selectBackend } from '../../../engine/node/models/tf-backend';
-import type { TrainResult } from '../../../engine/workflows/learn-train';
 import type { TrainingReward } from '../../../engine/workflows/learn-train';
-import { DEFAULT_ENV, train, TRAINING_REWARDS } from '../../../engine/workflows/learn-train';
-import { readCard, writeCard } from '../../../engine/node/models/policy-card';
-import { cardFromRun } from '../../../engine/workflows/train-card';
-import type { MarketSpec } from '../../../engine/node/files/backtest-markets';
-import { clock, isHistoricalMarket } from '../../../engine/node/files/backtest-markets';
-import { loadPolicySync } from '../../../engine/node/models/policy-files';
-import type { PolicyEvaluation } from '../../../engine/workflows/policy-eval';
-import { evaluatePolicy } from '../../../engine/workflows/policy-eval';
-import { VALIDATION_SEED_MIN } from '../../../engine/learn/seeds';
-import { lobsterVenueSpec, parseRate, parseSeedList, parseTimeOfDay, volumeFileOrCliError } from './backtest';
+import { DEFAULT_ENV, TRAINING_REWARDS } from '../../../engine/workflows/learn-train';
+import type { TrainPolicyOptions, TrainReport } from '../../../engine/workflows/train-policy';
+import { checkEvalSeeds, trainPolicy } from '../../../engine/workflows/train-policy';
+import type { EvaluateOptions, PolicyEvaluation } from '../../../engine/workflows/policy-eval';
+import { evaluate } from '../../../engine/workflows/policy-eval';
+import { parseRate, parseTimeOfDay, volumeFileOrCliError } from './backtest';
 import { CliError, parsePositiveInt, printReport, table } from '../output';
-import { NS_PER_SECOND as SECOND } from '../../../engine/core/clock';
 
 interface TrainOptions {
   algo: string;
@@ -84,15 +77,6 @@ export function registerTrain(program: Command): void {
     });
 }
 
-interface TrainReport {
-  readonly out: string;
-  readonly backend: string;
-  readonly backendDetail: string;
-  readonly result: TrainResult;
-  /** The held-out evaluation per scenario written into the card (empty with --eval-seeds none). */
-  readonly evaluations: readonly PolicyEvaluation[];
-}
-
 async function runTrain(opts: TrainOptions): Promise<TrainReport> {
   const algo = opts.algo.toLowerCase();
   if (algo !== 'dqn' && algo !== 'ppo') throw new CliError(`--algo must be dqn or ppo, received "${opts.algo}"`);
@@ -100,7 +84,13 @@ async function runTrain(opts: TrainOptions): Promise<TrainReport> {
   const seed = Number(opts.seed);
   if (!Number.isSafeInteger(seed) || seed < 0 || seed > 98) throw new CliError(`--seed must be an integer in 0..98, received "${opts.seed}"`);
   const evalSeeds = opts.evalSeeds.trim().toLowerCase() === 'none' ? null : opts.evalSeeds;
-  if (evalSeeds !== null && parseSeedList(evalSeeds).some((k) => k >= VALIDATION_SEED_MIN)) throw new CliError(`--eval-seeds must lie below ${VALIDATION_SEED_MIN} (held out from training and validation), received "${opts.evalSeeds}"`);
+  if (evalSeeds !== null) {
+    try {
+      checkEvalSeeds(evalSeeds);
+    } catch (err) {
+      throw new CliError(err instanceof Error ? err.message : String(err));
+    }
+  }
   const validation = Number(opts.validation);
   if (!Number.isSafeInteger(validation) || validation < 0) throw new CliError(`--validation must be a non-negative integer, received "${opts.validation}"`);
   if (!(TRAINING_REWARDS as readonly string[]).includes(opts.reward)) throw new CliError(`--reward must be one of ${TRAINING_REWARDS.join(', ')}, received "${opts.reward}"`);
@@ -115,7 +105,6 @@ async function runTrain(opts: TrainOptions): Promise<TrainReport> {
     throw new CliError(err instanceof Error ? err.message : String(err));
   }
   process.stderr.write(`train: ${algo} on ${scenarios.join(', ')}, backend ${backend.name} (${backend.detail})\n`);
-  const out = resolve(opts.out);
   const bar = new SingleBar({
     stream: process.stderr,
     format: 'train [{bar}] {value}/{total} steps | {sps} steps/s | ep reward {reward} bps | shortfall(100) {shortfall} bps | ε {eps} | {episodes} eps | eta {eta}',
@@ -123,66 +112,70 @@ async function runTrain(opts: TrainOptions): Promise<TrainReport> {
     noTTYOutput: true,
     notTTYSchedule: LOG_LINE_MS,
   });
-  let result: TrainResult;
   let lastLine = Date.now();
   bar.start(opts.steps, 0, { sps: '-', reward: '-', shortfall: '-', eps: '-', episodes: 0, eta: '-' });
-  try {
-    result = await train({
-      tf: backend.tf,
-      backend: backend.name,
-      algo,
-      scenarios,
-      steps: opts.steps,
-      seed,
-      out,
-      resume: opts.resume === true,
-      env: {
-        ...DEFAULT_ENV,
-        side: side === 'buy' ? 'buy' : 'sell',
-        ...(side === 'both' ? { bothSides: true } : {}),
-        ...(opts.trackingPenalty === undefined ? {} : { trackingPenalty: opts.trackingPenalty }),
-        ...(opts.inventoryPenalty === undefined ? {} : { inventoryPenalty: opts.inventoryPenalty }),
-      },
-      envs: opts.envs,
-      checkpointEvery: opts.checkpointEvery,
-      validationEpisodes: validation,
-      reward: opts.reward as TrainingReward,
-      ...(algo === 'ppo'
-        ? {
-            ppo: {
-              ...(opts.entropyCoef === undefined ? {} : { entropyCoef: opts.entropyCoef }),
-              ...(opts.learningRate === undefined ? {} : { learningRate: opts.learningRate }),
-              ...(opts.gamma === undefined ? {} : { gamma: opts.gamma }),
-              ...(opts.gaeLambda === undefined ? {} : { lambda: opts.gaeLambda }),
-            },
-          }
-        : { dqn: { ...(opts.learningRate === undefined ? {} : { learningRate: opts.learningRate }), ...(opts.gamma === undefined ? {} : { gamma: opts.gamma }) } }),
-      onProgress: (p) => {
-        bar.update(Math.min(p.step, p.total), {
-          sps: p.stepsPerSecond.toFixed(0),
-          reward: p.episodeReward.toFixed(1),
-          shortfall: p.shortfallBps.toFixed(1),
-          eps: p.epsilon === null ? '-' : p.epsilon.toFixed(2),
-          episodes: p.episodes,
-          eta: `${Math.round(p.etaSeconds)}s`,
-        });
-        // Off a terminal the bar redraws on a timer, which the training loop never yields to: draw a line every 10 s here.
-        if (!process.stderr.isTTY && Date.now() - lastLine >= LOG_LINE_MS) {
-          lastLine = Date.now();
-          bar.render();
+  const options: TrainPolicyOptions = {
+    backend,
+    evalSeeds,
+    command: `cockpit ${process.argv.slice(2).join(' ')}`,
+    algo,
+    scenarios,
+    steps: opts.steps,
+    seed,
+    out: opts.out,
+    resume: opts.resume === true,
+    env: {
+      ...DEFAULT_ENV,
+      side: side === 'buy' ? 'buy' : 'sell',
+      ...(side === 'both' ? { bothSides: true } : {}),
+      ...(opts.trackingPenalty === undefined ? {} : { trackingPenalty: opts.trackingPenalty }),
+      ...(opts.inventoryPenalty === undefined ? {} : { inventoryPenalty: opts.inventoryPenalty }),
+    },
+    envs: opts.envs,
+    checkpointEvery: opts.checkpointEvery,
+    validationEpisodes: validation,
+    reward: opts.reward as TrainingReward,
+    ...(algo === 'ppo'
+      ? {
+          ppo: {
+            ...(opts.entropyCoef === undefined ? {} : { entropyCoef: opts.entropyCoef }),
+            ...(opts.learningRate === undefined ? {} : { learningRate: opts.learningRate }),
+            ...(opts.gamma === undefined ? {} : { gamma: opts.gamma }),
+            ...(opts.gaeLambda === undefined ? {} : { lambda: opts.gaeLambda }),
+          },
         }
-      },
-    });
+      : { dqn: { ...(opts.learningRate === undefined ? {} : { learningRate: opts.learningRate }), ...(opts.gamma === undefined ? {} : { gamma: opts.gamma }) } }),
+    onProgress: (p) => {
+      bar.update(Math.min(p.step, p.total), {
+        sps: p.stepsPerSecond.toFixed(0),
+        reward: p.episodeReward.toFixed(1),
+        shortfall: p.shortfallBps.toFixed(1),
+        eps: p.epsilon === null ? '-' : p.epsilon.toFixed(2),
+        episodes: p.episodes,
+        eta: `${Math.round(p.etaSeconds)}s`,
+      });
+      // Off a terminal the bar redraws on a timer, which the training loop never yields to: draw a line every 10 s here.
+      if (!process.stderr.isTTY && Date.now() - lastLine >= LOG_LINE_MS) {
+        lastLine = Date.now();
+        bar.render();
+      }
+    },
+  };
+  // Ctrl-C stops the run at its next step with a resume point saved (a second one exits at once).
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    process.off('SIGINT', onSigint);
+    controller.abort('interrupted (Ctrl-C)');
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await trainPolicy(options, { signal: controller.signal });
   } catch (err) {
     throw new CliError(err instanceof Error ? err.message : String(err));
   } finally {
+    process.off('SIGINT', onSigint);
     bar.stop();
   }
-  const command = `cockpit ${process.argv.slice(2).join(' ')}`;
-  writeCard(out, cardFromRun(basename(out), result, `${backend.name} (training); js-forward (single decisions at inference)`, command));
-  const evaluations: PolicyEvaluation[] = [];
-  if (evalSeeds !== null) for (const scenario of scenarios.filter((s) => !isHistoricalMarket(s))) evaluations.push(await runEvaluate({ model: out, scenario, seeds: evalSeeds, writeCard: true }));
-  return { out, backend: backend.name, backendDetail: backend.detail, result, evaluations };
 }
 
 function describe(r: TrainReport): string {
@@ -200,7 +193,7 @@ function describe(r: TrainReport): string {
     .join('\n');
 }
 
-interface EvaluateOptions {
+interface EvaluateFlags {
   model: string;
   scenario?: string;
   venue?: string;
@@ -230,58 +223,41 @@ export function registerEvaluate(program: Command): void {
     .option('--title <text>', 'table title in the card')
     .option('--write-card', 'append the table to the model card')
     .option('--json', 'print the evaluation as JSON')
-    .action(async (opts: EvaluateOptions) => {
+    .action(async (opts: EvaluateFlags) => {
       const report = await runEvaluate(opts);
       printReport(report, opts.json, () => [report.title, report.command, table([Object.keys(report.rows[0] ?? {}), ...report.rows.map((r) => Object.values(r).map((v) => String(v ?? 'n/a')))]), report.verdict].join('\n'));
     });
 }
 
-async function runEvaluate(opts: EvaluateOptions): Promise<PolicyEvaluation> {
-  const dir = resolve(opts.model);
-  let manifest;
-  try {
-    manifest = loadPolicySync(dir).manifest;
-  } catch (err) {
-    throw new CliError(err instanceof Error ? err.message : String(err));
-  }
-  const seeds = parseSeedList(opts.seeds);
-  const side = opts.side === undefined ? manifest.env.side : opts.side.trim().toLowerCase();
-  if (side !== 'sell' && side !== 'buy') throw new CliError(`--side must be sell or buy, received "${opts.side}"`);
-  const horizonNs = manifest.env.horizonSeconds * SECOND;
-  const interval = horizonNs / manifest.env.steps;
-  // --start as the reproducing command and the table's title give it.
-  const start = opts.start === undefined ? null : clock(opts.start).replace(/:00$/, '');
-  const volumeFile = volumeFileOrCliError();
-  let market: MarketSpec;
-  let where: string;
-  const preTradeS = opts.preTrade === undefined ? undefined : Number(opts.preTrade);
-  if (preTradeS !== undefined && !(preTradeS > 0)) throw new CliError(`--pre-trade must be a positive number of seconds, received "${opts.preTrade}"`);
+/** Maps `cockpit evaluate`'s flags to the evaluate workflow's options and runs it. */
+async function runEvaluate(opts: EvaluateFlags): Promise<PolicyEvaluation> {
+  const side = opts.side === undefined ? undefined : opts.side.trim().toLowerCase();
+  if (side !== undefined && side !== 'sell' && side !== 'buy') throw new CliError(`--side must be sell or buy, received "${opts.side}"`);
+  const preTradeSeconds = opts.preTrade === undefined ? undefined : Number(opts.preTrade);
+  if (preTradeSeconds !== undefined && !(preTradeSeconds > 0)) throw new CliError(`--pre-trade must be a positive number of seconds, received "${opts.preTrade}"`);
+  let market: EvaluateOptions['market'];
   if (opts.venue !== undefined) {
-    const pre = preTradeS ?? 1800;
-    market = lobsterVenueSpec(opts.venue, pre * SECOND, horizonNs, volumeFile, opts.start).market;
-    where = `--venue ${opts.venue} --pre-trade ${pre}s${start === null ? '' : ` --start ${start}`}`;
+    const m = /^lobster:(.+)$/.exec(opts.venue);
+    if (!m) throw new CliError(`--venue must be lobster:FILE (a LOBSTER message file), received "${opts.venue}"`);
+    market = { kind: 'lobster', messages: m[1] as string };
   } else {
     if (opts.scenario === undefined) throw new CliError('give --scenario NAME or --venue lobster:FILE');
-    if (opts.start !== undefined) throw new CliError('--start is for --venue lobster:FILE here; held-out simulator seeds start where the policy trained');
-    if (seeds.some((s) => s >= VALIDATION_SEED_MIN)) throw new CliError(`held-out evaluation seeds lie below ${VALIDATION_SEED_MIN}, received "${opts.seeds}"`);
-    const pre = preTradeS ?? manifest.env.preTradeSeconds;
-    market = { kind: 'sim', scenario: opts.scenario, preTradeNs: pre * SECOND, horizonNs, volumeFile };
-    where = `--scenario ${opts.scenario} --pre-trade ${pre}s`;
+    market = { kind: 'sim', scenario: opts.scenario };
   }
-  const rel = relative(process.cwd(), dir) || '.';
-  const command = `cockpit backtest ${where} --seeds ${opts.seeds} --strategies twap,vwap,ac,rl:${rel} --side ${side} --qty ${manifest.env.quantity} --horizon ${manifest.env.horizonSeconds}s --interval ${interval / SECOND}s   # vs-VWAP column: cockpit evaluate --model ${rel} ${opts.venue ? `--venue ${opts.venue}` : `--scenario ${opts.scenario}`} --seeds ${opts.seeds}${side === manifest.env.side ? '' : ` --side ${side}`}${start === null ? '' : ` --start ${start}`}`;
-  const title = opts.title ?? `${opts.venue ? basename(opts.venue) : opts.scenario}: ${side} ${manifest.env.quantity} over ${manifest.env.horizonSeconds} s, held-out seeds ${opts.seeds}${start === null ? '' : ` from ${start}`}`;
-  let evaluation: PolicyEvaluation;
   try {
-    evaluation = await evaluatePolicy(market, { side, quantity: manifest.env.quantity, horizonNs }, interval, seeds, { name: `rl:${rel}`, dir }, title, command, opts.workers);
+    return await evaluate({
+      model: opts.model,
+      market,
+      seeds: opts.seeds,
+      ...(side === undefined ? {} : { side }),
+      ...(preTradeSeconds === undefined ? {} : { preTradeSeconds }),
+      ...(opts.start === undefined ? {} : { startNs: opts.start }),
+      ...(opts.title === undefined ? {} : { title: opts.title }),
+      ...(opts.workers === undefined ? {} : { workers: opts.workers }),
+      ...(opts.writeCard === true ? { writeCard: true } : {}),
+      volumeFile: volumeFileOrCliError(),
+    });
   } catch (err) {
     throw new CliError(err instanceof Error ? err.message : String(err));
   }
-  if (opts.writeCard) {
-    const card = readCard(dir);
-    if (!card) throw new CliError(`no model-card.json in ${dir}`);
-    const { policyShortfall: _p, vsTwap: _t, vsVwap: _v, ...entry } = evaluation;
-    writeCard(dir, { ...card, evaluations: [...card.evaluations.filter((e) => e.title !== title), entry] });
-  }
-  return evaluation;
 }
