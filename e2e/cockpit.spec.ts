@@ -1,4 +1,5 @@
-import { test, expect, ROOT } from './fixtures';
+import { test, expect, ROOT, serveCockpit } from './fixtures';
+import { CockpitPage } from './pages/cockpit-page';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 
@@ -179,4 +180,22 @@ test('refusesClientsWithoutTheToken', async ({ served, request }) => {
     ws.once('error', () => resolve(-1));
   });
   expect(refused).toBe(403);
+});
+
+test('runsTheLiveSessionOnARecordedGoogDay', async ({ page }) => {
+  const goog = join(ROOT, '..', 'shared', 'data', 'lobster', 'GOOG_2012-06-21_34200000_57600000_message_10.csv.gz');
+  const { served, stop } = await serveCockpit(['--venue', `lobster:${goog}`, '--start', '11:00', '--speed', '20']);
+  try {
+    const cockpit = new CockpitPage(page);
+    await cockpit.open(served.url);
+    await expect(cockpit.scenario).toHaveText('lobster:GOOG_2012-06-21_34200000_57600000_message_10.csv.gz');
+    await expect(cockpit.simClock).toHaveText(/^11:0\d:\d{2}/);
+    // GOOG traded around $575 that day; LOBSTER prices are in units of $0.0001.
+    await expect(cockpit.lastPrice).toHaveText(/^5\d\d\.\d{4}$/, { timeout: 20_000 });
+    await expect(cockpit.depthBids.first()).toBeVisible();
+    // The agents decide on the recorded book and say why.
+    await expect(cockpit.decisionsFeed.getByText(/TWAP|VWAP|POV/).first()).toBeVisible({ timeout: 30_000 });
+  } finally {
+    await stop();
+  }
 });

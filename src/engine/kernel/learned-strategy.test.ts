@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { simSessionMarket } from './market';
 import { join, resolve } from 'node:path';
 import { SequentialIds } from '../core/ids';
 import { NS_PER_SECOND } from '../core/clock';
@@ -17,7 +18,7 @@ function run(explain: boolean): EngineEvent[] {
   const spec: AgentSpec = { name: 'learned', strategy: 'rl', side: env.side, quantity: env.quantity, horizonSeconds: env.horizonSeconds, intervalSeconds: env.horizonSeconds / env.steps, startAfterSeconds: env.preTradeSeconds };
   const kernel = new SessionKernel(
     { ids: new SequentialIds(), strategies: () => new LearnedStrategy({ name: DEFAULT_POLICY_NAME, policy, steps: env.steps, side: env.side, explain }) },
-    { sessionId: 's', seed: 3, scenario: loadScenario('calm'), speed: 5, agents: [spec], limits: DEFAULT_LIMITS },
+    { sessionId: 's', seed: 3, market: simSessionMarket(loadScenario('calm'), 3), speed: 5, agents: [spec], limits: DEFAULT_LIMITS },
   );
   const events: EngineEvent[] = [];
   kernel.subscribe((e) => events.push(e));

@@ -10,6 +10,7 @@ import type { EngineEvent } from '../contract/events';
 import { runEpisode } from '../execution/runner';
 import type { ExecutionStrategy, SessionRefusal } from '../execution/types';
 import { loadScenario } from '../node/files/sim-scenarios';
+import { simSessionMarket } from './market';
 import type { RiskDenial } from '../risk/gate';
 import { DEFAULT_LIMITS, type RiskLimits } from '../risk/limits';
 import { createSimVenue } from '../sim/sim-venue';
@@ -48,7 +49,7 @@ describe('one gate for every path', () => {
 
     const liveSeen: (SessionRefusal | null)[] = [];
     const agents: AgentSpec[] = [{ name: 'oversize', strategy: 'oversize', side: 'buy', quantity: 3_000, horizonSeconds: 120, intervalSeconds: 10, startAfterSeconds: 30 }];
-    const kernel = new SessionKernel({ ids: new SequentialIds(), strategies: () => oversize(liveSeen) }, { sessionId: 's', seed: 7, scenario: calm, speed: 1, agents, limits: LIMITS });
+    const kernel = new SessionKernel({ ids: new SequentialIds(), strategies: () => oversize(liveSeen) }, { sessionId: 's', seed: 7, market: simSessionMarket(calm, 7), speed: 1, agents, limits: LIMITS });
     const events: EngineEvent[] = [];
     kernel.subscribe((e) => events.push(e));
     kernel.start();

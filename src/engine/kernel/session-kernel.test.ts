@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { simSessionMarket } from './market';
 import { SequentialIds } from '../core/ids';
 import { NS_PER_SECOND } from '../core/clock';
 import type { EngineEvent } from '../contract/events';
@@ -9,10 +10,12 @@ import { baselineStrategies } from './strategies';
 import type { ExecutionStrategy } from '../execution/types';
 
 const calm = loadScenario('calm');
-const config: SessionConfig = { sessionId: 's', seed: 7, scenario: calm, speed: 5, agents: DEFAULT_AGENTS, limits: DEFAULT_LIMITS };
+const config: Omit<SessionConfig, 'market'> = { sessionId: 's', seed: 7, speed: 5, agents: DEFAULT_AGENTS, limits: DEFAULT_LIMITS };
 
+/** A kernel on a fresh calm simulator of the config's seed (or the one given). */
 function kernelWith(overrides: Partial<SessionConfig> = {}, strategies = baselineStrategies): { kernel: SessionKernel; events: EngineEvent[] } {
-  const kernel = new SessionKernel({ ids: new SequentialIds(), strategies }, { ...config, ...overrides });
+  const seed = overrides.seed ?? config.seed;
+  const kernel = new SessionKernel({ ids: new SequentialIds(), strategies }, { ...config, market: simSessionMarket(calm, seed), ...overrides });
   const events: EngineEvent[] = [];
   kernel.subscribe((e) => events.push(e));
   kernel.start();

@@ -15,8 +15,7 @@ export type WorkflowCommandName = 'RunBacktest' | 'CancelWorkflow';
 export function isSessionCommand(command: ValidCommand): command is SessionCommand {
   return command.name !== 'RunBacktest' && command.name !== 'CancelWorkflow';
 }
-import type { Scenario } from '../sim/scenario';
-import { createSimVenue, type SimVenue } from '../sim/sim-venue';
+import type { SessionMarket, SessionVenue } from './market';
 import type { SubmitResult, VenueEvent, VenueOrder, VenueRejectReason } from '../venue/types';
 import { ExecutionSession } from '../execution/session';
 import { MarketObserver } from '../execution/market-observer';
@@ -41,8 +40,10 @@ export interface AgentSpec {
 
 export interface SessionConfig {
   readonly sessionId: string;
+  /** The seed the session's market was built from (reported with it). */
   readonly seed: number;
-  readonly scenario: Scenario;
+  /** The venue and instrument: the simulator (`simSessionMarket`) or a recorded day. */
+  readonly market: SessionMarket;
   /** Simulated seconds per wall second at start. */
   readonly speed: number;
   readonly agents: readonly AgentSpec[];
@@ -51,7 +52,7 @@ export interface SessionConfig {
 
 /** What a strategy factory is told about the agent it builds for. */
 export interface StrategyContext {
-  readonly scenario: Scenario;
+  readonly market: SessionMarket;
   readonly parent: ParentOrder;
   readonly startNs: number;
 }
@@ -111,7 +112,7 @@ interface RunningAgent {
  * slices time.
  */
 export class SessionKernel {
-  private readonly venue: SimVenue;
+  private readonly venue: SessionVenue;
   private readonly agents: RunningAgent[] = [];
   private readonly listeners = new Set<(e: EngineEvent) => void>();
   private readonly trades: Array<{ ts: number; price: number; size: number }> = [];
@@ -127,7 +128,7 @@ export class SessionKernel {
     private readonly deps: KernelDeps,
     private readonly config: SessionConfig,
   ) {
-    this.venue = createSimVenue(config.scenario, config.seed);
+    this.venue = config.market.venue;
     this.speed = config.speed;
     this.gate = new RiskGate(config.limits);
     this.nextQuoteAt = this.gridAfter(this.venue.now());
@@ -156,7 +157,7 @@ export class SessionKernel {
 
   /** Publishes the session's opening events. */
   start(): void {
-    this.emit({ kind: 'SessionStarted', ts: this.now(), sessionId: this.config.sessionId, seed: this.config.seed, market: this.config.scenario.name, symbol: this.config.scenario.instrument.symbol });
+    this.emit({ kind: 'SessionStarted', ts: this.now(), sessionId: this.config.sessionId, seed: this.config.seed, market: this.config.market.name, symbol: this.config.market.symbol });
     this.sampleQuote();
   }
 
@@ -269,13 +270,13 @@ export class SessionKernel {
       session: {
         id: this.config.sessionId,
         seed: this.config.seed,
-        market: this.config.scenario.name,
-        symbol: this.config.scenario.instrument.symbol,
-        tickSize: this.config.scenario.instrument.tickSize,
+        market: this.config.market.name,
+        symbol: this.config.market.symbol,
+        tickSize: this.config.market.priceUnit,
         state: this.state,
         speed: this.speed,
         simTimeNs: now,
-        startNs: this.config.scenario.session.openSeconds * NS_PER_SECOND,
+        startNs: this.config.market.openNs,
       },
       quote: q.bid > 0 && q.ask > 0 ? { ...q } : null,
       trades: this.trades.slice(-TRADE_HISTORY),
@@ -365,7 +366,7 @@ export class SessionKernel {
 
   /** Formats a price in ticks as the trader reads it: in the instrument's currency, to the tick's decimals (`extra` more for a mid, which may sit between ticks). */
   private price(ticks: number, extra = 0): string {
-    const tick = this.config.scenario.instrument.tickSize;
+    const tick = this.config.market.priceUnit;
     return (ticks * tick).toFixed(Math.max(0, Math.ceil(-Math.log10(tick) - 1e-9)) + extra);
   }
 
@@ -427,12 +428,12 @@ export class SessionKernel {
         onDenied: (order, denial) => this.emitDenied(a, order, denial.code, describeDenial(denial, (ticks, extra) => this.price(ticks, extra)), denial),
         parent: a.parent,
         agentId: a.id,
-        tickSize: 1,
+        tickSize: this.config.market.tickSize,
         decisionIntervalNs: a.intervalNs,
         observer: a.observer,
-        venuePrintsAgentFills: true,
+        venuePrintsAgentFills: this.config.market.venuePrintsAgentFills,
       });
-      a.strategy = this.deps.strategies(a.spec, { scenario: this.config.scenario, parent: a.parent, startNs: a.session.startNs });
+      a.strategy = this.deps.strategies(a.spec, { market: this.config.market, parent: a.parent, startNs: a.session.startNs });
       this.emit({ kind: 'AgentStarted', ts, agentId: a.id, arrivalMid: a.session.arrivalMid, startNs: a.session.startNs, endNs: a.session.endNs });
     }
     const session = a.session;

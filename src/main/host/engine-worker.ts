@@ -9,6 +9,8 @@ import type { AgentSpec, StrategyFactory } from '../../engine/kernel/session-ker
 import { DEFAULT_POLICY_DIR, loadPolicySync } from '../../engine/node/models/policy-files';
 import { appRoot } from './app-root';
 import { loadScenario } from '../../engine/node/files/sim-scenarios';
+import { lobsterSessionMarket } from '../../engine/node/files/backtest-markets';
+import { simSessionMarket } from '../../engine/kernel/market';
 import { fail, type CommandResult } from '../../engine/contract/result';
 import type { EngineEvent } from '../../engine/contract/events';
 import type { HostInfo } from '../../engine/contract/index';
@@ -51,7 +53,8 @@ async function main(): Promise<void> {
   const backend = await selectBackend(options.backend);
   const wall = new Date();
   const sessionId = `${wall.toISOString().replace(/[:.]/g, '-').replace('Z', '')}-s${options.seed}`;
-  const scenario = loadScenario(options.scenario ?? 'calm');
+  if (options.lobster !== undefined && options.scenario !== undefined) throw new Error('a session runs on a scenario or a recorded day, received both');
+  const market = options.lobster !== undefined ? await lobsterSessionMarket(options.lobster.messages, options.lobster.startNs === undefined ? {} : { startNs: options.lobster.startNs }) : simSessionMarket(loadScenario(options.scenario ?? 'calm'), options.seed);
   // The policy (the shipped one unless --policy) works a parent order of the shape it was trained on, beside the baselines.
   const policyPath = options.policyDir === undefined ? join(appRoot(), DEFAULT_POLICY_DIR) : resolve(options.policyDir);
   const policyName = basename(policyPath);
@@ -70,7 +73,7 @@ async function main(): Promise<void> {
     spec.strategy === 'rl' ? new LearnedStrategy({ name: policyName, policy, steps: env.steps, side: spec.side, explain: true }) : baselineStrategies(spec, context);
   const kernel = new SessionKernel(
     { ids: new SequentialIds(), strategies },
-    { sessionId, seed: options.seed, scenario, speed: options.speed ?? DEFAULT_SPEED, agents: [learned, ...DEFAULT_AGENTS], limits: DEFAULT_LIMITS },
+    { sessionId, seed: options.seed, market, speed: options.speed ?? DEFAULT_SPEED, agents: [learned, ...DEFAULT_AGENTS], limits: DEFAULT_LIMITS },
   );
 
   let journal: Journal | null = null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { policyArg } from './launch-args';
+import { policyArg, venueArg } from './launch-args';
 
 describe('the window command line', () => {
   it('readsThePolicyDirectoryInEitherSpelling', () => {
@@ -9,5 +9,13 @@ describe('the window command line', () => {
     expect(() => policyArg(['/app', '--policy'])).toThrow(/--policy needs a model directory/);
     expect(() => policyArg(['/app', '--policy', '--other'])).toThrow(/--policy needs a model directory/);
     expect(() => policyArg(['/app', '--policy='])).toThrow(/--policy needs a model directory/);
+  });
+
+  it('readsARecordedDayToRunOn', () => {
+    expect(venueArg(['/app'])).toBeUndefined();
+    expect(venueArg(['/app', '--venue', 'lobster:/data/GOOG_message_10.csv.gz'])).toBe('lobster:/data/GOOG_message_10.csv.gz');
+    expect(venueArg(['/app', '--venue=lobster:x_message_1.csv'])).toBe('lobster:x_message_1.csv');
+    expect(() => venueArg(['/app', '--venue'])).toThrow('--venue needs lobster:FILE');
+    expect(() => venueArg(['/app', '--venue', 'binance:x'])).toThrow('--venue must be lobster:FILE');
   });
 });

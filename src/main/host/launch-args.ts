@@ -3,18 +3,30 @@
  * in browser mode `cockpit serve` parses the same ones with commander).
  */
 
-/** Returns the value of `--policy DIR` or `--policy=DIR` in `argv`, or throws when the flag has no value. */
-export function policyArg(argv: readonly string[]): string | undefined {
+/** Returns the value of `--NAME VALUE` or `--NAME=VALUE` in `argv` (the last one given), or throws saying what it needs when the flag has no value. */
+function flagValue(argv: readonly string[], name: string, needs: string): string | undefined {
   let value: string | undefined;
   argv.forEach((arg, i) => {
-    if (arg === '--policy') {
+    if (arg === `--${name}`) {
       const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) throw new Error('--policy needs a model directory, e.g. --policy resources/models/NAME');
+      if (next === undefined || next.startsWith('--')) throw new Error(`--${name} needs ${needs}`);
       value = next;
-    } else if (arg.startsWith('--policy=')) {
-      value = arg.slice('--policy='.length);
-      if (value.length === 0) throw new Error('--policy needs a model directory, e.g. --policy=resources/models/NAME');
+    } else if (arg.startsWith(`--${name}=`)) {
+      value = arg.slice(`--${name}=`.length);
+      if (value.length === 0) throw new Error(`--${name} needs ${needs}`);
     }
   });
   return value;
+}
+
+/** `--policy DIR`: the model directory the session's RL agent runs. */
+export function policyArg(argv: readonly string[]): string | undefined {
+  return flagValue(argv, 'policy', 'a model directory, e.g. --policy resources/models/NAME');
+}
+
+/** `--venue lobster:FILE`: a recorded LOBSTER day the session runs on instead of the simulator. */
+export function venueArg(argv: readonly string[]): string | undefined {
+  const venue = flagValue(argv, 'venue', 'lobster:FILE, a LOBSTER message file');
+  if (venue !== undefined && !/^lobster:.+/.test(venue)) throw new Error(`--venue must be lobster:FILE (a LOBSTER message file), received "${venue}"`);
+  return venue;
 }

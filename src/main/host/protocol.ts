@@ -10,6 +10,8 @@ export interface EngineOptions {
   readonly speed?: number;
   /** A shipped scenario's name or a scenario file's path; calm by default. */
   readonly scenario?: string;
+  /** A recorded LOBSTER day to run on instead of the simulator: its message file (absolute), and where the session starts (ns since midnight; default its first message). */
+  readonly lobster?: { readonly messages: string; readonly startNs?: number };
   /** The model directory the session's RL agent runs (absolute, or relative to the working directory); the shipped policy by default. */
   readonly policyDir?: string;
   /** TensorFlow.js backend to use instead of the best available one. */

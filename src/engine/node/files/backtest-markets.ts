@@ -30,6 +30,7 @@ import { LobsterVenue } from '../../venue/lobster-venue';
 import { loadLobsterDay } from './lobster-files';
 import { loadScenario } from './sim-scenarios';
 import { NS_PER_SECOND as SECOND } from '../../core/clock';
+import type { SessionMarket } from '../../kernel/market';
 
 const MINUTE = 60 * SECOND;
 
@@ -189,7 +190,7 @@ export function lobsterMarket(day: LobsterDay, ticker: string, spec: Extract<Mar
     return firstStart + seed * stride;
   };
   return {
-    tickSize: 100,
+    tickSize: LOBSTER_TICK,
     venuePrintsAgentFills: false,
     counterfactual: false,
     acCalibration: 'pre-trade',
@@ -264,4 +265,37 @@ export function clock(ns: number): string {
   const s = Math.floor(ns / SECOND);
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${p(Math.floor(s / 3600))}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}`;
+}
+
+/** LOBSTER prices are dollars × 10,000: one price unit is $0.0001, and a cent is 100 of them. */
+const LOBSTER_PRICE_UNIT = 0.0001;
+const LOBSTER_TICK = 100;
+
+/**
+ * A recorded LOBSTER day as a live session's market: the historical venue from `startNs` (default
+ * the first message), VWAP on the other tickers' profile of the same day when the volume file has
+ * them (else flat over the day). The day is read whole, as a backtest reads it.
+ */
+export async function lobsterSessionMarket(messages: string, options: { readonly startNs?: number; readonly volumeFile?: string } = {}): Promise<SessionMarket> {
+  const { orderbook, levels } = lobsterPairFor(messages);
+  const day = await loadLobsterDay({ messages, orderbook, levels });
+  if (day.length === 0) throw new Error(`the LOBSTER day ${basename(messages)} has no rows`);
+  const first = day.timeAt(0);
+  const last = day.timeAt(day.length - 1);
+  const startNs = options.startNs ?? first;
+  if (startNs < first || startNs >= last) throw new Error(`a session on ${basename(messages)} starts between its first message at ${clock(first)} and its last at ${clock(last)}, received ${clock(startNs)}`);
+  const ticker = basename(messages).split('_')[0] ?? basename(messages);
+  const openNs = firstMinute(first);
+  const volumes = readMinuteVolumes(options.volumeFile ?? findVolumeFile());
+  const profile = volumes.size > 0 ? leaveOneOutProfile(volumes, ticker).profile : { originNs: openNs, bucketNs: Math.max(MINUTE, last - openNs), weights: [1] };
+  return {
+    venue: new LobsterVenue(day, { book: createOrderBook(), startNs }),
+    name: `lobster:${basename(messages)}`,
+    symbol: ticker,
+    priceUnit: LOBSTER_PRICE_UNIT,
+    tickSize: LOBSTER_TICK,
+    openNs,
+    volumeProfile: profile,
+    venuePrintsAgentFills: false,
+  };
 }

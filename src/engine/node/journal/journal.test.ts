@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { simSessionMarket } from '../../kernel/market';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -27,7 +28,7 @@ describe('journal', () => {
   it('readsBackEveryEventAsPublished', () => {
     const kernel = new SessionKernel(
       { ids: new SequentialIds(), strategies: baselineStrategies },
-      { sessionId: 's1', seed: 1, scenario: loadScenario('calm'), speed: 5, agents: DEFAULT_AGENTS, limits: DEFAULT_LIMITS },
+      { sessionId: 's1', seed: 1, market: simSessionMarket(loadScenario('calm'), 1), speed: 5, agents: DEFAULT_AGENTS, limits: DEFAULT_LIMITS },
     );
     const events: EngineEvent[] = [];
     kernel.subscribe((e) => events.push(e));

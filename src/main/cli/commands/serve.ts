@@ -8,6 +8,7 @@ import { userDataDir } from '../../host/paths';
 import { isLoopback, startBrowserServer } from '../../server/browser-server';
 import { APP_VERSION } from '../../version';
 import type { EngineOptions } from '../../host/protocol';
+import { parseTimeOfDay } from './backtest';
 
 interface ServeOptions {
   port: number;
@@ -17,6 +18,8 @@ interface ServeOptions {
   seed: number;
   speed?: number;
   scenario?: string;
+  venue?: string;
+  start?: number;
   policy?: string;
   backend?: EngineOptions['backend'];
 }
@@ -34,7 +37,9 @@ export function registerServe(program: Command): void {
     .option('--data-dir <dir>', 'where journals are written (default: the user data folder)')
     .option('--seed <k>', 'seed of the simulated session', parseSeed, 42)
     .option('--speed <x>', 'simulated seconds per wall second', parseSpeed)
-    .option('--scenario <name|file>', 'market scenario: a shipped name (calm, volatile, thin, trending, flash-crash) or a scenario file', 'calm')
+    .option('--scenario <name|file>', 'market scenario: a shipped name (calm, volatile, thin, trending, flash-crash) or a scenario file (default calm)')
+    .option('--venue <venue>', 'lobster:FILE runs the session on a recorded LOBSTER day (its message file; the orderbook file beside it) instead of the simulator')
+    .option('--start <HH:MM[:SS]>', 'with --venue: where the session starts in the day (default: its first message)', parseTimeOfDay)
     .option('--policy <dir>', 'model directory the session\'s RL agent runs, e.g. one cockpit train wrote (default: the shipped policy)')
     .option('--backend <name>', `TensorFlow.js backend instead of the best available (${BACKENDS.join(', ')})`, parseBackend)
     .action(async (opts: ServeOptions) => {
@@ -43,9 +48,17 @@ export function registerServe(program: Command): void {
       }
       const renderer = rendererDir();
       if (!existsSync(join(renderer, 'index.html'))) throw new CliError(`the renderer is not built (${renderer}); run \`npm run build\``);
+      if (opts.venue !== undefined && opts.scenario !== undefined) throw new CliError('give either --scenario (simulator) or --venue lobster:FILE, received both');
+      if (opts.start !== undefined && opts.venue === undefined) throw new CliError('--start goes with --venue lobster:FILE; a simulated session starts at its open');
+      let lobster: EngineOptions['lobster'];
+      if (opts.venue !== undefined) {
+        const m = /^lobster:(.+)$/.exec(opts.venue);
+        if (!m) throw new CliError(`--venue must be lobster:FILE (a LOBSTER message file), received "${opts.venue}"`);
+        lobster = { messages: resolve(m[1] as string), ...(opts.start === undefined ? {} : { startNs: opts.start }) };
+      }
       const dataDir = opts.dataDir ?? userDataDir();
       const engine = new EngineHost(
-        { seed: opts.seed, dataDir, appVersion: APP_VERSION, ...(opts.scenario ? { scenario: opts.scenario } : {}), ...(opts.policy ? { policyDir: resolve(opts.policy) } : {}), ...(opts.speed ? { speed: opts.speed } : {}), ...(opts.backend ? { backend: opts.backend } : {}) },
+        { seed: opts.seed, dataDir, appVersion: APP_VERSION, ...(opts.scenario ? { scenario: opts.scenario } : {}), ...(lobster ? { lobster } : {}), ...(opts.policy ? { policyDir: resolve(opts.policy) } : {}), ...(opts.speed ? { speed: opts.speed } : {}), ...(opts.backend ? { backend: opts.backend } : {}) },
         engineWorkerPath(),
       );
       let started;
