@@ -14,6 +14,7 @@ export default defineConfig({
           'engine-worker': resolve(__dirname, 'src/main/host/engine-worker.ts'),
           cli: resolve(__dirname, 'src/main/cli/index.ts'),
           'backtest-worker': resolve(__dirname, 'src/engine/node/workers/backtest-worker.ts'),
+          'sim-facts-worker': resolve(__dirname, 'src/engine/node/workers/sim-facts-worker.ts'),
           // The window's backtests run the workflow in a thread of their own (workflows/in-thread.ts).
           'backtest-thread': resolve(__dirname, 'src/engine/workflows/backtest-thread.ts'),
         },

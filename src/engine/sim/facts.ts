@@ -87,6 +87,9 @@ export function simulateSeedFacts(scenario: Scenario, seed: number, plan: Metaor
   const close = open + Math.round(scenario.session.durationSeconds * NS_PER_SECOND);
   const startNs = open + Math.round(plan.startSeconds * NS_PER_SECOND);
   const stepNs = Math.round(plan.childSeconds * NS_PER_SECOND);
+  if (close - startNs < stepNs) {
+    throw new Error(`the facts' metaorders start ${plan.startSeconds} s after the open and need ${plan.childSeconds} s more; scenario ${scenario.name} runs ${scenario.session.durationSeconds} s`);
+  }
   // Children go out on a grid of `childSeconds` from the start; a metaorder of n children ends at start + n steps.
   const childCounts = plan.fractions.map((f) => Math.max(1, Math.ceil(((f / plan.participation) * scenario.session.durationSeconds) / plan.childSeconds)));
   const gridPoints = Math.min(Math.max(...childCounts), Math.floor((close - startNs) / stepNs));

@@ -4,6 +4,8 @@
  * and writes the scenario it makes (checked against the schema first).
  */
 
+import type { WorkflowContext } from './workflow';
+import { throwIfCancelled } from './workflow';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { CalibrationAccumulator, profileFromMinutes, scenarioFromCalibration } from '../sim/calibrate';
@@ -42,14 +44,34 @@ export function tickerFromFileName(path: string): string {
   return /^([A-Z.]+)_\d{4}-\d{2}-\d{2}_/.exec(basename(path))?.[1] ?? 'SIM';
 }
 
-/** Measures a LOBSTER pair, makes a scenario from it, validates it and writes it to `out`. */
-export async function calibrateFromLobster(
-  pair: LobsterFilePair,
-  out: string,
-  options: { readonly name?: string; readonly volumeFile?: string } = {},
-): Promise<CalibrationRun> {
+/** What a calibration reads and writes. */
+export interface CalibrateOptions {
+  readonly pair: LobsterFilePair;
+  /** The scenario file to write. */
+  readonly out: string;
+  /** Default: calibrated-<ticker>. */
+  readonly name?: string;
+  /** A per-minute volume CSV for the intraday profile (default: from the messages). */
+  readonly volumeFile?: string;
+}
+
+/** How many messages between progress reports and cancellation checks while the day is read. */
+const CHECK_EVERY = 50_000;
+
+/** Measures a LOBSTER pair, makes a scenario from it, validates it and writes it to `out`; progress counts messages read (total unknown: 0). */
+export async function calibrateFromLobster(options: CalibrateOptions, context: WorkflowContext = {}): Promise<CalibrationRun> {
+  const { pair, out } = options;
+  throwIfCancelled(context.signal);
   const acc = new CalibrationAccumulator(pair.levels);
-  await streamLobsterPair(pair, (m, row) => acc.push(m, row));
+  let read = 0;
+  await streamLobsterPair(pair, (m, row) => {
+    acc.push(m, row);
+    if (++read % CHECK_EVERY === 0) {
+      throwIfCancelled(context.signal);
+      context.onProgress?.({ done: read, total: 0 });
+    }
+  });
+  throwIfCancelled(context.signal);
   const measurements = acc.result();
   const ticker = tickerFromFileName(pair.messages);
   const volumeProfile = options.volumeFile !== undefined ? profileFromMinutes(readVolumeProfile(options.volumeFile, ticker)) : undefined;

@@ -1,15 +1,15 @@
 /**
- * The stylized-facts run: the simulator's seeds (on worker threads, one a core, when the TypeScript
- * sources and tsx are at hand; in this thread otherwise, e.g. in the built bundle) beside the same
- * statistics of the real LOBSTER days.
+ * The stylized-facts run: the simulator's seeds (on worker threads, one a core: node/workers/
+ * facts-pool.ts) beside the same statistics of the real LOBSTER days.
  */
 
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { FACT_KEYS, realStockFacts, simulateSeedFacts, summariseSim, verdicts } from '../sim/facts';
-import type { FactKey, FactVerdict, RealStockFacts, SeedFacts, SimSummary } from '../sim/facts';
+import { FACT_KEYS, realStockFacts, summariseSim, verdicts } from '../sim/facts';
+import type { FactKey, FactVerdict, RealStockFacts, SimSummary } from '../sim/facts';
+import { runSeedFacts } from '../node/workers/facts-pool';
+import type { WorkflowContext } from './workflow';
+import { throwIfCancelled } from './workflow';
 import type { Scenario } from '../sim/scenario';
 import { measureRealFacts } from './sim-real-facts';
 import { lobsterSamplePair } from '../node/files/sim-lobster-stream';
@@ -34,35 +34,6 @@ export function findLobsterDir(): string {
     }
   }
   throw new Error(`no shared/data/lobster folder found above ${process.cwd()}; pass --data`);
-}
-
-/** Simulates the seeds' facts, on up to `workers` threads. */
-export async function runSeedFacts(scenario: Scenario, seeds: readonly number[], workers = availableParallelism()): Promise<SeedFacts[]> {
-  const source = join(__dirname, '..', 'node', 'workers', 'sim-facts-worker.ts');
-  let loader: string | undefined;
-  try {
-    loader = require.resolve('tsx/cjs');
-  } catch {
-    loader = undefined;
-  }
-  const n = Math.min(workers, seeds.length);
-  if (n <= 1 || !existsSync(source) || loader === undefined) return seeds.map((s) => simulateSeedFacts(scenario, s));
-  const groups: number[][] = Array.from({ length: n }, () => []);
-  seeds.forEach((s, i) => groups[i % n]!.push(s));
-  const results = await Promise.all(
-    groups.map(
-      (group) =>
-        new Promise<SeedFacts[]>((resolve, reject) => {
-          const out: SeedFacts[] = [];
-          const w = new Worker(`require(${JSON.stringify(loader)}); require(${JSON.stringify(source)});`, { eval: true, workerData: { scenario, seeds: group } });
-          w.on('message', (m: SeedFacts) => out.push(m));
-          w.on('error', reject);
-          w.on('exit', (code) => (code === 0 && out.length === group.length ? resolve(out) : reject(new Error(`a facts worker stopped with exit code ${code} after ${out.length} of ${group.length} seeds`))));
-        }),
-    ),
-  );
-  const bySeed = new Map(results.flat().map((r) => [r.seed, r]));
-  return seeds.map((s) => bySeed.get(s)!);
 }
 
 /** Measures the real days' facts with their bootstrap intervals. */
@@ -107,11 +78,31 @@ function meanOverStocks(stocks: readonly RealStockFacts[]): Record<FactKey, numb
   return out;
 }
 
-/** Runs the whole comparison. */
-export async function factsReport(scenario: Scenario, seeds: readonly number[], lobsterDir: string, workers?: number): Promise<FactsReport> {
+/** What `factsReport` compares: a scenario's seeds with the LOBSTER days in `lobsterDir`. */
+export interface FactsOptions {
+  readonly scenario: Scenario;
+  readonly seeds: readonly number[];
+  readonly lobsterDir: string;
+  /** Worker threads for the seeds; default one a core. */
+  readonly workers?: number;
+}
+
+/** Runs the whole comparison; progress counts the simulated seeds. */
+export async function factsReport(options: FactsOptions, context: WorkflowContext = {}): Promise<FactsReport> {
+  const { scenario, seeds, lobsterDir } = options;
   const started = performance.now();
-  const [sim, real] = await Promise.all([runSeedFacts(scenario, seeds, workers), realFacts(lobsterDir)]);
-  const summary = summariseSim(sim);
+  throwIfCancelled(context.signal);
+  const sim = runSeedFacts(scenario, seeds, {
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...(context.signal === undefined ? {} : { signal: context.signal }),
+    ...(context.onProgress === undefined ? {} : { onProgress: (done: number, total: number) => context.onProgress?.({ done, total }) }),
+  }).catch((err: unknown) => {
+    throwIfCancelled(context.signal);
+    throw err;
+  });
+  const [simFacts, real] = await Promise.all([sim, realFacts(lobsterDir)]);
+  throwIfCancelled(context.signal);
+  const summary = summariseSim(simFacts);
   const ranges = verdicts(summary, real);
   return {
     scenario: scenario.name,

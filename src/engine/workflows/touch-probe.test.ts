@@ -51,8 +51,8 @@ describe('touch probe', () => {
   it('fillsASmallOrderInFullMoreOftenThanAHugeOneOnTheSameSimulatedSeeds', async () => {
     const market = { kind: 'sim' as const, scenario: 'thin', preTradeNs: 60 * S, horizonNs: 30 * S, volumeFile: findVolumeFile(), startNs: 36_000 * S };
     const seeds = [900_001, 900_002, 900_003, 900_004, 900_005, 900_006];
-    const small = await touchProbe(market, seeds, 1, 30 * S);
-    const huge = await touchProbe(market, seeds, 5000, 30 * S);
+    const small = await touchProbe({ market, seeds, size: 1, waitNs: 30 * S });
+    const huge = await touchProbe({ market, seeds, size: 5000, waitNs: 30 * S });
     expect(small.both.n).toBe(12);
     expect(small.both.fullFill).toBeGreaterThan(huge.both.fullFill);
     expect(huge.both.fullFill).toBe(0);

@@ -11,6 +11,8 @@
  * that real books do not pay for. `cockpit sim touch` runs this on a scenario or a LOBSTER day.
  */
 
+import type { WorkflowContext } from './workflow';
+import { throwIfCancelled } from './workflow';
 import type { Side } from '../book/types';
 import { NS_PER_SECOND } from '../core/clock';
 import { timeUntilStart } from '../execution/market-observer';
@@ -51,18 +53,29 @@ interface Probe {
   readonly adverseBps: number;
 }
 
-/** Runs the probe on `seeds` of `market` (see the module comment). */
-export async function touchProbe(market: MarketSpec, seeds: readonly number[], size: number, waitNs: number): Promise<TouchProbeReport> {
-  const loaded = await loadMarket(market);
-  return probeVenues((seed) => loaded.open(seed), seeds, size, waitNs);
+/** What the probe runs: `size` lots at the touch for `waitNs`, on each of `seeds` of `market`. */
+export interface TouchProbeOptions {
+  readonly market: MarketSpec;
+  readonly seeds: readonly number[];
+  readonly size: number;
+  readonly waitNs: number;
+}
+
+/** Runs the probe (see the module comment); progress counts seeds, and an aborted signal stops it between seeds. */
+export async function touchProbe(options: TouchProbeOptions, context: WorkflowContext = {}): Promise<TouchProbeReport> {
+  throwIfCancelled(context.signal);
+  const loaded = await loadMarket(options.market);
+  return probeVenues((seed) => loaded.open(seed), options.seeds, options.size, options.waitNs, context);
 }
 
 /** Runs the probe on venues opened per seed, each at or before its start (see the module comment). */
-export function probeVenues(open: (seed: number) => { venue: Venue; startNs: number }, seeds: readonly number[], size: number, waitNs: number): TouchProbeReport {
+export function probeVenues(open: (seed: number) => { venue: Venue; startNs: number }, seeds: readonly number[], size: number, waitNs: number, context: WorkflowContext = {}): TouchProbeReport {
   if (!Number.isSafeInteger(size) || size < 1) throw new Error(`the probe size must be a whole number of lots ≥ 1, received ${size}`);
   if (!Number.isSafeInteger(waitNs) || waitNs <= 0) throw new Error(`the wait must be a positive whole number of ns, received ${waitNs}`);
   const bySide: Record<Side, Probe[]> = { buy: [], sell: [] };
-  for (const seed of seeds) {
+  for (const [k, seed] of seeds.entries()) {
+    throwIfCancelled(context.signal);
+    if (k > 0) context.onProgress?.({ done: k, total: seeds.length });
     for (const side of ['buy', 'sell'] as const) {
       const { venue, startNs } = open(seed);
       venue.elapse(timeUntilStart(venue, startNs));
@@ -82,6 +95,7 @@ export function probeVenues(open: (seed: number) => { venue: Venue; startNs: num
       bySide[side].push({ filled: Math.min(filled, size) / size, adverseBps: -costSign(side) * move });
     }
   }
+  context.onProgress?.({ done: seeds.length, total: seeds.length });
   return {
     size,
     waitSeconds: waitNs / NS_PER_SECOND,

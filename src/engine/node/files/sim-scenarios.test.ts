@@ -48,7 +48,7 @@ describe('scenario files', () => {
 
   it('calibratesTheMsftSliceIntoAValidScenario', async () => {
     const out = join(tmp, 'msft.json');
-    const run = await calibrateFromLobster(lobsterSamplePair(DATA, 'MSFT', 50, 37_800_000), out);
+    const run = await calibrateFromLobster({ pair: lobsterSamplePair(DATA, 'MSFT', 50, 37_800_000), out });
     const m = run.measurements;
     expect(m.messages).toBe(1000);
     expect(m.spreadTicks.median).toBeGreaterThanOrEqual(1);

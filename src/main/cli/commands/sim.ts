@@ -89,7 +89,9 @@ export function registerSim(program: Command): void {
       }
       let run;
       try {
-        run = await calibrateFromLobster({ messages: opts.messages, orderbook: opts.orderbook, levels }, opts.out, {
+        run = await calibrateFromLobster({
+          pair: { messages: opts.messages, orderbook: opts.orderbook, levels },
+          out: opts.out,
           ...(opts.volume !== undefined ? { volumeFile: opts.volume } : {}),
           ...(opts.name !== undefined ? { name: opts.name } : {}),
         });
@@ -153,7 +155,7 @@ export function registerSim(program: Command): void {
       }
       let report: FactsReport;
       try {
-        report = await factsReport(scenario, seeds, dir, opts.workers);
+        report = await factsReport({ scenario, seeds, lobsterDir: dir, ...(opts.workers === undefined ? {} : { workers: opts.workers }) });
       } catch (err) {
         if (err instanceof LobsterFormatError || err instanceof FileReadError) throw new CliError(err.message);
         throw err;
@@ -179,7 +181,7 @@ async function runTouch(opts: TouchOptions): Promise<TouchProbeReport & { readon
     label = opts.scenario;
   }
   try {
-    const report = await touchProbe(market, seeds, opts.size, opts.wait);
+    const report = await touchProbe({ market, seeds, size: opts.size, waitNs: opts.wait });
     return { market: label, ...report, wallSeconds: (performance.now() - started) / 1000 };
   } catch (err) {
     throw new CliError(err instanceof Error ? err.message : String(err));
