@@ -497,17 +497,19 @@ interface LearnerLoop {
   resumePoint(): { nets: Record<string, TF.LayersModel>; optimizer: () => Promise<{ name: string; tensor: TF.Tensor }[]>; updates: number; sinceTrain: number; extra?: () => void };
 }
 
+/** Reads the checkpoint back into a learner: its networks (by file name), its normaliser and its optimizer's state. */
+async function restoreLearner(run: Run, learner: DqnLearner | PpoLearner, nets: Record<string, TF.LayersModel>): Promise<void> {
+  for (const [name, net] of Object.entries(nets)) net.setWeights((await loadModel(run.tf, run.ckpt, name)).getWeights());
+  Object.assign(learner, { normaliser: RunningNormaliser.fromState(readJson<NormaliserState>(run.ckpt, 'normaliser.json')) });
+  await learner.restore(loadTensors(run.tf, run.ckpt, 'optimizer'), run.state.updates);
+}
+
 /** DQN: ε-greedy actions, a replay buffer, a gradient step every `trainEvery` env steps once it has learningStarts of them. */
 async function dqnLoop(run: Run, o: TrainRunOptions): Promise<LearnerLoop> {
   const { tf, ckpt, nEnvs, rng } = run;
   const cfg: DqnConfig = { ...DQN_DEFAULTS, ...o.dqn };
   const learner = new DqnLearner(tf, cfg, OBSERVATION_SIZE, ACTION_COUNT, o.seed);
-  if (run.resuming) {
-    learner.online.setWeights((await loadModel(tf, ckpt, 'online')).getWeights());
-    learner.target.setWeights((await loadModel(tf, ckpt, 'target')).getWeights());
-    Object.assign(learner, { normaliser: RunningNormaliser.fromState(readJson<NormaliserState>(ckpt, 'normaliser.json')) });
-    await learner.restore(loadTensors(tf, ckpt, 'optimizer'), run.state.updates);
-  }
+  if (run.resuming) await restoreLearner(run, learner, { online: learner.online, target: learner.target });
   if (run.exact) learner.replay.restore(readReplay(ckpt));
   let sinceTrain = run.exact ? run.exact.sinceTrain : 0;
   return {
@@ -536,15 +538,10 @@ async function dqnLoop(run: Run, o: TrainRunOptions): Promise<LearnerLoop> {
 
 /** PPO: sampled actions into a rollout of `rolloutSteps` per env, one update per full rollout. */
 async function ppoLoop(run: Run, o: TrainRunOptions): Promise<LearnerLoop> {
-  const { tf, ckpt, nEnvs, rng } = run;
+  const { tf, nEnvs, rng } = run;
   const cfg: PpoConfig = { ...PPO_DEFAULTS, ...o.ppo };
   const learner = new PpoLearner(tf, cfg, OBSERVATION_SIZE, ACTION_COUNT, o.seed);
-  if (run.resuming) {
-    learner.policy.setWeights((await loadModel(tf, ckpt, 'policy')).getWeights());
-    learner.value.setWeights((await loadModel(tf, ckpt, 'value')).getWeights());
-    Object.assign(learner, { normaliser: RunningNormaliser.fromState(readJson<NormaliserState>(ckpt, 'normaliser.json')) });
-    await learner.restore(loadTensors(tf, ckpt, 'optimizer'), run.state.updates);
-  }
+  if (run.resuming) await restoreLearner(run, learner, { policy: learner.policy, value: learner.value });
   const rollout = new Rollout(nEnvs, cfg.rolloutSteps, OBSERVATION_SIZE);
   // What the last act() saw and sampled, for record().
   let acted: { x: Float32Array; logProbs: Float32Array; values: Float32Array } | null = null;
