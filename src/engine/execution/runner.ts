@@ -1,14 +1,17 @@
 /**
  * Runs one episode: a strategy works a parent order on a venue from the venue's current time to the
- * horizon, deciding every `decisionIntervalNs`, and the session sweeps what is left at the horizon.
+ * horizon, deciding every `decisionIntervalNs`, and sweeps what is left at the horizon (or stops as
+ * soon as the order is complete). The episode is the kernel with one agent, so its orders meet the
+ * same gate and take the same path to the venue as a live session's.
  * Also runs the agent-free counterfactual that market impact is measured against.
  */
 
 import type { Venue } from '../venue/types';
-import { RiskGate } from '../risk/gate';
 import { episodeLimits, type RiskLimits } from '../risk/limits';
+import { NS_PER_SECOND } from '../core/clock';
+import { Kernel } from './kernel';
+import type { UnsequencedEvent } from '../contract/events';
 import { MarketObserver, venueMid } from './market-observer';
-import { ExecutionSession } from './session';
 import type { ExecutionSessionOptions, SessionRejects } from './session';
 import type { Decision, ExecutionFill, ExecutionStrategy, ParentOrder } from './types';
 
@@ -30,6 +33,8 @@ export interface EpisodeOptions {
   readonly limits?: RiskLimits;
   /** Told of every order the gate denies, as a live session's kernel is. */
   readonly onDenied?: ExecutionSessionOptions['onDenied'];
+  /** Told of every event the episode's kernel publishes (none are built without it). */
+  readonly onEvent?: (event: UnsequencedEvent) => void;
 }
 
 /** What happened in one episode, before any metric is taken. */
@@ -49,34 +54,49 @@ export interface EpisodeRecord {
   readonly rejects: SessionRejects;
 }
 
-/** Runs `strategy` on `venue` for `parent`, starting at the venue's current time. */
+/** Runs `strategy` on `venue` for `parent`, starting at the venue's current time: the kernel with this one agent, on the episode's clock. */
 export function runEpisode(options: EpisodeOptions): EpisodeRecord {
-  const session = new ExecutionSession({
-    venue: options.venue,
-    gate: new RiskGate(options.limits ?? episodeLimits(options.parent.quantity)),
-    parent: options.parent,
-    agentId: options.agentId ?? options.strategy.name,
-    tickSize: options.tickSize,
-    decisionIntervalNs: options.decisionIntervalNs,
-    observer: options.observer ?? new MarketObserver(),
-    recordDecisions: options.recordDecisions,
-    venuePrintsAgentFills: options.venuePrintsAgentFills,
-    onDenied: options.onDenied,
-  });
-  while (!session.atHorizon && session.filled < options.parent.quantity) {
-    session.apply(options.strategy.decide(session.observe()));
-    session.advance(options.decisionIntervalNs);
-  }
-  // A finished order waits out the horizon so every episode ends at the same time.
-  if (!session.atHorizon) session.advance(session.endNs - options.venue.now());
-  session.sweep();
+  const { venue, parent, strategy } = options;
+  const agentId = options.agentId ?? strategy.name;
+  const kernel = new Kernel(
+    { ids: { next: () => agentId }, strategies: () => strategy },
+    {
+      market: { venue, name: 'episode', symbol: '', priceUnit: 1, tickSize: options.tickSize, openNs: 0, volumeProfile: { originNs: venue.now(), bucketNs: parent.horizonNs, weights: [1] }, venuePrintsAgentFills: options.venuePrintsAgentFills ?? false },
+      agents: [
+        {
+          name: strategy.name,
+          strategy: strategy.name,
+          side: parent.side,
+          quantity: parent.quantity,
+          horizonSeconds: parent.horizonNs / NS_PER_SECOND,
+          intervalSeconds: options.decisionIntervalNs / NS_PER_SECOND,
+          startAfterSeconds: 0,
+          parent,
+          observer: options.observer ?? new MarketObserver(),
+          ...(options.recordDecisions === undefined ? {} : { recordDecisions: options.recordDecisions }),
+          ...(options.onDenied === undefined ? {} : { onDenied: options.onDenied }),
+        },
+      ],
+      limits: options.limits ?? episodeLimits(parent.quantity),
+      // As fast as the decisions come: the venue moves from one to the next, nothing sampled between.
+      quoteGridNs: null,
+      ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+    },
+  );
+  // The agent decides at the start and every interval, and sweeps what is left at the horizon.
+  kernel.elapse(parent.horizonNs);
+  // A live session stops a failing strategy and runs on; an episode of one fails with it.
+  const outcome = kernel.agentOutcome(0);
+  if (outcome?.state === 'killed') throw new Error(outcome.lastReason ?? `${strategy.name} was stopped`);
+  const session = kernel.agentSession(0);
+  if (session === null) throw new Error('the episode ended before its agent started');
   return {
-    strategy: options.strategy.name,
-    parent: options.parent,
+    strategy: strategy.name,
+    parent,
     startNs: session.startNs,
     endNs: session.endNs,
     arrivalMid: session.arrivalMid,
-    endMid: venueMid(options.venue, session.lastMid),
+    endMid: venueMid(venue, session.lastMid),
     filled: session.filled,
     notional: session.notional,
     fills: session.fills,

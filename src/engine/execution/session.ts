@@ -86,6 +86,8 @@ export class ExecutionSession {
   private readonly onDenied: ((order: VenueOrder, denial: RiskDenial) => void) | undefined;
   private swept = false;
   private readonly touch = new TouchTracker();
+  /** The touch followed through the slice under way (see beginSlice), or null. */
+  private following: TouchTracker | null = null;
 
   constructor(options: ExecutionSessionOptions) {
     const { venue, parent } = options;
@@ -207,9 +209,26 @@ export class ExecutionSession {
   /** Moves the venue on by `ns` (at most to the horizon when `clip`), recording fills, prints and the mid. */
   advance(ns: number, clip = true): ElapseResult {
     const dt = clip ? Math.max(0, Math.min(ns, this.endNs - this.venue.now())) : ns;
-    // With orders out, follow the touch through the interval so each fill gets the mid of its moment.
-    const touch = this.venue.openOrders().length > 0 ? this.touch.seed(this.venue.l2(this.depthLevels)) : null;
+    this.beginSlice();
     const r = this.venue.elapse(dt);
+    this.endSlice(r);
+    this.observer.sampleMid(r.now, this.mid);
+    return r;
+  }
+
+  /**
+   * Before the venue moves (`advance` does it, and a kernel for every agent before each slice of a
+   * shared venue): with orders out, the touch is followed through the slice so each fill gets the mid
+   * of its moment.
+   */
+  beginSlice(): void {
+    this.following = this.venue.openOrders().length > 0 ? this.touch.seed(this.venue.l2(this.depthLevels)) : null;
+  }
+
+  /** After the venue moved: records the slice's fills, feeds its prints to the observer and takes the new mid. */
+  endSlice(r: ElapseResult): void {
+    const touch = this.following;
+    this.following = null;
     for (const e of r.events) {
       if (e.kind === 'OrderFilled') {
         this.recordFill(e, touch?.mid() ?? this.mid);
@@ -218,8 +237,6 @@ export class ExecutionSession {
       else if (touch !== null && e.kind === 'LevelChanged') touch.change(e.side, e.price, e.size);
     }
     this.mid = venueMid(this.venue, this.mid);
-    this.observer.sampleMid(r.now, this.mid);
-    return r;
   }
 
   /**

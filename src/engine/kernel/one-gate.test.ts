@@ -70,4 +70,36 @@ describe('one gate for every path', () => {
     expect(backtestSeen[1]).toMatchObject({ by: 'risk', denial: breach });
     expect(liveSeen[1]).toMatchObject({ by: 'risk', denial: breach });
   });
+
+  it('runsABacktestEpisodeOnTheKernelWhichPublishesItsEventsWhenAsked', () => {
+    // The episode is the kernel with one agent: given a listener, it tells the same story a live session does.
+    const venue = createSimVenue(calm, 7);
+    venue.elapse(30 * NS_PER_SECOND);
+    const kinds = new Set<string>();
+    const record = runEpisode({
+      venue,
+      strategy: oversize([]),
+      parent: { side: 'buy', quantity: 3_000, horizonNs: 60 * NS_PER_SECOND },
+      tickSize: calm.instrument.tickSize,
+      decisionIntervalNs: 10 * NS_PER_SECOND,
+      limits: LIMITS,
+      onEvent: (e) => kinds.add(e.kind),
+    });
+    expect([...kinds].sort()).toEqual(['AgentStarted', 'AgentStateChanged', 'DecisionMade', 'OrderDenied', 'TradePrinted']);
+    // Even the horizon's sweep of all 3,000 lots meets the 500-lot limit.
+    expect(record.filled).toBe(0);
+    expect(record.decisions.at(-1)?.reason).toMatch(/^horizon reached: swept the remaining 3000 lots/);
+  });
+
+  it('failsAnEpisodeWhoseStrategyThrowsWithItsError', () => {
+    const venue = createSimVenue(calm, 7);
+    venue.elapse(30 * NS_PER_SECOND);
+    const broken: ExecutionStrategy = {
+      name: 'broken',
+      decide: () => {
+        throw new Error('no model loaded');
+      },
+    };
+    expect(() => runEpisode({ venue, strategy: broken, parent: { side: 'sell', quantity: 100, horizonNs: 60 * NS_PER_SECOND }, tickSize: 1, decisionIntervalNs: 10 * NS_PER_SECOND })).toThrow('strategy failed: no model loaded');
+  });
 });

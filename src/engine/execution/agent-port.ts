@@ -19,13 +19,12 @@ export type SubmitListener = (order: VenueOrder, result: SubmitResult) => void;
 
 /**
  * One agent's view of a venue it shares with the session's other agents. The kernel owns time: it
- * elapses the shared venue and hands each port what concerns its agent (market events and its own
- * fills, with its own order ids), so an `ExecutionSession` runs on a port exactly as on a venue of
- * its own. The risk gate sits before the port, in the agent's `ExecutionSession`; the port tells the
+ * elapses the shared venue and hands each agent's session what concerns it (`view`: market events
+ * and its own fills, with its own order ids), so an `ExecutionSession` runs on a port exactly as on
+ * a venue of its own. The risk gate sits before the port, in the agent's `ExecutionSession`; the port tells the
  * kernel what the venue answered to every order that reached it.
  */
 export class AgentPort implements Venue {
-  private inbox: VenueEvent[] = [];
   private readonly base: number;
 
   constructor(
@@ -46,9 +45,25 @@ export class AgentPort implements Venue {
     return globalId - this.base;
   }
 
-  /** Hands the port an event of the shared venue; fills must be this agent's (see `owns`). */
-  deliver(event: VenueEvent): void {
-    this.inbox.push(event.kind === 'OrderFilled' ? { ...event, orderId: event.orderId - this.base } : event);
+  /**
+   * The agent's view of a slice of the shared venue: the market's events and its own fills, with its
+   * own order ids (other agents' fills left out). A slice without fills is the agent's as it is.
+   */
+  view(slice: ElapseResult): ElapseResult {
+    let fills = false;
+    for (const e of slice.events) {
+      if (e.kind === 'OrderFilled') {
+        fills = true;
+        break;
+      }
+    }
+    if (!fills) return slice;
+    const events: VenueEvent[] = [];
+    for (const e of slice.events) {
+      if (e.kind !== 'OrderFilled') events.push(e);
+      else if (this.owns(e.orderId)) events.push({ ...e, orderId: e.orderId - this.base });
+    }
+    return { ...slice, events };
   }
 
   /** Translates one of this agent's fills from venue ids to the agent's ids. */
@@ -60,12 +75,10 @@ export class AgentPort implements Venue {
     return this.venue.now();
   }
 
-  /** Returns what was delivered since the last call; time itself is moved by the kernel only. */
+  /** Time is moved by the kernel only, which hands each slice to the agent's session as it happens (see `view`): elapsing nothing returns nothing. */
   elapse(ns: number): ElapseResult {
     if (ns !== 0) throw new Error(`an agent cannot move the shared venue's clock; it asked to elapse ${ns} ns`);
-    const events = this.inbox;
-    this.inbox = [];
-    return { now: this.venue.now(), events, exhausted: false };
+    return { now: this.venue.now(), events: [], exhausted: false };
   }
 
   submit(order: VenueOrder): SubmitResult {

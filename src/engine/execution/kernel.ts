@@ -1,0 +1,418 @@
+/**
+ * The kernel: one venue, the agents working parent orders on it through their ports, and the
+ * model-free risk gate every order passes, advanced by `elapse(ns)`. Each agent is an
+ * `ExecutionSession` on an `AgentPort` of the shared venue; the kernel owns time, hands each port
+ * what concerns its agent as the venue moves, and lets agents decide on their schedules. It
+ * publishes what happens as events (a live session sequences and journals them; a backtest keeps
+ * the session's own record). A live session (kernel/session-kernel.ts) and a backtest or evaluation
+ * episode (runner.ts) are this kernel with a different market and clock: the host's wall clock with
+ * the top of book sampled on a 100 ms grid, or as fast as the episode's decisions come.
+ */
+
+import { NS_PER_SECOND } from '../core/clock';
+import type { IdSource } from '../core/ids';
+import type { Side } from '../book/types';
+import type { AgentState, DecisionExplanation, DepthView, UnsequencedEvent } from '../contract/events';
+import type { SubmitResult, Venue, VenueEvent, VenueOrder, VenueRejectReason } from '../venue/types';
+import { ExecutionSession } from './session';
+import { MarketObserver } from './market-observer';
+import type { ExecutionStrategy, ParentOrder } from './types';
+import type { VolumeProfile } from './schedules';
+import { AgentPort } from './agent-port';
+import { describeDenial, RiskGate, type RiskDenial } from '../risk/gate';
+import type { RiskLimits } from '../risk/limits';
+
+/** What a kernel runs on: a venue that shows its book, and what it needs to know of the instrument. */
+export interface SessionMarket {
+  readonly venue: Venue;
+  /** The market's name as the session reports it: a scenario's name, or `lobster:FILE`. */
+  readonly name: string;
+  readonly symbol: string;
+  /** Currency per price unit, for display (a simulator tick; $0.0001 on LOBSTER). */
+  readonly priceUnit: number;
+  /** Price units per tick, the step orders are priced in (1 on the simulator, 100 on LOBSTER). */
+  readonly tickSize: number;
+  /** The day's open, ns since midnight. */
+  readonly openNs: number;
+  /** The intraday volume shape VWAP follows. */
+  readonly volumeProfile: VolumeProfile;
+  /** Whether the venue reports the agents' own fills as trades on its tape (the simulator does; a replay does not). */
+  readonly venuePrintsAgentFills: boolean;
+}
+
+/** One agent the kernel runs: a parent order and the strategy that works it. */
+export interface AgentSpec {
+  readonly name: string;
+  /** A strategy name the session's strategy factory knows ('twap', 'vwap', 'pov', 'rl', …). */
+  readonly strategy: string;
+  readonly side: Side;
+  readonly quantity: number;
+  readonly horizonSeconds: number;
+  readonly intervalSeconds: number;
+  /** Seconds after the session opens before the agent starts (the market warms up first). */
+  readonly startAfterSeconds: number;
+  /** The parent order as a whole, where it has more than side, quantity and horizon (a limit price): a backtest's. */
+  readonly parent?: ParentOrder;
+  /** An observer already warmed up on the market (a backtest's pre-trade window); a fresh one by default, fed from the session's start. */
+  readonly observer?: MarketObserver;
+  /** Whether the agent's session keeps its decisions (default true). */
+  readonly recordDecisions?: boolean;
+  /** Told of each of the agent's orders the gate denies, besides the OrderDenied event. */
+  readonly onDenied?: (order: VenueOrder, denial: RiskDenial) => void;
+}
+
+export interface KernelConfig {
+  readonly market: SessionMarket;
+  readonly agents: readonly AgentSpec[];
+  readonly limits: RiskLimits;
+  /** The grid of simulated time the top of book is sampled on for QuoteChanged (default 100 ms); null samples nothing (a backtest). */
+  readonly quoteGridNs?: number | null;
+  /** Told of every event (a live session sequences them instead). */
+  readonly onEvent?: (event: UnsequencedEvent) => void;
+}
+
+/** What a strategy factory is told about the agent it builds for. */
+export interface StrategyContext {
+  readonly market: SessionMarket;
+  readonly parent: ParentOrder;
+  readonly startNs: number;
+}
+
+/** A strategy as the session runs it, with the explanation of its last decision when it has one. */
+export interface CockpitStrategy extends ExecutionStrategy {
+  /** Returns why the last decision was taken, when the strategy can say (learned policies). */
+  lastExplanation?(): DecisionExplanation | null;
+}
+
+export type StrategyFactory = (spec: AgentSpec, context: StrategyContext) => CockpitStrategy;
+
+/** How many recent trades a snapshot carries. */
+export const TRADE_HISTORY = 4_000;
+/** The top of book is sampled for QuoteChanged on this grid of simulated time. */
+const QUOTE_GRID_NS = 100_000_000;
+/** Levels a side in depth views. */
+const DEPTH_LEVELS = 10;
+
+export interface KernelDeps {
+  readonly ids: IdSource;
+  readonly strategies: StrategyFactory;
+}
+
+/** An agent as the kernel runs it. */
+export interface RunningAgent {
+  readonly id: string;
+  readonly spec: AgentSpec;
+  readonly port: AgentPort;
+  readonly parent: ParentOrder;
+  readonly startNs: number;
+  readonly intervalNs: number;
+  strategy: CockpitStrategy | null;
+  session: ExecutionSession | null;
+  /** Watches the market from the session's start, so the agent's first view has volume and volatility. */
+  readonly observer: MarketObserver;
+  state: AgentState;
+  nextAt: number;
+  filled: number;
+  notional: number;
+  lastReason: string | null;
+}
+
+export class Kernel {
+  protected readonly venue: Venue;
+  protected readonly agents: RunningAgent[] = [];
+  protected readonly trades: Array<{ ts: number; price: number; size: number }> = [];
+  /** The model-free pre-trade gate: the kernel calls it through each agent's session and does not contain it. */
+  protected readonly gate: RiskGate;
+  protected readonly quoteGridNs: number | null;
+  protected nextQuoteAt: number;
+  protected lastQuote = { bid: 0, ask: 0, bidSize: 0, askSize: 0 };
+
+  constructor(
+    protected readonly deps: KernelDeps,
+    protected readonly config: KernelConfig,
+  ) {
+    this.venue = config.market.venue;
+    this.gate = new RiskGate(config.limits);
+    this.quoteGridNs = config.quoteGridNs === undefined ? QUOTE_GRID_NS : config.quoteGridNs;
+    this.nextQuoteAt = this.quoteGridNs === null ? Infinity : this.gridAfter(this.venue.now());
+    config.agents.forEach((spec, index) => {
+      const id = deps.ids.next('agent');
+      const startNs = this.venue.now() + Math.round(spec.startAfterSeconds * NS_PER_SECOND);
+      const agent: RunningAgent = {
+        id,
+        spec,
+        port: new AgentPort(this.venue, index, (o, r) => this.onSubmit(agent, o, r)),
+        parent: spec.parent ?? { side: spec.side, quantity: spec.quantity, horizonNs: Math.round(spec.horizonSeconds * NS_PER_SECOND) },
+        startNs,
+        intervalNs: Math.round(spec.intervalSeconds * NS_PER_SECOND),
+        strategy: null,
+        session: null,
+        observer: spec.observer ?? new MarketObserver(),
+        state: 'running',
+        nextAt: startNs,
+        filled: 0,
+        notional: 0,
+        lastReason: null,
+      };
+      this.agents.push(agent);
+    });
+  }
+
+  /** Samples the opening quote (a live session publishes its opening events first). */
+  start(): void {
+    this.sampleQuote();
+  }
+
+  /** Returns the simulated time, ns since midnight: the venue's clock, which only `elapse` moves. */
+  now(): number {
+    return this.venue.now();
+  }
+
+  /** Agent `index`'s state and the reason it last gave (a failed strategy's error when it was stopped for it). */
+  agentOutcome(index: number): { readonly state: AgentState; readonly lastReason: string | null } | undefined {
+    const a = this.agents[index];
+    return a === undefined ? undefined : { state: a.state, lastReason: a.lastReason };
+  }
+
+  /** The session agent `index` works its order in (null before it starts), for a backtest's record. */
+  agentSession(index: number): ExecutionSession | null {
+    return this.agents[index]?.session ?? null;
+  }
+
+  /** Returns the book's top levels. */
+  depth(levels = DEPTH_LEVELS): DepthView {
+    return this.venue.l2(levels);
+  }
+
+  /** Advances simulated time by `ns`: market events, agent decisions and quote samples as they fall due. */
+  elapse(ns: number): void {
+    if (!Number.isFinite(ns) || ns < 0) throw new Error(`elapse takes a non-negative duration in ns, received ${ns}`);
+    const target = this.now() + Math.floor(ns);
+    for (;;) {
+      let agentAt = Infinity;
+      for (const a of this.agents) if (a.state === 'running' && a.nextAt < agentAt) agentAt = a.nextAt;
+      const next = Math.max(this.now(), Math.min(target, agentAt, this.nextQuoteAt));
+      // Every working agent's session follows the slice as it happens (fills at the mid of their moment).
+      const live = this.agents.filter((a) => a.session !== null && (a.state === 'running' || a.state === 'paused'));
+      for (const a of live) (a.session as ExecutionSession).beginSlice();
+      const slice = this.venue.elapse(next - this.now());
+      this.distribute(slice.events);
+      for (const a of live) (a.session as ExecutionSession).endSlice(a.port.view(slice));
+      if (next === this.nextQuoteAt) {
+        this.sampleQuote();
+        if (next % NS_PER_SECOND === 0) this.observeMid(next);
+        this.nextQuoteAt += this.quoteGridNs as number;
+      }
+      for (const a of this.agents) if (a.state === 'running' && a.nextAt <= next) this.decide(a);
+      if (next >= target) break;
+    }
+  }
+
+  /** An agent's fills so far: lots, average price (ticks) and shortfall against its arrival mid (bps, positive = cost). */
+  protected fillFigures(a: RunningAgent): { filled: number; avgPrice: number | null; shortfallBps: number | null } {
+    const avg = a.filled > 0 ? a.notional / a.filled : null;
+    const arrival = a.session?.arrivalMid ?? null;
+    const sign = a.parent.side === 'buy' ? 1 : -1;
+    return { filled: a.filled, avgPrice: avg, shortfallBps: avg === null || arrival === null || !(arrival > 0) ? null : ((sign * (avg - arrival)) / arrival) * 10_000 };
+  }
+
+  /** Engages the kill switch, halts every agent and cancels every working order; returns the counts. */
+  protected killAll(reason: string): { agentsHalted: number; ordersCancelled: number } {
+    let halted = 0;
+    let cancelled = 0;
+    // The switch goes first so nothing an agent does while it is being stopped can reach the venue.
+    this.gate.engageKillSwitch(reason);
+    for (const a of this.agents) {
+      cancelled += this.cancelWorking(a);
+      if (a.state === 'running' || a.state === 'paused') {
+        a.state = 'killed';
+        halted += 1;
+        this.emit({ kind: 'AgentStateChanged', ts: this.now(), agentId: a.id, state: 'killed', reason });
+      }
+    }
+    this.emit({ kind: 'KillSwitchEngaged', ts: this.now(), reason, agentsHalted: halted, ordersCancelled: cancelled });
+    return { agentsHalted: halted, ordersCancelled: cancelled };
+  }
+
+  /** Cancels an agent's working orders; returns how many were cancelled. */
+  protected cancelWorking(a: RunningAgent): number {
+    let n = 0;
+    for (const o of a.port.openOrders()) if (a.port.cancel(o.id).accepted) n += 1;
+    return n;
+  }
+
+  protected onSubmit(agent: RunningAgent, order: VenueOrder, result: SubmitResult): void {
+    if (!result.accepted) {
+      this.emitDenied(agent, order, result.reject.code, describeReject(result.reject, (id) => this.orderName(id), (ticks) => this.price(ticks)), null);
+      return;
+    }
+    if (this.publishing) this.emit({
+      kind: 'OrderAccepted',
+      ts: this.now(),
+      agentId: agent.id,
+      orderId: `${agent.id}/${order.id}`,
+      side: order.side,
+      price: order.kind === 'limit' ? order.price : null,
+      size: order.size,
+      resting: result.resting,
+    });
+    for (const f of result.fills) this.recordFill(agent, f.orderId, f.price, f.size, f.liquidity, this.now());
+  }
+
+  /** Names a venue order id as the window does: `agent-2/17`. */
+  protected orderName(venueId: number): string {
+    const owner = this.agents.find((a) => a.port.owns(venueId));
+    return owner ? `${owner.id}/${owner.port.localId(venueId)}` : String(venueId);
+  }
+
+  /** Formats a price in ticks as the trader reads it: in the instrument's currency, to the tick's decimals (`extra` more for a mid, which may sit between ticks). */
+  protected price(ticks: number, extra = 0): string {
+    const tick = this.config.market.priceUnit;
+    return (ticks * tick).toFixed(Math.max(0, Math.ceil(-Math.log10(tick) - 1e-9)) + extra);
+  }
+
+  protected emitDenied(agent: RunningAgent, order: VenueOrder, code: string, detail: string, denial: RiskDenial | null): void {
+    const price = order.kind === 'limit' ? order.price : null;
+    this.emit({ kind: 'OrderDenied', ts: this.now(), agentId: agent.id, orderId: `${agent.id}/${order.id}`, side: order.side, price, size: order.size, code, detail, denial });
+  }
+
+  protected recordFill(agent: RunningAgent, orderId: number, price: number, size: number, liquidity: 'maker' | 'taker', ts: number): void {
+    agent.filled += size;
+    agent.notional += price * size;
+    if (this.publishing) this.emit({ kind: 'OrderFilled', ts, agentId: agent.id, orderId: `${agent.id}/${orderId}`, side: agent.parent.side, price, size, liquidity, agent: this.fillFigures(agent) });
+  }
+
+  /** Books each fill of a slice to its agent, and feeds its prints to the observers of the agents not started yet (the working ones see the slice through their ports). */
+  protected distribute(events: readonly VenueEvent[]): void {
+    for (const e of events) {
+      if (e.kind === 'OrderFilled') {
+        const agent = this.agents.find((a) => a.port.owns(e.orderId));
+        if (!agent) continue;
+        this.recordFill(agent, agent.port.localFill(e).orderId, e.price, e.size, e.liquidity, e.ts);
+        continue;
+      }
+      if (e.kind === 'TradePrinted') for (const a of this.agents) if (!a.session) a.observer.addPrint(e);
+      if (e.kind === 'TradePrinted' && this.publishing) {
+        this.trades.push({ ts: e.ts, price: e.price, size: e.size });
+        if (this.trades.length > TRADE_HISTORY * 1.25) this.trades.splice(0, this.trades.length - TRADE_HISTORY);
+        this.emit({ kind: 'TradePrinted', ts: e.ts, price: e.price, size: e.size, aggressor: e.aggressor });
+      }
+    }
+  }
+
+  /**
+   * Lets an agent decide. An agent whose strategy fails (throws, or asks for something the
+   * session refuses) is stopped on its own: its orders are cancelled and the session runs on.
+   */
+  protected decide(a: RunningAgent): void {
+    try {
+      this.decideOrThrow(a);
+    } catch (err) {
+      const reason = `strategy failed: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500);
+      this.cancelWorking(a);
+      a.state = 'killed';
+      a.lastReason = reason;
+      this.emit({ kind: 'AgentStateChanged', ts: this.now(), agentId: a.id, state: 'killed', reason });
+    }
+  }
+
+  protected decideOrThrow(a: RunningAgent): void {
+    const ts = this.now();
+    if (!a.session) {
+      a.session = new ExecutionSession({
+        venue: a.port,
+        gate: this.gate,
+        agentState: () => a.state,
+        onDenied: (order, denial) => {
+          this.emitDenied(a, order, denial.code, describeDenial(denial, (ticks, extra) => this.price(ticks, extra)), denial);
+          a.spec.onDenied?.(order, denial);
+        },
+        parent: a.parent,
+        agentId: a.id,
+        tickSize: this.config.market.tickSize,
+        decisionIntervalNs: a.intervalNs,
+        observer: a.observer,
+        venuePrintsAgentFills: this.config.market.venuePrintsAgentFills,
+        ...(a.spec.recordDecisions === undefined ? {} : { recordDecisions: a.spec.recordDecisions }),
+      });
+      a.strategy = this.deps.strategies(a.spec, { market: this.config.market, parent: a.parent, startNs: a.session.startNs });
+      this.emit({ kind: 'AgentStarted', ts, agentId: a.id, arrivalMid: a.session.arrivalMid, startNs: a.session.startNs, endNs: a.session.endNs });
+    }
+    const session = a.session;
+    session.advance(0);
+    const before = session.decisions.length;
+    let decided = false;
+    if (ts >= session.endNs || session.filled >= a.parent.quantity) {
+      session.sweep(ts >= session.endNs ? 'horizon reached' : 'order complete');
+      a.state = 'done';
+    } else {
+      session.apply(a.strategy!.decide(session.observe()));
+      a.nextAt = Math.min(ts + a.intervalNs, session.endNs);
+      decided = true;
+    }
+    // Only the strategy's own decision carries its explanation; the session's sweep has none.
+    const explanation = decided ? (a.strategy?.lastExplanation?.() ?? null) : null;
+    for (const d of session.decisions.slice(before)) {
+      a.lastReason = d.reason;
+      if (this.publishing) this.emit({ kind: 'DecisionMade', ts: d.ts, agentId: a.id, action: d.action.kind, size: d.action.size, price: d.action.price, reason: d.reason, inputs: d.inputs, explanation });
+    }
+    if (a.state === 'done') {
+      this.emit({ kind: 'AgentStateChanged', ts, agentId: a.id, state: 'done', reason: `parent order finished: ${a.filled} of ${a.parent.quantity} filled` });
+    }
+  }
+
+  /** Feeds the mid, once a simulated second, to the agents that have not started (as a backtest's warm-up does). */
+  protected observeMid(ts: number): void {
+    const bid = this.venue.bestBid();
+    const ask = this.venue.bestAsk();
+    if (bid === undefined || ask === undefined) return;
+    for (const a of this.agents) if (!a.session) a.observer.sampleMid(ts, (bid + ask) / 2);
+  }
+
+  protected sampleQuote(): void {
+    const bid = this.venue.bestBid();
+    const ask = this.venue.bestAsk();
+    if (bid === undefined || ask === undefined) return;
+    const depth = this.venue.l2(1);
+    const q = { bid, ask, bidSize: depth.bids[0]?.[1] ?? 0, askSize: depth.asks[0]?.[1] ?? 0 };
+    const last = this.lastQuote;
+    if (q.bid === last.bid && q.ask === last.ask && q.bidSize === last.bidSize && q.askSize === last.askSize) return;
+    this.lastQuote = q;
+    this.emit({ kind: 'QuoteChanged', ts: this.now(), ...q });
+  }
+
+  protected gridAfter(ns: number): number {
+    return (Math.floor(ns / QUOTE_GRID_NS) + 1) * QUOTE_GRID_NS;
+  }
+
+  /** Whether anyone takes the events: the hot ones (trades, fills, decisions) are not even built for a backtest's kernel. */
+  protected get publishing(): boolean {
+    return this.config.onEvent !== undefined;
+  }
+
+  /** Publishes an event: to `config.onEvent` here; a live session sequences it. */
+  protected emit(event: UnsequencedEvent): void {
+    this.config.onEvent?.(event);
+  }
+}
+
+/** Returns a venue's refusal as a sentence with its numbers (prices as `price` formats them; an invalid price stays in ticks). */
+function describeReject(r: VenueRejectReason, orderName: (venueId: number) => string, price: (ticks: number) => string): string {
+  switch (r.code) {
+    case 'WOULD_SELF_TRADE':
+      return `would trade at ${price(r.price)} with the firm's own resting order ${orderName(r.restingId)} (self-trade prevention)`;
+    case 'POST_ONLY_WOULD_CROSS':
+      return `post-only at ${price(r.price)} would cross the best opposite price ${price(r.bestOpposite)}`;
+    case 'INVALID_PRICE':
+      return `price ${r.price} ticks is not a positive whole number of ticks`;
+    case 'INVALID_SIZE':
+      return `size ${r.size} is not a positive whole number of lots`;
+    case 'INVALID_ORDER_ID':
+    case 'DUPLICATE_ORDER_ID':
+    case 'UNKNOWN_ORDER':
+      return `order id ${r.id}: ${r.code.toLowerCase().replace(/_/g, ' ')}`;
+    case 'TRADING_HALTED':
+      return 'the venue has halted trading';
+  }
+}
+
