@@ -4,9 +4,10 @@
  * `ExecutionSession` on an `AgentPort` of the shared venue; the kernel owns time, hands each port
  * what concerns its agent as the venue moves, and lets agents decide on their schedules. It
  * publishes what happens as events (a live session sequences and journals them; a backtest keeps
- * the session's own record). A live session (kernel/session-kernel.ts) and a backtest or evaluation
- * episode (runner.ts) are this kernel with a different market and clock: the host's wall clock with
- * the top of book sampled on a 100 ms grid, or as fast as the episode's decisions come.
+ * the session's own record). A live session (kernel/session-kernel.ts), a backtest or evaluation
+ * episode (runner.ts) and a training env (rl/env.ts) are this kernel with a different market and
+ * clock: the host's wall clock with the top of book sampled on a 100 ms grid, or as fast as the
+ * decisions come (in a training env, each one the learner's action).
  */
 
 import { NS_PER_SECOND } from '../core/clock';
@@ -57,6 +58,8 @@ export interface AgentSpec {
   readonly observer?: MarketObserver;
   /** Whether the agent's session keeps its decisions (default true). */
   readonly recordDecisions?: boolean;
+  /** Whether the agent is done once its order is filled (default), or decides on to its horizon (a training env's fixed-length episode). */
+  readonly finishWhenFilled?: boolean;
   /** Told of each of the agent's orders the gate denies, besides the OrderDenied event. */
   readonly onDenied?: (order: VenueOrder, denial: RiskDenial) => void;
 }
@@ -184,8 +187,12 @@ export class Kernel {
     return this.venue.l2(levels);
   }
 
-  /** Advances simulated time by `ns`: market events, agent decisions and quote samples as they fall due. */
-  elapse(ns: number): void {
+  /**
+   * Advances simulated time by `ns`: market events, agent decisions and quote samples as they fall
+   * due. With `decideAtEnd` false, agents due at the new time are brought up to it but not asked to
+   * decide yet (a training env asks them itself, with the learner's action).
+   */
+  elapse(ns: number, decideAtEnd = true): void {
     if (!Number.isFinite(ns) || ns < 0) throw new Error(`elapse takes a non-negative duration in ns, received ${ns}`);
     const target = this.now() + Math.floor(ns);
     for (;;) {
@@ -203,8 +210,17 @@ export class Kernel {
         if (next % NS_PER_SECOND === 0) this.observeMid(next);
         this.nextQuoteAt += this.quoteGridNs as number;
       }
-      for (const a of this.agents) if (a.state === 'running' && a.nextAt <= next) this.decide(a);
+      const deciding = decideAtEnd || next < target;
+      for (const a of this.agents) if (a.state === 'running' && a.nextAt <= next && deciding) this.decide(a);
       if (next >= target) break;
+    }
+    if (!decideAtEnd) {
+      // Whoever is due at the end is brought up to the moment (started, its view sampled) but not asked yet.
+      for (const a of this.agents) {
+        if (a.state !== 'running' || a.nextAt > target) continue;
+        if (!a.session) this.startAgent(a);
+        (a.session as ExecutionSession).advance(0);
+      }
     }
   }
 
@@ -316,33 +332,37 @@ export class Kernel {
     }
   }
 
+  /** Opens an agent's session at its start (its arrival mid is taken there) and builds its strategy. */
+  protected startAgent(a: RunningAgent): void {
+    const ts = this.now();
+    a.session = new ExecutionSession({
+      venue: a.port,
+      gate: this.gate,
+      agentState: () => a.state,
+      onDenied: (order, denial) => {
+        this.emitDenied(a, order, denial.code, describeDenial(denial, (ticks, extra) => this.price(ticks, extra)), denial);
+        a.spec.onDenied?.(order, denial);
+      },
+      parent: a.parent,
+      agentId: a.id,
+      tickSize: this.config.market.tickSize,
+      decisionIntervalNs: a.intervalNs,
+      observer: a.observer,
+      venuePrintsAgentFills: this.config.market.venuePrintsAgentFills,
+      ...(a.spec.recordDecisions === undefined ? {} : { recordDecisions: a.spec.recordDecisions }),
+    });
+    a.strategy = this.deps.strategies(a.spec, { market: this.config.market, parent: a.parent, startNs: a.session.startNs });
+    this.emit({ kind: 'AgentStarted', ts, agentId: a.id, arrivalMid: a.session.arrivalMid, startNs: a.session.startNs, endNs: a.session.endNs });
+  }
+
   protected decideOrThrow(a: RunningAgent): void {
     const ts = this.now();
-    if (!a.session) {
-      a.session = new ExecutionSession({
-        venue: a.port,
-        gate: this.gate,
-        agentState: () => a.state,
-        onDenied: (order, denial) => {
-          this.emitDenied(a, order, denial.code, describeDenial(denial, (ticks, extra) => this.price(ticks, extra)), denial);
-          a.spec.onDenied?.(order, denial);
-        },
-        parent: a.parent,
-        agentId: a.id,
-        tickSize: this.config.market.tickSize,
-        decisionIntervalNs: a.intervalNs,
-        observer: a.observer,
-        venuePrintsAgentFills: this.config.market.venuePrintsAgentFills,
-        ...(a.spec.recordDecisions === undefined ? {} : { recordDecisions: a.spec.recordDecisions }),
-      });
-      a.strategy = this.deps.strategies(a.spec, { market: this.config.market, parent: a.parent, startNs: a.session.startNs });
-      this.emit({ kind: 'AgentStarted', ts, agentId: a.id, arrivalMid: a.session.arrivalMid, startNs: a.session.startNs, endNs: a.session.endNs });
-    }
-    const session = a.session;
+    if (!a.session) this.startAgent(a);
+    const session = a.session as ExecutionSession;
     session.advance(0);
     const before = session.decisions.length;
     let decided = false;
-    if (ts >= session.endNs || session.filled >= a.parent.quantity) {
+    if (ts >= session.endNs || (session.filled >= a.parent.quantity && a.spec.finishWhenFilled !== false)) {
       session.sweep(ts >= session.endNs ? 'horizon reached' : 'order complete');
       a.state = 'done';
     } else {

@@ -14,6 +14,8 @@ import { simSessionMarket } from './market';
 import type { RiskDenial } from '../risk/gate';
 import { DEFAULT_LIMITS, type RiskLimits } from '../risk/limits';
 import { createSimVenue } from '../sim/sim-venue';
+import { FakeVenue } from '../execution/testing/fake-venue';
+import { ExecutionEnv, type EnvMarket } from '../rl/env';
 import { SessionKernel, type AgentSpec } from './session-kernel';
 
 const calm = loadScenario('calm');
@@ -89,6 +91,24 @@ describe('one gate for every path', () => {
     // Even the horizon's sweep of all 3,000 lots meets the 500-lot limit.
     expect(record.filled).toBe(0);
     expect(record.decisions.at(-1)?.reason).toMatch(/^horizon reached: swept the remaining 3000 lots/);
+  });
+
+  it('deniesATrainingEnvsOrdersBeyondItsLimitsThroughTheSameKernel', () => {
+    const fake: EnvMarket = { tickSize: 1, venuePrintsAgentFills: false, preTradeNs: 10 * NS_PER_SECOND, open: (seed) => ({ venue: new FakeVenue(seed), startNs: 10 * NS_PER_SECOND }) };
+    const parent = { side: 'sell' as const, quantity: 300, horizonNs: 120 * NS_PER_SECOND };
+    const env = new ExecutionEnv({ market: fake, parent, steps: 12, limits: { ...DEFAULT_LIMITS, maxOrderLots: 10 } });
+    env.reset(1);
+    // Every action asks for at least a 25-lot slice: the gate denies each order, and the sweep at the end too.
+    let last;
+    for (let k = 0; k < 12; k++) last = env.step(5);
+    const session = env.current as NonNullable<typeof env.current>;
+    expect(last?.done).toBe(true);
+    expect(session.filled).toBe(0);
+    expect(session.rejects.denied).toBeGreaterThanOrEqual(12);
+    expect(session.observe().lastRefusal).toMatchObject({ by: 'risk', denial: { code: 'ORDER_SIZE_EXCEEDS_MAX', max: 10 } });
+    expect(() => env.step(0)).toThrow(/the episode is over/);
+    env.reset(2);
+    expect(() => env.step(99)).toThrow(/action must be an integer in \[0, \d+\), received 99/);
   });
 
   it('failsAnEpisodeWhoseStrategyThrowsWithItsError', () => {

@@ -1,9 +1,10 @@
 /**
  * The execution environment reinforcement-learning agents train in: one parent order per episode,
  * worked in `steps` equal intervals on a venue rebuilt from the episode's seed (the simulator in
- * training; any `Venue` works). It uses the same `ExecutionSession` as the backtest, so a trained
- * policy sees the same view and trades the same way when it runs as an `ExecutionStrategy`
- * (`env-policy.ts`).
+ * training; any `Venue` works). An episode is the same kernel as a backtest's and a live session's
+ * (execution/kernel.ts), with one agent whose decisions are the learner's actions, so a trained
+ * policy sees the same view, meets the same gate and trades the same way when it runs as an
+ * `ExecutionStrategy` (`env-policy.ts`).
  *
  * Observation (`OBSERVATION_SIZE` float32s; `OBSERVATION_FIELDS` names them):
  *  0 timeLeft         time left / horizon, in [0, 1]
@@ -50,15 +51,15 @@
  * refused when loaded.
  */
 
-import type { MarketView, ParentOrder, StrategyStep } from '../execution/types';
+import type { ExecutionStrategy, MarketView, ParentOrder, StrategyStep } from '../execution/types';
 import { costSign } from '../execution/types';
 import { DEFAULT_UNFILLED_PENALTY_BPS } from '../execution/metrics';
 import { MarketObserver, warmUpTo } from '../execution/market-observer';
 import { twapFraction } from '../execution/schedules';
-import { ExecutionSession } from '../execution/session';
+import type { ExecutionSession } from '../execution/session';
+import { Kernel } from '../execution/kernel';
 import { followSchedule } from '../execution/tactics';
 import type { Venue } from '../venue/types';
-import { RiskGate } from '../risk/gate';
 import { episodeLimits, type RiskLimits } from '../risk/limits';
 import { NS_PER_SECOND as SECOND } from '../core/clock';
 
@@ -218,6 +219,22 @@ export class ExecutionEnv {
   readonly intervalNs: number;
   readonly slice: number;
   private session: ExecutionSession | null = null;
+  /** The episode's kernel: the venue, this one agent and the gate (see reset). */
+  private kernel: Kernel | null = null;
+  /** The learner's action for the agent's next decision, and the mid the decision saw. */
+  private pending: number | null = null;
+  private decidedAtMid = NaN;
+  /** The agent's strategy: whatever action the learner gave with `step`. */
+  private readonly learner: ExecutionStrategy = {
+    name: 'rl',
+    decide: (view) => {
+      const action = this.pending;
+      if (action === null) throw new Error('the env agent was asked to decide without an action');
+      this.pending = null;
+      this.decidedAtMid = view.mid;
+      return actionToStep(action, view, this.slice);
+    },
+  };
   private stepIndex = 0;
   private readonly obs = new Float32Array(OBSERVATION_SIZE);
   private readonly impactWeight: number;
@@ -256,17 +273,37 @@ export class ExecutionEnv {
     const { venue, startNs } = market.open(seed);
     const observer = new MarketObserver();
     warmUpTo(venue, observer, startNs, this.config.warmUpStepNs ?? SECOND);
-    this.session = new ExecutionSession({
-      venue,
-      gate: new RiskGate(this.config.limits ?? episodeLimits(parent.quantity)),
-      parent,
-      agentId: 'rl',
-      tickSize: market.tickSize,
-      decisionIntervalNs: this.intervalNs,
-      observer,
-      recordDecisions: this.config.recordDecisions ?? false,
-      venuePrintsAgentFills: market.venuePrintsAgentFills,
-    });
+    // The episode is the kernel with one agent, whose decisions are the learner's actions; its
+    // episodes run to the horizon whatever it has filled, so every episode has `steps` steps.
+    const kernel = new Kernel(
+      { ids: { next: () => 'rl' }, strategies: () => this.learner },
+      {
+        market: { venue, name: 'training', symbol: '', priceUnit: 1, tickSize: market.tickSize, openNs: 0, volumeProfile: { originNs: venue.now(), bucketNs: parent.horizonNs, weights: [1] }, venuePrintsAgentFills: market.venuePrintsAgentFills },
+        agents: [
+          {
+            name: 'rl',
+            strategy: 'rl',
+            side: parent.side,
+            quantity: parent.quantity,
+            horizonSeconds: parent.horizonNs / SECOND,
+            intervalSeconds: this.intervalNs / SECOND,
+            startAfterSeconds: 0,
+            parent,
+            observer,
+            recordDecisions: this.config.recordDecisions ?? false,
+            finishWhenFilled: false,
+          },
+        ],
+        limits: this.config.limits ?? episodeLimits(parent.quantity),
+        quoteGridNs: null,
+      },
+    );
+    // The agent opens its session now; its first decision waits for the learner's action.
+    kernel.elapse(0, false);
+    this.kernel = kernel;
+    this.session = kernel.agentSession(0);
+    if (this.session === null) throw new Error('the episode agent did not start');
+    this.pending = null;
     this.stepIndex = 0;
     this.encode(this.session.observe());
     return this.obs;
@@ -275,7 +312,8 @@ export class ExecutionEnv {
   /** Carries out `action` for one interval and returns what followed (the observation is a view valid until the next call). */
   step(action: number): StepResult {
     const session = this.session;
-    if (!session) throw new Error('step() before reset(): call reset(seed) first');
+    const kernel = this.kernel;
+    if (!session || !kernel) throw new Error('step() before reset(): call reset(seed) first');
     if (this.stepIndex >= this.config.steps) throw new Error(`the episode is over after ${this.config.steps} steps; call reset(seed)`);
     const { parent } = this.config;
     const s = costSign(parent.side);
@@ -283,14 +321,17 @@ export class ExecutionEnv {
     const q = parent.quantity;
     const fillsBefore = session.fills.length;
 
-    const view = session.observe();
-    const midBefore = view.mid;
-    session.apply(actionToStep(action, view, this.slice));
+    if (!Number.isInteger(action) || ACTIONS[action] === undefined) throw new Error(`action must be an integer in [0, ${ACTION_COUNT}), received ${action}`);
+    // The agent decides now, with this action, through the gate; then the interval passes.
+    this.pending = action;
+    kernel.elapse(0);
+    this.failIfStopped(kernel);
+    const midBefore = this.decidedAtMid;
     const midAfter = sessionMid(session, midBefore);
     const adverse = Math.max(0, (s * (midAfter - midBefore) * 10_000) / m0);
     const impactPenalty = this.impactWeight * adverse * ((q - session.filled) / q);
 
-    session.advance(this.intervalNs);
+    kernel.elapse(this.intervalNs, false);
     this.stepIndex++;
     const done = this.stepIndex >= this.config.steps;
     const deviationSlices = (session.filled - q * twapFraction(this.stepIndex / this.config.steps)) / this.slice;
@@ -300,7 +341,9 @@ export class ExecutionEnv {
     let terminalPenalty = 0;
     let shortfallBps: number | undefined;
     if (done) {
-      session.sweep();
+      // At the horizon the agent sweeps what is left.
+      kernel.elapse(0);
+      this.failIfStopped(kernel);
       const endMid = sessionMid(session, session.lastMid);
       const unfilled = q - session.filled;
       terminalPenalty = (unfilled / q) * ((s * (endMid - m0) * 10_000) / m0 + this.unfilledPenalty);
@@ -328,6 +371,12 @@ export class ExecutionEnv {
         ...(shortfallBps === undefined ? {} : { shortfallBps }),
       },
     };
+  }
+
+  /** Throws the error of a decision the kernel stopped the agent for (a live session would run on without it). */
+  private failIfStopped(kernel: Kernel): void {
+    const outcome = kernel.agentOutcome(0);
+    if (outcome?.state === 'killed') throw new Error(outcome.lastReason ?? 'the env agent was stopped');
   }
 
   private encode(view: MarketView): void {
