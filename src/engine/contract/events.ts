@@ -12,8 +12,9 @@ export type AgentState = 'running' | 'paused' | 'killed' | 'done';
  */
 export type EngineEvent =
   | Ev<'SessionStarted', { sessionId: string; seed: number; market: string; symbol: string }>
-  | Ev<'SessionPaused', { reason: string }>
-  | Ev<'SessionResumed', { reason: string }>
+  /** `state`: the session's state after the event, as the engine has it (a paused session under the kill switch is halted). */
+  | Ev<'SessionPaused', { reason: string; state: SessionState }>
+  | Ev<'SessionResumed', { reason: string; state: SessionState }>
   | Ev<'SpeedChanged', { speed: number; reason: string }>
   | Ev<'QuoteChanged', { bid: number; ask: number; bidSize: number; askSize: number }>
   | Ev<'TradePrinted', { price: number; size: number; aggressor: Side }>
@@ -24,8 +25,8 @@ export type EngineEvent =
   | Ev<'DecisionMade', { agentId: string; action: string; size: number; price: number | null; reason: string; inputs: Readonly<Record<string, number>>; explanation: DecisionExplanation | null }>
   | Ev<'AgentStarted', { agentId: string; arrivalMid: number; startNs: number; endNs: number }>
   | Ev<'AgentStateChanged', { agentId: string; state: AgentState; reason: string }>
-  | Ev<'KillSwitchEngaged', { reason: string; agentsHalted: number; ordersCancelled: number }>
-  | Ev<'KillSwitchReleased', { reason: string }>
+  | Ev<'KillSwitchEngaged', { reason: string; agentsHalted: number; ordersCancelled: number; state: SessionState }>
+  | Ev<'KillSwitchReleased', { reason: string; state: SessionState }>
   | Ev<'RiskLimitsChanged', { limits: RiskLimits; reason: string }>
   /** A workflow the window started (a backtest) changed state or made progress; `done` of `total` units (episodes). */
   | Ev<'WorkflowUpdated', { jobId: string; workflow: WorkflowName; state: WorkflowState; done: number; total: number; detail: string }>;

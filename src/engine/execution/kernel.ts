@@ -246,7 +246,7 @@ export class Kernel {
         this.emit({ kind: 'AgentStateChanged', ts: this.now(), agentId: a.id, state: 'killed', reason });
       }
     }
-    this.emit({ kind: 'KillSwitchEngaged', ts: this.now(), reason, agentsHalted: halted, ordersCancelled: cancelled });
+    this.emit({ kind: 'KillSwitchEngaged', ts: this.now(), reason, agentsHalted: halted, ordersCancelled: cancelled, state: 'halted' });
     return { agentsHalted: halted, ordersCancelled: cancelled };
   }
 

@@ -292,6 +292,27 @@ describe('session kernel on the simulator', () => {
     }
   });
 
+  it('reportsTheSessionStateWithEveryPauseKillAndRelease', () => {
+    const { kernel, events } = kernelWith();
+    kernel.elapse(5 * S);
+    const steps: Array<[string, Record<string, unknown>, string]> = [
+      ['PauseSession', { reason: 'lunch' }, 'paused'],
+      ['KillAll', { reason: 'drill' }, 'halted'],
+      ['ResumeSession', { reason: 'back' }, 'halted'],
+      ['ReleaseKillSwitch', { reason: 'all clear' }, 'running'],
+      ['PauseSession', { reason: 'again' }, 'paused'],
+      ['KillAll', { reason: 'drill 2' }, 'halted'],
+      ['ReleaseKillSwitch', { reason: 'ok' }, 'paused'],
+    ];
+    for (const [name, payload, state] of steps) {
+      const before = events.length;
+      expect(command(kernel, name, payload).ok).toBe(true);
+      const published = events.slice(before).filter((e) => e.kind !== 'AgentStateChanged');
+      expect(published, name).toEqual([expect.objectContaining({ state })]);
+      expect(kernel.state).toBe(state);
+    }
+  });
+
   it('reportsStateInTheSnapshotConsistentWithLastSeq', () => {
     const { kernel, events } = kernelWith();
     kernel.elapse(30 * S);

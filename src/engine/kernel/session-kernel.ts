@@ -106,12 +106,12 @@ export class SessionKernel extends Kernel {
       case 'PauseSession':
         if (this.paused) return fail('REJECTED', 'the session is already paused');
         this.paused = true;
-        this.emit({ kind: 'SessionPaused', ts, reason: command.payload.reason });
+        this.emit({ kind: 'SessionPaused', ts, reason: command.payload.reason, state: this.state });
         return ok({ state: this.state });
       case 'ResumeSession':
         if (!this.paused) return fail('REJECTED', 'the session is not paused');
         this.paused = false;
-        this.emit({ kind: 'SessionResumed', ts, reason: command.payload.reason });
+        this.emit({ kind: 'SessionResumed', ts, reason: command.payload.reason, state: this.state });
         return ok({ state: this.state });
       case 'KillAll': {
         const counts = this.killAll(command.payload.reason);
@@ -120,7 +120,7 @@ export class SessionKernel extends Kernel {
       case 'ReleaseKillSwitch':
         if (!this.gate.killed) return fail('REJECTED', 'the kill switch is not engaged');
         this.gate.releaseKillSwitch();
-        this.emit({ kind: 'KillSwitchReleased', ts, reason: command.payload.reason });
+        this.emit({ kind: 'KillSwitchReleased', ts, reason: command.payload.reason, state: this.state });
         return ok({ state: this.state });
       case 'PauseAgent':
       case 'ResumeAgent':

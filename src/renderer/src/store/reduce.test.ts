@@ -157,15 +157,15 @@ describe('applyBatches', () => {
     expect(state.agents.get('a1')?.lastReason).toBe('behind schedule');
   });
 
-  it('tracksSessionStateThroughPauseKillAndRelease', () => {
+  it('showsTheSessionStateTheEngineReportsThroughPauseKillAndRelease', () => {
     const steps: [string, Parameters<typeof ev>[2]][] = [
-      ['paused', { kind: 'SessionPaused', reason: 'lunch' }],
-      ['halted', { kind: 'KillSwitchEngaged', reason: 'drill', agentsHalted: 1, ordersCancelled: 3 }],
-      ['halted', { kind: 'SessionResumed', reason: 'back' }],
-      ['running', { kind: 'KillSwitchReleased', reason: 'all clear' }],
-      ['paused', { kind: 'SessionPaused', reason: 'again' }],
-      ['halted', { kind: 'KillSwitchEngaged', reason: 'drill 2', agentsHalted: 0, ordersCancelled: 0 }],
-      ['paused', { kind: 'KillSwitchReleased', reason: 'ok' }],
+      ['paused', { kind: 'SessionPaused', reason: 'lunch', state: 'paused' }],
+      ['halted', { kind: 'KillSwitchEngaged', reason: 'drill', agentsHalted: 1, ordersCancelled: 3, state: 'halted' }],
+      ['halted', { kind: 'SessionResumed', reason: 'back', state: 'halted' }],
+      ['running', { kind: 'KillSwitchReleased', reason: 'all clear', state: 'running' }],
+      ['paused', { kind: 'SessionPaused', reason: 'again', state: 'paused' }],
+      ['halted', { kind: 'KillSwitchEngaged', reason: 'drill 2', agentsHalted: 0, ordersCancelled: 0, state: 'halted' }],
+      ['paused', { kind: 'KillSwitchReleased', reason: 'ok', state: 'paused' }],
     ];
     let state = live(10);
     steps.forEach(([expected, body], i) => {
@@ -178,7 +178,7 @@ describe('applyBatches', () => {
   it('logsRiskEventsAndHumanActionsWithTheirReasons', () => {
     const { state } = applyBatches(live(10), [
       batch([
-        ev(11, T0, { kind: 'KillSwitchEngaged', reason: 'manual kill from cockpit', agentsHalted: 2, ordersCancelled: 5 }),
+        ev(11, T0, { kind: 'KillSwitchEngaged', reason: 'manual kill from cockpit', agentsHalted: 2, ordersCancelled: 5, state: 'halted' }),
         ev(12, T0, { kind: 'AgentStateChanged', agentId: 'a1', state: 'killed', reason: 'kill switch' }),
         ev(13, T0, { kind: 'OrderDenied', agentId: 'a1', orderId: 'o9', side: 'buy', price: 10_050, size: 10, code: 'KILL_SWITCH_ENGAGED', detail: 'the kill switch is engaged', denial: null }),
         ev(14, T0, { kind: 'SpeedChanged', speed: 10, reason: 'faster' }),

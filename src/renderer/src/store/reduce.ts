@@ -191,11 +191,11 @@ class Pass {
         this.log(e, 'info', `Session ${e.sessionId} started`, `${e.market} ${e.symbol}, seed ${e.seed}`, null);
         break;
       case 'SessionPaused':
-        this.session = { ...this.session, paused: true, state: this.killSwitch.engaged ? 'halted' : 'paused' };
+        this.session = { ...this.session, paused: true, state: e.state };
         this.log(e, 'warn', 'Session paused', null, e.reason);
         break;
       case 'SessionResumed':
-        this.session = { ...this.session, paused: false, state: this.killSwitch.engaged ? 'halted' : 'running' };
+        this.session = { ...this.session, paused: false, state: e.state };
         this.log(e, 'good', 'Session resumed', null, e.reason);
         break;
       case 'SpeedChanged':
@@ -254,12 +254,12 @@ class Pass {
         break;
       case 'KillSwitchEngaged':
         this.killSwitch = { engaged: true, reason: e.reason };
-        this.session = { ...this.session, state: 'halted' };
+        this.session = { ...this.session, state: e.state };
         this.log(e, 'danger', 'KILL SWITCH ENGAGED', `${e.agentsHalted} agents halted, ${e.ordersCancelled} orders cancelled`, e.reason);
         break;
       case 'KillSwitchReleased':
         this.killSwitch = { engaged: false, reason: null };
-        this.session = { ...this.session, state: this.session.paused ? 'paused' : 'running' };
+        this.session = { ...this.session, state: e.state };
         this.log(e, 'good', 'Kill switch released', null, e.reason);
         break;
       case 'RiskLimitsChanged':
