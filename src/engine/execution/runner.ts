@@ -54,11 +54,14 @@ export interface EpisodeRecord {
   readonly rejects: SessionRejects;
 }
 
-/** Runs `strategy` on `venue` for `parent`, starting at the venue's current time: the kernel with this one agent, on the episode's clock. */
-export function runEpisode(options: EpisodeOptions): EpisodeRecord {
+/** What an episode's kernel is built from; `finishWhenFilled` false keeps the agent deciding to its horizon (a training env's fixed-length episode). */
+export type EpisodeKernelOptions = Omit<EpisodeOptions, 'observer'> & { readonly observer?: MarketObserver; readonly finishWhenFilled?: boolean };
+
+/** The kernel of one episode: `venue`, one agent working `parent` with `strategy` from the venue's current time, no quote grid (the venue moves from one decision to the next). */
+export function episodeKernel(options: EpisodeKernelOptions): Kernel {
   const { venue, parent, strategy } = options;
   const agentId = options.agentId ?? strategy.name;
-  const kernel = new Kernel(
+  return new Kernel(
     { ids: { next: () => agentId }, strategies: () => strategy },
     {
       market: { venue, name: 'episode', symbol: '', priceUnit: 1, tickSize: options.tickSize, openNs: 0, volumeProfile: { originNs: venue.now(), bucketNs: parent.horizonNs, weights: [1] }, venuePrintsAgentFills: options.venuePrintsAgentFills ?? false },
@@ -75,14 +78,20 @@ export function runEpisode(options: EpisodeOptions): EpisodeRecord {
           observer: options.observer ?? new MarketObserver(),
           ...(options.recordDecisions === undefined ? {} : { recordDecisions: options.recordDecisions }),
           ...(options.onDenied === undefined ? {} : { onDenied: options.onDenied }),
+          ...(options.finishWhenFilled === undefined ? {} : { finishWhenFilled: options.finishWhenFilled }),
         },
       ],
       limits: options.limits ?? episodeLimits(parent.quantity),
-      // As fast as the decisions come: the venue moves from one to the next, nothing sampled between.
       quoteGridNs: null,
       ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     },
   );
+}
+
+/** Runs `strategy` on `venue` for `parent`, starting at the venue's current time: the kernel with this one agent, on the episode's clock. */
+export function runEpisode(options: EpisodeOptions): EpisodeRecord {
+  const { venue, parent, strategy } = options;
+  const kernel = episodeKernel(options);
   // The agent decides at the start and every interval, and sweeps what is left at the horizon.
   kernel.elapse(parent.horizonNs);
   // A live session stops a failing strategy and runs on; an episode of one fails with it.

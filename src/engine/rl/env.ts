@@ -57,10 +57,11 @@ import { DEFAULT_UNFILLED_PENALTY_BPS } from '../execution/metrics';
 import { MarketObserver, warmUpTo } from '../execution/market-observer';
 import { twapFraction } from '../execution/schedules';
 import type { ExecutionSession } from '../execution/session';
-import { Kernel } from '../execution/kernel';
+import type { Kernel } from '../execution/kernel';
+import { episodeKernel } from '../execution/runner';
 import { followSchedule } from '../execution/tactics';
 import type { Venue } from '../venue/types';
-import { episodeLimits, type RiskLimits } from '../risk/limits';
+import type { RiskLimits } from '../risk/limits';
 import { NS_PER_SECOND as SECOND } from '../core/clock';
 
 /** The observation's fields, in order (see the module comment). */
@@ -275,29 +276,19 @@ export class ExecutionEnv {
     warmUpTo(venue, observer, startNs, this.config.warmUpStepNs ?? SECOND);
     // The episode is the kernel with one agent, whose decisions are the learner's actions; its
     // episodes run to the horizon whatever it has filled, so every episode has `steps` steps.
-    const kernel = new Kernel(
-      { ids: { next: () => 'rl' }, strategies: () => this.learner },
-      {
-        market: { venue, name: 'training', symbol: '', priceUnit: 1, tickSize: market.tickSize, openNs: 0, volumeProfile: { originNs: venue.now(), bucketNs: parent.horizonNs, weights: [1] }, venuePrintsAgentFills: market.venuePrintsAgentFills },
-        agents: [
-          {
-            name: 'rl',
-            strategy: 'rl',
-            side: parent.side,
-            quantity: parent.quantity,
-            horizonSeconds: parent.horizonNs / SECOND,
-            intervalSeconds: this.intervalNs / SECOND,
-            startAfterSeconds: 0,
-            parent,
-            observer,
-            recordDecisions: this.config.recordDecisions ?? false,
-            finishWhenFilled: false,
-          },
-        ],
-        limits: this.config.limits ?? episodeLimits(parent.quantity),
-        quoteGridNs: null,
-      },
-    );
+    const kernel = episodeKernel({
+      venue,
+      strategy: this.learner,
+      parent,
+      agentId: 'rl',
+      tickSize: market.tickSize,
+      decisionIntervalNs: this.intervalNs,
+      observer,
+      recordDecisions: this.config.recordDecisions ?? false,
+      venuePrintsAgentFills: market.venuePrintsAgentFills,
+      ...(this.config.limits === undefined ? {} : { limits: this.config.limits }),
+      finishWhenFilled: false,
+    });
     // The agent opens its session now; its first decision waits for the learner's action.
     kernel.elapse(0, false);
     this.kernel = kernel;
