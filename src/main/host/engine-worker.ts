@@ -19,7 +19,7 @@ import { selectBackend } from '../../engine/node/models/tf-backend';
 import type { EngineOptions, ToWorkerMessage, WorkerMessage } from './protocol';
 import { WorkflowQueue } from '../../engine/workflows/queue';
 import { WorkflowCancelled } from '../../engine/workflows/workflow';
-import { backtestOptionsFromRequest, windowResult } from '../../engine/workflows/backtest';
+import { backtestOptionsFromRequest, windowResult, type BacktestOptions } from '../../engine/workflows/backtest';
 import { runBacktestInThread } from '../../engine/workflows/in-thread';
 import { WORKFLOW_QUEUE_LIMITS } from '../../engine/execution/execution.contract';
 import type { CommandPayload } from '../../engine/contract/index';
@@ -178,7 +178,7 @@ async function main(): Promise<void> {
   function startBacktest(id: number, payload: CommandPayload<'RunBacktest'>): void {
     jobs += 1;
     const jobId = payload.jobId ?? `backtest-${jobs}`;
-    let options;
+    let options: BacktestOptions;
     try {
       options = backtestOptionsFromRequest(payload);
     } catch (err) {
