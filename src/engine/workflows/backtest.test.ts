@@ -28,6 +28,14 @@ describe('the backtest workflow', () => {
     expect(figures(threaded)).toEqual(figures(inline));
   }, 60_000);
 
+  it('countsThePoliciesEpisodesInItsProgress', async () => {
+    const progress: WorkflowProgress[] = [];
+    const r = await backtest({ ...small, strategies: ['twap', 'fixed:ahead+1'], workers: 0 }, { onProgress: (p) => progress.push(p) });
+    expect(r.strategies.map((s) => s.name)).toEqual(['twap', 'fixed:ahead+1']);
+    expect(progress.map((p) => p.total)).toEqual([4, 4, 4, 4]);
+    expect(progress.map((p) => p.done)).toEqual([1, 2, 3, 4]);
+  });
+
   it('stopsWhenCancelledAndRejectsWithTheReason', async () => {
     const controller = new AbortController();
     const many: BacktestOptions = { ...small, seeds: Array.from({ length: 40 }, (_, i) => i + 1), horizonNs: 20 * 60 * S, strategies: ['twap', 'vwap', 'pov'] };

@@ -163,19 +163,27 @@ export async function backtest(options: BacktestOptions, context: WorkflowContex
   };
 
   const pilotCalibrated = market.kind === 'sim' && (market.acCalibration ?? 'pilot') === 'pilot';
+  // Progress counts the pool's runs (AC pilots and baseline episodes), then the policies' episodes.
+  const policyEpisodes = seeds.length * policies.length;
   let outcome: BacktestOutcome;
   try {
     outcome = await runBacktest(market, spec, seeds, {
       ...(options.workers === undefined ? {} : { workers: options.workers }),
       pilots: o.pilots,
-      ...(context.onProgress === undefined ? {} : { onProgress: (done: number, total: number) => context.onProgress?.({ done, total }) }),
+      ...(context.onProgress === undefined ? {} : { onProgress: (done: number, total: number) => context.onProgress?.({ done, total: total + policyEpisodes }) }),
       ...(context.signal === undefined ? {} : { signal: context.signal }),
     });
   } catch (err) {
     throwIfCancelled(context.signal);
     throw err;
   }
-  const results: SeedResult[] = await withPolicyEpisodes(market, spec, seeds, policies, outcome.results);
+  throwIfCancelled(context.signal);
+  const poolRuns = outcome.pilotSeeds.length + seeds.length * strategies.length;
+  let policyDone = 0;
+  const results: SeedResult[] = await withPolicyEpisodes(market, spec, seeds, policies, outcome.results, {
+    onEpisode: () => context.onProgress?.({ done: poolRuns + ++policyDone, total: poolRuns + policyEpisodes }),
+    ...(context.signal === undefined ? {} : { signal: context.signal }),
+  });
   throwIfCancelled(context.signal);
 
   // Trained policies (rl:DIR) are keyed by their entry in the report, beside the baselines.

@@ -21,6 +21,7 @@ import { loadMarket } from '../node/files/backtest-markets';
 import type { PolicyManifest } from '../node/models/policy-files';
 import { loadPolicySync } from '../node/models/policy-files';
 import { NS_PER_SECOND as SECOND } from '../core/clock';
+import { throwIfCancelled } from './workflow';
 
 /** A policy named in `--strategies`: a trained model (`rl:DIR`) or a fixed action (`fixed:URGENCY+LEAD`). */
 export type PolicyEntry =
@@ -76,7 +77,14 @@ function openEntry(p: PolicyEntry, spec: BacktestSpec): { readonly act: (obs: Fl
 }
 
 /** Returns `results` with every policy's episode added to each seed (see the module comment). */
-export async function withPolicyEpisodes(market: MarketSpec, spec: BacktestSpec, seeds: readonly number[], policies: readonly PolicyEntry[], results: readonly SeedResult[]): Promise<SeedResult[]> {
+export async function withPolicyEpisodes(
+  market: MarketSpec,
+  spec: BacktestSpec,
+  seeds: readonly number[],
+  policies: readonly PolicyEntry[],
+  results: readonly SeedResult[],
+  context: { readonly onEpisode?: () => void; readonly signal?: AbortSignal } = {},
+): Promise<SeedResult[]> {
   if (policies.length === 0) return [...results];
   if (market.kind === 'sim') assertNotTrainingSeeds(seeds);
   const runs = policies.map((p) => ({ entry: p, ...openEntry(p, spec) }));
@@ -90,6 +98,8 @@ export async function withPolicyEpisodes(market: MarketSpec, spec: BacktestSpec,
       // The report keys strategies by name; a policy's name is its rl:DIR or fixed: entry.
       const strategy = new PolicyStrategy({ name: run.entry.name, policy: run.act, steps: run.steps });
       episodes.push(runSummarisedEpisode(loaded, spec, { venue, strategy, observer, agentId: 'rl', seed: r.seed, startNs, counterfactualEndMid: r.counterfactualEndMid }));
+      context.onEpisode?.();
+      throwIfCancelled(context.signal);
     }
     return { ...r, episodes };
   });
