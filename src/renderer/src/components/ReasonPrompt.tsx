@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
-import { REASON_MAX } from '../../../engine/contract/define';
+import { REASON_MAX, reasonSchema } from '../../../engine/contract/define';
 import { useCockpit } from '../context';
 import type { ReasonRequest } from '../store/ui-store';
 
@@ -15,7 +15,8 @@ export function ReasonPrompt() {
 function PromptDialog({ request }: { request: ReasonRequest }) {
   const [reason, setReason] = useState(request.defaultReason);
   const input = useRef<HTMLInputElement>(null);
-  const valid = reason.trim().length > 0;
+  // The contract's own rule for a reason, so the prompt accepts exactly what the engine will.
+  const valid = reasonSchema.safeParse(reason).success;
 
   useEffect(() => {
     input.current?.focus();
