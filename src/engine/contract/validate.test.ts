@@ -34,13 +34,14 @@ describe('command validation', () => {
   it('takesABacktestStartTimeAndDecisionIntervalAndRefusesAnythingElseThere', () => {
     const backtest = { scenario: 'lobster:GOOG', seedFrom: 0, seedTo: 11, strategies: ['twap'], side: 'sell', quantity: 2000, horizonSeconds: 600 };
     expect(validateCommand('RunBacktest', { ...backtest, startTime: '12:00' }).ok).toBe(true);
+    expect(validateCommand('RunBacktest', { ...backtest, startTime: '12:00:30' }).ok).toBe(true);
     expect(validateCommand('RunBacktest', backtest).ok).toBe(true);
     expect(validateCommand('RunBacktest', { ...backtest, intervalSeconds: 30 }).ok).toBe(true);
     for (const intervalSeconds of [7, 600, 0, 2.5]) {
       const v = validateCommand('RunBacktest', { ...backtest, intervalSeconds });
       expect(v.ok ? 'accepted' : v.error.issues?.[0]?.path).toBe('intervalSeconds');
     }
-    for (const startTime of ['24:00', '9:00', '12:00; rm -rf /', 12, '--start']) {
+    for (const startTime of ['24:00', '9:00', '12:00:60', '12:00; rm -rf /', 12, '--start']) {
       const v = validateCommand('RunBacktest', { ...backtest, startTime });
       expect(v.ok ? 'accepted' : v.error.issues?.[0]?.path).toBe('startTime');
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { command, reasonSchema } from '../contract/define';
+import { TIME_OF_DAY } from '../core/clock';
 import type { StrategyReport } from './backtest';
 
 /** One strategy's row of a backtest, as the cockpit's evaluation view shows it. */
@@ -53,11 +54,8 @@ export const executionCommands = {
         horizonSeconds: z.number().int().min(60).max(23_400),
         /** Seconds between decisions (default 5); the horizon must be a whole number of them. */
         intervalSeconds: z.number().int().min(1).max(3_600).optional(),
-        /** Episode start time of day, HH:MM; on a historical venue the start of slot 0. Absent: the open plus the pre-trade window. */
-        startTime: z
-          .string()
-          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day HH:MM')
-          .optional(),
+        /** Episode start time of day, HH:MM[:SS]; on a historical venue the start of slot 0. Absent: the open plus the pre-trade window. */
+        startTime: z.string().regex(TIME_OF_DAY, 'a time of day HH:MM or HH:MM:SS').optional(),
       })
       .strict()
       .refine((v) => v.seedTo >= v.seedFrom && v.seedTo - v.seedFrom < MAX_BACKTEST_SEEDS, { message: `seeds must run from seedFrom to seedTo, at most ${MAX_BACKTEST_SEEDS} of them`, path: ['seedTo'] })

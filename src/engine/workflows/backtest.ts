@@ -17,7 +17,7 @@ import type { MarketSpec } from '../node/files/backtest-markets';
 import { runBacktest } from '../node/workers/backtest-pool';
 import type { BacktestOutcome } from '../node/workers/backtest-pool';
 import { seedRange } from '../core/seed-list';
-import { NS_PER_SECOND as SECOND } from '../core/clock';
+import { NS_PER_SECOND as SECOND, parseTimeOfDay } from '../core/clock';
 import { splitPolicyStrategies } from './policy-backtest';
 import { withPolicyEpisodes } from './policy-backtest';
 import type { WorkflowContext } from './workflow';
@@ -242,7 +242,6 @@ function definedOnly<T extends object>(options: T): T {
 /** Maps the window's RunBacktest request to the workflow's options (a `lobster:TICKER` scenario is that ticker's shared day). */
 export function backtestOptionsFromRequest(request: CommandPayload<'RunBacktest'>): BacktestOptions {
   const ticker = /^lobster:([A-Z]+)$/.exec(request.scenario)?.[1];
-  const [h, m] = (request.startTime ?? '00:00').split(':').map(Number) as [number, number];
   return {
     market: ticker === undefined ? { kind: 'sim', scenario: request.scenario } : { kind: 'lobster', messages: lobsterMessageFileFor(ticker) },
     seeds: seedRange(request.seedFrom, request.seedTo),
@@ -251,7 +250,7 @@ export function backtestOptionsFromRequest(request: CommandPayload<'RunBacktest'
     quantity: request.quantity,
     horizonNs: request.horizonSeconds * SECOND,
     ...(request.intervalSeconds === undefined ? {} : { intervalNs: request.intervalSeconds * SECOND }),
-    ...(request.startTime === undefined ? {} : { startNs: (h * 3600 + m * 60) * SECOND }),
+    ...(request.startTime === undefined ? {} : { startNs: parseTimeOfDay(request.startTime) }),
   };
 }
 

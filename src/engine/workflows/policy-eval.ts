@@ -16,11 +16,11 @@ import { runBacktest } from '../node/workers/backtest-pool';
 import type { PolicyEntry } from './policy-backtest';
 import { withPolicyEpisodes } from './policy-backtest';
 import type { CardEvaluation } from '../node/models/policy-card';
-import { NS_PER_SECOND as SECOND } from '../core/clock';
+import { formatTimeOfDay, NS_PER_SECOND as SECOND } from '../core/clock';
 import { basename, relative, resolve } from 'node:path';
 import { parseSeedList } from '../core/seed-list';
 import { VALIDATION_SEED_MIN } from '../learn/seeds';
-import { clock, findVolumeFile } from '../node/files/backtest-markets';
+import { findVolumeFile } from '../node/files/backtest-markets';
 import { readCard, writeCard } from '../node/models/policy-card';
 import { loadPolicySync } from '../node/models/policy-files';
 import { lobsterMarketSpec } from './backtest';
@@ -133,7 +133,7 @@ export async function evaluate(options: EvaluateOptions, context: WorkflowContex
   const horizonNs = manifest.env.horizonSeconds * SECOND;
   const interval = horizonNs / manifest.env.steps;
   // --start as the reproducing command and the table's title give it.
-  const start = options.startNs === undefined ? null : clock(options.startNs).replace(/:00$/, '');
+  const start = options.startNs === undefined ? null : formatTimeOfDay(options.startNs);
   const volumeFile = options.volumeFile ?? findVolumeFile();
   if (options.preTradeSeconds !== undefined && !(options.preTradeSeconds > 0)) throw new Error(`--pre-trade must be a positive number of seconds, received "${options.preTradeSeconds}"`);
   let market: MarketSpec;

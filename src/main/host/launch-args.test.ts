@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { policyArg, venueArg } from './launch-args';
+import { policyArg, startArg, venueArg } from './launch-args';
 
 describe('the window command line', () => {
   it('readsThePolicyDirectoryInEitherSpelling', () => {
@@ -17,5 +17,8 @@ describe('the window command line', () => {
     expect(venueArg(['/app', '--venue=lobster:x_message_1.csv'])).toBe('lobster:x_message_1.csv');
     expect(() => venueArg(['/app', '--venue'])).toThrow('--venue needs lobster:FILE');
     expect(() => venueArg(['/app', '--venue', 'binance:x'])).toThrow('--venue must be lobster:FILE');
+    expect(startArg(['/app', '--venue', 'lobster:x', '--start', '11:00'])).toBe(11 * 3600 * 1e9);
+    expect(startArg(['/app'])).toBeUndefined();
+    expect(() => startArg(['/app', '--start', 'noon'])).toThrow('--start must be a time of day HH:MM[:SS], received "noon"');
   });
 });

@@ -3,6 +3,8 @@
  * in browser mode `cockpit serve` parses the same ones with commander).
  */
 
+import { parseTimeOfDay } from '../../engine/core/clock';
+
 /** Returns the value of `--NAME VALUE` or `--NAME=VALUE` in `argv` (the last one given), or throws saying what it needs when the flag has no value. */
 function flagValue(argv: readonly string[], name: string, needs: string): string | undefined {
   let value: string | undefined;
@@ -22,6 +24,17 @@ function flagValue(argv: readonly string[], name: string, needs: string): string
 /** `--policy DIR`: the model directory the session's RL agent runs. */
 export function policyArg(argv: readonly string[]): string | undefined {
   return flagValue(argv, 'policy', 'a model directory, e.g. --policy resources/models/NAME');
+}
+
+/** `--start HH:MM[:SS]`: with `--venue`, where the session starts in the recorded day (ns since midnight). */
+export function startArg(argv: readonly string[]): number | undefined {
+  const text = flagValue(argv, 'start', 'a time of day HH:MM[:SS], e.g. --start 11:00');
+  if (text === undefined) return undefined;
+  try {
+    return parseTimeOfDay(text);
+  } catch {
+    throw new Error(`--start must be a time of day HH:MM[:SS], received "${text}"`);
+  }
 }
 
 /** `--venue lobster:FILE`: a recorded LOBSTER day the session runs on instead of the simulator. */

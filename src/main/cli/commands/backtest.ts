@@ -6,7 +6,7 @@ import type { MarketSpec } from '../../../engine/node/files/backtest-markets';
 import { backtest, BACKTEST_DEFAULTS, lobsterMarketSpec, type BacktestMarket, type BacktestReport } from '../../../engine/workflows/backtest';
 import { parseSeedList as parseSeeds } from '../../../engine/core/seed-list';
 import { CliError, parsePositiveInt, printReport, table } from '../output';
-import { NS_PER_SECOND as SECOND } from '../../../engine/core/clock';
+import { NS_PER_SECOND as SECOND, parseTimeOfDay as timeOfDay } from '../../../engine/core/clock';
 
 interface BacktestFlags {
   scenario?: string;
@@ -78,10 +78,13 @@ function lobsterVenueFile(venue: string): string {
   return m[1] as string;
 }
 
+/** Reads `--start` (core/clock.ts `parseTimeOfDay`), as a CLI error when it is not a time of day. */
 export function parseTimeOfDay(text: string): number {
-  const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
-  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59 || Number(m[3] ?? 0) > 59) throw new CliError(`--start must be a time of day HH:MM[:SS], received "${text}"`);
-  return (Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0)) * SECOND;
+  try {
+    return timeOfDay(text);
+  } catch {
+    throw new CliError(`--start must be a time of day HH:MM[:SS], received "${text}"`);
+  }
 }
 
 /** Parses a non-negative number, or with `open` one strictly inside (0, 1). */

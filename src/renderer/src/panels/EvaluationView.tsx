@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { BacktestRow, HostInfo, PolicyReportTable } from '../../../engine/contract/index';
 import { MAX_BACKTEST_SEEDS as MAX_SEEDS, MAX_BACKTEST_STRATEGIES as MAX_STRATEGIES } from '../../../engine/contract/index';
+import { formatTimeOfDay, parseTimeOfDay } from '../../../engine/core/clock';
 import { useCockpit, useCockpitState } from '../context';
 import { formatBps, formatPercent, formatSize } from '../format/format';
 import type { BacktestRequest, BacktestRun, RunningBacktest } from '../store/types';
@@ -22,7 +23,7 @@ export interface EvalForm {
   readonly horizonMinutes: string;
   /** Seconds between decisions. */
   readonly intervalSeconds: string;
-  /** HH:MM, or empty for the open plus the pre-trade window (on a historical venue: the first slot). */
+  /** HH:MM[:SS], or empty for the open plus the pre-trade window (on a historical venue: the first slot). */
   readonly startTime: string;
 }
 
@@ -71,10 +72,16 @@ export function requestFromForm(f: EvalForm): { readonly request: BacktestReques
     return { error: `Decisions every whole number of seconds that divides the horizon (${horizonSeconds} s).` };
   }
   const start = f.startTime.trim();
-  const hhmm = /^(\d{1,2}):(\d{2})$/.exec(start);
-  if (start !== '' && (hhmm === null || Number(hhmm[1]) > 23 || Number(hhmm[2]) > 59)) return { error: 'Start must be a time of day HH:MM, or empty.' };
+  let startTime: string | null = null;
+  if (start !== '') {
+    try {
+      startTime = formatTimeOfDay(parseTimeOfDay(start));
+    } catch {
+      return { error: 'Start must be a time of day HH:MM[:SS], or empty.' };
+    }
+  }
   const request = { scenario: f.scenario, seedFrom, seedTo, strategies, side: f.side, quantity, horizonSeconds, intervalSeconds };
-  return { request: hhmm === null ? request : { ...request, startTime: `${hhmm[1]?.padStart(2, '0')}:${hhmm[2]}` } };
+  return { request: startTime === null ? request : { ...request, startTime } };
 }
 
 type Figure = BacktestRow['shortfallBps'];

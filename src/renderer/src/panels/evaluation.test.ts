@@ -24,7 +24,9 @@ describe('requestFromForm', () => {
     const from = requestFromForm({ ...defaultForm, scenario: 'lobster:GOOG', seedFrom: '0', seedTo: '11', startTime: ' 9:45 ' });
     expect('request' in from && from.request.startTime).toBe('09:45');
     expect(requestFromForm({ ...defaultForm, startTime: '' })).not.toHaveProperty('request.startTime');
-    for (const bad of ['12', '24:00', '12:60', 'noon', '12:00:00']) expect(requestFromForm({ ...defaultForm, startTime: bad })).toHaveProperty('error', 'Start must be a time of day HH:MM, or empty.');
+    const seconds = requestFromForm({ ...defaultForm, startTime: '12:00:30' });
+    expect('request' in seconds && seconds.request.startTime).toBe('12:00:30');
+    for (const bad of ['12', '24:00', '12:60', 'noon', '12:00:60', '12:0']) expect(requestFromForm({ ...defaultForm, startTime: bad })).toHaveProperty('error', 'Start must be a time of day HH:MM[:SS], or empty.');
   });
 
   it('takesADecisionIntervalThatDividesTheHorizon', () => {
