@@ -1,15 +1,5 @@
 import type { L2Snapshot } from '../book/types';
-import type {
-  AgentFill,
-  AgentOrder,
-  AgentOrderId,
-  CancelResult,
-  ElapseResult,
-  SubmitResult,
-  Venue,
-  VenueEvent,
-  VenueOrder,
-} from '../venue/types';
+import type { AgentFill, AgentOrder, AgentOrderId, CancelResult, ElapseResult, SubmitResult, Venue, VenueEvent, VenueOrder } from '../venue/types';
 
 /** Global order ids of agent `index` are `(index + 1) · ID_SPAN + local id`. */
 const ID_SPAN = 1_000_000_000;
