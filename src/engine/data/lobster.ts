@@ -57,6 +57,11 @@ export interface LobsterBookRow {
   readonly bids: readonly LobsterLevel[];
 }
 
+/** LOBSTER writes prices in dollars × 10,000: one price unit is $0.0001. */
+export const LOBSTER_PRICE_UNIT = 0.0001;
+/** Price units per $0.01 tick, the step NASDAQ stocks trade in. */
+export const LOBSTER_UNITS_PER_TICK = 100;
+
 /** The ask price LOBSTER writes for an empty level (bids use its negative), always with size 0. */
 export const LOBSTER_EMPTY_ASK_PRICE = 9_999_999_999;
 export const LOBSTER_EMPTY_BID_PRICE = -9_999_999_999;

@@ -36,12 +36,11 @@
  */
 
 import type { LobsterMessage } from '../data/lobster';
+import { LOBSTER_UNITS_PER_TICK } from '../data/lobster';
 import { NS_PER_SECOND } from '../core/clock';
 import { quantile } from './stats';
 import type { ScenarioInput } from './scenario';
 
-/** LOBSTER price units per $0.01 tick. */
-export const UNITS_PER_TICK = 100;
 const QUANTILE_POINTS = 21;
 const BUCKET_SECONDS = 1800;
 
@@ -148,7 +147,7 @@ export class CalibrationAccumulator {
           if (side === 'buy') this.counts.limitBuy++;
           else this.counts.limitSell++;
           this.limitSizes.push(m.size);
-          const px = m.price / UNITS_PER_TICK;
+          const px = m.price / LOBSTER_UNITS_PER_TICK;
           if (Number.isFinite(this.ask) && Number.isFinite(this.bid)) {
             this.fromOpposite.push(side === 'buy' ? this.ask - px : px - this.bid);
             this.fromSame.push(side === 'buy' ? this.bid - px : px - this.ask);
@@ -205,8 +204,8 @@ export class CalibrationAccumulator {
     this.prevRow.set(Array.prototype.slice.call(row, 0, this.levels * 4) as number[]);
     const askS = row[1]!;
     const bidS = row[3]!;
-    this.ask = askS > 0 ? row[0]! / UNITS_PER_TICK : NaN;
-    this.bid = bidS > 0 ? row[2]! / UNITS_PER_TICK : NaN;
+    this.ask = askS > 0 ? row[0]! / LOBSTER_UNITS_PER_TICK : NaN;
+    this.bid = bidS > 0 ? row[2]! / LOBSTER_UNITS_PER_TICK : NaN;
     if (Number.isNaN(this.startMid) && Number.isFinite(this.ask) && Number.isFinite(this.bid)) this.startMid = (this.ask + this.bid) / 2;
   }
 

@@ -8,9 +8,8 @@ import { FactsRecorder } from '../sim/facts-recorder';
 import type { MarketFacts, SignRun, TopOfBook } from '../sim/facts-recorder';
 import type { LobsterFilePair } from '../node/files/lobster-files';
 import { streamLobsterPair } from '../node/files/lobster-files';
+import { LOBSTER_UNITS_PER_TICK } from '../data/lobster';
 
-/** LOBSTER price units (dollars × 10000) per $0.01 tick. */
-export const LOBSTER_UNITS_PER_TICK = 100;
 /** NASDAQ's continuous session, ns after midnight. */
 export const SESSION_OPEN_NS = 34_200 * 1e9;
 export const SESSION_CLOSE_NS = 57_600 * 1e9;

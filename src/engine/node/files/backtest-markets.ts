@@ -16,7 +16,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createOrderBook } from '../../book/order-book';
 import type { LobsterDay } from '../../data/lobster';
-import { levelsFromFileName } from '../../data/lobster';
+import { LOBSTER_PRICE_UNIT, LOBSTER_UNITS_PER_TICK, levelsFromFileName } from '../../data/lobster';
 import type { BacktestMarket } from '../../execution/backtest';
 import { Rng } from '../../core/rng';
 import type { EnvMarket } from '../../rl/env';
@@ -190,7 +190,7 @@ export function lobsterMarket(day: LobsterDay, ticker: string, spec: Extract<Mar
     return firstStart + seed * stride;
   };
   return {
-    tickSize: LOBSTER_TICK,
+    tickSize: LOBSTER_UNITS_PER_TICK,
     venuePrintsAgentFills: false,
     counterfactual: false,
     acCalibration: 'pre-trade',
@@ -267,9 +267,6 @@ export function clock(ns: number): string {
   return `${p(Math.floor(s / 3600))}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}`;
 }
 
-/** LOBSTER prices are dollars × 10,000: one price unit is $0.0001, and a cent is 100 of them. */
-const LOBSTER_PRICE_UNIT = 0.0001;
-const LOBSTER_TICK = 100;
 
 /**
  * A recorded LOBSTER day as a live session's market: the historical venue from `startNs` (default
@@ -293,7 +290,7 @@ export async function lobsterSessionMarket(messages: string, options: { readonly
     name: `lobster:${basename(messages)}`,
     symbol: ticker,
     priceUnit: LOBSTER_PRICE_UNIT,
-    tickSize: LOBSTER_TICK,
+    tickSize: LOBSTER_UNITS_PER_TICK,
     openNs,
     volumeProfile: profile,
     venuePrintsAgentFills: false,
