@@ -79,12 +79,11 @@ export function decodeCommandMessage(value: unknown): Decoded {
     return { ok: false, id: null, error: { code: 'MALFORMED_MESSAGE', message: `expected {t: "cmd", id, name, payload}, received ${describe(value)}` } };
   }
   const msg = value as Record<string, unknown>;
-  const extra = Object.keys(msg).filter((k) => k !== 't' && k !== 'id' && k !== 'name' && k !== 'payload');
-  if (extra.length > 0) {
-    const id = typeof msg.id === 'number' && Number.isSafeInteger(msg.id) && msg.id >= 0 ? msg.id : null;
-    return { ok: false, id, error: { code: 'MALFORMED_MESSAGE', message: `unexpected field ${JSON.stringify(extra[0]?.slice(0, 40))} in the envelope; expected {t: "cmd", id, name, payload}` } };
-  }
   const id = typeof msg.id === 'number' && Number.isSafeInteger(msg.id) && msg.id >= 0 ? msg.id : null;
+  const extra = Object.keys(msg).find((k) => k !== 't' && k !== 'id' && k !== 'name' && k !== 'payload');
+  if (extra !== undefined) {
+    return { ok: false, id, error: { code: 'MALFORMED_MESSAGE', message: `unexpected field ${JSON.stringify(extra.slice(0, 40))} in the envelope; expected {t: "cmd", id, name, payload}` } };
+  }
   if (msg.t !== 'cmd' || id === null) {
     return { ok: false, id, error: { code: 'MALFORMED_MESSAGE', message: 'expected {t: "cmd", id: non-negative integer, name, payload}' } };
   }

@@ -29,7 +29,7 @@ describe('the workflow queue', () => {
   it('runsOneAtATimeQueuesUpToItsLimitAndAnswersBusyBeyondIt', async () => {
     const { q, changes } = queue(1, 2);
     const jobs = [controllable(), controllable(), controllable(), controllable()];
-    const [a, b, c, d] = jobs.map((j, i) => q.submit(`job-${i}`, j.run));
+    const [a, b, c, d] = jobs.map((j, i) => q.submit(`job-${i}`, 'backtest', j.run));
     expect(a?.ok && b?.ok && c?.ok).toBe(true);
     expect(d).toEqual({ ok: false, code: 'BUSY', message: expect.stringContaining('1 workflow is running and 2 waiting') });
     expect(q.size).toBe(3);
@@ -39,22 +39,22 @@ describe('the workflow queue', () => {
     await expect(a?.ok ? a.result : null).resolves.toBe('first');
     expect(changes.slice(4).map((x) => `${x.jobId}:${x.state}`)).toEqual(['job-0:done', 'job-1:running']);
     // A slot is free again in the line.
-    expect(q.submit('job-4', controllable().run).ok).toBe(true);
+    expect(q.submit('job-4', 'backtest', controllable().run).ok).toBe(true);
   });
 
   it('refusesASecondJobUnderAnIdStillInUse', () => {
     const { q } = queue();
-    q.submit('same', controllable().run);
-    expect(q.submit('same', controllable().run)).toMatchObject({ ok: false, code: 'REJECTED' });
+    q.submit('same', 'backtest', controllable().run);
+    expect(q.submit('same', 'backtest', controllable().run)).toMatchObject({ ok: false, code: 'REJECTED' });
   });
 
   it('cancelsAQueuedJobWithoutRunningItAndARunningOneThroughItsSignal', async () => {
     const { q, changes } = queue(1, 2);
     const first = controllable();
     const second = controllable();
-    const a = q.submit('a', first.run);
+    const a = q.submit('a', 'backtest', first.run);
     let secondRan = false;
-    const b = q.submit('b', (c) => {
+    const b = q.submit('b', 'backtest', (c) => {
       secondRan = true;
       return second.run(c);
     });
@@ -74,7 +74,7 @@ describe('the workflow queue', () => {
 
   it('reportsProgressAndAFailureWithItsMessage', async () => {
     const { q, changes } = queue();
-    const s = q.submit('p', async (c) => {
+    const s = q.submit('p', 'backtest', async (c) => {
       c.onProgress?.({ done: 1, total: 4 });
       c.onProgress?.({ done: 2, total: 4 });
       throwIfCancelled(c.signal);
@@ -94,10 +94,10 @@ describe('the workflow queue', () => {
 
   it('treatsAJobThatThrowsAtOnceAsFailedAndRunsTheNext', async () => {
     const { q } = queue();
-    const bad = q.submit('bad', () => {
+    const bad = q.submit('bad', 'backtest', () => {
       throw new Error('boom');
     });
-    const next = q.submit('next', async () => 'ran');
+    const next = q.submit('next', 'backtest', async () => 'ran');
     if (!bad.ok || !next.ok) throw new Error('fits');
     await expect(bad.result).rejects.toThrow('boom');
     await expect(next.result).resolves.toBe('ran');

@@ -5,9 +5,9 @@
  * queued → running → done | failed | cancelled, with progress while it runs.
  */
 
-import type { WorkflowState } from '../contract/events';
+import type { WorkflowName, WorkflowState } from '../contract/events';
 import type { WorkflowContext, WorkflowProgress } from './workflow';
-import { WorkflowCancelled } from './workflow';
+import { abortReason, WorkflowCancelled } from './workflow';
 
 export interface QueueLimits {
   readonly running: number;
@@ -17,6 +17,7 @@ export interface QueueLimits {
 /** A change to report: the job's state, how far it is, and a sentence (the error or the reason on a failure or cancel). */
 export interface JobChange {
   readonly jobId: string;
+  readonly workflow: WorkflowName;
   readonly state: WorkflowState;
   readonly done: number;
   readonly total: number;
@@ -29,8 +30,11 @@ export type Submitted<T> =
 
 interface Job {
   readonly id: string;
+  readonly workflow: WorkflowName;
   readonly controller: AbortController;
-  readonly start: () => void;
+  readonly run: (context: WorkflowContext) => Promise<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (err: unknown) => void;
   progress: WorkflowProgress;
   running: boolean;
 }
@@ -52,60 +56,18 @@ export class WorkflowQueue {
     return this.jobs.size;
   }
 
-  /** Queues `run` under `jobId`; it starts when a slot is free. */
-  submit<T>(jobId: string, run: (context: WorkflowContext) => Promise<T>): Submitted<T> {
+  /** Queues `run`, a `workflow`, under `jobId`; it starts when a slot is free. */
+  submit<T>(jobId: string, workflow: WorkflowName, run: (context: WorkflowContext) => Promise<T>): Submitted<T> {
     if (this.jobs.has(jobId)) return { ok: false, code: 'REJECTED', message: `a workflow "${jobId}" is already queued or running; give each run its own job id` };
     const waiting = this.line.length;
     if (this.active >= this.limits.running && waiting >= this.limits.waiting) {
       return { ok: false, code: 'BUSY', message: `${this.active} workflow${this.active === 1 ? ' is' : 's are'} running and ${waiting} waiting, the most the queue holds (${this.limits.running} running, ${this.limits.waiting} waiting); try again when one finishes` };
     }
-    let settle!: { resolve: (v: T) => void; reject: (e: unknown) => void };
-    const result = new Promise<T>((resolve, reject) => (settle = { resolve, reject }));
-    const controller = new AbortController();
-    const job: Job = {
-      id: jobId,
-      controller,
-      progress: { done: 0, total: 0 },
-      running: false,
-      start: () => {
-        job.running = true;
-        this.active++;
-        this.report(job, 'running', '');
-        const context: WorkflowContext = {
-          signal: controller.signal,
-          onProgress: (p) => {
-            job.progress = p;
-            if (!controller.signal.aborted) this.report(job, 'running', '');
-          },
-        };
-        let promise: Promise<T>;
-        try {
-          promise = run(context);
-        } catch (err) {
-          promise = Promise.reject(err);
-        }
-        promise.then(
-          (value) => {
-            this.finish(job, controller.signal.aborted ? 'cancelled' : 'done', controller.signal.aborted ? this.reasonOf(job) : '');
-            if (controller.signal.aborted) settle.reject(new WorkflowCancelled(this.reasonOf(job)));
-            else settle.resolve(value);
-          },
-          (err: unknown) => {
-            const cancelled = controller.signal.aborted || err instanceof WorkflowCancelled;
-            this.finish(job, cancelled ? 'cancelled' : 'failed', cancelled ? this.reasonOf(job) : err instanceof Error ? err.message : String(err));
-            settle.reject(cancelled && !(err instanceof WorkflowCancelled) ? new WorkflowCancelled(this.reasonOf(job)) : err);
-          },
-        );
-      },
-    };
-    controller.signal.addEventListener('abort', () => {
-      if (job.running) return; // the running workflow sees its signal and ends; finish() reports it
-      const at = this.line.indexOf(job);
-      if (at >= 0) this.line.splice(at, 1);
-      this.jobs.delete(job.id);
-      this.report(job, 'cancelled', this.reasonOf(job));
-      settle.reject(new WorkflowCancelled(this.reasonOf(job)));
+    let job!: Job;
+    const result = new Promise<T>((resolve, reject) => {
+      job = { id: jobId, workflow, controller: new AbortController(), run, resolve: resolve as (value: unknown) => void, reject, progress: { done: 0, total: 0 }, running: false };
     });
+    job.controller.signal.addEventListener('abort', () => this.onAbort(job));
     this.jobs.set(jobId, job);
     this.line.push(job);
     this.report(job, 'queued', waiting === 0 && this.active < this.limits.running ? '' : `${waiting + this.active} ahead`);
@@ -126,9 +88,53 @@ export class WorkflowQueue {
     for (const id of [...this.jobs.keys()]) this.cancel(id, reason);
   }
 
-  private reasonOf(job: Job): string {
-    const r: unknown = job.controller.signal.reason;
-    return typeof r === 'string' ? r : 'cancelled';
+  /** Runs a job: its progress is reported while it runs, and its end settles its result. */
+  private start(job: Job): void {
+    const { signal } = job.controller;
+    job.running = true;
+    this.active++;
+    this.report(job, 'running', '');
+    const context: WorkflowContext = {
+      signal,
+      onProgress: (p) => {
+        job.progress = p;
+        if (!signal.aborted) this.report(job, 'running', '');
+      },
+    };
+    let promise: Promise<unknown>;
+    try {
+      promise = job.run(context);
+    } catch (err) {
+      promise = Promise.reject(err);
+    }
+    promise.then(
+      (value) => {
+        if (signal.aborted) return this.cancelled(job);
+        this.finish(job, 'done', '');
+        job.resolve(value);
+      },
+      (err: unknown) => {
+        if (signal.aborted || err instanceof WorkflowCancelled) return this.cancelled(job);
+        this.finish(job, 'failed', err instanceof Error ? err.message : String(err));
+        job.reject(err);
+      },
+    );
+  }
+
+  /** A queued job leaves the line at once; a running one sees its signal and ends (see start). */
+  private onAbort(job: Job): void {
+    if (job.running) return;
+    const at = this.line.indexOf(job);
+    if (at >= 0) this.line.splice(at, 1);
+    this.jobs.delete(job.id);
+    this.report(job, 'cancelled', abortReason(job.controller.signal));
+    job.reject(new WorkflowCancelled(abortReason(job.controller.signal)));
+  }
+
+  private cancelled(job: Job): void {
+    const reason = abortReason(job.controller.signal);
+    this.finish(job, 'cancelled', reason);
+    job.reject(new WorkflowCancelled(reason));
   }
 
   private finish(job: Job, state: WorkflowState, detail: string): void {
@@ -139,10 +145,10 @@ export class WorkflowQueue {
   }
 
   private pump(): void {
-    while (this.active < this.limits.running && this.line.length > 0) (this.line.shift() as Job).start();
+    while (this.active < this.limits.running && this.line.length > 0) this.start(this.line.shift() as Job);
   }
 
   private report(job: Job, state: WorkflowState, detail: string): void {
-    this.onChange({ jobId: job.id, state, done: job.progress.done, total: job.progress.total, detail });
+    this.onChange({ jobId: job.id, workflow: job.workflow, state, done: job.progress.done, total: job.progress.total, detail });
   }
 }

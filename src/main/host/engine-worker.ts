@@ -106,7 +106,7 @@ async function main(): Promise<void> {
       lastProgress.set(change.jobId, now);
     }
     if (change.state !== 'running' && change.state !== 'queued') lastProgress.delete(change.jobId);
-    kernel.publishWorkflow({ ...change, workflow: 'backtest' });
+    kernel.publishWorkflow(change);
   });
   let jobs = 0;
 
@@ -153,14 +153,14 @@ async function main(): Promise<void> {
       return;
     }
     const { id, command } = msg;
-    if (command.name === 'RunBacktest') return startBacktest(id, command.payload);
-    if (command.name === 'CancelWorkflow') {
+    if (!isSessionCommand(command)) {
+      // The workflows run beside the session, through the queue.
+      if (command.name === 'RunBacktest') return startBacktest(id, command.payload);
       const { jobId, reason } = command.payload;
       const found = workflows.cancel(jobId, reason);
       reply(id, command.name, command.payload, found ? { ok: true, value: { jobId, state: 'cancelled' } } : fail('REJECTED', `no workflow "${jobId}" is queued or running`));
       return;
     }
-    if (!isSessionCommand(command)) return;
     let result: CommandResult<unknown>;
     try {
       result = kernel.execute(command);
@@ -185,7 +185,7 @@ async function main(): Promise<void> {
       reply(id, 'RunBacktest', payload, fail('REJECTED', `backtest failed: ${err instanceof Error ? err.message : String(err)}`));
       return;
     }
-    const submitted = workflows.submit(jobId, (context) => runBacktestInThread(options, context));
+    const submitted = workflows.submit(jobId, 'backtest', (context) => runBacktestInThread(options, context));
     if (!submitted.ok) {
       reply(id, 'RunBacktest', payload, fail(submitted.code, submitted.message));
       return;

@@ -125,11 +125,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     const client = options.engine.connect(send);
     ws.on('message', (data, isBinary) => {
       try {
-        if (isBinary) {
-          send({ t: 'res', id: null, result: { ok: false, error: { code: 'MALFORMED_MESSAGE', message: 'expected a JSON text frame, received a binary one' } } });
-          return;
-        }
-        client.receive(decodeCommandText(data.toString()));
+        client.receive(isBinary ? { ok: false, id: null, error: { code: 'MALFORMED_MESSAGE', message: 'expected a JSON text frame, received a binary one' } } : decodeCommandText(data.toString()));
       } catch (err) {
         send({ t: 'res', id: null, result: { ok: false, error: { code: 'INTERNAL', message: `the server failed on a message: ${err instanceof Error ? err.message : String(err)}` } } });
       }
