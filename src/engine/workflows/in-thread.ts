@@ -4,8 +4,7 @@
  * long backtest never blocks the engine loop, and cancelling it ends the thread and its workers.
  */
 
-import { Worker } from 'node:worker_threads';
-import { findWorkerScript } from '../node/workers/worker-script';
+import { findWorkerScript, startWorker } from '../node/workers/worker-script';
 import type { BacktestOptions, BacktestReport } from './backtest';
 import type { WorkflowContext, WorkflowProgress } from './workflow';
 import { abortReason, WorkflowCancelled } from './workflow';
@@ -27,9 +26,7 @@ export function runBacktestInThread(options: BacktestOptions, context: WorkflowC
   if (script === null) return Promise.reject(new Error('the backtest thread is not built (no backtest-thread script beside the engine); run npm run build'));
   const signal = context.signal;
   if (signal?.aborted) return Promise.reject(new WorkflowCancelled(abortReason(signal)));
-  const worker = script.loader
-    ? new Worker(`require(${JSON.stringify(script.loader)}); require(${JSON.stringify(script.file)});`, { eval: true, workerData: options })
-    : new Worker(script.file, { workerData: options });
+  const worker = startWorker(script, options);
   return new Promise<BacktestReport>((resolve, reject) => {
     let settled = false;
     let grace: ReturnType<typeof setTimeout> | null = null;

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
+import { startWorker } from '../../engine/node/workers/worker-script';
 import type { EventBatch } from '../../engine/contract/events';
 import type { HostMessage } from '../../engine/contract/wire';
 import type { CommandError, CommandResult } from '../../engine/contract/result';
@@ -37,9 +38,7 @@ export class EngineHost {
    * that lets `require` load TypeScript (tsx's `tsx/cjs`).
    */
   constructor(options: EngineOptions, workerPath = join(__dirname, 'engine-worker.js'), sourceLoader?: string) {
-    this.worker = sourceLoader
-      ? new Worker(`require(${JSON.stringify(sourceLoader)}); require(${JSON.stringify(workerPath)});`, { eval: true, workerData: options })
-      : new Worker(workerPath, { workerData: options });
+    this.worker = startWorker(sourceLoader === undefined ? { file: workerPath } : { file: workerPath, loader: sourceLoader }, options);
     this.started = new Promise((resolve, reject) => {
       this.worker.on('message', (msg: WorkerMessage) => {
         if (msg.t === 'ready') resolve({ sessionId: msg.sessionId, journalPath: msg.journalPath, backend: msg.backend });

@@ -13,7 +13,7 @@ import { acModelFromPilots, pilotSeeds, runPilot, runSeed } from '../../executio
 import type { ImpactEstimate } from '../../execution/calibration';
 import type { MarketSpec } from '../files/backtest-markets';
 import { loadMarket } from '../files/backtest-markets';
-import { findWorkerScript, type WorkerScript } from './worker-script';
+import { abortError as aborted, findWorkerScript, startWorker, type WorkerScript } from './worker-script';
 
 /** What every worker is started with. */
 export interface BacktestWorkerData {
@@ -45,14 +45,6 @@ export interface BacktestRunOptions {
   readonly signal?: AbortSignal;
 }
 
-/** The error an aborted run rejects with: the signal's reason if it is an Error, else an AbortError carrying it. */
-function abortError(signal: AbortSignal): Error {
-  const r: unknown = signal.reason;
-  if (r instanceof Error) return r;
-  const err = new Error(typeof r === 'string' ? r : 'the backtest was aborted');
-  err.name = 'AbortError';
-  return err;
-}
 
 /** Every seed's result, and the AC calibration used. */
 export interface BacktestOutcome {
@@ -73,11 +65,11 @@ export async function runBacktest(market: MarketSpec, spec: BacktestSpec, seeds:
   const total = pilots.length + seeds.length * spec.strategies.length;
   let done = 0;
   const signal = options.signal;
-  if (signal?.aborted) throw abortError(signal);
+  if (signal?.aborted) throw aborted(signal, 'the backtest was aborted');
   const tick = (): void => {
     done++;
     options.onProgress?.(done, total);
-    if (workers === 0 && signal?.aborted) throw abortError(signal);
+    if (workers === 0 && signal?.aborted) throw aborted(signal, 'the backtest was aborted');
   };
   const script = workerScript();
   const wanted = options.workers ?? availableParallelism();
@@ -96,7 +88,7 @@ export async function runBacktest(market: MarketSpec, spec: BacktestSpec, seeds:
   }
 
   const pool = new Pool(script as WorkerScript, { market, spec }, workers, tick);
-  const onAbort = (): void => pool.abort(abortError(signal as AbortSignal));
+  const onAbort = (): void => pool.abort(aborted(signal as AbortSignal, 'the backtest was aborted'));
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const pilotResults = await pool.run(pilots.map((seed) => (task: number): ToBacktestWorker => ({ type: 'pilot', task, seed })));
@@ -128,9 +120,7 @@ class Pool {
 
   constructor(script: WorkerScript, data: BacktestWorkerData, count: number, onEpisode: () => void) {
     for (let i = 0; i < count; i++) {
-      const w = script.loader
-        ? new Worker(`require(${JSON.stringify(script.loader)}); require(${JSON.stringify(script.file)});`, { eval: true, workerData: data })
-        : new Worker(script.file, { workerData: data });
+      const w = startWorker(script, data);
       w.on('message', (m: FromBacktestWorker) => {
         if (m.type === 'episode') onEpisode();
         else if (m.type === 'error') this.fail(new Error(m.message));

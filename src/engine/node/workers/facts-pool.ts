@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { simulateSeedFacts, type SeedFacts } from '../../sim/facts';
 import type { Scenario } from '../../sim/scenario';
-import { findWorkerScript } from './worker-script';
+import { abortError, findWorkerScript, startWorker } from './worker-script';
 
 export interface FactsRunOptions {
   /** Worker threads; default one a core. */
@@ -21,7 +21,7 @@ export interface FactsRunOptions {
 /** Each seed's facts, in the order of `seeds`. */
 export async function runSeedFacts(scenario: Scenario, seeds: readonly number[], options: FactsRunOptions = {}): Promise<SeedFacts[]> {
   const { signal } = options;
-  const aborted = (): Error => new Error(typeof signal?.reason === 'string' ? signal.reason : 'the facts run was aborted');
+  const aborted = (): Error => abortError(signal as AbortSignal, 'the facts run was aborted');
   if (signal?.aborted) throw aborted();
   const script = findWorkerScript('sim-facts-worker', __filename);
   const n = Math.min(options.workers ?? availableParallelism(), seeds.length);
@@ -47,7 +47,7 @@ export async function runSeedFacts(scenario: Scenario, seeds: readonly number[],
           new Promise<SeedFacts[]>((resolve, reject) => {
             const out: SeedFacts[] = [];
             const data = { scenario, seeds: group };
-            const w = script.loader ? new Worker(`require(${JSON.stringify(script.loader)}); require(${JSON.stringify(script.file)});`, { eval: true, workerData: data }) : new Worker(script.file, { workerData: data });
+            const w = startWorker(script, data);
             workers.push(w);
             w.on('message', (m: SeedFacts) => {
               out.push(m);

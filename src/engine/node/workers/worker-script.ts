@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 /** A worker thread's entry: the built file, or the TypeScript source and the loader that runs it. */
 export interface WorkerScript {
@@ -29,4 +30,18 @@ export function findWorkerScript(name: string, fromFile: string): WorkerScript |
     if (existsSync(candidate)) return { file: candidate };
   }
   return null;
+}
+
+/** Starts a worker thread on `script` with `workerData` (through its loader when it is TypeScript). */
+export function startWorker(script: WorkerScript, workerData: unknown): Worker {
+  return script.loader ? new Worker(`require(${JSON.stringify(script.loader)}); require(${JSON.stringify(script.file)});`, { eval: true, workerData }) : new Worker(script.file, { workerData });
+}
+
+/** The error an aborted run rejects with: the signal's reason if it is an Error, else an AbortError carrying it (or `fallback`). */
+export function abortError(signal: AbortSignal, fallback: string): Error {
+  const r: unknown = signal.reason;
+  if (r instanceof Error) return r;
+  const err = new Error(typeof r === 'string' ? r : fallback);
+  err.name = 'AbortError';
+  return err;
 }
