@@ -88,15 +88,19 @@ export function episodeKernel(options: EpisodeKernelOptions): Kernel {
   );
 }
 
+/** Throws the error of a decision the kernel stopped an episode's agent for: a live session stops a failing strategy and runs on, an episode of one fails with it. */
+export function failIfStopped(kernel: Kernel): void {
+  const outcome = kernel.agentOutcome(0);
+  if (outcome?.state === 'killed') throw new Error(outcome.lastReason ?? 'the episode agent was stopped');
+}
+
 /** Runs `strategy` on `venue` for `parent`, starting at the venue's current time: the kernel with this one agent, on the episode's clock. */
 export function runEpisode(options: EpisodeOptions): EpisodeRecord {
   const { venue, parent, strategy } = options;
   const kernel = episodeKernel(options);
   // The agent decides at the start and every interval, and sweeps what is left at the horizon.
   kernel.elapse(parent.horizonNs);
-  // A live session stops a failing strategy and runs on; an episode of one fails with it.
-  const outcome = kernel.agentOutcome(0);
-  if (outcome?.state === 'killed') throw new Error(outcome.lastReason ?? `${strategy.name} was stopped`);
+  failIfStopped(kernel);
   const session = kernel.agentSession(0);
   if (session === null) throw new Error('the episode ended before its agent started');
   return {

@@ -58,7 +58,7 @@ import { MarketObserver, warmUpTo } from '../execution/market-observer';
 import { twapFraction } from '../execution/schedules';
 import type { ExecutionSession } from '../execution/session';
 import type { Kernel } from '../execution/kernel';
-import { episodeKernel } from '../execution/runner';
+import { episodeKernel, failIfStopped } from '../execution/runner';
 import { followSchedule } from '../execution/tactics';
 import type { Venue } from '../venue/types';
 import type { RiskLimits } from '../risk/limits';
@@ -316,7 +316,7 @@ export class ExecutionEnv {
     // The agent decides now, with this action, through the gate; then the interval passes.
     this.pending = action;
     kernel.elapse(0);
-    this.failIfStopped(kernel);
+    failIfStopped(kernel);
     const midBefore = this.decidedAtMid;
     const midAfter = sessionMid(session, midBefore);
     const adverse = Math.max(0, (s * (midAfter - midBefore) * 10_000) / m0);
@@ -334,7 +334,7 @@ export class ExecutionEnv {
     if (done) {
       // At the horizon the agent sweeps what is left.
       kernel.elapse(0);
-      this.failIfStopped(kernel);
+      failIfStopped(kernel);
       const endMid = sessionMid(session, session.lastMid);
       const unfilled = q - session.filled;
       terminalPenalty = (unfilled / q) * ((s * (endMid - m0) * 10_000) / m0 + this.unfilledPenalty);
@@ -362,12 +362,6 @@ export class ExecutionEnv {
         ...(shortfallBps === undefined ? {} : { shortfallBps }),
       },
     };
-  }
-
-  /** Throws the error of a decision the kernel stopped the agent for (a live session would run on without it). */
-  private failIfStopped(kernel: Kernel): void {
-    const outcome = kernel.agentOutcome(0);
-    if (outcome?.state === 'killed') throw new Error(outcome.lastReason ?? 'the env agent was stopped');
   }
 
   private encode(view: MarketView): void {

@@ -3,8 +3,6 @@
  * facts-pool.ts) beside the same statistics of the real LOBSTER days.
  */
 
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { FACT_KEYS, realStockFacts, summariseSim, verdicts } from '../sim/facts';
 import type { FactKey, FactVerdict, RealStockFacts, SimSummary } from '../sim/facts';
 import { runSeedFacts } from '../node/workers/facts-pool';
@@ -21,20 +19,6 @@ export const REAL_STOCKS: ReadonlyArray<{ readonly ticker: string; readonly leve
   { ticker: 'GOOG', levels: 10 },
 ];
 
-/** Returns the shared LOBSTER folder (`../shared/data/lobster` beside the checkout), looking up from here and from the working directory. */
-export function findLobsterDir(): string {
-  for (const start of [__dirname, process.cwd()]) {
-    let dir = start;
-    for (;;) {
-      const candidate = join(dir, 'shared', 'data', 'lobster');
-      if (existsSync(candidate)) return candidate;
-      const up = dirname(dir);
-      if (up === dir) break;
-      dir = up;
-    }
-  }
-  throw new Error(`no shared/data/lobster folder found above ${process.cwd()}; pass --data`);
-}
 
 /** Measures the real days' facts with their bootstrap intervals. */
 export async function realFacts(lobsterDir: string): Promise<RealStockFacts[]> {

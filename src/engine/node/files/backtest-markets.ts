@@ -77,17 +77,31 @@ export interface LoadedMarket extends BacktestMarket {
 
 /** Returns the shared per-minute volume file (`../shared/data/volume/…` beside the checkout), looking up from here and from the working directory. */
 export function findVolumeFile(): string {
+  const found = findSharedData(join('volume', VOLUME_FILE_NAME));
+  if (found === null) throw new Error(`no shared/data/volume/${VOLUME_FILE_NAME} found above ${process.cwd()}; pass --volume FILE`);
+  return found;
+}
+
+/** Returns the shared LOBSTER folder (`../shared/data/lobster` beside the checkout). */
+export function findLobsterDir(): string {
+  const found = findSharedData('lobster');
+  if (found === null) throw new Error(`no shared/data/lobster folder found above ${process.cwd()}; pass --data`);
+  return found;
+}
+
+/** Returns `shared/data/<rel>` in the first folder above this module or the working directory that has it, or null. */
+function findSharedData(rel: string): string | null {
   for (const start of [__dirname, process.cwd()]) {
     let dir = start;
     for (;;) {
-      const candidate = join(dir, 'shared', 'data', 'volume', VOLUME_FILE_NAME);
+      const candidate = join(dir, 'shared', 'data', rel);
       if (existsSync(candidate)) return candidate;
       const up = dirname(dir);
       if (up === dir) break;
       dir = up;
     }
   }
-  throw new Error(`no shared/data/volume/${VOLUME_FILE_NAME} found above ${process.cwd()}; pass --volume FILE`);
+  return null;
 }
 
 /** Reads the per-minute volume file. */
@@ -115,7 +129,7 @@ export function lobsterPairFor(messages: string): { orderbook: string; levels: n
 
 /** The shared LOBSTER message file of `ticker`'s day (in shared/data/lobster, beside the volume profile). */
 export function lobsterMessageFileFor(ticker: string): string {
-  const dir = join(dirname(dirname(findVolumeFile())), 'lobster');
+  const dir = findLobsterDir();
   let names: string[];
   try {
     names = readdirSync(dir);
