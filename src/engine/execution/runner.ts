@@ -55,7 +55,7 @@ export interface EpisodeRecord {
 }
 
 /** What an episode's kernel is built from; `finishWhenFilled` false keeps the agent deciding to its horizon (a training env's fixed-length episode). */
-export type EpisodeKernelOptions = Omit<EpisodeOptions, 'observer'> & { readonly observer?: MarketObserver; readonly finishWhenFilled?: boolean };
+export type EpisodeKernelOptions = EpisodeOptions & { readonly finishWhenFilled?: boolean };
 
 /** The kernel of one episode: `venue`, one agent working `parent` with `strategy` from the venue's current time, no quote grid (the venue moves from one decision to the next). */
 export function episodeKernel(options: EpisodeKernelOptions): Kernel {

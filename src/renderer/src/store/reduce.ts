@@ -52,7 +52,6 @@ export function applySnapshot(
     tickSize: s.tickSize,
     startNs: s.startNs,
     state: s.state,
-    paused: s.state === 'paused',
     speed: s.speed,
   };
   const tradesNewestFirst: TapeRow[] = [];
@@ -191,11 +190,11 @@ class Pass {
         this.log(e, 'info', `Session ${e.sessionId} started`, `${e.market} ${e.symbol}, seed ${e.seed}`, null);
         break;
       case 'SessionPaused':
-        this.session = { ...this.session, paused: true, state: e.state };
+        this.session = { ...this.session, state: e.state };
         this.log(e, 'warn', 'Session paused', null, e.reason);
         break;
       case 'SessionResumed':
-        this.session = { ...this.session, paused: false, state: e.state };
+        this.session = { ...this.session, state: e.state };
         this.log(e, 'good', 'Session resumed', null, e.reason);
         break;
       case 'SpeedChanged':

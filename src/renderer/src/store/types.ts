@@ -24,8 +24,6 @@ export interface SessionInfo {
   readonly tickSize: number;
   readonly startNs: number;
   readonly state: SessionState;
-  /** Paused by a human; stays true under the kill switch so that a release restores it. */
-  readonly paused: boolean;
   readonly speed: number;
 }
 
