@@ -1,10 +1,11 @@
 import type { Side } from '../book/types';
 import type { RiskLimits } from '../risk/limits';
-import type { RiskDenial } from '../risk/gate';
+import type { AgentLifecycle, RiskDenial, TradingState } from '../risk/gate';
 
 /** What the engine is doing: running the clock, paused by a human, or halted by the kill switch. */
 export type SessionState = 'running' | 'paused' | 'halted';
-export type AgentState = 'running' | 'paused' | 'killed' | 'done';
+/** An agent's life: deciding, paused, stopped for good, finished, or working its position back to flat. */
+export type AgentState = AgentLifecycle;
 
 /**
  * Everything the engine publishes. Kinds are past-tense nouns; every event carries its sequence
@@ -18,16 +19,24 @@ export type EngineEvent =
   | Ev<'SpeedChanged', { speed: number; reason: string }>
   | Ev<'QuoteChanged', { bid: number; ask: number; bidSize: number; askSize: number }>
   | Ev<'TradePrinted', { price: number; size: number; aggressor: Side }>
-  | Ev<'OrderAccepted', { agentId: string; orderId: string; side: Side; price: number | null; size: number; resting: number }>
+  /** Every step of an order's life carries `exposure`: the agent's position and working orders after it. */
+  | Ev<'OrderAccepted', { agentId: string; orderId: string; side: Side; price: number | null; size: number; resting: number; exposure: OrderExposure }>
+  /** Refused before the venue (by the gate: `denial` set) or by the venue (`denial` null). */
   | Ev<'OrderDenied', { agentId: string; orderId: string; side: Side; price: number | null; size: number; code: string; detail: string; denial: RiskDenial | null }>
   /** `agent`: the agent's fills after this one, as the engine computes them (the window shows them as they are). */
-  | Ev<'OrderFilled', { agentId: string; orderId: string; side: Side; price: number; size: number; liquidity: 'maker' | 'taker'; agent: AgentFillFigures }>
+  | Ev<'OrderFilled', { agentId: string; orderId: string; side: Side; price: number; size: number; liquidity: 'maker' | 'taker'; remaining: number; agent: AgentFillFigures; exposure: OrderExposure }>
+  | Ev<'OrderCancelled', { agentId: string; orderId: string; lots: number; reason: string; exposure: OrderExposure }>
+  /** The unfilled rest of an IOC or market order, cancelled on arrival. */
+  | Ev<'OrderExpired', { agentId: string; orderId: string; lots: number; exposure: OrderExposure }>
   | Ev<'DecisionMade', { agentId: string; action: string; size: number; price: number | null; reason: string; inputs: Readonly<Record<string, number>>; explanation: DecisionExplanation | null }>
   | Ev<'AgentStarted', { agentId: string; arrivalMid: number; startNs: number; endNs: number }>
   | Ev<'AgentStateChanged', { agentId: string; state: AgentState; reason: string }>
   | Ev<'KillSwitchEngaged', { reason: string; agentsHalted: number; ordersCancelled: number; state: SessionState }>
   | Ev<'KillSwitchReleased', { reason: string; state: SessionState }>
-  | Ev<'RiskLimitsChanged', { limits: RiskLimits; reason: string }>
+  /** `agentId` set: that agent's own limits changed (`limits.perAgent` are then its limits). `by`: who (the window, a client); `at`: wall clock. */
+  | Ev<'RiskLimitsChanged', { limits: RiskLimits; reason: string; by: string; at: string; agentId: string | null }>
+  /** The session's trading state (`agentId` null) or an agent's changed: ACTIVE, REDUCING or HALTED. */
+  | Ev<'TradingStateChanged', { agentId: string | null; state: TradingState; reason: string; ordersCancelled: number }>
   /** A workflow the window started (a backtest) changed state or made progress; `done` of `total` units (episodes). */
   | Ev<'WorkflowUpdated', { jobId: string; workflow: WorkflowName; state: WorkflowState; done: number; total: number; detail: string }>;
 
@@ -36,6 +45,13 @@ export interface AgentFillFigures {
   readonly filled: number;
   readonly avgPrice: number | null;
   readonly shortfallBps: number | null;
+}
+
+/** An agent's exposure after an order's step: signed position, working orders and the lots in them. */
+export interface OrderExposure {
+  readonly position: number;
+  readonly openOrders: number;
+  readonly workingLots: number;
 }
 
 /** The workflows the window can start. */

@@ -10,9 +10,10 @@ import type { EventBatch } from './events';
 export * from './result';
 export * from './events';
 export type { HostInfo, PolicyReport, PolicyReportTable } from '../kernel/session.contract';
-export type { SessionSnapshot, AgentView } from '../kernel/snapshot';
-export type { RiskLimits } from '../risk/limits';
-export type { RiskDenial, RiskDenialCode } from '../risk/gate';
+export type { SessionSnapshot, AgentView, RiskView } from '../kernel/snapshot';
+export type { RiskLimits, AgentLimits, SessionLimits, LimitsChange } from '../risk/limits';
+export { DEFAULT_LIMITS, withAgentLimits, agentLimitsSchema, sessionLimitsSchema } from '../risk/limits';
+export type { RiskDenial, RiskDenialCode, TradingState, LimitUse } from '../risk/gate';
 export type { BacktestResult, BacktestRow } from '../execution/execution.contract';
 export { MAX_BACKTEST_SEEDS, MAX_BACKTEST_STRATEGIES, WORKFLOW_QUEUE_LIMITS } from '../execution/execution.contract';
 

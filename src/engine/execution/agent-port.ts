@@ -1,18 +1,15 @@
 import type { L2Snapshot } from '../book/types';
-import type { AgentFill, AgentOrder, AgentOrderId, CancelResult, ElapseResult, SubmitResult, Venue, VenueEvent, VenueOrder } from '../venue/types';
+import type { AgentFill, AgentOrder, AgentOrderId, CancelResult, ElapseResult, SubmitResult, Venue, VenueOrder } from '../venue/types';
 
 /** Global order ids of agent `index` are `(index + 1) · ID_SPAN + local id`. */
 const ID_SPAN = 1_000_000_000;
 
-/** Told of every order that reached the venue and what the venue answered. */
-export type SubmitListener = (order: VenueOrder, result: SubmitResult) => void;
-
 /**
  * One agent's view of a venue it shares with the session's other agents. The kernel owns time: it
- * elapses the shared venue and hands each agent's session what concerns it (`view`: market events
- * and its own fills, with its own order ids), so an `ExecutionSession` runs on a port exactly as on
- * a venue of its own. The risk gate sits before the port, in the agent's `ExecutionSession`; the port tells the
- * kernel what the venue answered to every order that reached it.
+ * elapses the shared venue and hands each agent's session what concerns it (the market's events and
+ * its own fills, with its own order ids), so an `ExecutionSession` runs on a port exactly as on
+ * a venue of its own. The risk gate sits before the port, in the agent's `ExecutionSession`, which
+ * tells the kernel each step of every order's life.
  */
 export class AgentPort implements Venue {
   private readonly base: number;
@@ -20,7 +17,6 @@ export class AgentPort implements Venue {
   constructor(
     private readonly venue: Venue,
     index: number,
-    private readonly onSubmit: SubmitListener,
   ) {
     this.base = (index + 1) * ID_SPAN;
   }
@@ -33,27 +29,6 @@ export class AgentPort implements Venue {
   /** Returns the agent's own id for one of its venue order ids. */
   localId(globalId: number): number {
     return globalId - this.base;
-  }
-
-  /**
-   * The agent's view of a slice of the shared venue: the market's events and its own fills, with its
-   * own order ids (other agents' fills left out). A slice without fills is the agent's as it is.
-   */
-  view(slice: ElapseResult): ElapseResult {
-    let fills = false;
-    for (const e of slice.events) {
-      if (e.kind === 'OrderFilled') {
-        fills = true;
-        break;
-      }
-    }
-    if (!fills) return slice;
-    const events: VenueEvent[] = [];
-    for (const e of slice.events) {
-      if (e.kind !== 'OrderFilled') events.push(e);
-      else if (this.owns(e.orderId)) events.push({ ...e, orderId: e.orderId - this.base });
-    }
-    return { ...slice, events };
   }
 
   /** Translates one of this agent's fills from venue ids to the agent's ids. */
@@ -72,17 +47,9 @@ export class AgentPort implements Venue {
   }
 
   submit(order: VenueOrder): SubmitResult {
-    if (!Number.isSafeInteger(order.id) || order.id <= 0 || order.id >= ID_SPAN) {
-      const result: SubmitResult = { accepted: false, id: order.id, reject: { code: 'INVALID_ORDER_ID', id: order.id } };
-      this.onSubmit(order, result);
-      return result;
-    }
+    if (!Number.isSafeInteger(order.id) || order.id <= 0 || order.id >= ID_SPAN) return { accepted: false, id: order.id, reject: { code: 'INVALID_ORDER_ID', id: order.id } };
     const r = this.venue.submit({ ...order, id: order.id + this.base });
-    const result: SubmitResult = r.accepted
-      ? { ...r, id: order.id, fills: r.fills.map((f) => this.localFill(f)) }
-      : { ...r, id: order.id };
-    this.onSubmit(order, result);
-    return result;
+    return r.accepted ? { ...r, id: order.id, fills: r.fills.map((f) => this.localFill(f)) } : { ...r, id: order.id };
   }
 
   cancel(id: AgentOrderId): CancelResult {

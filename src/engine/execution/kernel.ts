@@ -13,14 +13,14 @@
 import { NS_PER_SECOND } from '../core/clock';
 import type { IdSource } from '../core/ids';
 import type { Side } from '../book/types';
-import type { AgentState, DecisionExplanation, DepthView, UnsequencedEvent } from '../contract/events';
-import type { SubmitResult, Venue, VenueEvent, VenueOrder, VenueRejectReason } from '../venue/types';
-import { ExecutionSession } from './session';
+import type { AgentState, DecisionExplanation, DepthView, OrderExposure, UnsequencedEvent } from '../contract/events';
+import type { Venue, VenueEvent, VenueOrder, VenueRejectReason } from '../venue/types';
+import { ExecutionSession, type OrderStep } from './session';
 import { MarketObserver } from './market-observer';
 import type { ExecutionStrategy, ParentOrder } from './types';
 import type { VolumeProfile } from './schedules';
 import { AgentPort } from './agent-port';
-import { describeDenial, RiskGate, type RiskDenial } from '../risk/gate';
+import { describeDenial, RiskGate, type RiskDenial, type TradingState } from '../risk/gate';
 import type { RiskLimits } from '../risk/limits';
 
 /** What a kernel runs on: a venue that shows its book, and what it needs to know of the instrument. */
@@ -118,6 +118,21 @@ export interface RunningAgent {
   filled: number;
   notional: number;
   lastReason: string | null;
+  /** Why the agent is being flattened, once it is. */
+  flattenReason: string | null;
+}
+
+/** A flattening agent sends its next reducing order this long after the last. */
+const FLATTEN_STEP_NS = NS_PER_SECOND;
+
+/** Whether the kernel asks an agent to decide on its schedule: it is running, or working its position to flat. */
+function deciding(a: RunningAgent): boolean {
+  return a.state === 'running' || a.state === 'flattening';
+}
+
+/** Formats currency for a denial's sentence. */
+function money(value: number): string {
+  return value.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
 
 export class Kernel {
@@ -135,7 +150,7 @@ export class Kernel {
     protected readonly config: KernelConfig,
   ) {
     this.venue = config.market.venue;
-    this.gate = new RiskGate(config.limits);
+    this.gate = new RiskGate(config.limits, config.market.priceUnit);
     this.quoteGridNs = config.quoteGridNs === undefined ? QUOTE_GRID_NS : config.quoteGridNs;
     this.nextQuoteAt = this.quoteGridNs === null ? Infinity : this.gridAfter(this.venue.now());
     config.agents.forEach((spec, index) => {
@@ -144,7 +159,7 @@ export class Kernel {
       const agent: RunningAgent = {
         id,
         spec,
-        port: new AgentPort(this.venue, index, (o, r) => this.onSubmit(agent, o, r)),
+        port: new AgentPort(this.venue, index),
         parent: spec.parent ?? { side: spec.side, quantity: spec.quantity, horizonNs: Math.round(spec.horizonSeconds * NS_PER_SECOND) },
         startNs,
         intervalNs: Math.round(spec.intervalSeconds * NS_PER_SECOND),
@@ -156,6 +171,7 @@ export class Kernel {
         filled: 0,
         notional: 0,
         lastReason: null,
+        flattenReason: null,
       };
       this.agents.push(agent);
     });
@@ -197,21 +213,21 @@ export class Kernel {
     const target = this.now() + Math.floor(ns);
     for (;;) {
       let agentAt = Infinity;
-      for (const a of this.agents) if (a.state === 'running' && a.nextAt < agentAt) agentAt = a.nextAt;
+      for (const a of this.agents) if (deciding(a) && a.nextAt < agentAt) agentAt = a.nextAt;
       const next = Math.max(this.now(), Math.min(target, agentAt, this.nextQuoteAt));
       // Every working agent's session follows the slice as it happens (fills at the mid of their moment).
-      const live = this.agents.filter((a) => a.session !== null && (a.state === 'running' || a.state === 'paused'));
+      const live = this.agents.filter((a) => a.session !== null && (a.state === 'running' || a.state === 'paused' || a.state === 'flattening'));
       for (const a of live) (a.session as ExecutionSession).beginSlice();
       const slice = this.venue.elapse(next - this.now());
-      this.distribute(slice.events);
-      for (const a of live) (a.session as ExecutionSession).endSlice(a.port.view(slice));
+      this.distribute(slice.events, live);
+      for (const a of live) (a.session as ExecutionSession).finishSlice();
       if (next === this.nextQuoteAt) {
         this.sampleQuote();
         if (next % NS_PER_SECOND === 0) this.observeMid(next);
         this.nextQuoteAt += this.quoteGridNs as number;
       }
-      const deciding = decideAtEnd || next < target;
-      for (const a of this.agents) if (a.state === 'running' && a.nextAt <= next && deciding) this.decide(a);
+      const decideNow = decideAtEnd || next < target;
+      for (const a of this.agents) if (deciding(a) && a.nextAt <= next && decideNow) this.decide(a);
       if (next >= target) break;
     }
     if (!decideAtEnd) {
@@ -239,8 +255,8 @@ export class Kernel {
     // The switch goes first so nothing an agent does while it is being stopped can reach the venue.
     this.gate.engageKillSwitch(reason);
     for (const a of this.agents) {
-      cancelled += this.cancelWorking(a);
-      if (a.state === 'running' || a.state === 'paused') {
+      cancelled += this.cancelWorking(a, `kill switch: ${reason}`);
+      if (a.state === 'running' || a.state === 'paused' || a.state === 'flattening') {
         a.state = 'killed';
         halted += 1;
         this.emit({ kind: 'AgentStateChanged', ts: this.now(), agentId: a.id, state: 'killed', reason });
@@ -250,29 +266,69 @@ export class Kernel {
     return { agentsHalted: halted, ordersCancelled: cancelled };
   }
 
-  /** Cancels an agent's working orders; returns how many were cancelled. */
-  protected cancelWorking(a: RunningAgent): number {
-    let n = 0;
-    for (const o of a.port.openOrders()) if (a.port.cancel(o.id).accepted) n += 1;
-    return n;
+  /**
+   * Sets the session's trading state (`agentId` null) or one agent's; HALTED also cancels every
+   * working order in its scope. Returns the orders cancelled.
+   */
+  protected setTradingState(agentId: string | null, state: TradingState, reason: string): number {
+    this.gate.setTradingState(agentId === null ? 'session' : { agentId }, state, reason);
+    let cancelled = 0;
+    if (state === 'HALTED') for (const a of this.agents) if (agentId === null || a.id === agentId) cancelled += this.cancelWorking(a, `halted: ${reason}`);
+    this.emit({ kind: 'TradingStateChanged', ts: this.now(), agentId, state, reason, ordersCancelled: cancelled });
+    return cancelled;
   }
 
-  protected onSubmit(agent: RunningAgent, order: VenueOrder, result: SubmitResult): void {
-    if (!result.accepted) {
-      this.emitDenied(agent, order, result.reject.code, describeReject(result.reject, (id) => this.orderName(id), (ticks) => this.price(ticks)), null);
-      return;
+  /**
+   * Stops an agent's strategy and works its position back to flat: its trading state goes to
+   * REDUCING (only orders toward flat pass), and every second it sends an IOC at the opposite touch
+   * sized to the limits until the position is 0, when it is reported done. Returns whether it started.
+   */
+  protected flatten(a: RunningAgent, reason: string): boolean {
+    if (a.state === 'killed' || a.state === 'flattening' || (a.session === null && a.state !== 'running' && a.state !== 'paused')) return false;
+    this.gate.setTradingState({ agentId: a.id }, 'REDUCING', `flatten: ${reason}`);
+    this.emit({ kind: 'TradingStateChanged', ts: this.now(), agentId: a.id, state: 'REDUCING', reason: `flatten: ${reason}`, ordersCancelled: this.cancelWorking(a, `flatten: ${reason}`) });
+    a.state = 'flattening';
+    a.flattenReason = reason;
+    a.nextAt = this.now();
+    this.emit({ kind: 'AgentStateChanged', ts: this.now(), agentId: a.id, state: 'flattening', reason });
+    return true;
+  }
+
+  /** Cancels an agent's working orders; returns how many were cancelled. */
+  protected cancelWorking(a: RunningAgent, reason: string): number {
+    return a.session?.cancelAll(reason) ?? 0;
+  }
+
+  /** An agent's exposure as the gate books it, for the order events. */
+  protected exposureOf(a: RunningAgent): OrderExposure {
+    const e = this.gate.exposure.agent(a.id);
+    return { position: e.position, openOrders: e.openOrders, workingLots: e.workingBuyLots + e.workingSellLots };
+  }
+
+  /** Publishes a step of one of an agent's orders (and books its fills to the agent's figures). */
+  protected onOrder(a: RunningAgent, step: OrderStep): void {
+    const ts = this.now();
+    switch (step.kind) {
+      case 'denied':
+        this.emitDenied(a, step.order, step.denial.code, describeDenial(step.denial, (units, extra) => this.price(units, extra), money), step.denial);
+        a.spec.onDenied?.(step.order, step.denial);
+        return;
+      case 'rejected':
+        this.emitDenied(a, step.order, step.reject.code, describeReject(step.reject, (id) => this.orderName(id), (units) => this.price(units)), null);
+        return;
+      case 'filled':
+        this.recordFill(a, step.fill.orderId, step.fill.side, step.fill.price, step.fill.size, step.fill.liquidity, step.fill.remaining, step.fill.ts);
+        return;
     }
-    if (this.publishing) this.emit({
-      kind: 'OrderAccepted',
-      ts: this.now(),
-      agentId: agent.id,
-      orderId: `${agent.id}/${order.id}`,
-      side: order.side,
-      price: order.kind === 'limit' ? order.price : null,
-      size: order.size,
-      resting: result.resting,
-    });
-    for (const f of result.fills) this.recordFill(agent, f.orderId, f.price, f.size, f.liquidity, this.now());
+    if (!this.publishing) return;
+    const order = step.kind === 'accepted' ? step.order.id : step.orderId;
+    const orderId = `${a.id}/${order}`;
+    const exposure = this.exposureOf(a);
+    if (step.kind === 'accepted') {
+      const o = step.order;
+      this.emit({ kind: 'OrderAccepted', ts, agentId: a.id, orderId, side: o.side, price: o.kind === 'limit' ? o.price : null, size: o.size, resting: step.resting, exposure });
+    } else if (step.kind === 'expired') this.emit({ kind: 'OrderExpired', ts, agentId: a.id, orderId, lots: step.lots, exposure });
+    else this.emit({ kind: 'OrderCancelled', ts, agentId: a.id, orderId, lots: step.lots, reason: step.reason, exposure });
   }
 
   /** Names a venue order id as the window does: `agent-2/17`. */
@@ -292,21 +348,28 @@ export class Kernel {
     this.emit({ kind: 'OrderDenied', ts: this.now(), agentId: agent.id, orderId: `${agent.id}/${order.id}`, side: order.side, price, size: order.size, code, detail, denial });
   }
 
-  protected recordFill(agent: RunningAgent, orderId: number, price: number, size: number, liquidity: 'maker' | 'taker', ts: number): void {
-    agent.filled += size;
-    agent.notional += price * size;
-    if (this.publishing) this.emit({ kind: 'OrderFilled', ts, agentId: agent.id, orderId: `${agent.id}/${orderId}`, side: agent.parent.side, price, size, liquidity, agent: this.fillFigures(agent) });
+  /** Books a fill to the agent's figures (a flatten's fills, on the other side, are not the parent's) and publishes it. */
+  protected recordFill(agent: RunningAgent, orderId: number, side: Side, price: number, size: number, liquidity: 'maker' | 'taker', remaining: number, ts: number): void {
+    if (side === agent.parent.side) {
+      agent.filled += size;
+      agent.notional += price * size;
+    }
+    if (this.publishing) this.emit({ kind: 'OrderFilled', ts, agentId: agent.id, orderId: `${agent.id}/${orderId}`, side, price, size, liquidity, remaining, agent: this.fillFigures(agent), exposure: this.exposureOf(agent) });
   }
 
-  /** Books each fill of a slice to its agent, and feeds its prints to the observers of the agents not started yet (the working ones see the slice through their ports). */
-  protected distribute(events: readonly VenueEvent[]): void {
+  /**
+   * Hands a slice's events, in the venue's order, to the working agents' sessions (each its own
+   * fills, with its own order ids, and the market's events), publishes its prints and feeds them to
+   * the observers of the agents not started yet, so every fill is booked and published in its place.
+   */
+  protected distribute(events: readonly VenueEvent[], live: readonly RunningAgent[]): void {
     for (const e of events) {
       if (e.kind === 'OrderFilled') {
-        const agent = this.agents.find((a) => a.port.owns(e.orderId));
-        if (!agent) continue;
-        this.recordFill(agent, agent.port.localFill(e).orderId, e.price, e.size, e.liquidity, e.ts);
+        const owner = live.find((a) => a.port.owns(e.orderId));
+        if (owner) (owner.session as ExecutionSession).sliceEvent({ ...e, orderId: owner.port.localId(e.orderId) });
         continue;
       }
+      for (const a of live) (a.session as ExecutionSession).sliceEvent(e);
       if (e.kind === 'TradePrinted') for (const a of this.agents) if (!a.session) a.observer.addPrint(e);
       if (e.kind === 'TradePrinted' && this.publishing) {
         this.trades.push({ ts: e.ts, price: e.price, size: e.size });
@@ -325,7 +388,7 @@ export class Kernel {
       this.decideOrThrow(a);
     } catch (err) {
       const reason = `strategy failed: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500);
-      this.cancelWorking(a);
+      this.cancelWorking(a, reason);
       a.state = 'killed';
       a.lastReason = reason;
       this.emit({ kind: 'AgentStateChanged', ts: this.now(), agentId: a.id, state: 'killed', reason });
@@ -339,10 +402,7 @@ export class Kernel {
       venue: a.port,
       gate: this.gate,
       agentState: () => a.state,
-      onDenied: (order, denial) => {
-        this.emitDenied(a, order, denial.code, describeDenial(denial, (ticks, extra) => this.price(ticks, extra)), denial);
-        a.spec.onDenied?.(order, denial);
-      },
+      onOrder: (step) => this.onOrder(a, step),
       parent: a.parent,
       agentId: a.id,
       tickSize: this.config.market.tickSize,
@@ -362,7 +422,18 @@ export class Kernel {
     session.advance(0);
     const before = session.decisions.length;
     let decided = false;
-    if (ts >= session.endNs || (session.filled >= a.parent.quantity && a.spec.finishWhenFilled !== false)) {
+    if (a.state === 'flattening') {
+      const left = session.flattenStep(a.flattenReason ?? 'flatten');
+      a.nextAt = ts + FLATTEN_STEP_NS;
+      if (left === 0) {
+        a.state = 'done';
+        this.emit({ kind: 'AgentStateChanged', ts, agentId: a.id, state: 'done', reason: `flat: position 0 (${a.flattenReason ?? 'flatten'})` });
+      }
+    } else if (this.gate.agentTradingState(a.id).state === 'HALTED') {
+      // A halted agent is not asked: nothing it sends could go out. It decides again when released.
+      a.nextAt = Math.min(ts + a.intervalNs, session.endNs);
+      return;
+    } else if (ts >= session.endNs || (session.filled >= a.parent.quantity && a.spec.finishWhenFilled !== false)) {
       session.sweep(ts >= session.endNs ? 'horizon reached' : 'order complete');
       a.state = 'done';
     } else {
@@ -376,7 +447,7 @@ export class Kernel {
       a.lastReason = d.reason;
       if (this.publishing) this.emit({ kind: 'DecisionMade', ts: d.ts, agentId: a.id, action: d.action.kind, size: d.action.size, price: d.action.price, reason: d.reason, inputs: d.inputs, explanation });
     }
-    if (a.state === 'done') {
+    if (a.state === 'done' && !a.flattenReason) {
       this.emit({ kind: 'AgentStateChanged', ts, agentId: a.id, state: 'done', reason: `parent order finished: ${a.filled} of ${a.parent.quantity} filled` });
     }
   }

@@ -9,10 +9,10 @@
 import type { Venue } from '../venue/types';
 import { episodeLimits, type RiskLimits } from '../risk/limits';
 import { NS_PER_SECOND } from '../core/clock';
-import { Kernel } from './kernel';
+import { Kernel, type AgentSpec } from './kernel';
 import type { UnsequencedEvent } from '../contract/events';
 import { MarketObserver, venueMid } from './market-observer';
-import type { ExecutionSessionOptions, SessionRejects } from './session';
+import type { SessionRejects } from './session';
 import type { Decision, ExecutionFill, ExecutionStrategy, ParentOrder } from './types';
 
 /** What `runEpisode` runs. */
@@ -32,7 +32,7 @@ export interface EpisodeOptions {
   /** The hard limits every order meets; `episodeLimits(parent.quantity)` when not given. */
   readonly limits?: RiskLimits;
   /** Told of every order the gate denies, as a live session's kernel is. */
-  readonly onDenied?: ExecutionSessionOptions['onDenied'];
+  readonly onDenied?: AgentSpec['onDenied'];
   /** Told of every event the episode's kernel publishes (none are built without it). */
   readonly onEvent?: (event: UnsequencedEvent) => void;
 }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { L2Snapshot } from '../book/types';
 import type { AgentOrder, ElapseResult, SubmitResult, Venue, VenueEvent, VenueOrder } from '../venue/types';
-import { RiskGate } from '../risk/gate';
+import { RiskGate, type RiskDenial } from '../risk/gate';
+import { withAgentLimits } from '../risk/limits';
 import { ExecutionSession } from './session';
 
 /** Limits wide enough for the scripted books below (prices near 100, moves of several ticks). */
-const wide = (): RiskGate => new RiskGate({ maxOrderLots: 1_000, priceCollarBps: 5_000, maxOpenOrders: 20 });
+const wide = (): RiskGate => new RiskGate(withAgentLimits({ maxOrderLots: 1_000, priceCollarBps: 5_000, maxOpenOrders: 20 }));
 
 /** A venue that plays back one scripted interval and rests whatever it is sent. */
 class ScriptedVenue implements Venue {
@@ -98,13 +99,26 @@ describe('ExecutionSession', () => {
 
   it('deniesAnOrderBeyondItsLimitsBeforeTheVenueAndTellsTheStrategyWhy', () => {
     const venue = new ScriptedVenue(book, [], book);
-    const denied: unknown[] = [];
-    const gate = new RiskGate({ maxOrderLots: 3, priceCollarBps: 200, maxOpenOrders: 20 });
-    const session = new ExecutionSession({ venue, gate, onDenied: (_o, d) => denied.push(d), parent: { side: 'buy', quantity: 10, horizonNs: 10 }, agentId: 'a', tickSize: 1, decisionIntervalNs: 5 });
-    session.apply({ cancels: [], orders: [{ style: 'passive', size: 4, price: 99, tif: 'GTC' }], action: { kind: 'post', size: 4, price: 99 }, reason: 'test', inputs: {} });
+    const denied: RiskDenial[] = [];
+    const gate = new RiskGate(withAgentLimits({ priceCollarBps: 200 }));
+    const session = new ExecutionSession({ venue, gate, onOrder: (step) => step.kind === 'denied' && denied.push(step.denial), parent: { side: 'buy', quantity: 10, horizonNs: 10 }, agentId: 'a', tickSize: 1, decisionIntervalNs: 5 });
+    session.apply({ cancels: [], orders: [{ style: 'passive', size: 4, price: 90, tif: 'GTC' }], action: { kind: 'post', size: 4, price: 90 }, reason: 'test', inputs: {} });
+    const collar = { code: 'PRICE_OUTSIDE_COLLAR', collarBps: 200, awayBps: 1_000, price: 90, mid: 100 };
     expect(venue.openOrders()).toEqual([]);
-    expect(denied).toEqual([{ code: 'ORDER_SIZE_EXCEEDS_MAX', max: 3, size: 4 }]);
+    expect(denied).toEqual([collar]);
     expect(session.rejects).toMatchObject({ submits: 1, denied: 1 });
-    expect(session.observe().lastRefusal).toEqual({ by: 'risk', ts: 0, denial: { code: 'ORDER_SIZE_EXCEEDS_MAX', max: 3, size: 4 } });
+    expect(session.observe().lastRefusal).toEqual({ by: 'risk', ts: 0, denial: collar });
+  });
+
+  it('splitsAnOrderLargerThanItsLimitAndSaysSoInTheDecision', () => {
+    const venue = new ScriptedVenue(book, [], book);
+    const gate = new RiskGate(withAgentLimits({ maxOrderLots: 3, maxOpenOrders: 3 }));
+    const session = new ExecutionSession({ venue, gate, parent: { side: 'buy', quantity: 20, horizonNs: 10 }, agentId: 'a', tickSize: 1, decisionIntervalNs: 5 });
+    session.apply({ cancels: [], orders: [{ style: 'passive', size: 10, price: 99, tif: 'GTC' }], action: { kind: 'post', size: 10, price: 99 }, reason: 'post 10', inputs: {} });
+    // Three orders of 3 fit the working-order limit; the last lot waits for room.
+    expect(venue.openOrders().map((o) => o.size)).toEqual([3, 3, 3]);
+    expect(session.rejects.denied).toBe(0);
+    expect(session.decisions[0]?.reason).toBe('post 10; 10 lots sized to the limits (max order 3 lots): sent 3 orders of at most 3, 1 lots wait for room');
+    expect(gate.exposure.agent('a')).toMatchObject({ workingBuyLots: 9, openOrders: 3, position: 0 });
   });
 });

@@ -8,8 +8,8 @@
  */
 
 import type { L2Snapshot, Side } from '../book/types';
-import type { AgentFill, AgentOrder, AgentOrderId, ElapseResult, Venue, VenueOrder } from '../venue/types';
-import type { GateContext, RiskDenial, RiskGate } from '../risk/gate';
+import type { AgentFill, AgentOrder, AgentOrderId, ElapseResult, Venue, VenueEvent, VenueOrder, VenueRejectReason } from '../venue/types';
+import { RiskGate, type AgentLifecycle, type RiskDenial } from '../risk/gate';
 import { MarketObserver, venueMid } from './market-observer';
 import type { ChildOrder, Decision, DecisionAction, ExecutionFill, MarketView, ParentOrder, SessionRefusal, StrategyStep } from './types';
 import { workingLots } from './types';
@@ -20,9 +20,9 @@ export interface ExecutionSessionOptions {
   /** The pre-trade gate every order passes before it reaches the venue. */
   readonly gate: RiskGate;
   /** The agent's state as the gate sees it; always running when not given (an episode's agent). */
-  readonly agentState?: () => GateContext['agentState'];
-  /** Told of every order the gate denied (the kernel publishes it). */
-  readonly onDenied?: (order: VenueOrder, denial: RiskDenial) => void;
+  readonly agentState?: () => AgentLifecycle;
+  /** Told of every step of every order's life, after the gate's exposure book has it (the kernel publishes them). */
+  readonly onOrder?: (step: OrderStep) => void;
   readonly parent: ParentOrder;
   readonly agentId: string;
   /** Price units per tick on this venue (1 when prices are ticks; 100 for LOBSTER's dollars × 10000 at one cent). */
@@ -44,6 +44,16 @@ export interface ExecutionSessionOptions {
    */
   readonly venuePrintsAgentFills?: boolean;
 }
+
+/** One step of an order's life, as the session saw it happen. */
+export type OrderStep =
+  | { readonly kind: 'denied'; readonly order: VenueOrder; readonly denial: RiskDenial }
+  | { readonly kind: 'rejected'; readonly order: VenueOrder; readonly reject: VenueRejectReason }
+  | { readonly kind: 'accepted'; readonly order: VenueOrder; readonly resting: number }
+  | { readonly kind: 'filled'; readonly fill: AgentFill }
+  /** The unfilled rest of an IOC or market order, cancelled on arrival. */
+  | { readonly kind: 'expired'; readonly orderId: AgentOrderId; readonly lots: number }
+  | { readonly kind: 'cancelled'; readonly orderId: AgentOrderId; readonly lots: number; readonly reason: string };
 
 /** Counts of what the venue refused during a session. */
 export interface SessionRejects {
@@ -82,8 +92,12 @@ export class ExecutionSession {
   private deniedSubmits = 0;
   private lastRefusal: SessionRefusal | null = null;
   private readonly gate: RiskGate;
-  private readonly agentState: () => GateContext['agentState'];
-  private readonly onDenied: ((order: VenueOrder, denial: RiskDenial) => void) | undefined;
+  private readonly agentState: () => AgentLifecycle;
+  private readonly onOrder: ((step: OrderStep) => void) | undefined;
+  /** Counts the decisions (strategy steps, sweeps, flatten steps) the session carried out; the duplicate guard tells them apart. */
+  private decisionCount = 0;
+  /** What the last decision's orders were cut to, to fit the limits (said in its reason), or null. */
+  private sizing: string | null = null;
   private swept = false;
   private readonly touch = new TouchTracker();
   /** The touch followed through the slice under way (see beginSlice), or null. */
@@ -99,7 +113,7 @@ export class ExecutionSession {
     this.venue = venue;
     this.gate = options.gate;
     this.agentState = options.agentState ?? alwaysRunning;
-    this.onDenied = options.onDenied;
+    this.onOrder = options.onOrder;
     this.parent = parent;
     this.agentId = options.agentId;
     this.tickSize = options.tickSize;
@@ -194,16 +208,48 @@ export class ExecutionSession {
    */
   apply(step: StrategyStep): number {
     const ts = this.venue.now();
-    for (const id of step.cancels) {
-      const r = this.venue.cancel(id);
-      if (!r.accepted) this.rejectedCancels++;
-    }
+    this.decisionCount += 1;
+    this.sizing = null;
+    for (const id of step.cancels) this.cancel(id, 'cancelled by the agent');
     let got = 0;
     for (const child of step.orders) got += this.send(child);
     if (this.recordDecisions) {
-      this.decisions.push({ ts, agentId: this.agentId, inputs: step.inputs, action: step.action, reason: step.reason });
+      const reason = this.sizing === null ? step.reason : `${step.reason}; ${this.sizing}`;
+      this.decisions.push({ ts, agentId: this.agentId, inputs: step.inputs, action: step.action, reason });
     }
     return got;
+  }
+
+  /** Cancels every working order (a kill, a pause, a halt); returns how many were cancelled. */
+  cancelAll(reason: string): number {
+    let n = 0;
+    for (const o of this.venue.openOrders()) if (this.cancel(o.id, reason)) n += 1;
+    return n;
+  }
+
+  /**
+   * One step of working the agent's position back to flat: cancels its working orders and sends an
+   * IOC on the other side at the opposite touch, sized to the limits. Returns the position left
+   * (signed lots), which the step's fills have already reduced.
+   */
+  flattenStep(reason: string): number {
+    this.decisionCount += 1;
+    this.cancelAll(`cancelled to flatten: ${reason}`);
+    const position = this.position;
+    if (position === 0) return 0;
+    const side: Side = position > 0 ? 'sell' : 'buy';
+    const price = side === 'sell' ? this.venue.bestBid() : this.venue.bestAsk();
+    if (price === undefined) return position;
+    const order: VenueOrder = { kind: 'limit', id: 0, side, price, size: Math.abs(position), tif: 'IOC' };
+    const fit = this.gate.fit(order, this.gateContext());
+    if (fit.size > 0) this.submit({ ...order, id: this.nextId++, size: fit.size });
+    this.pushDecision({ kind: 'flatten', size: fit.size, price }, `flatten (${reason}): ${side} ${fit.size} of ${Math.abs(position)} lots IOC at ${price}${fit.limitedBy ? `, cut to fit ${fit.limitedBy}` : ''}`, { position });
+    return this.position;
+  }
+
+  /** The agent's position as the gate books it: signed lots, buys adding. */
+  get position(): number {
+    return this.gate.exposure.agent(this.agentId).position;
   }
 
   /** Moves the venue on by `ns` (at most to the horizon when `clip`), recording fills, prints and the mid. */
@@ -227,15 +273,23 @@ export class ExecutionSession {
 
   /** After the venue moved: records the slice's fills, feeds its prints to the observer and takes the new mid. */
   endSlice(r: ElapseResult): void {
+    for (const e of r.events) this.sliceEvent(e);
+    this.finishSlice();
+  }
+
+  /** One event of the slice under way, in the venue's order (a kernel hands each agent the market's events and its own fills, with its own order ids). */
+  sliceEvent(e: VenueEvent): void {
     const touch = this.following;
+    if (e.kind === 'OrderFilled') {
+      this.recordFill(e, touch?.mid() ?? this.mid, true);
+      if (this.venuePrintsAgentFills) this.observer.removeOwnTrade(e.ts, e.size, this.parent.side === 'sell' ? 'buy' : 'sell');
+    } else if (e.kind === 'TradePrinted') this.observer.addPrint(e);
+    else if (touch !== null && e.kind === 'LevelChanged') touch.change(e.side, e.price, e.size);
+  }
+
+  /** Ends the slice under way: takes the venue's new mid. */
+  finishSlice(): void {
     this.following = null;
-    for (const e of r.events) {
-      if (e.kind === 'OrderFilled') {
-        this.recordFill(e, touch?.mid() ?? this.mid);
-        if (this.venuePrintsAgentFills) this.observer.removeOwnTrade(e.ts, e.size, this.parent.side === 'sell' ? 'buy' : 'sell');
-      } else if (e.kind === 'TradePrinted') this.observer.addPrint(e);
-      else if (touch !== null && e.kind === 'LevelChanged') touch.change(e.side, e.price, e.size);
-    }
     this.mid = venueMid(this.venue, this.mid);
   }
 
@@ -247,11 +301,10 @@ export class ExecutionSession {
   sweep(reason = 'horizon reached'): number {
     if (this.swept) return 0;
     this.swept = true;
+    this.decisionCount += 1;
+    this.sizing = null;
     const cancels = this.venue.openOrders().map((o) => o.id);
-    for (const id of cancels) {
-      const r = this.venue.cancel(id);
-      if (!r.accepted) this.rejectedCancels++;
-    }
+    for (const id of cancels) this.cancel(id, reason);
     const left = this.parent.quantity - this.filledLots;
     const limit = this.parent.limitPrice;
     const inputs = { quantityLeft: left, cancelled: cancels.length };
@@ -264,7 +317,7 @@ export class ExecutionSession {
     const tail = unfilled > 0 ? `; ${unfilled} lots found no liquidity${limit !== undefined ? ` within the limit ${limit}` : ''} and stay unfilled` : '';
     this.pushDecision(
       { kind: 'sweep', size: left, price: limit ?? null },
-      `${reason}: swept the remaining ${left} lots ${limit !== undefined ? `with an IOC at the limit ${limit}` : 'at market'}, filled ${got}${tail}`,
+      `${reason}: swept the remaining ${left} lots ${limit !== undefined ? `with an IOC at the limit ${limit}` : 'at market'}, filled ${got}${tail}${this.sizing === null ? '' : `; ${this.sizing}`}`,
       inputs,
     );
     return got;
@@ -274,6 +327,7 @@ export class ExecutionSession {
     if (this.recordDecisions) this.decisions.push({ ts: this.venue.now(), agentId: this.agentId, inputs, action, reason });
   }
 
+  /** Sends one of the strategy's child orders: clipped to what is left of the parent and to its limit price, then split into orders the limits let through (as many as the working-order and rate limits leave room for). Returns the lots filled on arrival. */
   private send(child: ChildOrder): number {
     const parent = this.parent;
     const working = this.venue.openOrders();
@@ -281,34 +335,78 @@ export class ExecutionSession {
     const size = Math.min(Math.floor(child.size), room);
     if (size <= 0) return 0;
     const price = child.price === undefined ? undefined : clampToLimit(parent.side, child.price, parent.limitPrice);
-    const id = this.nextId++;
-    const order: VenueOrder =
-      price === undefined
-        ? { kind: 'market', id, side: parent.side, size }
-        : { kind: 'limit', id, side: parent.side, price, size, tif: child.tif };
-    const outcome = this.gate.check(order, { agentState: this.agentState(), mid: venueMid(this.venue, this.mid), openOrders: working.length });
+    const order = (id: number, lots: number): VenueOrder =>
+      price === undefined ? { kind: 'market', id, side: parent.side, size: lots } : { kind: 'limit', id, side: parent.side, price, size: lots, tif: child.tif };
+    // A size the gate would refuse outright (not a whole positive number) goes to it as it is, to be denied with its reason.
+    if (!Number.isSafeInteger(size)) return this.submit(order(this.nextId++, size));
+    const fit = this.gate.fit(order(0, size), this.gateContext());
+    // Nothing fits (no room left under a position limit, or REDUCING): the order goes as it is, to be denied with the reason.
+    if (fit.limitedBy === null || fit.size === 0) return this.submit(order(this.nextId++, size));
+    const parts = Math.min(this.gate.orderRoom(this.agentId, this.venue.now()), fit.size > 0 ? Math.ceil(size / fit.size) : 0);
+    let left = size;
+    let got = 0;
+    let sent = 0;
+    for (let i = 0; i < parts && left > 0; i++) {
+      const lots = Math.min(fit.size, left);
+      got += this.submit(order(this.nextId++, lots));
+      left -= lots;
+      sent += 1;
+    }
+    const note = `${size} lots sized to the limits (${fit.limitedBy}): sent ${sent} order${sent === 1 ? '' : 's'} of at most ${fit.size}${left > 0 ? `, ${left} lots wait for room` : ''}`;
+    this.sizing = this.sizing === null ? note : `${this.sizing}; ${note}`;
+    return got;
+  }
+
+  private gateContext(): { agentId: string; agentState: AgentLifecycle; mid: number; now: number } {
+    return { agentId: this.agentId, agentState: this.agentState(), mid: venueMid(this.venue, this.mid), now: this.venue.now() };
+  }
+
+  /** Passes one order through the gate to the venue, and books each step of its life; returns the lots filled on arrival. */
+  private submit(order: VenueOrder): number {
+    const outcome = this.gate.check({ ...order, decision: this.decisionCount }, this.gateContext());
     if (!outcome.allowed) {
       this.rejectedSubmits++;
       this.deniedSubmits++;
       this.lastRefusal = { by: 'risk', ts: this.venue.now(), denial: outcome.denial };
-      this.onDenied?.(order, outcome.denial);
+      this.onOrder?.({ kind: 'denied', order, denial: outcome.denial });
       return 0;
     }
     const r = this.venue.submit(order);
     if (!r.accepted) {
       this.rejectedSubmits++;
       this.lastRefusal = { by: 'venue', ts: this.venue.now(), reject: r.reject };
+      this.onOrder?.({ kind: 'rejected', order, reject: r.reject });
       return 0;
     }
+    const exposure = this.gate.exposure;
+    exposure.accepted(this.agentId, order.id, order.side, order.kind === 'limit' ? order.price : undefined, r.resting, this.venue.now(), RiskGate.orderKey(order), this.decisionCount);
+    this.onOrder?.({ kind: 'accepted', order, resting: r.resting });
     let got = 0;
     for (const f of r.fills) {
-      this.recordFill(f);
-      got += f.size;
+      this.recordFill(f, this.mid, false);
+      if (f.side === this.parent.side) got += f.size;
     }
+    if (r.cancelled > 0) this.onOrder?.({ kind: 'expired', orderId: order.id, lots: r.cancelled });
     return got;
   }
 
-  private recordFill(f: AgentFill, midBefore = this.mid): void {
+  /** Cancels one working order; returns whether the venue cancelled it. */
+  private cancel(id: AgentOrderId, reason: string): boolean {
+    const r = this.venue.cancel(id);
+    if (!r.accepted) {
+      this.rejectedCancels++;
+      return false;
+    }
+    this.gate.exposure.removed(this.agentId, id);
+    this.onOrder?.({ kind: 'cancelled', orderId: id, lots: r.cancelled, reason });
+    return true;
+  }
+
+  /** Books a fill: to the gate's exposure always, to the parent order's figures when it is on the parent's side (a flatten's fills are not). */
+  private recordFill(f: AgentFill, midBefore: number, resting: boolean): void {
+    this.gate.exposure.filled(this.agentId, f.orderId, f.side, f.price, f.size, resting);
+    this.onOrder?.({ kind: 'filled', fill: f });
+    if (f.side !== this.parent.side) return;
     this.filledLots += f.size;
     this.notionalSum += f.price * f.size;
     this.fills.push({
@@ -360,7 +458,7 @@ class TouchTracker {
   }
 }
 
-function alwaysRunning(): GateContext['agentState'] {
+function alwaysRunning(): AgentLifecycle {
   return 'running';
 }
 

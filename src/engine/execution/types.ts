@@ -98,7 +98,7 @@ export interface ChildOrder {
 }
 
 /** What a decision did, as the cockpit lists it. */
-export type DecisionActionKind = 'wait' | 'hold' | 'cancel' | 'post' | 'post-deeper' | 'cross' | 'sweep';
+export type DecisionActionKind = 'wait' | 'hold' | 'cancel' | 'post' | 'post-deeper' | 'cross' | 'sweep' | 'flatten';
 
 /** The main child order of a decision. */
 export interface DecisionAction {

@@ -10,7 +10,7 @@ import type { EngineEvent } from '../contract/events';
 import { lobsterSessionMarket } from '../node/files/backtest-markets';
 import { SessionKernel, type AgentSpec } from './session-kernel';
 import { baselineStrategies } from './strategies';
-import { DEFAULT_LIMITS } from '../risk/limits';
+import { withAgentLimits } from '../risk/limits';
 
 const GOOG = resolve(__dirname, '../../../../shared/data/lobster/GOOG_2012-06-21_34200000_57600000_message_10.csv.gz');
 const AT_11 = 11 * 3600 * S;
@@ -22,10 +22,10 @@ describe('a live session on a recorded LOBSTER day', () => {
     const agents: AgentSpec[] = [
       { name: 'TWAP sell', strategy: 'twap', side: 'sell', quantity: 600, horizonSeconds: 300, intervalSeconds: 15, startAfterSeconds: 30 },
       { name: 'VWAP sell', strategy: 'vwap', side: 'sell', quantity: 600, horizonSeconds: 300, intervalSeconds: 15, startAfterSeconds: 30 },
-      // Each child order is above the session's size limit: every one is denied, with the limit and the value.
+      // Each child order is above the session's size limit: the agent splits it to fit.
       { name: 'too big', strategy: 'twap', side: 'sell', quantity: 40_000, horizonSeconds: 60, intervalSeconds: 30, startAfterSeconds: 30 },
     ];
-    const kernel = new SessionKernel({ ids: new SequentialIds(), strategies: baselineStrategies }, { sessionId: 'goog', seed: 0, market, speed: 1, agents, limits: { ...DEFAULT_LIMITS, maxOrderLots: 500 } });
+    const kernel = new SessionKernel({ ids: new SequentialIds(), strategies: baselineStrategies }, { sessionId: 'goog', seed: 0, market, speed: 1, agents, limits: withAgentLimits({ maxOrderLots: 500 }) });
     const events: EngineEvent[] = [];
     kernel.subscribe((e) => events.push(e));
     kernel.start();
@@ -43,11 +43,12 @@ describe('a live session on a recorded LOBSTER day', () => {
     expect(twap).toMatchObject({ state: 'done', filled: 600 });
     expect(vwap).toMatchObject({ state: 'done', filled: 600 });
     expect(twap?.shortfallBps).not.toBeNull();
-    const denied = events.filter((e): e is Extract<EngineEvent, { kind: 'OrderDenied' }> => e.kind === 'OrderDenied' && e.agentId === big?.id);
-    expect(denied.length).toBeGreaterThan(0);
-    expect(denied.every((d) => d.code === 'ORDER_SIZE_EXCEEDS_MAX')).toBe(true);
-    expect(denied[0]?.denial).toEqual({ code: 'ORDER_SIZE_EXCEEDS_MAX', max: 500, size: 20_000 });
-    expect(big?.filled).toBe(0);
+    // Its 20,000-lot slices go out as orders of at most 500, as many as the working-order limit leaves room for, and its decisions say so.
+    const accepted = events.filter((e): e is Extract<EngineEvent, { kind: 'OrderAccepted' }> => e.kind === 'OrderAccepted' && e.agentId === big?.id);
+    expect(accepted.length).toBeGreaterThan(0);
+    expect(Math.max(...accepted.map((e) => e.size))).toBe(500);
+    expect(events.some((e) => e.kind === 'OrderDenied' && e.agentId === big?.id && e.code === 'ORDER_SIZE_EXCEEDS_MAX')).toBe(false);
+    expect(events.some((e) => e.kind === 'DecisionMade' && e.agentId === big?.id && e.reason.includes('sized to the limits (max order 500 lots)'))).toBe(true);
   });
 
   it('refusesAStartOutsideTheDay', async () => {

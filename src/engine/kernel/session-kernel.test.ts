@@ -5,6 +5,7 @@ import { NS_PER_SECOND } from '../core/clock';
 import type { EngineEvent } from '../contract/events';
 import { validateCommand } from '../contract/validate';
 import { loadScenario } from '../node/files/sim-scenarios';
+import { withAgentLimits } from '../risk/limits';
 import { DEFAULT_AGENTS, DEFAULT_LIMITS, SessionKernel, isSessionCommand, type AgentSpec, type SessionConfig } from './session-kernel';
 import { baselineStrategies } from './strategies';
 import type { ExecutionStrategy } from '../execution/types';
@@ -95,7 +96,7 @@ describe('session kernel on the simulator', () => {
     expect(later.filter((e) => e.kind === 'DecisionMade' || e.kind === 'OrderAccepted' || e.kind === 'OrderFilled')).toEqual([]);
   });
 
-  it('deniesOrdersBeyondTheRiskLimitsWhateverTheStrategySends', () => {
+  it('holdsOrdersToTheRiskLimitsWhateverTheStrategySends', () => {
     const absurd: ExecutionStrategy = {
       name: 'absurd',
       decide: (view) => ({
@@ -110,27 +111,36 @@ describe('session kernel on the simulator', () => {
       }),
     };
     const agents: AgentSpec[] = [{ name: 'absurd', strategy: 'absurd', side: 'buy', quantity: 2_000_000, horizonSeconds: 600, intervalSeconds: 10, startAfterSeconds: 10 }];
-    const { kernel, events } = kernelWith({ agents, limits: { ...DEFAULT_LIMITS, maxOrderLots: 500 } }, () => absurd);
+    const { kernel, events } = kernelWith({ agents, limits: withAgentLimits({ maxOrderLots: 500 }) }, () => absurd);
     kernel.elapse(60 * S);
     const denied = events.filter((e) => e.kind === 'OrderDenied');
-    expect(denied.some((e) => e.code === 'ORDER_SIZE_EXCEEDS_MAX')).toBe(true);
-    expect(events.some((e) => e.kind === 'OrderAccepted' && e.size > 500)).toBe(false);
-    expect(kernel.snapshot().agents[0]!.filled).toBe(0);
+    // The far price is denied by the collar; the huge size is split to the 500-lot limit, never sent whole.
+    expect(denied.some((e) => e.code === 'PRICE_OUTSIDE_COLLAR')).toBe(true);
+    expect(denied.some((e) => e.code === 'ORDER_SIZE_EXCEEDS_MAX')).toBe(false);
+    const accepted = events.flatMap((e) => (e.kind === 'OrderAccepted' ? [e] : []));
+    expect(accepted.length).toBeGreaterThan(0);
+    expect(accepted.every((e) => e.size <= 500)).toBe(true);
+    // However much it asks for, the position with its working orders stays within the 50,000-lot long limit.
+    const exposures = events.flatMap((e) => (e.kind === 'OrderAccepted' || e.kind === 'OrderFilled' || e.kind === 'OrderCancelled' || e.kind === 'OrderExpired' ? [e.exposure] : []));
+    expect(exposures.every((x) => x.position + x.workingLots <= 50_000)).toBe(true);
   });
 
   it('checksOrdersAgainstLimitsTheTraderLowers', () => {
     const { kernel, events } = kernelWith();
     kernel.elapse(60 * S);
     expect(events.some((e) => e.kind === 'OrderAccepted')).toBe(true);
-    const r = command(kernel, 'SetRiskLimits', { maxOrderLots: 1, priceCollarBps: 200, maxOpenOrders: 20, reason: 'tighten' });
-    expect(r).toEqual({ ok: true, value: { limits: { maxOrderLots: 1, priceCollarBps: 200, maxOpenOrders: 20 } } });
-    expect(events.at(-1)).toMatchObject({ kind: 'RiskLimitsChanged', reason: 'tighten', limits: { maxOrderLots: 1 } });
+    const tight = withAgentLimits({ maxOrderLots: 1 });
+    const r = command(kernel, 'SetRiskLimits', { limits: tight, reason: 'tighten' });
+    expect(r).toEqual({ ok: true, value: { limits: tight } });
+    expect(events.at(-1)).toMatchObject({ kind: 'RiskLimitsChanged', reason: 'tighten', by: 'trader', agentId: null, limits: tight });
+    expect(kernel.snapshot().risk.history.at(-1)).toMatchObject({ by: 'trader', reason: 'tighten', limits: tight });
     const mark = events.length;
     kernel.elapse(120 * S);
     const later = events.slice(mark);
-    expect(later.some((e) => e.kind === 'OrderDenied' && e.code === 'ORDER_SIZE_EXCEEDS_MAX')).toBe(true);
+    expect(later.some((e) => e.kind === 'OrderAccepted')).toBe(true);
     expect(later.filter((e) => e.kind === 'OrderAccepted').every((e) => e.size <= 1)).toBe(true);
-    expect(kernel.snapshot().risk.limits.maxOrderLots).toBe(1);
+    expect(later.some((e) => e.kind === 'DecisionMade' && /sized to the limits \(max order 1 lots\)/.test(e.reason))).toBe(true);
+    expect(kernel.snapshot().risk.limits.perAgent.maxOrderLots).toBe(1);
   });
 
   it('deniesLimitPricesOutsideTheCollar', () => {
@@ -215,10 +225,11 @@ describe('session kernel on the simulator', () => {
     const [buyer, seller] = kernel.snapshot().agents;
     const denied = events.filter((e) => e.kind === 'OrderDenied' && e.agentId === seller!.id);
     expect(denied.length).toBeGreaterThan(0);
-    expect(denied[0]).toMatchObject({ code: 'WOULD_SELF_TRADE' });
+    // The gate stops it before the venue (which would refuse it too), naming the firm's order.
+    expect(denied[0]).toMatchObject({ code: 'SELF_TRADE', denial: { code: 'SELF_TRADE', restingAgent: buyer!.id } });
     expect(denied[0]!.kind === 'OrderDenied' && denied[0]!.detail).toContain(`${buyer!.id}/`);
     // The price reads in the instrument's currency, as everywhere else in the window, not in ticks.
-    expect(denied[0]!.kind === 'OrderDenied' && denied[0]!.detail).toMatch(/^would trade at \d+\.\d{2} with /);
+    expect(denied[0]!.kind === 'OrderDenied' && denied[0]!.detail).toMatch(/^at \d+\.\d{2} it would trade with the firm's own order /);
   });
 
   it('refusesToResumeAnAgentWhileTheKillSwitchIsEngaged', () => {

@@ -12,7 +12,7 @@ import type { CommandResult } from '../contract/result';
 import { fail, ok } from '../contract/result';
 import type { ValidCommand } from '../contract/index';
 import { Kernel, TRADE_HISTORY, type AgentSpec, type KernelDeps, type RunningAgent, type SessionMarket } from '../execution/kernel';
-import type { AgentView, SessionSnapshot } from './snapshot';
+import type { AgentView, RiskView, SessionSnapshot } from './snapshot';
 import { DEFAULT_LIMITS, type RiskLimits } from '../risk/limits';
 
 export type { AgentSpec, CockpitStrategy, KernelDeps, StrategyContext, StrategyFactory } from '../execution/kernel';
@@ -93,8 +93,11 @@ export class SessionKernel extends Kernel {
     return !this.paused;
   }
 
-  /** Carries out a validated session command. Returns a typed result; a refusal changes nothing. */
-  execute(command: SessionCommand): CommandResult<unknown> {
+  /**
+   * Carries out a validated session command from `by` (who sent it: the window, a client, a test),
+   * recorded with every change of limits. Returns a typed result; a refusal changes nothing.
+   */
+  execute(command: SessionCommand, by = 'trader'): CommandResult<unknown> {
     const ts = this.now();
     switch (command.name) {
       case 'GetSnapshot':
@@ -125,24 +128,66 @@ export class SessionKernel extends Kernel {
       case 'PauseAgent':
       case 'ResumeAgent':
       case 'KillAgent': {
-        const agent = this.agents.find((a) => a.id === command.payload.agentId);
-        if (!agent) return fail('REJECTED', `no agent "${command.payload.agentId}"; agents are ${this.agents.map((a) => a.id).join(', ')}`);
+        const agent = this.findAgent(command.payload.agentId);
+        if (typeof agent === 'string') return fail('REJECTED', agent);
         const to: AgentState = command.name === 'PauseAgent' ? 'paused' : command.name === 'ResumeAgent' ? 'running' : 'killed';
         if (to === 'running' && this.gate.killed) return fail('REJECTED', 'the kill switch is engaged; release it first');
         if (!canMove(agent.state, to)) return fail('REJECTED', `agent ${agent.id} is ${agent.state}; it cannot become ${to}`);
-        if (to !== 'running') this.cancelWorking(agent);
+        if (to !== 'running') this.cancelWorking(agent, `${command.name === 'PauseAgent' ? 'paused' : 'killed'}: ${command.payload.reason}`);
+        if (to === 'killed') this.gate.setTradingState({ agentId: agent.id }, 'HALTED', `killed: ${command.payload.reason}`);
         agent.state = to;
         if (to === 'running') agent.nextAt = Math.max(agent.nextAt, ts);
         this.emit({ kind: 'AgentStateChanged', ts, agentId: agent.id, state: to, reason: command.payload.reason });
         return ok({ agentId: agent.id, state: agent.state });
       }
       case 'SetRiskLimits': {
-        const { reason, ...limits } = command.payload;
-        this.gate.setLimits(limits);
-        this.emit({ kind: 'RiskLimitsChanged', ts, limits, reason });
+        const { reason, limits } = command.payload;
+        const at = new Date().toISOString();
+        this.gate.setLimits(limits, { by, at, ts, reason });
+        this.emit({ kind: 'RiskLimitsChanged', ts, limits, reason, by, at, agentId: null });
         return ok({ limits });
       }
+      case 'SetAgentLimits': {
+        const { reason, agentId, limits } = command.payload;
+        const agent = this.findAgent(agentId);
+        if (typeof agent === 'string') return fail('REJECTED', agent);
+        const at = new Date().toISOString();
+        this.gate.setLimits(this.gate.limits, { by, at, ts, reason }, { id: agent.id, limits });
+        this.emit({ kind: 'RiskLimitsChanged', ts, limits: { ...this.gate.limits, perAgent: this.gate.limitsFor(agent.id) }, reason, by, at, agentId: agent.id });
+        return ok({ agentId: agent.id, limits });
+      }
+      case 'SetTradingState': {
+        const { agentId, state, reason } = command.payload;
+        if (agentId === null) {
+          if (state === 'HALTED') return fail('REJECTED', 'to halt the whole session use KillAll, which also stops every agent');
+          if (this.gate.killed) return fail('REJECTED', 'the kill switch is engaged; release it first');
+          return ok({ agentId, state, ordersCancelled: this.setTradingState(null, state, reason) });
+        }
+        const agent = this.findAgent(agentId);
+        if (typeof agent === 'string') return fail('REJECTED', agent);
+        if (agent.state === 'flattening' && state !== 'REDUCING') return fail('REJECTED', `agent ${agent.id} is flattening; it stays REDUCING until flat`);
+        return ok({ agentId: agent.id, state, ordersCancelled: this.setTradingState(agent.id, state, reason) });
+      }
+      case 'Flatten': {
+        const { agentId, reason } = command.payload;
+        if (this.gate.killed) return fail('REJECTED', 'the kill switch is engaged: no order can go out; release it first');
+        let targets: RunningAgent[] = this.agents;
+        if (agentId !== null) {
+          const agent = this.findAgent(agentId);
+          if (typeof agent === 'string') return fail('REJECTED', agent);
+          if (agent.state === 'killed' || agent.state === 'flattening') return fail('REJECTED', `agent ${agent.id} is ${agent.state}; it cannot be flattened`);
+          targets = [agent];
+        }
+        let n = 0;
+        for (const a of targets) if (this.flatten(a, reason)) n += 1;
+        return ok({ agentsFlattening: n });
+      }
     }
+  }
+
+  /** Returns the agent `agentId`, or why there is none. */
+  private findAgent(agentId: string): RunningAgent | string {
+    return this.agents.find((a) => a.id === agentId) ?? `no agent "${agentId}"; agents are ${this.agents.map((a) => a.id).join(', ')}`;
   }
 
   /** Returns the whole session state as of `lastSeq`. */
@@ -165,8 +210,23 @@ export class SessionKernel extends Kernel {
       quote: q.bid > 0 && q.ask > 0 ? { ...q } : null,
       trades: this.trades.slice(-TRADE_HISTORY),
       agents: this.agents.map((a) => this.view(a, now)),
-      risk: { killSwitch: this.gate.killed, reason: this.gate.killSwitchReason, limits: this.gate.limits },
+      risk: this.riskView(now),
       depth: this.depth(),
+    };
+  }
+
+  private riskView(now: number): RiskView {
+    const gate = this.gate;
+    const bid = this.venue.bestBid();
+    const ask = this.venue.bestAsk();
+    const mid = bid !== undefined && ask !== undefined ? (bid + ask) / 2 : NaN;
+    return {
+      killSwitch: gate.killed,
+      reason: gate.killSwitchReason,
+      limits: gate.limits,
+      session: { ...gate.session, use: gate.sessionUse(now, mid) },
+      agents: this.agents.map((a) => ({ agentId: a.id, ...gate.agentTradingState(a.id), limits: gate.limitsFor(a.id), ownLimits: gate.agentOverrides().has(a.id), use: gate.agentUse(a.id, now, mid) })),
+      history: gate.history.slice(-20),
     };
   }
 

@@ -1,6 +1,7 @@
 import type { Side } from '../book/types';
 import type { AgentState, DepthView, SessionState } from '../contract/events';
-import type { RiskLimits } from '../risk/limits';
+import type { AgentLimits, LimitsChange, RiskLimits } from '../risk/limits';
+import type { LimitUse, TradingState } from '../risk/gate';
 
 /** What the window shows of one agent. Prices in ticks, sizes in lots. */
 export interface AgentView {
@@ -46,6 +47,18 @@ export interface SessionSnapshot {
   /** Recent trade prices (ticks) by time, oldest first, at most a few thousand. */
   readonly trades: ReadonlyArray<{ readonly ts: number; readonly price: number; readonly size: number }>;
   readonly agents: readonly AgentView[];
-  readonly risk: { readonly killSwitch: boolean; readonly reason: string | null; readonly limits: RiskLimits };
+  readonly risk: RiskView;
   readonly depth: DepthView;
+}
+
+/** The risk overlay as the window shows it: limits and their use now, trading states, the record of limit changes. */
+export interface RiskView {
+  readonly killSwitch: boolean;
+  readonly reason: string | null;
+  readonly limits: RiskLimits;
+  readonly session: { readonly state: TradingState; readonly reason: string; readonly use: LimitUse };
+  /** Each agent's trading state, the per-agent limits it is held to (its own where `ownLimits`) and its use of them. */
+  readonly agents: ReadonlyArray<{ readonly agentId: string; readonly state: TradingState; readonly reason: string; readonly limits: AgentLimits; readonly ownLimits: boolean; readonly use: LimitUse }>;
+  /** The last changes of limits: who, when, why. */
+  readonly history: readonly LimitsChange[];
 }

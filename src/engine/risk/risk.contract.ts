@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { command, reasonSchema as reason } from '../contract/define';
 import type { SessionState } from '../contract/events';
-import { riskLimitsShape, type RiskLimits } from './limits';
+import { agentLimitsSchema, riskLimitsSchema, type AgentLimits, type RiskLimits } from './limits';
+import type { TradingState } from './gate';
 
+const agentId = z.string().min(1).max(64);
+const tradingState = z.enum(['ACTIVE', 'REDUCING', 'HALTED']);
 
 export const riskCommands = {
   KillAll: command<{ state: SessionState; agentsHalted: number; ordersCancelled: number }>()(
@@ -14,9 +17,19 @@ export const riskCommands = {
     'Lets orders flow again; halted agents stay halted.',
   ),
   SetRiskLimits: command<{ limits: RiskLimits }>()(
-    z
-      .object({ ...riskLimitsShape, reason })
-      .strict(),
-    'Sets the hard pre-trade limits; every order from then on is checked against them.',
+    z.object({ limits: riskLimitsSchema, reason }).strict(),
+    'Sets the hard pre-trade limits (each agent’s and the session’s); every order from then on is checked against them.',
+  ),
+  SetAgentLimits: command<{ agentId: string; limits: AgentLimits | null }>()(
+    z.object({ agentId, limits: agentLimitsSchema.nullable(), reason }).strict(),
+    'Gives one agent limits of its own (null: back to the session’s per-agent limits).',
+  ),
+  SetTradingState: command<{ agentId: string | null; state: TradingState; ordersCancelled: number }>()(
+    z.object({ agentId: agentId.nullable(), state: tradingState, reason }).strict(),
+    'Sets the session’s trading state (agentId null) or one agent’s: ACTIVE, REDUCING (only orders that reduce the position) or HALTED (no new orders; working ones cancelled).',
+  ),
+  Flatten: command<{ agentsFlattening: number }>()(
+    z.object({ agentId: agentId.nullable(), reason }).strict(),
+    'Stops the agent (every agent when agentId is null) and works its position back to flat under the limits; it is reported done when flat.',
   ),
 } as const;

@@ -127,12 +127,12 @@ export function createActions(api: CockpitApi, store: CockpitStore, ui: UiStore)
         'SetRiskLimits',
         {
           title: 'Change the hard limits',
-          detail: `Max order ${limits.maxOrderLots} lots, price collar ±${limits.priceCollarBps} bps, at most ${limits.maxOpenOrders} working orders an agent; every order from now on is checked against them.`,
+          detail: `Max order ${limits.perAgent.maxOrderLots} lots, price collar ±${limits.perAgent.priceCollarBps} bps, at most ${limits.perAgent.maxOpenOrders} working orders an agent; every order from now on is checked against them.`,
           defaultReason: 'limits changed from cockpit',
           confirmLabel: 'Apply limits',
           danger: true,
         },
-        (reason) => ({ ...limits, reason }),
+        (reason) => ({ limits, reason }),
       ),
     toggleSession: () => (store.getState().session?.state === 'paused' ? actions.resumeSession() : actions.pauseSession()),
     setSpeed: (speed) =>

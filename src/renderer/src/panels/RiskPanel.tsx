@@ -48,15 +48,15 @@ export function RiskPanel() {
         <dl className="limits" data-testid="risk-limits" aria-label="Hard pre-trade limits">
           <div title="Largest child order an agent may send">
             <dt className="label">Max order</dt>
-            <dd className="num" data-testid="limit-max-order">{limits ? `${formatSize(limits.maxOrderLots)} lots` : '—'}</dd>
+            <dd className="num" data-testid="limit-max-order">{limits ? `${formatSize(limits.perAgent.maxOrderLots)} lots` : '—'}</dd>
           </div>
           <div title="Farthest a limit price may be from the mid">
             <dt className="label">Price collar</dt>
-            <dd className="num" data-testid="limit-collar">{limits ? `±${formatSize(limits.priceCollarBps)} bps` : '—'}</dd>
+            <dd className="num" data-testid="limit-collar">{limits ? `±${formatSize(limits.perAgent.priceCollarBps)} bps` : '—'}</dd>
           </div>
           <div title="Most working orders one agent may have">
             <dt className="label">Open orders</dt>
-            <dd className="num" data-testid="limit-open-orders">{limits ? `≤ ${formatSize(limits.maxOpenOrders)}` : '—'}</dd>
+            <dd className="num" data-testid="limit-open-orders">{limits ? `≤ ${formatSize(limits.perAgent.maxOpenOrders)}` : '—'}</dd>
           </div>
           <button type="button" className="btn limits-edit" onClick={() => setEditing(true)} disabled={!limits} data-testid="limits-edit" title="Change the hard pre-trade limits">
             Edit
@@ -101,8 +101,8 @@ export function RiskPanel() {
 }
 
 function LimitsForm({ limits, onApply, onDone }: { limits: RiskLimits; onApply: (next: RiskLimits) => void; onDone: () => void }) {
-  const [form, setForm] = useState({ maxOrderLots: String(limits.maxOrderLots), priceCollarBps: String(limits.priceCollarBps), maxOpenOrders: String(limits.maxOpenOrders) });
-  const parsed = parseLimits(form);
+  const [form, setForm] = useState({ maxOrderLots: String(limits.perAgent.maxOrderLots), priceCollarBps: String(limits.perAgent.priceCollarBps), maxOpenOrders: String(limits.perAgent.maxOpenOrders) });
+  const parsed = parseLimits(form, limits);
   const submit = (e: FormEvent): void => {
     e.preventDefault();
     if ('limits' in parsed) {

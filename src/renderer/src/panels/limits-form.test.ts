@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseLimits } from './limits-form';
+import { limits as base } from '../testing/fixtures';
 
 describe('the limits form', () => {
   it('readsWholeLotsACollarInBpsAndAnOpenOrderCap', () => {
-    expect(parseLimits({ maxOrderLots: '500', priceCollarBps: '75.5', maxOpenOrders: '4' })).toEqual({ limits: { maxOrderLots: 500, priceCollarBps: 75.5, maxOpenOrders: 4 } });
+    expect(parseLimits({ maxOrderLots: '500', priceCollarBps: '75.5', maxOpenOrders: '4' }, base)).toEqual({ limits: { ...base, perAgent: { ...base.perAgent, maxOrderLots: 500, priceCollarBps: 75.5, maxOpenOrders: 4 } } });
   });
 
   it('refusesWhatTheEngineWouldRefuse', () => {
@@ -12,9 +13,9 @@ describe('the limits form', () => {
       { maxOrderLots: '1.5', priceCollarBps: '100', maxOpenOrders: '5' },
       { maxOrderLots: '10', priceCollarBps: '0', maxOpenOrders: '5' },
       { maxOrderLots: '10', priceCollarBps: 'wide', maxOpenOrders: '5' },
-      { maxOrderLots: '10', priceCollarBps: '100', maxOpenOrders: '2000' },
+      { maxOrderLots: '10', priceCollarBps: '100', maxOpenOrders: '200000' },
     ]) {
-      expect(parseLimits(bad)).toHaveProperty('error');
+      expect(parseLimits(bad, base)).toHaveProperty('error');
     }
   });
 });

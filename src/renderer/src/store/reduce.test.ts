@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { agent, batch, decision, ev, host, limits, snapshot, trade } from '../testing/fixtures';
+import { agent, batch, decision, ev, host, limits, riskView, snapshot, trade } from '../testing/fixtures';
+import { withAgentLimits } from '../../../engine/contract/index';
 import { ACTIVITY_MAX, TAPE_MAX, applyBatches, applySnapshot, initialState, scheduleElapsedAt } from './reduce';
 import type { BacktestRequest, CockpitState } from './types';
 
@@ -14,7 +15,7 @@ describe('applySnapshot', () => {
   it('rebuildsSessionQuoteAgentsAndKillSwitch', () => {
     const s = applySnapshot(
       initialState({ transport: 'electron', status: 'connected', detail: null }),
-      snapshot(42, { risk: { killSwitch: true, reason: 'drill', limits }, session: { ...snapshot(0).session, state: 'halted' } }),
+      snapshot(42, { risk: { ...riskView(), killSwitch: true, reason: 'drill' }, session: { ...snapshot(0).session, state: 'halted' } }),
       host,
       'connect',
     );
@@ -81,8 +82,8 @@ describe('applyBatches', () => {
   });
 
   it('takesNewRiskLimitsAndLogsTheChangeWithItsReason', () => {
-    const next = { maxOrderLots: 10, priceCollarBps: 50, maxOpenOrders: 3 };
-    const { state } = applyBatches(live(10), [batch([ev(11, T0 + 1, { kind: 'RiskLimitsChanged', limits: next, reason: 'tighten before the close' })])]);
+    const next = withAgentLimits({ maxOrderLots: 10, priceCollarBps: 50, maxOpenOrders: 3 });
+    const { state } = applyBatches(live(10), [batch([ev(11, T0 + 1, { kind: 'RiskLimitsChanged', limits: next, reason: 'tighten before the close', by: 'window', at: '2026-12-07T04:00:00.000Z', agentId: null })])]);
     expect(state.limits).toEqual(next);
     expect(state.activity[0]).toMatchObject({ title: 'Risk limits changed', reason: 'tighten before the close' });
   });
@@ -136,8 +137,8 @@ describe('applyBatches', () => {
   it('showsTheAgentsFillsAverageAndShortfallAsTheEngineComputedThem', () => {
     const { state } = applyBatches(live(10), [
       batch([
-        ev(11, T0, { kind: 'OrderFilled', agentId: 'a1', orderId: 'o1', side: 'buy', price: 10_002, size: 100, liquidity: 'taker', agent: { filled: 100, avgPrice: 10_002, shortfallBps: 2 } }),
-        ev(12, T0, { kind: 'OrderFilled', agentId: 'a1', orderId: 'o2', side: 'buy', price: 10_004, size: 300, liquidity: 'maker', agent: { filled: 400, avgPrice: 10_003.5, shortfallBps: 3.5 } }),
+        ev(11, T0, { kind: 'OrderFilled', agentId: 'a1', orderId: 'o1', side: 'buy', price: 10_002, size: 100, liquidity: 'taker', remaining: 0, agent: { filled: 100, avgPrice: 10_002, shortfallBps: 2 }, exposure: { position: 100, openOrders: 0, workingLots: 0 } }),
+        ev(12, T0, { kind: 'OrderFilled', agentId: 'a1', orderId: 'o2', side: 'buy', price: 10_004, size: 300, liquidity: 'maker', remaining: 0, agent: { filled: 400, avgPrice: 10_003.5, shortfallBps: 3.5 }, exposure: { position: 400, openOrders: 0, workingLots: 0 } }),
       ]),
     ]);
     expect(state.agents.get('a1')).toMatchObject({ filled: 400, avgPrice: 10_003.5, shortfallBps: 3.5 });
@@ -201,7 +202,7 @@ describe('applyBatches', () => {
 
   it('ignoresEventsForAgentsItDoesNotKnow', () => {
     const before = live(10);
-    const { state } = applyBatches(before, [batch([ev(11, T0, { kind: 'OrderFilled', agentId: 'nobody', orderId: 'o', side: 'buy', price: 1, size: 1, liquidity: 'taker', agent: { filled: 1, avgPrice: 1, shortfallBps: null } })])]);
+    const { state } = applyBatches(before, [batch([ev(11, T0, { kind: 'OrderFilled', agentId: 'nobody', orderId: 'o', side: 'buy', price: 1, size: 1, liquidity: 'taker', remaining: 0, agent: { filled: 1, avgPrice: 1, shortfallBps: null }, exposure: { position: 1, openOrders: 0, workingLots: 0 } })])]);
     expect(state.agents).toBe(before.agents);
     expect(state.lastSeq).toBe(11);
   });

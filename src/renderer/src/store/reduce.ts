@@ -215,6 +215,11 @@ class Pass {
         break;
       }
       case 'OrderAccepted':
+      case 'OrderCancelled':
+      case 'OrderExpired':
+        break;
+      case 'TradingStateChanged':
+        this.log(e, e.state === 'HALTED' ? 'danger' : e.state === 'REDUCING' ? 'warn' : 'good', `${e.agentId === null ? 'Session' : this.agentName(e.agentId)} ${e.state}`, e.ordersCancelled > 0 ? `${e.ordersCancelled} orders cancelled` : null, e.reason);
         break;
       case 'AgentStarted':
         this.updateAgent(e.agentId, (a) => ({ ...a, arrivalMid: e.arrivalMid, startNs: e.startNs, endNs: e.endNs }));
@@ -262,8 +267,8 @@ class Pass {
         this.log(e, 'good', 'Kill switch released', null, e.reason);
         break;
       case 'RiskLimitsChanged':
-        this.limits = e.limits;
-        this.log(e, 'warn', 'Risk limits changed', `max order ${e.limits.maxOrderLots} lots · collar ±${e.limits.priceCollarBps} bps · ≤ ${e.limits.maxOpenOrders} open orders`, e.reason);
+        if (e.agentId === null) this.limits = e.limits;
+        this.log(e, 'warn', e.agentId === null ? 'Risk limits changed' : `Risk limits of ${e.agentId} changed`, `max order ${e.limits.perAgent.maxOrderLots} lots · collar ±${e.limits.perAgent.priceCollarBps} bps · ≤ ${e.limits.perAgent.maxOpenOrders} open orders · by ${e.by}`, e.reason);
         break;
       case 'WorkflowUpdated': {
         const running = this.evaluation.running;

@@ -1,4 +1,4 @@
-import type { AgentView, DecisionExplanation, EngineEvent, EventBatch, HostInfo, SessionSnapshot } from '../../../engine/contract/index';
+import { withAgentLimits, type AgentView, type DecisionExplanation, type EngineEvent, type EventBatch, type HostInfo, type RiskLimits, type RiskView, type SessionSnapshot } from '../../../engine/contract/index';
 
 /** A host as GetSnapshot describes it. */
 export const host: HostInfo = {
@@ -44,8 +44,21 @@ export function agent(overrides: Partial<AgentView> = {}): AgentView {
   };
 }
 
-/** Hard limits as the engine ships them. */
-export const limits = { maxOrderLots: 5_000, priceCollarBps: 500, maxOpenOrders: 20 } as const;
+/** Hard limits as the engine ships them, with a wider collar. */
+export const limits: RiskLimits = withAgentLimits({ priceCollarBps: 500 });
+
+/** The risk view of a snapshot with `limits` in force, nothing used and every state ACTIVE. */
+export function riskView(agentIds: readonly string[] = ['a1']): RiskView {
+  const use = { position: 0, workingBuyLots: 0, workingSellLots: 0, openOrders: 0, ordersInWindow: 0, pnl: 0 };
+  return {
+    killSwitch: false,
+    reason: null,
+    limits,
+    session: { state: 'ACTIVE', reason: 'trading', use },
+    agents: agentIds.map((agentId) => ({ agentId, state: 'ACTIVE', reason: 'trading', limits: limits.perAgent, ownLimits: false, use })),
+    history: [],
+  };
+}
 
 /** Returns a decision event body with no inputs and no explanation. */
 export function decision(agentId: string, action: string, size: number, reason: string, extra: Partial<{ price: number | null; inputs: Record<string, number>; explanation: DecisionExplanation | null }> = {}) {
@@ -60,7 +73,7 @@ export function snapshot(lastSeq: number, overrides: Partial<SessionSnapshot> = 
     quote: { bid: 9_999, ask: 10_001, bidSize: 300, askSize: 200 },
     trades: [],
     agents: [agent()],
-    risk: { killSwitch: false, reason: null, limits },
+    risk: riskView(),
     depth: { bids: [[9_999, 300], [9_998, 120]], asks: [[10_001, 200], [10_002, 80]] },
     ...overrides,
   };
