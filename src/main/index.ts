@@ -99,7 +99,7 @@ app.whenReady().then(async () => {
     return engine!.request(name, payload);
   });
   globalShortcut.register(KILL_ALL_ACCELERATOR, () => {
-    void engine?.request('KillAll', { reason: `global shortcut ${KILL_ALL_ACCELERATOR}` });
+    void engine?.request('KillAll', { reason: `global shortcut ${KILL_ALL_ACCELERATOR}` }, 'global shortcut');
   });
   await createWindow();
   app.on('activate', () => {

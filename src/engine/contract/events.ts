@@ -1,6 +1,7 @@
 import type { Side } from '../book/types';
 import type { RiskLimits } from '../risk/limits';
 import type { AgentLifecycle, RiskDenial, TradingState } from '../risk/gate';
+import type { DetectorName, PostureAction, RiskSample } from '../kernel/snapshot';
 
 /** What the engine is doing: running the clock, paused by a human, or halted by the kill switch. */
 export type SessionState = 'running' | 'paused' | 'halted';
@@ -37,6 +38,8 @@ export type EngineEvent =
   | Ev<'RiskLimitsChanged', { limits: RiskLimits; reason: string; by: string; at: string; agentId: string | null }>
   /** The session's trading state (`agentId` null) or an agent's changed: ACTIVE, REDUCING or HALTED. */
   | Ev<'TradingStateChanged', { agentId: string | null; state: TradingState; reason: string; ordersCancelled: number }>
+  /** A detector fired or cleared; `action`: what the posture rules did about it, in words (`agents`: the agents it moved). */
+  | Ev<'RiskAlert', { detector: DetectorName; edge: 'fired' | 'cleared'; reason: string; value: number; threshold: number; action: PostureAction | 'RESTORED' | null; agents: readonly string[] }>
   /** A workflow the window started (a backtest) changed state or made progress; `done` of `total` units (episodes). */
   | Ev<'WorkflowUpdated', { jobId: string; workflow: WorkflowName; state: WorkflowState; done: number; total: number; detail: string }>;
 
@@ -99,4 +102,6 @@ export interface EventBatch {
   readonly events: readonly EngineEvent[];
   /** The book's top levels at the end of the batch (sampled state, not an event). */
   readonly depth?: DepthView;
+  /** What each limit is used for at the end of the batch, with the volatility forecasts and detectors (sampled state). */
+  readonly risk?: RiskSample;
 }

@@ -10,7 +10,7 @@ import type { EventBatch } from './events';
 export * from './result';
 export * from './events';
 export type { HostInfo, PolicyReport, PolicyReportTable } from '../kernel/session.contract';
-export type { SessionSnapshot, AgentView, RiskView } from '../kernel/snapshot';
+export type { SessionSnapshot, AgentView, RiskView, RiskSample, DetectorView, DetectorName, DynamicRiskView, PostureRule, PostureAction } from '../kernel/snapshot';
 export type { RiskLimits, AgentLimits, SessionLimits, LimitsChange } from '../risk/limits';
 export { DEFAULT_LIMITS, withAgentLimits, agentLimitsSchema, sessionLimitsSchema } from '../risk/limits';
 export type { RiskDenial, RiskDenialCode, TradingState, LimitUse } from '../risk/gate';

@@ -332,11 +332,13 @@ export class ExecutionSession {
     const parent = this.parent;
     const working = this.venue.openOrders();
     const room = parent.quantity - this.filledLots - workingLots(working);
-    const size = Math.min(Math.floor(child.size), room);
-    if (size <= 0) return 0;
     const price = child.price === undefined ? undefined : clampToLimit(parent.side, child.price, parent.limitPrice);
     const order = (id: number, lots: number): VenueOrder =>
       price === undefined ? { kind: 'market', id, side: parent.side, size: lots } : { kind: 'limit', id, side: parent.side, price, size: lots, tif: child.tif };
+    // A size that is not a positive number is the strategy's error: the gate denies it with the reason, and the strategy is told.
+    if (!(child.size > 0)) return this.submit(order(this.nextId++, child.size));
+    const size = Math.min(Math.floor(child.size), room);
+    if (size <= 0) return 0;
     // A size the gate would refuse outright (not a whole positive number) goes to it as it is, to be denied with its reason.
     if (!Number.isSafeInteger(size)) return this.submit(order(this.nextId++, size));
     const fit = this.gate.fit(order(0, size), this.gateContext());

@@ -12,7 +12,8 @@ import type { CommandResult } from '../contract/result';
 import { fail, ok } from '../contract/result';
 import type { ValidCommand } from '../contract/index';
 import { Kernel, TRADE_HISTORY, type AgentSpec, type KernelDeps, type RunningAgent, type SessionMarket } from '../execution/kernel';
-import type { AgentView, RiskView, SessionSnapshot } from './snapshot';
+import type { AgentView, RiskSample, RiskView, SessionSnapshot } from './snapshot';
+import type { LimitUse } from '../risk/gate';
 import { DEFAULT_LIMITS, type RiskLimits } from '../risk/limits';
 
 export type { AgentSpec, CockpitStrategy, KernelDeps, StrategyContext, StrategyFactory } from '../execution/kernel';
@@ -215,11 +216,25 @@ export class SessionKernel extends Kernel {
     };
   }
 
-  private riskView(now: number): RiskView {
-    const gate = this.gate;
+  /** What each limit is used for now, with the dynamic risk state: sampled into every event batch. */
+  riskSample(): RiskSample {
+    const now = this.now();
+    const mid = this.markMid();
+    const agents: Record<string, LimitUse> = {};
+    for (const a of this.agents) agents[a.id] = this.gate.agentUse(a.id, now, mid);
+    return { session: this.gate.sessionUse(now, mid), agents, dynamic: null };
+  }
+
+  /** The mid positions are marked at (NaN when a side of the book is empty). */
+  private markMid(): number {
     const bid = this.venue.bestBid();
     const ask = this.venue.bestAsk();
-    const mid = bid !== undefined && ask !== undefined ? (bid + ask) / 2 : NaN;
+    return bid !== undefined && ask !== undefined ? (bid + ask) / 2 : NaN;
+  }
+
+  private riskView(now: number): RiskView {
+    const gate = this.gate;
+    const mid = this.markMid();
     return {
       killSwitch: gate.killed,
       reason: gate.killSwitchReason,
@@ -227,6 +242,7 @@ export class SessionKernel extends Kernel {
       session: { ...gate.session, use: gate.sessionUse(now, mid) },
       agents: this.agents.map((a) => ({ agentId: a.id, ...gate.agentTradingState(a.id), limits: gate.limitsFor(a.id), ownLimits: gate.agentOverrides().has(a.id), use: gate.agentUse(a.id, now, mid) })),
       history: gate.history.slice(-20),
+      dynamic: null,
     };
   }
 

@@ -61,4 +61,46 @@ export interface RiskView {
   readonly agents: ReadonlyArray<{ readonly agentId: string; readonly state: TradingState; readonly reason: string; readonly limits: AgentLimits; readonly ownLimits: boolean; readonly use: LimitUse }>;
   /** The last changes of limits: who, when, why. */
   readonly history: readonly LimitsChange[];
+  /** Volatility forecasts, detectors and posture rules; null when the session runs without them. */
+  readonly dynamic: DynamicRiskView | null;
+}
+
+/** What each limit is used for now, sampled with every event batch (not an event: it moves with every order and every mark). */
+export interface RiskSample {
+  readonly session: LimitUse;
+  readonly agents: Readonly<Record<string, LimitUse>>;
+  readonly dynamic: DynamicRiskView | null;
+}
+
+/** One detector as the window shows it: whether it fires, its value against its threshold, and why in words. */
+export interface DetectorView {
+  readonly name: DetectorName;
+  readonly firing: boolean;
+  /** The detector's measure now (null while it warms up) and the threshold it fires at, in `unit`. */
+  readonly value: number | null;
+  readonly threshold: number;
+  readonly unit: string;
+  readonly reason: string;
+  /** Simulated ns it has fired since, or null. */
+  readonly since: number | null;
+}
+
+export type DetectorName = 'flash-crash' | 'spread-blowout' | 'depth-vacuum';
+
+/** What a posture rule does when its detector fires: hold the execution agents to REDUCING, pause them, or only alert. */
+export type PostureAction = 'REDUCING' | 'PAUSE' | 'ALERT';
+
+export interface PostureRule {
+  readonly detector: DetectorName;
+  readonly action: PostureAction;
+}
+
+export interface DynamicRiskView {
+  /** Forecast volatility of the mid for the next second, in bps per √s; null before enough samples. */
+  readonly ewmaBpsPerSqrtS: number | null;
+  readonly garchBpsPerSqrtS: number | null;
+  /** The models and their parameters, in words. */
+  readonly models: string;
+  readonly detectors: readonly DetectorView[];
+  readonly rules: readonly PostureRule[];
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeDenial, RiskGate, type GateContext, type GateOrder, type RiskDenial } from './gate';
 import { DEFAULT_LIMITS, episodeLimits, riskLimitsSchema, withAgentLimits, type RiskLimits } from './limits';
@@ -159,6 +160,50 @@ describe('RiskGate', () => {
     expect(text({ code: 'SELF_TRADE', price: 10_010, restingAgent: 'agent-2', restingOrder: 7, restingPrice: 10_010 })).toBe("at 100.10 it would trade with the firm's own order agent-2/7 at 100.10 (self-trade prevention)");
     expect(text({ code: 'REDUCE_ONLY', scope: 'agent', reason: 'flash crash', position: 0, side: 'sell', size: 10 })).toBe('agent is REDUCING (flash crash): sell 10 lots would not reduce the position of 0 lots');
     expect(text({ code: 'ORDER_SIZE_INVALID', size: 2.5 })).toBe('size 2.5 is not a whole positive number of lots');
+  });
+});
+
+describe('RiskGate under random orders', () => {
+  it('neverLetsThroughAnOrderThatBreachesALimit', () => {
+    const number = fc.oneof(fc.integer({ min: -1_000, max: 1_000_000 }), fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, 0));
+    const order = fc.record({ kind: fc.constantFrom('limit' as const, 'market' as const), side: fc.constantFrom('buy' as const, 'sell' as const), size: number, price: fc.option(number, { nil: undefined }) });
+    const context = fc.record({
+      agentState: fc.constantFrom('running' as const, 'paused' as const, 'killed' as const, 'done' as const, 'flattening' as const),
+      mid: fc.oneof(fc.double({ min: 1, max: 1e7, noNaN: true }), fc.constant(NaN)),
+      now: fc.integer({ min: 0, max: 10 * S }),
+    });
+    const book = fc.record({ position: fc.integer({ min: -400, max: 400 }), cashPerLot: fc.integer({ min: 0, max: 20_000 }), working: fc.array(fc.record({ side: fc.constantFrom('buy' as const, 'sell' as const), lots: fc.integer({ min: 1, max: 100 }) }), { maxLength: 6 }) });
+    const states = fc.record({ session: fc.constantFrom('ACTIVE' as const, 'REDUCING' as const, 'HALTED' as const), agent: fc.constantFrom('ACTIVE' as const, 'REDUCING' as const, 'HALTED' as const) });
+    fc.assert(
+      fc.property(order, context, book, states, (o, c, b, st) => {
+        const g = gate();
+        g.exposure.filled('a', 0, b.position >= 0 ? 'buy' : 'sell', b.cashPerLot, Math.abs(b.position), false);
+        b.working.forEach((w, i) => g.exposure.accepted('a', i + 1, w.side, 10_000 + (w.side === 'buy' ? -1 : 1) * (i + 1) * 1_000, w.lots, 0, null, -1));
+        g.setTradingState('session', st.session, 'drill');
+        g.setTradingState({ agentId: 'a' }, st.agent, 'drill');
+        const ctx = { ...c, agentId: 'a' };
+        const a = g.exposure.agent('a');
+        const before = { position: a.position, buy: a.workingBuyLots, sell: a.workingSellLots, open: a.openOrders, pnl: a.pnl(c.mid) * 0.01 };
+        if (!g.check(o, ctx).allowed) return;
+        const l = LIMITS.perAgent;
+        expect(st.session).not.toBe('HALTED');
+        expect(st.agent).not.toBe('HALTED');
+        expect(['running', 'flattening']).toContain(c.agentState);
+        expect(Number.isSafeInteger(o.size) && o.size >= 1 && o.size <= l.maxOrderLots).toBe(true);
+        expect(before.open).toBeLessThan(l.maxOpenOrders);
+        const unit = o.kind === 'limit' ? (o.price as number) : c.mid;
+        if (Number.isFinite(unit)) expect(o.size * unit * 0.01).toBeLessThanOrEqual(l.maxOrderNotional);
+        if (o.side === 'buy') expect(before.position + before.buy + o.size).toBeLessThanOrEqual(l.maxLongLots);
+        else expect(-(before.position - before.sell - o.size)).toBeLessThanOrEqual(l.maxShortLots);
+        const reduces = o.side === 'buy' ? before.position + before.buy + o.size <= 0 : before.position - before.sell - o.size >= 0;
+        if (st.agent === 'REDUCING' || st.session === 'REDUCING' || -before.pnl >= l.maxDailyLoss) expect(reduces).toBe(true);
+        if (o.kind === 'limit') {
+          expect(Number.isSafeInteger(o.price)).toBe(true);
+          expect((Math.abs((o.price as number) - c.mid) / c.mid) * 10_000).toBeLessThanOrEqual(l.priceCollarBps);
+        }
+      }),
+      { numRuns: 20_000, seed: 7 },
+    );
   });
 });
 

@@ -60,28 +60,28 @@ export class EngineHost {
     return this.started;
   }
 
-  /** Validates a raw command (Electron's IPC hands over name and payload) and resolves with its result. */
-  request(name: unknown, payload: unknown): Promise<CommandResult<unknown>> {
+  /** Validates a raw command (Electron's IPC hands over name and payload) from `by` and resolves with its result. */
+  request(name: unknown, payload: unknown, by = 'cockpit window'): Promise<CommandResult<unknown>> {
     const v = validateCommand(name, payload);
     if (!v.ok) return Promise.resolve(this.refuse(name, v.error));
-    return this.execute(v.command);
+    return this.execute(v.command, by);
   }
 
-  /** Sends a validated command to the engine and resolves with its result. */
-  execute(command: ValidCommand): Promise<CommandResult<unknown>> {
+  /** Sends a validated command from `by` (who sent it, recorded with the changes it makes) to the engine and resolves with its result. */
+  execute(command: ValidCommand, by: string): Promise<CommandResult<unknown>> {
     if (this.exited) return Promise.resolve({ ok: false, error: { code: 'ENGINE_UNAVAILABLE', message: 'the engine is not running' } });
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
-      if (!this.post({ t: 'cmd', id, command })) {
+      if (!this.post({ t: 'cmd', id, command, by })) {
         this.pending.delete(id);
         resolve({ ok: false, error: { code: 'INTERNAL', message: `the engine could not be handed ${command.name}` } });
       }
     });
   }
 
-  /** Connects a window; `send` delivers the host's messages to it. */
-  connect(send: (msg: HostMessage) => void): EngineClient {
+  /** Connects a window (`by` names it in the record of what it changes); `send` delivers the host's messages to it. */
+  connect(send: (msg: HostMessage) => void, by: string): EngineClient {
     const onBatch = (batch: EventBatch): void => send({ t: 'events', batch });
     this.batchListeners.add(onBatch);
     return {
@@ -90,7 +90,7 @@ export class EngineHost {
           send({ t: 'res', id: decoded.id, result: this.refuse(null, decoded.error) });
           return;
         }
-        void this.execute(decoded.command).then((result) => send({ t: 'res', id: decoded.id, result }));
+        void this.execute(decoded.command, by).then((result) => send({ t: 'res', id: decoded.id, result }));
       },
       close: () => {
         this.batchListeners.delete(onBatch);

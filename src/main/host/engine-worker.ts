@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     pending = [];
     journal?.append(events);
     const lastSeq = batchFrom + events.length - 1;
-    post({ t: 'events', batch: { firstSeq: batchFrom, lastSeq, simTimeNs: kernel.now(), events, depth: kernel.depth() } });
+    post({ t: 'events', batch: { firstSeq: batchFrom, lastSeq, simTimeNs: kernel.now(), events, depth: kernel.depth(), risk: kernel.riskSample() } });
     batchFrom = lastSeq + 1;
   };
 
@@ -152,7 +152,7 @@ async function main(): Promise<void> {
       journal?.recordCommand(new Date().toISOString(), msg.name, null, false, msg.code);
       return;
     }
-    const { id, command } = msg;
+    const { id, command, by } = msg;
     if (!isSessionCommand(command)) {
       // The workflows run beside the session, through the queue.
       if (command.name === 'RunBacktest') return startBacktest(id, command.payload);
@@ -163,7 +163,7 @@ async function main(): Promise<void> {
     }
     let result: CommandResult<unknown>;
     try {
-      result = kernel.execute(command);
+      result = kernel.execute(command, by);
       if (result.ok && command.name === 'GetSnapshot') {
         // The snapshot covers every event up to lastSeq, including ones not yet flushed.
         result = { ok: true, value: { ...(result.value as object), host } };

@@ -29,6 +29,7 @@ export type WorkerMessage = HostMessage | { readonly t: 'ready'; readonly sessio
  * refused (so the journal records every command a window sent, carried out or not).
  */
 export type ToWorkerMessage =
-  | { readonly t: 'cmd'; readonly id: number; readonly command: ValidCommand }
+  /** `by`: who sent it (the Electron window, a browser window and its address), recorded with the changes it makes. */
+  | { readonly t: 'cmd'; readonly id: number; readonly command: ValidCommand; readonly by: string }
   | { readonly t: 'refused'; readonly name: string; readonly code: CommandErrorCode }
   | { readonly t: 'stop' };

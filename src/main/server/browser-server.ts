@@ -115,14 +115,14 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, `browser window (${req.socket.remoteAddress ?? 'unknown address'})`));
   });
 
-  function attach(ws: WebSocket): void {
+  function attach(ws: WebSocket, by: string): void {
     const send = (msg: HostMessage): void => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
     };
-    const client = options.engine.connect(send);
+    const client = options.engine.connect(send, by);
     ws.on('message', (data, isBinary) => {
       try {
         client.receive(isBinary ? { ok: false, id: null, error: { code: 'MALFORMED_MESSAGE', message: 'expected a JSON text frame, received a binary one' } } : decodeCommandText(data.toString()));

@@ -57,6 +57,7 @@ export function riskView(agentIds: readonly string[] = ['a1']): RiskView {
     session: { state: 'ACTIVE', reason: 'trading', use },
     agents: agentIds.map((agentId) => ({ agentId, state: 'ACTIVE', reason: 'trading', limits: limits.perAgent, ownLimits: false, use })),
     history: [],
+    dynamic: null,
   };
 }
 
