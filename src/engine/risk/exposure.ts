@@ -15,6 +15,13 @@ interface Working {
   remaining: number;
 }
 
+/** A working order at the top of the firm's orders on its side. */
+interface Best {
+  readonly agentId: string;
+  readonly orderId: number;
+  readonly price: number;
+}
+
 /** A queue of times for a sliding-window count. */
 class TimeWindow {
   private times: number[] = [];
@@ -69,6 +76,8 @@ export class ExposureBook {
   workingSellLots = 0;
   openOrders = 0;
   readonly orders = new TimeWindow();
+  /** The firm's best working orders, or null when they must be worked out again. */
+  private best: { buy: Best | null; sell: Best | null } | null = null;
 
   /** Returns an agent's exposure (empty before its first order). */
   agent(agentId: string): AgentExposure {
@@ -101,6 +110,7 @@ export class ExposureBook {
     }
     if (resting > 0 && price !== undefined) {
       a.working.set(orderId, { side, price, remaining: resting });
+      this.best = null;
       this.openOrders += 1;
       this.addWorking(a, side, resting);
     }
@@ -123,6 +133,7 @@ export class ExposureBook {
     if (w.remaining <= 0) {
       a.working.delete(orderId);
       this.openOrders -= 1;
+      this.best = null;
     }
   }
 
@@ -133,23 +144,35 @@ export class ExposureBook {
     if (!w) return;
     a.working.delete(orderId);
     this.openOrders -= 1;
+    this.best = null;
     this.addWorking(a, w.side, -w.remaining);
   }
 
   /**
-   * Returns a working order of another side than `side` that an order at `price` would trade
-   * with (buys at or above a firm sell, sells at or below a firm buy): the self-trade the gate
-   * prevents. Returns the owner and the order, or null.
+   * Returns the firm's working order on the other side that an order on `side` at `price` would
+   * trade with (a buy at or above the lowest firm sell, a sell at or below the highest firm buy):
+   * the self-trade the gate prevents. Returns the owner and the order, or null.
    */
   crossing(side: Side, price: number): { readonly agentId: string; readonly orderId: number; readonly price: number } | null {
+    const best = this.bestWorking();
+    const other = side === 'buy' ? best.sell : best.buy;
+    if (other === null) return null;
+    return (side === 'buy' ? other.price <= price : other.price >= price) ? other : null;
+  }
+
+  /** The firm's highest working buy and lowest working sell, worked out again only after the working orders changed. */
+  private bestWorking(): { buy: Best | null; sell: Best | null } {
+    if (this.best !== null) return this.best;
+    let buy: Best | null = null;
+    let sell: Best | null = null;
     for (const [agentId, a] of this.agents) {
-      if ((side === 'buy' ? a.workingSellLots : a.workingBuyLots) === 0) continue;
       for (const [orderId, w] of a.working) {
-        if (w.side === side) continue;
-        if (side === 'buy' ? w.price <= price : w.price >= price) return { agentId, orderId, price: w.price };
+        if (w.side === 'buy' && (buy === null || w.price > buy.price)) buy = { agentId, orderId, price: w.price };
+        if (w.side === 'sell' && (sell === null || w.price < sell.price)) sell = { agentId, orderId, price: w.price };
       }
     }
-    return null;
+    this.best = { buy, sell };
+    return this.best;
   }
 
   private addWorking(a: AgentExposure, side: Side, lots: number): void {
