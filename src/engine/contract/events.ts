@@ -1,7 +1,8 @@
 import type { Side } from '../book/types';
 import type { RiskLimits } from '../risk/limits';
 import type { AgentLifecycle, RiskDenial, TradingState } from '../risk/gate';
-import type { DetectorName, PostureAction, RiskSample } from '../kernel/snapshot';
+import type { RiskSample } from '../kernel/snapshot';
+import type { DetectorName, PostureAction, PostureRule } from '../risk/posture';
 
 /** What the engine is doing: running the clock, paused by a human, or halted by the kill switch. */
 export type SessionState = 'running' | 'paused' | 'halted';
@@ -40,6 +41,7 @@ export type EngineEvent =
   | Ev<'TradingStateChanged', { agentId: string | null; state: TradingState; reason: string; ordersCancelled: number }>
   /** A detector fired or cleared; `action`: what the posture rules did about it, in words (`agents`: the agents it moved). */
   | Ev<'RiskAlert', { detector: DetectorName; edge: 'fired' | 'cleared'; reason: string; value: number; threshold: number; action: PostureAction | 'RESTORED' | null; agents: readonly string[] }>
+  | Ev<'PostureRulesChanged', { rules: readonly PostureRule[]; reason: string; by: string }>
   /** A workflow the window started (a backtest) changed state or made progress; `done` of `total` units (episodes). */
   | Ev<'WorkflowUpdated', { jobId: string; workflow: WorkflowName; state: WorkflowState; done: number; total: number; detail: string }>;
 

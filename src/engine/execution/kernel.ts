@@ -22,6 +22,8 @@ import type { VolumeProfile } from './schedules';
 import { AgentPort } from './agent-port';
 import { describeDenial, RiskGate, type RiskDenial, type TradingState } from '../risk/gate';
 import type { RiskLimits } from '../risk/limits';
+import { PostureBook, type PostureRule } from '../risk/posture';
+import type { DetectorEdge, DynamicRisk, DynamicRiskView } from '../risk/overlay';
 
 /** What a kernel runs on: a venue that shows its book, and what it needs to know of the instrument. */
 export interface SessionMarket {
@@ -72,7 +74,14 @@ export interface KernelConfig {
   readonly quoteGridNs?: number | null;
   /** Told of every event (a live session sequences them instead). */
   readonly onEvent?: (event: UnsequencedEvent) => void;
+  /** Volatility forecasts and detectors, sampled once a simulated second on the quote grid; none by default. */
+  readonly dynamic?: DynamicRisk;
+  /** What the overlay does when a detector fires (DEFAULT_POSTURE_RULES by default). */
+  readonly postureRules?: readonly PostureRule[];
 }
+
+/** Levels a side the market sample's depth counts. */
+const SAMPLE_LEVELS = 5;
 
 /** What a strategy factory is told about the agent it builds for. */
 export interface StrategyContext {
@@ -144,6 +153,8 @@ export class Kernel {
   protected readonly quoteGridNs: number | null;
   protected nextQuoteAt: number;
   protected lastQuote = { bid: 0, ask: 0, bidSize: 0, askSize: 0 };
+  /** Which detector holds which agent in which posture. */
+  protected readonly posture: PostureBook;
 
   constructor(
     protected readonly deps: KernelDeps,
@@ -151,6 +162,7 @@ export class Kernel {
   ) {
     this.venue = config.market.venue;
     this.gate = new RiskGate(config.limits, config.market.priceUnit);
+    this.posture = new PostureBook(config.postureRules);
     this.quoteGridNs = config.quoteGridNs === undefined ? QUOTE_GRID_NS : config.quoteGridNs;
     this.nextQuoteAt = this.quoteGridNs === null ? Infinity : this.gridAfter(this.venue.now());
     config.agents.forEach((spec, index) => {
@@ -223,7 +235,10 @@ export class Kernel {
       for (const a of live) (a.session as ExecutionSession).finishSlice();
       if (next === this.nextQuoteAt) {
         this.sampleQuote();
-        if (next % NS_PER_SECOND === 0) this.observeMid(next);
+        if (next % NS_PER_SECOND === 0) {
+          this.observeMid(next);
+          this.sampleRisk(next);
+        }
         this.nextQuoteAt += this.quoteGridNs as number;
       }
       const decideNow = decideAtEnd || next < target;
@@ -292,6 +307,56 @@ export class Kernel {
     a.nextAt = this.now();
     this.emit({ kind: 'AgentStateChanged', ts: this.now(), agentId: a.id, state: 'flattening', reason });
     return true;
+  }
+
+  /** Samples the market for the dynamic-risk monitor and carries out the posture rules on what fires or clears. */
+  protected sampleRisk(ts: number): void {
+    const dynamic = this.config.dynamic;
+    if (!dynamic) return;
+    const depth = this.venue.l2(SAMPLE_LEVELS);
+    const bid = depth.bids[0]?.[0];
+    const ask = depth.asks[0]?.[0];
+    const sum = (side: ReadonlyArray<readonly [number, number]>): number => side.reduce((n, [, q]) => n + q, 0);
+    const two = bid !== undefined && ask !== undefined;
+    const edges = dynamic.sample({ ts, mid: two ? (bid + ask) / 2 : NaN, spread: two ? (ask - bid) / this.config.market.tickSize : NaN, bidDepth: sum(depth.bids), askDepth: sum(depth.asks) });
+    for (const e of edges) this.onDetector(e);
+  }
+
+  /** Moves the agents as the posture rules say for a detector's edge, and alerts the trader with what fired, why, and what was done. */
+  protected onDetector(e: DetectorEdge): void {
+    const ts = this.now();
+    const because = `${e.detector}: ${e.reason}`;
+    const eligible = this.agents.filter((a) => a.state === 'running' && this.gate.agentTradingState(a.id).state === 'ACTIVE').map((a) => a.id);
+    const moves = e.edge === 'fired' ? this.posture.fired(e.detector, eligible) : this.posture.cleared(e.detector);
+    const moved: string[] = [];
+    for (const m of moves) {
+      const a = this.agents.find((x) => x.id === m.agentId);
+      if (!a) continue;
+      if (m.action === 'REDUCING') this.setTradingState(a.id, 'REDUCING', because);
+      else if (m.action === 'RESTORE_ACTIVE') {
+        if (this.gate.agentTradingState(a.id).state !== 'REDUCING') continue;
+        this.setTradingState(a.id, 'ACTIVE', `${e.detector} cleared: ${e.reason}`);
+      } else if (m.action === 'PAUSE') {
+        if (a.state !== 'running') continue;
+        this.cancelWorking(a, `paused: ${because}`);
+        a.state = 'paused';
+        this.emit({ kind: 'AgentStateChanged', ts, agentId: a.id, state: 'paused', reason: because });
+      } else {
+        if (a.state !== 'paused' || this.gate.killed) continue;
+        a.state = 'running';
+        a.nextAt = Math.max(a.nextAt, ts);
+        this.emit({ kind: 'AgentStateChanged', ts, agentId: a.id, state: 'running', reason: `${e.detector} cleared: ${e.reason}` });
+      }
+      moved.push(a.id);
+    }
+    const action = e.edge === 'fired' ? (this.posture.rule(e.detector)?.action ?? 'ALERT') : moved.length > 0 ? 'RESTORED' : null;
+    this.emit({ kind: 'RiskAlert', ts, detector: e.detector, edge: e.edge, reason: e.reason, value: e.value, threshold: e.threshold, action, agents: moved });
+  }
+
+  /** The dynamic-risk state with the posture rules, or null without a monitor. */
+  protected dynamicView(): DynamicRiskView | null {
+    const d = this.config.dynamic;
+    return d ? { ...d.view(), rules: this.posture.current } : null;
   }
 
   /** Cancels an agent's working orders; returns how many were cancelled. */

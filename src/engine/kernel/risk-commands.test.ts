@@ -8,6 +8,8 @@ import { loadScenario } from '../node/files/sim-scenarios';
 import { DEFAULT_LIMITS, withAgentLimits } from '../risk/limits';
 import { DEFAULT_AGENTS, SessionKernel, isSessionCommand, type AgentSpec } from './session-kernel';
 import { baselineStrategies } from './strategies';
+import type { DynamicRisk } from '../risk/overlay';
+import { DEFAULT_POSTURE_RULES } from '../risk/posture';
 
 const S = NS_PER_SECOND;
 const calm = loadScenario('calm');
@@ -140,5 +142,56 @@ describe('risk commands on a live session', () => {
     expect(kernel.snapshot().risk.agents.find((a) => a.agentId === id)).toMatchObject({ state: 'HALTED', use: { openOrders: 0 } });
     kernel.elapse(60 * S);
     expect(after(events, mark, 'OrderAccepted').some((e) => e.agentId === id)).toBe(false);
+  });
+});
+
+describe('posture rules on a live session', () => {
+  /** A monitor that fires a flash crash at 60 s and clears it at 120 s. */
+  function scripted(): DynamicRisk {
+    let firing = false;
+    return {
+      sample: (s) => {
+        const t = s.ts - calm.session.openSeconds * S;
+        if (!firing && t >= 60 * S && t < 120 * S) {
+          firing = true;
+          return [{ detector: 'flash-crash', edge: 'fired', reason: 'mid fell 9.1σ in 30 s', value: 9.1, threshold: 6 }];
+        }
+        if (firing && t >= 120 * S) {
+          firing = false;
+          return [{ detector: 'flash-crash', edge: 'cleared', reason: 'move back under 6σ', value: 2, threshold: 6 }];
+        }
+        return [];
+      },
+      view: () => ({ ewmaBpsPerSqrtS: 1, garchBpsPerSqrtS: 1, models: 'scripted', detectors: [] }),
+    };
+  }
+
+  it('holdsTheAgentsToReducingWhileTheDetectorFiresAndGivesThemBack', () => {
+    const kernel = new SessionKernel({ ids: new SequentialIds(), strategies: baselineStrategies }, { sessionId: 's', seed: 3, market: simSessionMarket(calm, 3), speed: 5, agents: DEFAULT_AGENTS, limits: DEFAULT_LIMITS, dynamic: scripted() });
+    const events: EngineEvent[] = [];
+    kernel.subscribe((e) => events.push(e));
+    kernel.start();
+    kernel.elapse(90 * S);
+    const ids = kernel.snapshot().agents.map((a) => a.id);
+    const fired = events.find((e) => e.kind === 'RiskAlert');
+    expect(fired).toMatchObject({ detector: 'flash-crash', edge: 'fired', action: 'REDUCING', agents: ids });
+    expect(kernel.snapshot().risk.agents.map((a) => a.state)).toEqual(ids.map(() => 'REDUCING'));
+    expect(kernel.snapshot().risk.dynamic).toMatchObject({ models: 'scripted', rules: DEFAULT_POSTURE_RULES });
+    kernel.elapse(60 * S);
+    expect(events.filter((e) => e.kind === 'RiskAlert').at(-1)).toMatchObject({ edge: 'cleared', action: 'RESTORED', agents: ids });
+    expect(kernel.snapshot().risk.agents.map((a) => a.state)).toEqual(ids.map(() => 'ACTIVE'));
+  });
+
+  it('takesNewPostureRulesThroughTheContract', () => {
+    const kernel = new SessionKernel({ ids: new SequentialIds(), strategies: baselineStrategies }, { sessionId: 's', seed: 3, market: simSessionMarket(calm, 3), speed: 5, agents: DEFAULT_AGENTS, limits: DEFAULT_LIMITS, dynamic: scripted() });
+    const events: EngineEvent[] = [];
+    kernel.subscribe((e) => events.push(e));
+    kernel.start();
+    const rules = [{ detector: 'flash-crash', action: 'PAUSE', restoreOnClear: false }];
+    expect(command(kernel, 'SetPostureRules', { rules, reason: 'pause on crashes' })).toEqual({ ok: true, value: { rules } });
+    kernel.elapse(150 * S);
+    expect(events.find((e) => e.kind === 'RiskAlert')).toMatchObject({ action: 'PAUSE' });
+    // Not given back on clear: they wait for the trader.
+    expect(kernel.snapshot().agents.every((a) => a.state === 'paused')).toBe(true);
   });
 });

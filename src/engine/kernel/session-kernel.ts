@@ -14,6 +14,8 @@ import type { ValidCommand } from '../contract/index';
 import { Kernel, TRADE_HISTORY, type AgentSpec, type KernelDeps, type RunningAgent, type SessionMarket } from '../execution/kernel';
 import type { AgentView, RiskSample, RiskView, SessionSnapshot } from './snapshot';
 import type { LimitUse } from '../risk/gate';
+import type { DynamicRisk } from '../risk/overlay';
+import type { PostureRule } from '../risk/posture';
 import { DEFAULT_LIMITS, type RiskLimits } from '../risk/limits';
 
 export type { AgentSpec, CockpitStrategy, KernelDeps, StrategyContext, StrategyFactory } from '../execution/kernel';
@@ -39,6 +41,9 @@ export interface SessionConfig {
   readonly speed: number;
   readonly agents: readonly AgentSpec[];
   readonly limits: RiskLimits;
+  /** The dynamic-risk monitor the session samples the market into; none by default. */
+  readonly dynamic?: DynamicRisk;
+  readonly postureRules?: readonly PostureRule[];
 }
 
 export const DEFAULT_AGENTS: readonly AgentSpec[] = [
@@ -58,7 +63,7 @@ export class SessionKernel extends Kernel {
     deps: KernelDeps,
     private readonly session: SessionConfig,
   ) {
-    super(deps, { market: session.market, agents: session.agents, limits: session.limits });
+    super(deps, { market: session.market, agents: session.agents, limits: session.limits, ...(session.dynamic ? { dynamic: session.dynamic } : {}), ...(session.postureRules ? { postureRules: session.postureRules } : {}) });
     this.speed = session.speed;
   }
 
@@ -134,6 +139,7 @@ export class SessionKernel extends Kernel {
         const to: AgentState = command.name === 'PauseAgent' ? 'paused' : command.name === 'ResumeAgent' ? 'running' : 'killed';
         if (to === 'running' && this.gate.killed) return fail('REJECTED', 'the kill switch is engaged; release it first');
         if (!canMove(agent.state, to)) return fail('REJECTED', `agent ${agent.id} is ${agent.state}; it cannot become ${to}`);
+        this.posture.release(agent.id);
         if (to !== 'running') this.cancelWorking(agent, `${command.name === 'PauseAgent' ? 'paused' : 'killed'}: ${command.payload.reason}`);
         if (to === 'killed') this.gate.setTradingState({ agentId: agent.id }, 'HALTED', `killed: ${command.payload.reason}`);
         agent.state = to;
@@ -167,7 +173,13 @@ export class SessionKernel extends Kernel {
         const agent = this.findAgent(agentId);
         if (typeof agent === 'string') return fail('REJECTED', agent);
         if (agent.state === 'flattening' && state !== 'REDUCING') return fail('REJECTED', `agent ${agent.id} is flattening; it stays REDUCING until flat`);
+        this.posture.release(agent.id);
         return ok({ agentId: agent.id, state, ordersCancelled: this.setTradingState(agent.id, state, reason) });
+      }
+      case 'SetPostureRules': {
+        this.posture.setRules(command.payload.rules);
+        this.emit({ kind: 'PostureRulesChanged', ts, rules: command.payload.rules, reason: command.payload.reason, by });
+        return ok({ rules: command.payload.rules });
       }
       case 'Flatten': {
         const { agentId, reason } = command.payload;
@@ -180,7 +192,10 @@ export class SessionKernel extends Kernel {
           targets = [agent];
         }
         let n = 0;
-        for (const a of targets) if (this.flatten(a, reason)) n += 1;
+        for (const a of targets) {
+          this.posture.release(a.id);
+          if (this.flatten(a, reason)) n += 1;
+        }
         return ok({ agentsFlattening: n });
       }
     }
@@ -222,7 +237,7 @@ export class SessionKernel extends Kernel {
     const mid = this.markMid();
     const agents: Record<string, LimitUse> = {};
     for (const a of this.agents) agents[a.id] = this.gate.agentUse(a.id, now, mid);
-    return { session: this.gate.sessionUse(now, mid), agents, dynamic: null };
+    return { session: this.gate.sessionUse(now, mid), agents, dynamic: this.dynamicView() };
   }
 
   /** The mid positions are marked at (NaN when a side of the book is empty). */
@@ -242,7 +257,7 @@ export class SessionKernel extends Kernel {
       session: { ...gate.session, use: gate.sessionUse(now, mid) },
       agents: this.agents.map((a) => ({ agentId: a.id, ...gate.agentTradingState(a.id), limits: gate.limitsFor(a.id), ownLimits: gate.agentOverrides().has(a.id), use: gate.agentUse(a.id, now, mid) })),
       history: gate.history.slice(-20),
-      dynamic: null,
+      dynamic: this.dynamicView(),
     };
   }
 

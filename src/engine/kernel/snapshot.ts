@@ -2,6 +2,7 @@ import type { Side } from '../book/types';
 import type { AgentState, DepthView, SessionState } from '../contract/events';
 import type { AgentLimits, LimitsChange, RiskLimits } from '../risk/limits';
 import type { LimitUse, TradingState } from '../risk/gate';
+import type { DynamicRiskView } from '../risk/overlay';
 
 /** What the window shows of one agent. Prices in ticks, sizes in lots. */
 export interface AgentView {
@@ -72,35 +73,3 @@ export interface RiskSample {
   readonly dynamic: DynamicRiskView | null;
 }
 
-/** One detector as the window shows it: whether it fires, its value against its threshold, and why in words. */
-export interface DetectorView {
-  readonly name: DetectorName;
-  readonly firing: boolean;
-  /** The detector's measure now (null while it warms up) and the threshold it fires at, in `unit`. */
-  readonly value: number | null;
-  readonly threshold: number;
-  readonly unit: string;
-  readonly reason: string;
-  /** Simulated ns it has fired since, or null. */
-  readonly since: number | null;
-}
-
-export type DetectorName = 'flash-crash' | 'spread-blowout' | 'depth-vacuum';
-
-/** What a posture rule does when its detector fires: hold the execution agents to REDUCING, pause them, or only alert. */
-export type PostureAction = 'REDUCING' | 'PAUSE' | 'ALERT';
-
-export interface PostureRule {
-  readonly detector: DetectorName;
-  readonly action: PostureAction;
-}
-
-export interface DynamicRiskView {
-  /** Forecast volatility of the mid for the next second, in bps per √s; null before enough samples. */
-  readonly ewmaBpsPerSqrtS: number | null;
-  readonly garchBpsPerSqrtS: number | null;
-  /** The models and their parameters, in words. */
-  readonly models: string;
-  readonly detectors: readonly DetectorView[];
-  readonly rules: readonly PostureRule[];
-}

@@ -3,6 +3,7 @@ import { command, reasonSchema as reason } from '../contract/define';
 import type { SessionState } from '../contract/events';
 import { agentLimitsSchema, riskLimitsSchema, type AgentLimits, type RiskLimits } from './limits';
 import type { TradingState } from './gate';
+import { postureRulesSchema, type PostureRule } from './posture';
 
 const agentId = z.string().min(1).max(64);
 const tradingState = z.enum(['ACTIVE', 'REDUCING', 'HALTED']);
@@ -31,5 +32,9 @@ export const riskCommands = {
   Flatten: command<{ agentsFlattening: number }>()(
     z.object({ agentId: agentId.nullable(), reason }).strict(),
     'Stops the agent (every agent when agentId is null) and works its position back to flat under the limits; it is reported done when flat.',
+  ),
+  SetPostureRules: command<{ rules: readonly PostureRule[] }>()(
+    z.object({ rules: postureRulesSchema, reason }).strict(),
+    'Sets what the overlay does when each detector fires (REDUCING, PAUSE or ALERT) and whether it gives the agents back when it clears.',
   ),
 } as const;

@@ -221,6 +221,9 @@ class Pass {
       case 'RiskAlert':
         this.log(e, e.edge === 'fired' ? 'danger' : 'good', `Risk alert ${e.detector} ${e.edge}`, `${e.reason}${e.action ? ` · ${e.action}${e.agents.length > 0 ? ` ${e.agents.map((id) => this.agentName(id)).join(', ')}` : ''}` : ''}`, null);
         break;
+      case 'PostureRulesChanged':
+        this.log(e, 'warn', 'Posture rules changed', e.rules.map((r) => `${r.detector} → ${r.action}`).join(' · '), e.reason);
+        break;
       case 'TradingStateChanged':
         this.log(e, e.state === 'HALTED' ? 'danger' : e.state === 'REDUCING' ? 'warn' : 'good', `${e.agentId === null ? 'Session' : this.agentName(e.agentId)} ${e.state}`, e.ordersCancelled > 0 ? `${e.ordersCancelled} orders cancelled` : null, e.reason);
         break;
