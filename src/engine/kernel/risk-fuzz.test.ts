@@ -2,9 +2,10 @@
  * The risk overlay under random and adversarial agents: several agents on one simulated market
  * send huge, negative, NaN, infinite, fractional and far-off sizes and prices, floods of orders,
  * the same order again and again, and cancels of order ids that are not theirs, while the trader
- * changes limits and trading states. Checked from the event stream alone, kept by the test's own
- * books: every order gets exactly one outcome, no accepted order breaches a limit in force, the
- * stream tells at every step how many orders each agent has working, and no agent cancels another's.
+ * changes limits and trading states. Checked from the event stream alone by the audit
+ * (risk/audit.ts, which keeps its own books and shares no code with the gate): every order gets
+ * exactly one outcome, no accepted order breaches a limit in force, the stream tells at every step
+ * how many orders each agent has working, and no agent cancels another's.
  */
 
 import fc from 'fast-check';
@@ -18,6 +19,7 @@ import type { AgentLimits, RiskLimits, SessionLimits } from '../risk/limits';
 import type { ChildOrder, ExecutionStrategy, MarketView } from '../execution/types';
 import { simSessionMarket } from './market';
 import { SessionKernel, isSessionCommand, type AgentSpec } from './session-kernel';
+import { OrderAudit } from '../risk/audit';
 
 const S = NS_PER_SECOND;
 const calm = loadScenario('calm');
@@ -107,131 +109,17 @@ function adversary(s: Script, tried: { n: number }): ExecutionStrategy {
   };
 }
 
-/** The test's own books, kept from the events alone. */
-class Books {
-  readonly outcome = new Map<string, string>();
-  readonly working = new Map<string, Map<string, { side: 'buy' | 'sell'; remaining: number }>>();
-  readonly position = new Map<string, number>();
-  readonly accepts = new Map<string, number[]>();
-  all: number[] = [];
-
-  agentWorking(agentId: string): Map<string, { side: 'buy' | 'sell'; remaining: number }> {
-    let w = this.working.get(agentId);
-    if (!w) this.working.set(agentId, (w = new Map()));
-    return w;
-  }
-
-  lots(agentId: string, side: 'buy' | 'sell'): number {
-    let n = 0;
-    for (const o of this.agentWorking(agentId).values()) if (o.side === side) n += o.remaining;
-    return n;
-  }
-
-  totalLots(side: 'buy' | 'sell'): number {
-    let n = 0;
-    for (const id of this.working.keys()) n += this.lots(id, side);
-    return n;
-  }
-
-  totalOpen(): number {
-    let n = 0;
-    for (const w of this.working.values()) n += w.size;
-    return n;
-  }
-
-  totalPosition(): number {
-    let n = 0;
-    for (const p of this.position.values()) n += p;
-    return n;
-  }
-}
-
-/** Runs one session of adversaries with the trader's commands; checks every event as it comes. Returns the orders the agents tried and the outcomes seen. */
-function session(seed: number, initial: RiskLimits, scripts: readonly Script[], commands: readonly TraderCommand[]): { tried: number; outcomes: number } {
+/** Runs one session of adversaries with the trader's commands; the audit (risk/audit.ts) checks every event as it comes. Returns the orders the agents tried, the outcomes and the breaches. */
+function session(seed: number, initial: RiskLimits, scripts: readonly Script[], commands: readonly TraderCommand[]): { tried: number; outcomes: number; breaches: readonly string[] } {
   const tried = { n: 0 };
   const agents: AgentSpec[] = scripts.map((_, i) => ({ name: `adv-${i}`, strategy: `adv-${i}`, side: i % 2 === 0 ? 'buy' : 'sell', quantity: 5_000, horizonSeconds: 120, intervalSeconds: 0.5 + (i % 3) * 0.25, startAfterSeconds: 5 }));
   const kernel = new SessionKernel(
     { ids: new SequentialIds(), strategies: (spec) => adversary(scripts[Number(spec.strategy.slice(4))] as Script, tried) },
     { sessionId: 'fuzz', seed, market: simSessionMarket(calm, seed), speed: 1, agents, limits: initial },
   );
-  let inForce = initial;
-  const session = { state: 'ACTIVE' as string };
-  const agentState = new Map<string, string>();
-  const books = new Books();
+  const audit = new OrderAudit(initial);
+  kernel.subscribe((e: EngineEvent) => audit.see(e));
   const ids = kernel.snapshot().agents.map((a) => a.id);
-
-  kernel.subscribe((e: EngineEvent) => {
-    switch (e.kind) {
-      case 'OrderAccepted': {
-        // One outcome per order, and nothing accepted that breaches a limit in force.
-        expect(books.outcome.has(e.orderId), `${e.orderId} had an outcome already`).toBe(false);
-        books.outcome.set(e.orderId, 'accepted');
-        const l = inForce.perAgent;
-        expect(e.size).toBeLessThanOrEqual(l.maxOrderLots);
-        expect(Number.isSafeInteger(e.size) && e.size > 0).toBe(true);
-        expect(session.state).not.toBe('HALTED');
-        expect(agentState.get(e.agentId) ?? 'ACTIVE').not.toBe('HALTED');
-        const pos = books.position.get(e.agentId) ?? 0;
-        const reducing = session.state === 'REDUCING' || agentState.get(e.agentId) === 'REDUCING';
-        // Under REDUCING (the agent's, or the session's on the session's position) only orders toward flat pass.
-        if (reducing && session.state !== 'REDUCING') expect(e.side === 'buy' ? pos + books.lots(e.agentId, 'buy') + e.size <= 0 : pos - books.lots(e.agentId, 'sell') - e.size >= 0).toBe(true);
-        if (session.state === 'REDUCING') expect(e.side === 'buy' ? books.totalPosition() + books.totalLots('buy') + e.size <= 0 : books.totalPosition() - books.totalLots('sell') - e.size >= 0).toBe(true);
-        if (e.side === 'buy') {
-          expect(pos + books.lots(e.agentId, 'buy') + e.size).toBeLessThanOrEqual(l.maxLongLots);
-          expect(books.totalPosition() + books.totalLots('buy') + e.size).toBeLessThanOrEqual(inForce.session.maxLongLots);
-        } else {
-          expect(-(pos - books.lots(e.agentId, 'sell') - e.size)).toBeLessThanOrEqual(l.maxShortLots);
-          expect(-(books.totalPosition() - books.totalLots('sell') - e.size)).toBeLessThanOrEqual(inForce.session.maxShortLots);
-        }
-        expect(books.agentWorking(e.agentId).size).toBeLessThan(l.maxOpenOrders);
-        expect(books.totalOpen()).toBeLessThan(inForce.session.maxOpenOrders);
-        const times = books.accepts.get(e.agentId) ?? [];
-        expect(times.filter((t) => t > e.ts - l.rateWindowSeconds * S).length).toBeLessThan(l.maxOrdersPerWindow);
-        expect(books.all.filter((t) => t > e.ts - inForce.session.rateWindowSeconds * S).length).toBeLessThan(inForce.session.maxOrdersPerWindow);
-        times.push(e.ts);
-        books.accepts.set(e.agentId, times);
-        books.all.push(e.ts);
-        if (e.resting > 0) books.agentWorking(e.agentId).set(e.orderId, { side: e.side, remaining: e.resting });
-        break;
-      }
-      case 'OrderDenied':
-        expect(books.outcome.has(e.orderId), `${e.orderId} had an outcome already`).toBe(false);
-        books.outcome.set(e.orderId, e.code);
-        expect(e.detail.length).toBeGreaterThan(0);
-        break;
-      case 'OrderFilled': {
-        books.position.set(e.agentId, (books.position.get(e.agentId) ?? 0) + (e.side === 'buy' ? e.size : -e.size));
-        const w = books.agentWorking(e.agentId).get(e.orderId);
-        if (w) {
-          w.remaining -= e.size;
-          expect(w.remaining).toBeGreaterThanOrEqual(0);
-          if (w.remaining === 0) books.agentWorking(e.agentId).delete(e.orderId);
-        }
-        break;
-      }
-      case 'OrderCancelled':
-        // Only an agent's own orders are ever cancelled for it.
-        expect(e.orderId.startsWith(`${e.agentId}/`)).toBe(true);
-        expect(books.agentWorking(e.agentId).has(e.orderId)).toBe(true);
-        books.agentWorking(e.agentId).delete(e.orderId);
-        break;
-      case 'TradingStateChanged':
-        if (e.agentId === null) session.state = e.state;
-        else agentState.set(e.agentId, e.state);
-        break;
-      case 'RiskLimitsChanged':
-        if (e.agentId === null) inForce = e.limits;
-        break;
-      default:
-        break;
-    }
-    // The stream tells each agent's working orders and position as the engine books them.
-    if (e.kind === 'OrderAccepted' || e.kind === 'OrderFilled' || e.kind === 'OrderCancelled' || e.kind === 'OrderExpired') {
-      expect(e.exposure.openOrders).toBe(books.agentWorking(e.agentId).size);
-      expect(e.exposure.workingLots).toBe(books.lots(e.agentId, 'buy') + books.lots(e.agentId, 'sell'));
-      expect(e.exposure.position).toBe(books.position.get(e.agentId) ?? 0);
-    }
-  });
   kernel.start();
   for (const c of commands) {
     kernel.elapse(3 * S);
@@ -243,7 +131,8 @@ function session(seed: number, initial: RiskLimits, scripts: readonly Script[], 
     if (isSessionCommand(v.command)) kernel.execute(v.command, 'fuzz');
   }
   kernel.elapse(10 * S);
-  return { tried: tried.n, outcomes: books.outcome.size };
+  const r = audit.report();
+  return { tried: tried.n, outcomes: r.accepted + r.denied, breaches: r.breaches };
 }
 
 describe('the risk overlay under adversarial agents', () => {
@@ -253,6 +142,7 @@ describe('the risk overlay under adversarial agents', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1_000 }), limits, fc.array(script, { minLength: 2, maxLength: 4 }), fc.array(trader, { minLength: 8, maxLength: 30 }), (seed, l, scripts, commands) => {
         const r = session(seed, l, scripts, commands);
+        expect(r.breaches).toEqual([]);
         tried += r.tried;
         outcomes += r.outcomes;
       }),

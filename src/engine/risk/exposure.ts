@@ -22,20 +22,39 @@ interface Best {
   readonly price: number;
 }
 
-/** A queue of times for a sliding-window count. */
+/** The longest order-rate window a limit may have, in seconds: times older than this are forgotten. */
+export const RATE_WINDOW_MAX_SECONDS = 60;
+const KEEP_NS = RATE_WINDOW_MAX_SECONDS * 1e9;
+
+/**
+ * Times (non-decreasing) for a sliding-window count. Every time of the last
+ * `RATE_WINDOW_MAX_SECONDS` is kept, so a window made longer counts the orders it now covers.
+ */
 class TimeWindow {
   private times: number[] = [];
   private head = 0;
 
   /** Returns how many times fall in (now − windowNs, now]. */
   count(now: number, windowNs: number): number {
-    const from = now - windowNs;
-    while (this.head < this.times.length && (this.times[this.head] as number) <= from) this.head += 1;
-    if (this.head > 1_024 && this.head * 2 > this.times.length) {
-      this.times = this.times.slice(this.head);
+    const times = this.times;
+    // Forget what no window can reach any more.
+    const keep = now - KEEP_NS;
+    while (this.head < times.length && (times[this.head] as number) <= keep) this.head += 1;
+    if (this.head > 1_024 && this.head * 2 > times.length) {
+      this.times = times.slice(this.head);
       this.head = 0;
+      return this.count(now, windowNs);
     }
-    return this.times.length - this.head;
+    // The first time inside the window, by binary search from the kept head.
+    const from = now - windowNs;
+    let lo = this.head;
+    let hi = times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((times[mid] as number) <= from) lo = mid + 1;
+      else hi = mid;
+    }
+    return times.length - lo;
   }
 
   push(ts: number): void {

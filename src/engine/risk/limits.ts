@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RATE_WINDOW_MAX_SECONDS } from './exposure';
 
 /**
  * Hard pre-trade limits that hold whatever an agent sends; they never depend on a model. `perAgent`
@@ -70,7 +71,8 @@ export const DEFAULT_LIMITS: RiskLimits = {
 const lots = z.number().int().min(1).max(10_000_000);
 const count = z.number().int().min(1).max(100_000);
 const money = z.number().finite().positive().max(1e12);
-const seconds = z.number().finite().positive().max(86_400);
+/** An order-rate window: up to RATE_WINDOW_MAX_SECONDS (the gate keeps that much history). */
+const seconds = z.number().finite().positive().max(RATE_WINDOW_MAX_SECONDS);
 
 /** The range each per-agent limit may be set to: the one schema, wherever limits come in. */
 export const agentLimitsSchema = z
