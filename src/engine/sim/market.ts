@@ -284,7 +284,7 @@ export class SimMarket {
 
   // ---- Book operations (any owner) ----
 
-  /** Submits a limit order now and returns the book's (reused) result. */
+  /** Submits a limit order now and returns the book's (reused) result; the agent's own order gets a copy taken before anything else can touch the book (see `keepResult`). */
   submitLimit(owner: number, id: number, side: number, price: number, size: number, tif: 'GTC' | 'IOC' = 'GTC', postOnly = false): BookResult {
     const req = this.limitReq;
     req.id = id;
@@ -299,11 +299,12 @@ export class SimMarket {
     const midBefore = aggressive && this.recorder !== undefined ? this.mid() : 0;
     this.messages++;
     const r = this.book.submit(req);
+    const result = owner === AGENT_OWNER ? keepResult(r) : r;
     this.after(r, owner, side, aggressive, midBefore);
-    return r;
+    return result;
   }
 
-  /** Submits a market order now and returns the book's (reused) result. */
+  /** Submits a market order now and returns the book's (reused) result; the agent's own order gets a copy (see `keepResult`). */
   submitMarket(owner: number, id: number, side: number, size: number): BookResult {
     const req = this.marketReq;
     req.id = id;
@@ -313,8 +314,9 @@ export class SimMarket {
     const midBefore = this.recorder !== undefined ? this.mid() : 0;
     this.messages++;
     const r = this.book.submit(req);
+    const result = owner === AGENT_OWNER ? keepResult(r) : r;
     this.after(r, owner, side, true, midBefore);
-    return r;
+    return result;
   }
 
   /** Cancels a resting order now (an unknown id is ignored: it traded first). */
@@ -475,4 +477,13 @@ export class SimMarket {
     }
     // Aggressive selling bursts are agents of their own (see `buildAgents`).
   }
+}
+
+/**
+ * Copies a book result the caller reads after `after` has run: a backstop stub placed when the
+ * order emptied a side submits to the book again, which reuses (and so overwrites) its result, and
+ * the agent's fills and resting size would read as the stub's.
+ */
+function keepResult(r: BookResult): BookResult {
+  return { accepted: r.accepted, reject: r.reject, fills: r.fills.map((f) => ({ ...f })), resting: r.resting, cancelled: r.cancelled, stpCancelled: [...r.stpCancelled], l2: r.l2.map((c) => ({ ...c })) };
 }
