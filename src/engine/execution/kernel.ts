@@ -23,7 +23,7 @@ import { AgentPort } from './agent-port';
 import { describeDenial, RiskGate, type RiskDenial, type TradingState } from '../risk/gate';
 import type { RiskLimits } from '../risk/limits';
 import { PostureBook, type PostureRule } from '../risk/posture';
-import type { DetectorEdge, DynamicRisk, DynamicRiskView } from '../risk/overlay';
+import type { DetectorEdge, DynamicRisk, DynamicRiskView, MarketSample } from '../risk/overlay';
 
 /** What a kernel runs on: a venue that shows its book, and what it needs to know of the instrument. */
 export interface SessionMarket {
@@ -82,6 +82,16 @@ export interface KernelConfig {
 
 /** Levels a side the market sample's depth counts. */
 const SAMPLE_LEVELS = 5;
+
+/** The market as the dynamic-risk monitor samples it (`MarketSample`): the one way, for a session and for the fit on real days. */
+export function marketSample(venue: Venue, ts: number, tickSize: number): MarketSample {
+  const depth = venue.l2(SAMPLE_LEVELS);
+  const bid = depth.bids[0]?.[0];
+  const ask = depth.asks[0]?.[0];
+  const sum = (side: ReadonlyArray<readonly [number, number]>): number => side.reduce((n, [, q]) => n + q, 0);
+  const two = bid !== undefined && ask !== undefined;
+  return { ts, mid: two ? (bid + ask) / 2 : NaN, spread: two ? (ask - bid) / tickSize : NaN, bidDepth: sum(depth.bids), askDepth: sum(depth.asks) };
+}
 
 /** What a strategy factory is told about the agent it builds for. */
 export interface StrategyContext {
@@ -313,13 +323,7 @@ export class Kernel {
   protected sampleRisk(ts: number): void {
     const dynamic = this.config.dynamic;
     if (!dynamic) return;
-    const depth = this.venue.l2(SAMPLE_LEVELS);
-    const bid = depth.bids[0]?.[0];
-    const ask = depth.asks[0]?.[0];
-    const sum = (side: ReadonlyArray<readonly [number, number]>): number => side.reduce((n, [, q]) => n + q, 0);
-    const two = bid !== undefined && ask !== undefined;
-    const edges = dynamic.sample({ ts, mid: two ? (bid + ask) / 2 : NaN, spread: two ? (ask - bid) / this.config.market.tickSize : NaN, bidDepth: sum(depth.bids), askDepth: sum(depth.asks) });
-    for (const e of edges) this.onDetector(e);
+    for (const e of dynamic.sample(marketSample(this.venue, ts, this.config.market.tickSize))) this.onDetector(e);
   }
 
   /** Moves the agents as the posture rules say for a detector's edge, and alerts the trader with what fired, why, and what was done. */

@@ -10,6 +10,7 @@ import { registerBacktest } from './commands/backtest';
 import { registerBenchSim } from './commands/bench-sim';
 import { registerEvaluate, registerTrain } from './commands/train';
 import { registerBenchPolicy } from './commands/bench-policy';
+import { registerRisk } from './commands/risk';
 
 /** Builds the `cockpit` program; each domain registers its own subcommands. */
 export function buildProgram(): Command {
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerBacktest(program);
   registerTrain(program);
   registerEvaluate(program);
+  registerRisk(program);
 
   const bench = program.command('bench').description('benchmarks: figures printed side by side in one run');
   registerBenchBook(bench);

@@ -24,6 +24,8 @@ import { runBacktestInThread } from '../../engine/workflows/in-thread';
 import { WORKFLOW_QUEUE_LIMITS } from '../../engine/execution/execution.contract';
 import type { CommandPayload } from '../../engine/contract/index';
 import { policyReport } from '../../engine/node/models/policy-card';
+import { DynamicRiskMonitor } from '../../engine/risk/dynamic/monitor';
+import { DYNAMIC_RISK_FILE, readDynamicRiskConfig } from '../../engine/node/files/dynamic-risk-file';
 
 /** The wall-clock period of the engine loop: one event batch per frame at most. */
 const FRAME_MS = 16;
@@ -73,7 +75,8 @@ async function main(): Promise<void> {
     spec.strategy === 'rl' ? new LearnedStrategy({ name: policyName, policy, steps: env.steps, side: spec.side, explain: true }) : baselineStrategies(spec, context);
   const kernel = new SessionKernel(
     { ids: new SequentialIds(), strategies },
-    { sessionId, seed: options.seed, market, speed: options.speed ?? DEFAULT_SPEED, agents: [learned, ...DEFAULT_AGENTS], limits: DEFAULT_LIMITS },
+    // The dynamic-risk monitor on the parameters fitted on the shared real days (`cockpit risk fit`).
+    { sessionId, seed: options.seed, market, speed: options.speed ?? DEFAULT_SPEED, agents: [learned, ...DEFAULT_AGENTS], limits: DEFAULT_LIMITS, dynamic: new DynamicRiskMonitor(readDynamicRiskConfig(join(appRoot(), DYNAMIC_RISK_FILE))) },
   );
 
   let journal: Journal | null = null;
