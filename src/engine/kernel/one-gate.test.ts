@@ -104,7 +104,7 @@ describe('one gate for every path', () => {
       limits: LIMITS,
       onEvent: (e) => kinds.add(e.kind),
     });
-    expect([...kinds].sort()).toEqual(['AgentStarted', 'AgentStateChanged', 'DecisionMade', 'OrderAccepted', 'OrderDenied', 'OrderFilled', 'TradePrinted']);
+    expect([...kinds].sort()).toEqual(['AgentStarted', 'AgentStateChanged', 'DecisionMade', 'OrderAccepted', 'OrderDenied', 'OrderExpired', 'OrderFilled', 'TradePrinted']);
     expect(record.fills.every((f) => f.ts === record.endNs)).toBe(true);
     // The horizon's sweep of all 3,000 lots is sized to the 500-lot limit.
     expect(record.decisions.at(-1)?.reason).toMatch(/^horizon reached: swept the remaining 3000 lots at market, filled \d+.*; 3000 lots sized to the limits \(max order 500 lots\): sent 6 orders of at most 500$/);
