@@ -159,6 +159,16 @@ describe('agent sandbox', () => {
     expect(again).toMatchObject({ agent: 'hung', deadlineMs: DEADLINE_MS, stage: 'decision', when: 'earlier', message: `hung is halted: it missed its ${DEADLINE_MS} ms decision deadline earlier and its worker was stopped` });
   });
 
+  it('haltsAnAgentWhoseStrategyHangsWhileItIsBuilt', async () => {
+    const agents = [agent('twap', 'twap', 'sell', 2), agent('stuck', 'hang-building', 'buy', 4)];
+    const { factory } = await sandboxes(misbehavingStrategyModule(), agents.length);
+    const { kernel, events } = session(agents, factory);
+    elapseInFrames(kernel, 30 * S);
+    const [twap, stuck] = kernel.snapshot().agents;
+    expect(events.filter((e) => e.kind === 'AgentStateChanged')).toEqual([expect.objectContaining({ agentId: stuck!.id, state: 'killed', reason: `strategy failed: stuck missed its ${DEADLINE_MS} ms deadline to build its strategy; its worker was stopped and it is halted` })]);
+    expect(twap!.state).toBe('running');
+  });
+
   it('reportsAModuleItCannotLoad', async () => {
     const s = sandboxedStrategies({ ...misbehavingStrategyModule(), exportName: 'noSuchExport' }, { deadlineMs: DEADLINE_MS });
     opened.push(s);

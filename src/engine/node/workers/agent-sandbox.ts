@@ -12,8 +12,8 @@
  *
  * The worker builds its strategy from a serialisable spec: a module file, the name of a function it
  * exports, and JSON args; the function returns a `StrategyFactory` (live-strategies.ts for the
- * session, misbehaving-strategies.ts for tests and the risk bench). Workers are booted ahead, so an
- * agent's start does not wait for a thread to load its module.
+ * session, misbehaving-strategies.ts for tests and the risk bench). Workers are booted ahead, one
+ * per agent, so an agent's start does not wait for a thread to load its module.
  */
 
 import { createRequire } from 'node:module';
@@ -34,6 +34,12 @@ import { findWorkerScript, startWorker, type WorkerScript } from './worker-scrip
  * its worker (`cockpit bench risk` measures it), so this leaves it ample room.
  */
 export const DEFAULT_DECISION_DEADLINE_MS = 20;
+/**
+ * The default deadline to build an agent's strategy in its worker, ms: once per agent, when it
+ * starts, often while other workers are still loading theirs and the cores are busy, so longer
+ * than a decision's; a strategy that hangs while it is built holds the engine thread this long.
+ */
+export const DEFAULT_BUILD_DEADLINE_MS = 250;
 /** The default time to wait for a worker that is still loading its strategies when an agent starts, ms. */
 export const DEFAULT_LOAD_DEADLINE_MS = 5_000;
 
@@ -47,11 +53,17 @@ export interface StrategyModule {
 }
 
 export interface SandboxOptions {
-  /** Decision deadline, ms (default `DEFAULT_DECISION_DEADLINE_MS`); building an agent's strategy gets the same. */
+  /** Decision deadline, ms (default `DEFAULT_DECISION_DEADLINE_MS`). */
   readonly deadlineMs?: number;
+  /** Deadline to build an agent's strategy in its worker, ms (default `DEFAULT_BUILD_DEADLINE_MS`, at least `deadlineMs`). */
+  readonly buildMs?: number;
   /** How long an agent's start waits for a worker still loading its strategies, ms (default `DEFAULT_LOAD_DEADLINE_MS`). */
   readonly loadMs?: number;
-  /** Workers booted ahead at once (default 1); whenever the last is taken another boots, so one is always ready. */
+  /**
+   * Workers booted ahead, at once: one for each agent the session will start (default 1). An agent
+   * beyond them has a worker booted when it starts, and waits for it to load (at most `loadMs`).
+   * None boots in the background while agents decide, where it would compete with them for cores.
+   */
   readonly warm?: number;
 }
 
@@ -142,25 +154,28 @@ export function sandboxedStrategies(spec: StrategyModule, options: SandboxOption
   if (script === null) throw new Error(`no agent-worker script beside ${__filename}: build the app (npm run build), or run the TypeScript under tsx`);
   const deadlineMs = options.deadlineMs ?? DEFAULT_DECISION_DEADLINE_MS;
   const loadMs = options.loadMs ?? DEFAULT_LOAD_DEADLINE_MS;
-  if (!(deadlineMs > 0) || !(loadMs > 0)) throw new Error(`sandbox deadlines must be positive ms, received deadlineMs ${deadlineMs} and loadMs ${loadMs}`);
+  const buildMs = Math.max(deadlineMs, options.buildMs ?? DEFAULT_BUILD_DEADLINE_MS);
+  if (!(deadlineMs > 0) || !(loadMs > 0) || !(buildMs > 0)) throw new Error(`sandbox deadlines must be positive ms, received deadlineMs ${deadlineMs}, buildMs ${buildMs} and loadMs ${loadMs}`);
   // Checked as JSON here, once, rather than in every worker.
   const module: StrategyModule = { module: spec.module, exportName: spec.exportName, args: JSON.parse(JSON.stringify(spec.args ?? null)) as unknown };
   const all: AgentWorker[] = [];
   const spare: AgentWorker[] = [];
   let closed = false;
-  const boot = (): void => {
+  const boot = (): AgentWorker => {
     const w = new AgentWorker(script, module);
     all.push(w);
-    spare.push(w);
+    return w;
   };
-  for (let i = 0; i < Math.max(1, options.warm ?? 1); i++) boot();
+  for (let i = 0; i < Math.max(0, options.warm ?? 1); i++) spare.push(boot());
 
   const factory: StrategyFactory = (agent, context) => {
     if (closed) throw new Error(`the agent sandboxes are closed; ${agent.name} cannot start`);
-    if (spare.length === 0) boot();
-    const worker = spare.shift() as AgentWorker;
-    if (spare.length === 0) boot();
-    return new SandboxedStrategy(worker, agent, context, { deadlineMs, loadMs });
+    const worker = spare.shift() ?? boot();
+    // No agent decides beside a worker still loading (it would compete for the cores): the first
+    // start waits for all of them; SandboxedStrategy reports its own worker's failure or timeout.
+    const until = performance.now() + loadMs;
+    for (const w of all) if (w !== worker) w.waitLoaded(Math.max(0, until - performance.now()));
+    return new SandboxedStrategy(worker, agent, context, { deadlineMs, buildMs, loadMs: Math.max(0, until - performance.now()) });
   };
 
   return {
@@ -272,7 +287,7 @@ export type ToAgentWorkerBody = ToAgentWorker extends infer R ? (R extends { id:
 
 /**
  * A strategy that runs in an `AgentWorker`, asked with a deadline. Building it builds the real
- * strategy in the worker (waiting at most `loadMs` for the worker to load, then the deadline).
+ * strategy in the worker (waiting at most `loadMs` for the worker to load, then `buildMs`).
  */
 export class SandboxedStrategy implements CockpitStrategy {
   readonly name: string;
@@ -287,14 +302,14 @@ export class SandboxedStrategy implements CockpitStrategy {
     private readonly worker: AgentWorker,
     spec: AgentSpec,
     context: StrategyContext,
-    limits: { readonly deadlineMs: number; readonly loadMs: number },
+    limits: { readonly deadlineMs: number; readonly buildMs: number; readonly loadMs: number },
   ) {
     this.agent = spec.name;
     this.deadlineMs = limits.deadlineMs;
     const loaded = worker.waitLoaded(limits.loadMs);
     if (loaded === 'timeout') this.miss('load', limits.loadMs);
     if (loaded === 'failed') throw new Error(`${this.agent} could not load its strategies: ${worker.loadError()}`);
-    const reply = this.call({ kind: 'build', spec: plainSpec(spec), context: plainContext(context) }, 'build');
+    const reply = this.call({ kind: 'build', spec: plainSpec(spec), context: plainContext(context) }, 'build', limits.buildMs);
     if (reply.kind !== 'built') throw new Error(`${this.agent}'s worker answered a build with ${reply.kind}`);
     this.name = reply.name;
   }
@@ -303,7 +318,7 @@ export class SandboxedStrategy implements CockpitStrategy {
     if (this.missed) throw new DecisionDeadlineMissed(this.agent, this.missed.deadlineMs, this.missed.stage, 'earlier');
     // The session's fills only grow: the worker keeps them and is sent the new ones.
     const from = view.fills === this.fillsOf && view.fills.length >= this.fillsSent ? this.fillsSent : 0;
-    const reply = this.call({ kind: 'decide', view: { ...view, fills: [] }, fillsFrom: from, fills: view.fills.slice(from) }, 'decision');
+    const reply = this.call({ kind: 'decide', view: { ...view, fills: [] }, fillsFrom: from, fills: view.fills.slice(from) }, 'decision', this.deadlineMs);
     this.fillsOf = view.fills;
     this.fillsSent = view.fills.length;
     if (reply.kind !== 'decided') throw new Error(`${this.agent}'s worker answered a decision with ${reply.kind}`);
@@ -315,11 +330,11 @@ export class SandboxedStrategy implements CockpitStrategy {
     return this.explanation;
   }
 
-  private call(request: ToAgentWorkerBody, stage: DeadlineStage): Extract<FromAgentWorker, { ok: true }> {
+  private call(request: ToAgentWorkerBody, stage: DeadlineStage, timeoutMs: number): Extract<FromAgentWorker, { ok: true }> {
     const stopped = this.worker.stoppedBecause();
     if (stopped !== null) throw new Error(`${this.agent} cannot decide: ${stopped}`);
-    const reply = this.worker.call(request, this.deadlineMs);
-    if (reply === null) this.miss(stage, this.deadlineMs);
+    const reply = this.worker.call(request, timeoutMs);
+    if (reply === null) this.miss(stage, timeoutMs);
     if (!reply.ok) throw new Error(reply.message);
     return reply;
   }

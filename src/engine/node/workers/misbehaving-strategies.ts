@@ -1,6 +1,7 @@
 /**
  * Strategies that misbehave on purpose, for the agent sandbox's tests and `cockpit bench risk`:
- * 'hang' decides as TWAP `hangAfter` times and then never returns, 'spin' busy-loops for `spinMs`
+ * 'hang' decides as TWAP `hangAfter` times and then never returns, 'hang-building' never returns
+ * from being built, 'spin' busy-loops for `spinMs`
  * of wall time and then decides as TWAP, 'throw' throws, and 'tally' decides as TWAP with what it
  * sees of its fills in its inputs (so a test can tell they reach a worker whole); any other name is
  * a baseline. A worker loads this module by its file, like the
@@ -31,6 +32,10 @@ export function misbehavingStrategies(args: MisbehavingArgs = {}): StrategyFacto
     switch (spec.strategy) {
       case 'hang':
         return new HangingStrategy(args.hangAfter ?? 0);
+      case 'hang-building':
+        for (;;) {
+          // Hangs.
+        }
       case 'spin':
         return new SpinningStrategy(spinMs);
       case 'throw':
