@@ -22,6 +22,8 @@ export default defineConfig({
           'misbehaving-strategies': resolve(__dirname, 'src/engine/node/workers/misbehaving-strategies.ts'),
           // The window's backtests run the workflow in a thread of their own (workflows/in-thread.ts).
           'backtest-thread': resolve(__dirname, 'src/engine/workflows/backtest-thread.ts'),
+          // `cockpit bench risk` sends KillAll from a thread of its own.
+          'kill-request-worker': resolve(__dirname, 'src/engine/bench/kill-request-worker.ts'),
         },
       },
     },

@@ -10,6 +10,7 @@ import { registerBacktest } from './commands/backtest';
 import { registerBenchSim } from './commands/bench-sim';
 import { registerEvaluate, registerTrain } from './commands/train';
 import { registerBenchPolicy } from './commands/bench-policy';
+import { registerBenchRisk } from './commands/bench-risk';
 
 /** Builds the `cockpit` program; each domain registers its own subcommands. */
 export function buildProgram(): Command {
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerBenchBook(bench);
   registerBenchSim(bench);
   registerBenchPolicy(bench);
+  registerBenchRisk(bench);
 
   return program;
 }
