@@ -175,7 +175,7 @@ export function sandboxedStrategies(spec: StrategyModule, options: SandboxOption
     // start waits for all of them; SandboxedStrategy reports its own worker's failure or timeout.
     const until = performance.now() + loadMs;
     for (const w of all) if (w !== worker) w.waitLoaded(Math.max(0, until - performance.now()));
-    return new SandboxedStrategy(worker, agent, context, { deadlineMs, buildMs, loadMs: Math.max(0, until - performance.now()) });
+    return new SandboxedStrategy(worker, agent, context, { deadlineMs, buildMs, loadMs, loadLeftMs: Math.max(0, until - performance.now()) });
   };
 
   return {
@@ -302,11 +302,12 @@ export class SandboxedStrategy implements CockpitStrategy {
     private readonly worker: AgentWorker,
     spec: AgentSpec,
     context: StrategyContext,
-    limits: { readonly deadlineMs: number; readonly buildMs: number; readonly loadMs: number },
+    /** `loadLeftMs`: what is left of `loadMs` when the start already waited for other workers. */
+    limits: { readonly deadlineMs: number; readonly buildMs: number; readonly loadMs: number; readonly loadLeftMs?: number },
   ) {
     this.agent = spec.name;
     this.deadlineMs = limits.deadlineMs;
-    const loaded = worker.waitLoaded(limits.loadMs);
+    const loaded = worker.waitLoaded(limits.loadLeftMs ?? limits.loadMs);
     if (loaded === 'timeout') this.miss('load', limits.loadMs);
     if (loaded === 'failed') throw new Error(`${this.agent} could not load its strategies: ${worker.loadError()}`);
     const reply = this.call({ kind: 'build', spec: plainSpec(spec), context: plainContext(context) }, 'build', limits.buildMs);
