@@ -15,8 +15,15 @@ export default defineConfig({
           cli: resolve(__dirname, 'src/main/cli/index.ts'),
           'backtest-worker': resolve(__dirname, 'src/engine/node/workers/backtest-worker.ts'),
           'sim-facts-worker': resolve(__dirname, 'src/engine/node/workers/sim-facts-worker.ts'),
+          // Live agents decide in worker threads of their own (node/workers/agent-sandbox.ts), which load
+          // their strategies by file: the session's, and the misbehaving ones tests and the risk bench use.
+          'agent-worker': resolve(__dirname, 'src/engine/node/workers/agent-worker.ts'),
+          'live-strategies': resolve(__dirname, 'src/engine/node/workers/live-strategies.ts'),
+          'misbehaving-strategies': resolve(__dirname, 'src/engine/node/workers/misbehaving-strategies.ts'),
           // The window's backtests run the workflow in a thread of their own (workflows/in-thread.ts).
           'backtest-thread': resolve(__dirname, 'src/engine/workflows/backtest-thread.ts'),
+          // `cockpit bench risk` sends KillAll from a thread of its own.
+          'kill-request-worker': resolve(__dirname, 'src/engine/bench/kill-request-worker.ts'),
         },
       },
     },

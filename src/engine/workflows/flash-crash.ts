@@ -49,7 +49,7 @@ export interface AgentRun {
 
 export interface SeedRun {
   readonly seed: number;
-  /** Seconds from the crash's start to the first flash-crash alert (negative: before it), null when it never fired. */
+  /** Seconds from the crash's start to the first flash-crash alert at or after it, null when none fired. */
   readonly alertAfterSeconds: number | null;
   /** Alerts of any detector that fired before the crash began. */
   readonly alertsBeforeCrash: number;
@@ -123,7 +123,8 @@ export async function flashCrashComparison(options: FlashCrashOptions, context: 
     const without = runOnce(options.scenario, seed, agents, limits, endSeconds, null);
     const openNs = options.scenario.session.openSeconds * NS_PER_SECOND;
     const crashNs = openNs + crashAt * NS_PER_SECOND;
-    const firstCrash = withOverlay.alerts.find((a) => a.detector === 'flash-crash');
+    // The detection: the first flash-crash alert from the crash's start on (earlier ones are false alarms, counted apart).
+    const firstCrash = withOverlay.alerts.find((a) => a.detector === 'flash-crash' && a.ts >= crashNs);
     runs.push({
       seed,
       alertAfterSeconds: firstCrash ? (firstCrash.ts - crashNs) / NS_PER_SECOND : null,

@@ -11,6 +11,7 @@ import { registerBenchSim } from './commands/bench-sim';
 import { registerEvaluate, registerTrain } from './commands/train';
 import { registerBenchPolicy } from './commands/bench-policy';
 import { registerRisk } from './commands/risk';
+import { registerBenchRisk } from './commands/bench-risk';
 
 /** Builds the `cockpit` program; each domain registers its own subcommands. */
 export function buildProgram(): Command {
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerBenchBook(bench);
   registerBenchSim(bench);
   registerBenchPolicy(bench);
+  registerBenchRisk(bench);
 
   return program;
 }

@@ -3,8 +3,6 @@ import { basename, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SequentialIds } from '../../engine/core/ids';
 import { DEFAULT_AGENTS, DEFAULT_LIMITS, isSessionCommand, SessionKernel } from '../../engine/kernel/session-kernel';
-import { baselineStrategies } from '../../engine/kernel/strategies';
-import { LearnedStrategy } from '../../engine/kernel/learned-strategy';
 import type { AgentSpec, StrategyFactory } from '../../engine/kernel/session-kernel';
 import { DEFAULT_POLICY_DIR, loadPolicySync } from '../../engine/node/models/policy-files';
 import { appRoot } from './app-root';
@@ -26,6 +24,7 @@ import type { CommandPayload } from '../../engine/contract/index';
 import { policyReport } from '../../engine/node/models/policy-card';
 import { DynamicRiskMonitor } from '../../engine/risk/dynamic/monitor';
 import { DYNAMIC_RISK_FILE, readDynamicRiskConfig } from '../../engine/node/files/dynamic-risk-file';
+import { liveStrategyModule, sandboxedStrategies } from '../../engine/node/workers/agent-sandbox';
 
 /** The wall-clock period of the engine loop: one event batch per frame at most. */
 const FRAME_MS = 16;
@@ -60,7 +59,7 @@ async function main(): Promise<void> {
   // The policy (the shipped one unless --policy) works a parent order of the shape it was trained on, beside the baselines.
   const policyPath = options.policyDir === undefined ? join(appRoot(), DEFAULT_POLICY_DIR) : resolve(options.policyDir);
   const policyName = basename(policyPath);
-  const { policy, manifest } = loadPolicySync(policyPath);
+  const { manifest } = loadPolicySync(policyPath);
   const env = manifest.env;
   const learned: AgentSpec = {
     name: `${manifest.algo.toUpperCase()} ${env.side} ${env.quantity.toLocaleString('en-US')}`,
@@ -71,8 +70,11 @@ async function main(): Promise<void> {
     intervalSeconds: env.horizonSeconds / env.steps,
     startAfterSeconds: env.preTradeSeconds,
   };
-  const strategies: StrategyFactory = (spec, context) =>
-    spec.strategy === 'rl' ? new LearnedStrategy({ name: policyName, policy, steps: env.steps, side: spec.side, explain: true }) : baselineStrategies(spec, context);
+  // Every agent decides in a worker thread of its own, within a deadline, so a strategy that hangs
+  // is stopped and halted instead of holding this thread (and with it KillAll).
+  // One worker booted ahead for each agent below (the learned one and the defaults).
+  const sandboxes = sandboxedStrategies(liveStrategyModule(policyPath), { warm: 1 + DEFAULT_AGENTS.length });
+  const strategies: StrategyFactory = sandboxes.factory;
   const kernel = new SessionKernel(
     { ids: new SequentialIds(), strategies },
     // The dynamic-risk monitor on the parameters fitted on the shared real days (`cockpit risk fit`).
@@ -148,6 +150,7 @@ async function main(): Promise<void> {
       clearInterval(timer);
       flush();
       journal?.close();
+      void sandboxes.close();
       process.exit(0);
     }
     if (msg.t === 'refused') {
