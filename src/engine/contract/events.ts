@@ -36,7 +36,7 @@ export type EngineEvent =
   | Ev<'KillSwitchEngaged', { reason: string; agentsHalted: number; ordersCancelled: number; state: SessionState }>
   | Ev<'KillSwitchReleased', { reason: string; state: SessionState }>
   /** `agentId` set: that agent's own limits changed (`limits.perAgent` are then its limits). `by`: who (the window, a client); `at`: wall clock. */
-  | Ev<'RiskLimitsChanged', { limits: RiskLimits; reason: string; by: string; at: string; agentId: string | null }>
+  | Ev<'RiskLimitsChanged', { limits: RiskLimits; reason: string; by: string; at: string; agentId: string | null; ownLimits: boolean }>
   /** The session's trading state (`agentId` null) or an agent's changed: ACTIVE, REDUCING or HALTED. */
   | Ev<'TradingStateChanged', { agentId: string | null; state: TradingState; reason: string; ordersCancelled: number }>
   /** A detector fired or cleared; `action`: what the posture rules did about it, in words (`agents`: the agents it moved). */

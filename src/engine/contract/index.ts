@@ -15,7 +15,7 @@ export type { DetectorView, DynamicRiskView } from '../risk/overlay';
 export type { DetectorName, PostureRule, PostureAction } from '../risk/posture';
 export { postureRulesSchema, DEFAULT_POSTURE_RULES } from '../risk/posture';
 export type { RiskLimits, AgentLimits, SessionLimits, LimitsChange } from '../risk/limits';
-export { DEFAULT_LIMITS, withAgentLimits, agentLimitsSchema, sessionLimitsSchema } from '../risk/limits';
+export { DEFAULT_LIMITS, withAgentLimits, agentLimitsSchema, sessionLimitsSchema, riskLimitsSchema } from '../risk/limits';
 export type { RiskDenial, RiskDenialCode, TradingState, LimitUse } from '../risk/gate';
 export type { BacktestResult, BacktestRow } from '../execution/execution.contract';
 export { MAX_BACKTEST_SEEDS, MAX_BACKTEST_STRATEGIES, WORKFLOW_QUEUE_LIMITS } from '../execution/execution.contract';

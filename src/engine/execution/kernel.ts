@@ -458,6 +458,8 @@ export class Kernel {
     } catch (err) {
       const reason = `strategy failed: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500);
       this.cancelWorking(a, reason);
+      this.gate.setTradingState({ agentId: a.id }, 'HALTED', reason);
+      this.emit({ kind: 'TradingStateChanged', ts: this.now(), agentId: a.id, state: 'HALTED', reason, ordersCancelled: 0 });
       a.state = 'killed';
       a.lastReason = reason;
       this.emit({ kind: 'AgentStateChanged', ts: this.now(), agentId: a.id, state: 'killed', reason });

@@ -142,6 +142,7 @@ export class SessionKernel extends Kernel {
         this.posture.release(agent.id);
         if (to !== 'running') this.cancelWorking(agent, `${command.name === 'PauseAgent' ? 'paused' : 'killed'}: ${command.payload.reason}`);
         if (to === 'killed') this.gate.setTradingState({ agentId: agent.id }, 'HALTED', `killed: ${command.payload.reason}`);
+        if (to === 'killed') this.emit({ kind: 'TradingStateChanged', ts, agentId: agent.id, state: 'HALTED', reason: `killed: ${command.payload.reason}`, ordersCancelled: 0 });
         agent.state = to;
         if (to === 'running') agent.nextAt = Math.max(agent.nextAt, ts);
         this.emit({ kind: 'AgentStateChanged', ts, agentId: agent.id, state: to, reason: command.payload.reason });
@@ -151,7 +152,7 @@ export class SessionKernel extends Kernel {
         const { reason, limits } = command.payload;
         const at = new Date().toISOString();
         this.gate.setLimits(limits, { by, at, ts, reason });
-        this.emit({ kind: 'RiskLimitsChanged', ts, limits, reason, by, at, agentId: null });
+        this.emit({ kind: 'RiskLimitsChanged', ts, limits, reason, by, at, agentId: null, ownLimits: false });
         return ok({ limits });
       }
       case 'SetAgentLimits': {
@@ -160,7 +161,7 @@ export class SessionKernel extends Kernel {
         if (typeof agent === 'string') return fail('REJECTED', agent);
         const at = new Date().toISOString();
         this.gate.setLimits(this.gate.limits, { by, at, ts, reason }, { id: agent.id, limits });
-        this.emit({ kind: 'RiskLimitsChanged', ts, limits: { ...this.gate.limits, perAgent: this.gate.limitsFor(agent.id) }, reason, by, at, agentId: agent.id });
+        this.emit({ kind: 'RiskLimitsChanged', ts, limits: { ...this.gate.limits, perAgent: this.gate.limitsFor(agent.id) }, reason, by, at, agentId: agent.id, ownLimits: limits !== null });
         return ok({ agentId: agent.id, limits });
       }
       case 'SetTradingState': {

@@ -146,7 +146,7 @@ describe('RiskGate', () => {
     expect(denial(g, limit(3, 10_000), AT('b'))).toBeNull();
     expect(g.history.map((c) => [c.by, c.reason, c.limits.perAgent.maxOrderLots])).toEqual([
       ['window', 'open is thin', 5],
-      ['window', 'a has its own', 5],
+      ['window', 'a has its own', 2],
     ]);
   });
 

@@ -157,12 +157,13 @@ export class RiskGate {
   }
 
   /** Sets the limits every later order is checked against (one agent's own when `agentId` is given; null there drops them), and records who, when and why. */
-  setLimits(limits: RiskLimits, change: Omit<LimitsChange, 'limits'>, agentId?: { readonly id: string; readonly limits: AgentLimits | null }): void {
+  setLimits(limits: RiskLimits, change: Omit<LimitsChange, 'limits' | 'agentId' | 'ownLimits'>, agentId?: { readonly id: string; readonly limits: AgentLimits | null }): void {
     if (agentId) {
       if (agentId.limits === null) this.overrides.delete(agentId.id);
       else this.overrides.set(agentId.id, agentId.limits);
     } else this.current = limits;
-    this.changes.push({ ...change, limits: this.current });
+    // An agent's change records the limits it is held to after it: its own, or the session's per-agent ones when they were dropped.
+    this.changes.push({ ...change, agentId: agentId?.id ?? null, ownLimits: agentId ? agentId.limits !== null : false, limits: agentId ? { ...this.current, perAgent: this.limitsFor(agentId.id) } : this.current });
     if (this.changes.length > HISTORY) this.changes.splice(0, this.changes.length - HISTORY);
   }
 

@@ -110,6 +110,11 @@ export interface LimitsChange {
   readonly at: string;
   readonly ts: number;
   readonly reason: string;
+  /** The agent whose own limits changed, or null for the session's. */
+  readonly agentId: string | null;
+  /** For an agent's change: whether it has limits of its own after it (false: dropped back to the session's). */
+  readonly ownLimits: boolean;
+  /** The limits after the change (for an agent's, `perAgent` is what that agent is held to). */
   readonly limits: RiskLimits;
 }
 

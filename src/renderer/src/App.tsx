@@ -7,7 +7,9 @@ import { DepthLadder } from './panels/DepthLadder';
 import { EvaluationView } from './panels/EvaluationView';
 import { PriceChart } from './panels/PriceChart';
 import { QuoteBoard } from './panels/QuoteBoard';
+import { RiskFeed } from './panels/RiskFeed';
 import { RiskPanel } from './panels/RiskPanel';
+import { RiskView } from './panels/RiskView';
 import { StatusBar } from './panels/StatusBar';
 import { TradeTape } from './panels/TradeTape';
 import { Panel } from './components/Panel';
@@ -15,6 +17,7 @@ import { ReasonPrompt } from './components/ReasonPrompt';
 import { Toasts } from './components/Toasts';
 import { useCockpit, useCockpitState } from './context';
 import { setView, type LowerView } from './store/ui-store';
+import type { CockpitState } from './store/types';
 
 /** The cockpit: market, agents, decisions, risk and controls, activity, and the status bar. */
 export function App() {
@@ -26,6 +29,8 @@ export function App() {
   const promptOpen = useStore(ui, (s) => s.prompt !== null);
   const view = useStore(ui, (s) => s.view);
   const live = view === 'live';
+  const riskOpen = view === 'risk';
+  const riskTitle = useCockpitState(riskSummary);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
@@ -39,7 +44,10 @@ export function App() {
         void actions.toggleSession();
       } else if ((key === 'e' || e.code === 'KeyE') && !promptOpen) {
         e.preventDefault();
-        setView(ui, ui.getState().view === 'live' ? 'evaluation' : 'live');
+        setView(ui, ui.getState().view === 'evaluation' ? 'live' : 'evaluation');
+      } else if ((key === 'l' || e.code === 'KeyL') && !promptOpen) {
+        e.preventDefault();
+        setView(ui, ui.getState().view === 'risk' ? 'live' : 'risk');
       }
     };
     window.addEventListener('keydown', onKey, true);
@@ -77,8 +85,14 @@ export function App() {
         <Panel title="Decisions" className="area-decisions" meta="click or Enter for inputs & explanation" hidden={!live}>
           <DecisionsFeed />
         </Panel>
-        <Panel title="Evaluation" className="area-eval" meta={tabs} hidden={live}>
-          <EvaluationView active={!live} />
+        <Panel title="Risk limits" className="area-lower" meta={<>{riskTitle ? `${riskTitle} · ` : ''}{tabs}</>} hidden={!riskOpen}>
+          <RiskView active={riskOpen} />
+        </Panel>
+        <Panel title="Evaluation" className="area-lower" meta={tabs} hidden={view !== 'evaluation'}>
+          <EvaluationView active={view === 'evaluation'} />
+        </Panel>
+        <Panel title="Risk feed" className="area-riskfeed" meta="denials & alerts">
+          <RiskFeed />
         </Panel>
         <Panel title="Activity" className="area-activity">
           <ActivityLog />
@@ -94,12 +108,28 @@ export function App() {
 
 const MOD = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl';
 
-/** Switches the lower region between the live agents and decisions and the evaluation view. */
+/** Says which detectors fire, for the risk view's title ("flash-crash firing"). */
+function riskSummary(s: CockpitState): string {
+  const firing = s.risk?.dynamic?.detectors.filter((d) => d.firing).map((d) => d.name) ?? [];
+  return firing.length > 0 ? `${firing.join(', ')} firing` : '';
+}
+
+/** Switches the lower region between the live agents and decisions, the risk view and the evaluation view. */
 function ViewTabs({ view, onChange, busy }: { view: LowerView; onChange: (v: LowerView) => void; busy: boolean }) {
   return (
-    <span className="view-tabs" role="group" aria-label={`Lower region view (${MOD}+Shift+E switches)`}>
+    <span className="view-tabs" role="group" aria-label={`Lower region view (${MOD}+Shift+L: risk, ${MOD}+Shift+E: evaluation)`}>
       <button type="button" className={`view-tab ${view === 'live' ? 'on' : ''}`} aria-pressed={view === 'live'} onClick={() => onChange('live')} data-testid="view-live">
         Live
+      </button>
+      <button
+        type="button"
+        className={`view-tab ${view === 'risk' ? 'on' : ''}`}
+        aria-pressed={view === 'risk'}
+        onClick={() => onChange('risk')}
+        title={`Every limit with its use, trading states, volatility and detectors, limit changes (${MOD}+Shift+L)`}
+        data-testid="view-risk"
+      >
+        Risk
       </button>
       <button
         type="button"

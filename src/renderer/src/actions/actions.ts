@@ -1,27 +1,52 @@
-import type { CockpitApi, CommandError, CommandName, CommandRequest, RiskLimits } from '../../../engine/contract/index';
+import type { AgentLimits, CockpitApi, CommandError, CommandName, CommandRequest, RiskLimits, TradingState } from '../../../engine/contract/index';
+import { describeDeltas } from '../format/limits';
+import { diffAgentLimits, diffLimits } from '../store/risk';
 import type { CockpitStore } from '../store/cockpit-store';
 import { addBacktestRun, addCockpitActivity } from '../store/reduce';
 import type { BacktestRequest } from '../store/types';
 import { askReason, pushToast, type UiStore } from '../store/ui-store';
 
+/** How a human action ended: carried out, called off at the reason prompt, or refused by the engine (its typed error). */
+export type ActionOutcome = { readonly status: 'done' } | { readonly status: 'cancelled' } | { readonly status: 'refused'; readonly error: CommandError };
+
 /** The human actions of the cockpit; each asks for a reason and reports a refusal in a toast. */
 export interface CockpitActions {
-  killAll(): Promise<void>;
-  releaseKillSwitch(): Promise<void>;
-  pauseSession(): Promise<void>;
-  resumeSession(): Promise<void>;
+  killAll(): Promise<ActionOutcome>;
+  releaseKillSwitch(): Promise<ActionOutcome>;
+  pauseSession(): Promise<ActionOutcome>;
+  resumeSession(): Promise<ActionOutcome>;
   /** Pauses a running session or resumes a paused one. */
-  toggleSession(): Promise<void>;
-  setSpeed(speed: number): Promise<void>;
-  pauseAgent(agentId: string): Promise<void>;
-  resumeAgent(agentId: string): Promise<void>;
-  killAgent(agentId: string): Promise<void>;
-  /** Replaces the hard pre-trade limits. */
-  setRiskLimits(limits: RiskLimits): Promise<void>;
+  toggleSession(): Promise<ActionOutcome>;
+  setSpeed(speed: number): Promise<ActionOutcome>;
+  pauseAgent(agentId: string): Promise<ActionOutcome>;
+  resumeAgent(agentId: string): Promise<ActionOutcome>;
+  killAgent(agentId: string): Promise<ActionOutcome>;
+  /** Replaces the hard pre-trade limits, each agent's and the session's. */
+  setRiskLimits(limits: RiskLimits): Promise<ActionOutcome>;
+  /** Gives one agent limits of its own; null drops them (it is held to the session's per-agent limits again). */
+  setAgentLimits(agentId: string, limits: AgentLimits | null): Promise<ActionOutcome>;
+  /** Sets the session's trading state (agentId null) or one agent's. */
+  setTradingState(agentId: string | null, state: TradingState): Promise<ActionOutcome>;
+  /** Stops an agent (every agent for null) and works its position back to flat. */
+  flatten(agentId: string | null): Promise<ActionOutcome>;
   /** Runs a backtest off the engine loop and keeps its result; one at a time. */
   runBacktest(request: BacktestRequest): Promise<void>;
   /** Cancels the backtest on the way, if any; its run ends CANCELLED. */
   cancelBacktest(): Promise<void>;
+}
+
+const DONE: ActionOutcome = { status: 'done' };
+const CANCELLED: ActionOutcome = { status: 'cancelled' };
+
+/** What each trading state lets through, for the reason prompt. */
+const TRADING_STATE_DETAIL: Record<TradingState, string> = {
+  ACTIVE: 'Orders pass as the limits allow.',
+  REDUCING: 'Only orders that take the position toward flat pass.',
+  HALTED: 'No new order passes and the working orders are cancelled; the agent keeps its position.',
+};
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Speeds offered by the speed control, simulated seconds per wall second. */
@@ -40,14 +65,15 @@ export function createActions(api: CockpitApi, store: CockpitStore, ui: UiStore)
     name: K,
     prompt: { title: string; detail: string; defaultReason: string; confirmLabel: string; danger?: boolean },
     payload: (reason: string) => CommandRequest<K>,
-  ): Promise<void> {
+  ): Promise<ActionOutcome> {
     const reason = await askReason(ui, { ...prompt, danger: prompt.danger ?? false });
-    if (reason === null) return;
+    if (reason === null) return CANCELLED;
     const result = await api.invoke(name, payload(reason));
-    if (result.ok) return;
+    if (result.ok) return DONE;
     const message = describeError(result.error);
     pushToast(ui, { tone: 'error', title: `${label} failed · ${result.error.code}`, message });
     store.setState((s) => addCockpitActivity(s, 'danger', `${label} failed: ${result.error.code}`, message, reason));
+    return { status: 'refused', error: result.error };
   }
 
   function agentName(agentId: string): string {
@@ -121,18 +147,68 @@ export function createActions(api: CockpitApi, store: CockpitStore, ui: UiStore)
         { title: 'Resume the session', detail: 'Starts the simulated clock again.', defaultReason: 'manual resume from cockpit', confirmLabel: 'Resume' },
         (reason) => ({ reason }),
       ),
-    setRiskLimits: (limits) =>
-      run(
+    setRiskLimits: (limits) => {
+      const now = store.getState().risk?.limits;
+      const moved = now === undefined ? '' : describeDeltas(diffLimits(now, limits));
+      return run(
         'Set risk limits',
         'SetRiskLimits',
         {
           title: 'Change the hard limits',
-          detail: `Max order ${limits.perAgent.maxOrderLots} lots, price collar ±${limits.perAgent.priceCollarBps} bps, at most ${limits.perAgent.maxOpenOrders} working orders an agent; every order from now on is checked against them.`,
+          detail: `${moved ? `${capitalise(moved)}. ` : ''}Every order from now on is checked against them (agents with limits of their own keep theirs).`,
           defaultReason: 'limits changed from cockpit',
           confirmLabel: 'Apply limits',
           danger: true,
         },
         (reason) => ({ limits, reason }),
+      );
+    },
+    setAgentLimits: (agentId, limits) => {
+      const now = store.getState().risk?.agents.get(agentId)?.limits;
+      const moved = limits === null || now === undefined ? '' : describeDeltas(diffAgentLimits(now, limits));
+      return run(
+        limits === null ? 'Drop own limits' : 'Set own limits',
+        'SetAgentLimits',
+        {
+          title: limits === null ? `Hold ${agentName(agentId)} to the session’s limits` : `Give ${agentName(agentId)} limits of its own`,
+          detail:
+            limits === null
+              ? 'Drops its own limits; its orders are checked against the session’s per-agent limits again.'
+              : `${moved ? `${capitalise(moved)}. ` : ''}Its orders from now on are checked against these instead of the session’s per-agent limits.`,
+          defaultReason: limits === null ? 'own limits dropped from cockpit' : 'own limits set from cockpit',
+          confirmLabel: limits === null ? 'Drop own limits' : 'Apply own limits',
+          danger: true,
+        },
+        (reason) => ({ agentId, limits, reason }),
+      );
+    },
+    setTradingState: (agentId, state) => {
+      const who = agentId === null ? 'the session' : agentName(agentId);
+      return run(
+        'Set trading state',
+        'SetTradingState',
+        {
+          title: `Set ${who} ${state}`,
+          detail: TRADING_STATE_DETAIL[state],
+          defaultReason: `${state.toLowerCase()} from cockpit`,
+          confirmLabel: `Set ${state}`,
+          danger: state !== 'ACTIVE',
+        },
+        (reason) => ({ agentId, state, reason }),
+      );
+    },
+    flatten: (agentId) =>
+      run(
+        'Flatten',
+        'Flatten',
+        {
+          title: agentId === null ? 'Flatten every agent' : `Flatten ${agentName(agentId)}`,
+          detail: `Stops ${agentId === null ? 'every agent’s strategy' : 'the agent’s strategy'}, cancels the working orders and works the position back to flat under the limits (held to REDUCING); reported done when flat.`,
+          defaultReason: 'flatten from cockpit',
+          confirmLabel: agentId === null ? 'Flatten all' : 'Flatten',
+          danger: true,
+        },
+        (reason) => ({ agentId, reason }),
       ),
     toggleSession: () => (store.getState().session?.state === 'paused' ? actions.resumeSession() : actions.pauseSession()),
     setSpeed: (speed) =>

@@ -1,21 +1,34 @@
-import { useState, type FormEvent } from 'react';
-import type { RiskLimits } from '../../../engine/contract/index';
+import { useStore } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
 import { SPEEDS } from '../actions/actions';
-import { parseLimits } from './limits-form';
 import { useCockpit, useCockpitState } from '../context';
-import { formatSize, formatSpeed } from '../format/format';
+import { formatSpeed } from '../format/format';
+import { setView } from '../store/ui-store';
+import type { CockpitState } from '../store/types';
+import { DetectorPills, TradingStateBadge, TradingStateButtons, formatSigma } from './risk-parts';
 
 const MOD = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl';
 
-/** The kill switch, its state and release, and the session's clock controls. */
+/** Says how many agents are held to REDUCING and to HALTED (empty when none is). */
+function heldAgents(s: CockpitState): string {
+  const risk = s.risk;
+  if (risk === null) return '';
+  const counts = { REDUCING: 0, HALTED: 0 };
+  for (const a of risk.agents.values()) if (a.state !== 'ACTIVE') counts[a.state] += 1;
+  return [counts.REDUCING > 0 ? `${counts.REDUCING} REDUCING` : '', counts.HALTED > 0 ? `${counts.HALTED} HALTED` : ''].filter((t) => t !== '').join(', ');
+}
+
+/** The kill switch, the session's trading state and its controls, the dynamic layer at a glance, and the clock controls. */
 export function RiskPanel() {
-  const { actions } = useCockpit();
+  const { actions, ui } = useCockpit();
   const engaged = useCockpitState((s) => s.killSwitch.engaged);
   const reason = useCockpitState((s) => s.killSwitch.reason);
   const state = useCockpitState((s) => s.session?.state ?? null);
   const speed = useCockpitState((s) => s.session?.speed ?? null);
-  const limits = useCockpitState((s) => s.limits);
-  const [editing, setEditing] = useState(false);
+  const posture = useCockpitState(useShallow((s) => (s.risk === null ? null : { state: s.risk.session.state, reason: s.risk.session.reason })));
+  const held = useCockpitState(heldAgents);
+  const dynamic = useCockpitState((s) => s.risk?.dynamic);
+  const view = useStore(ui, (s) => s.view);
   const known = state !== null;
 
   return (
@@ -42,27 +55,53 @@ export function RiskPanel() {
         </button>
       </div>
 
-      {editing && limits ? (
-        <LimitsForm limits={limits} onDone={() => setEditing(false)} onApply={(next) => void actions.setRiskLimits(next)} />
-      ) : (
-        <dl className="limits" data-testid="risk-limits" aria-label="Hard pre-trade limits">
-          <div title="Largest child order an agent may send">
-            <dt className="label">Max order</dt>
-            <dd className="num" data-testid="limit-max-order">{limits ? `${formatSize(limits.perAgent.maxOrderLots)} lots` : '—'}</dd>
-          </div>
-          <div title="Farthest a limit price may be from the mid">
-            <dt className="label">Price collar</dt>
-            <dd className="num" data-testid="limit-collar">{limits ? `±${formatSize(limits.perAgent.priceCollarBps)} bps` : '—'}</dd>
-          </div>
-          <div title="Most working orders one agent may have">
-            <dt className="label">Open orders</dt>
-            <dd className="num" data-testid="limit-open-orders">{limits ? `≤ ${formatSize(limits.perAgent.maxOpenOrders)}` : '—'}</dd>
-          </div>
-          <button type="button" className="btn limits-edit" onClick={() => setEditing(true)} disabled={!limits} data-testid="limits-edit" title="Change the hard pre-trade limits">
-            Edit
+      <div className="posture" role="group" aria-label="Session trading state" data-testid="session-posture">
+        <div className="posture-line">
+          <span className="label">Session</span>
+          {posture ? <TradingStateBadge state={posture.state} reason={posture.reason} testId="session-trading-state" /> : <span className="dim">—</span>}
+          <span className="posture-reason" title={posture?.reason}>
+            {posture?.reason}
+          </span>
+          <span className="posture-held" data-testid="agents-held" title="Agents held to a trading state other than ACTIVE">
+            {held ? `agents: ${held}` : ''}
+          </span>
+        </div>
+        <div className="posture-controls">
+          <TradingStateButtons
+            current={posture?.state ?? null}
+            states={['ACTIVE', 'REDUCING']}
+            onSet={(next) => void actions.setTradingState(null, next)}
+            disabled={!posture}
+            who="the session"
+            testIdPrefix="session-state"
+          />
+          <button type="button" className="btn tiny danger" onClick={() => void actions.flatten(null)} disabled={!posture} data-testid="flatten-all" title="Stop every agent and work every position back to flat">
+            Flatten all
           </button>
-        </dl>
-      )}
+        </div>
+      </div>
+
+      <button
+        type="button"
+        className={`dynamic-glance ${dynamic?.detectors.some((d) => d.firing) ? 'firing' : ''}`}
+        onClick={() => setView(ui, view === 'risk' ? 'live' : 'risk')}
+        aria-pressed={view === 'risk'}
+        title={`Volatility forecast and detectors; opens the risk view (${MOD}+Shift+L)`}
+        data-testid="dynamic-glance"
+      >
+        {dynamic === undefined ? (
+          <span className="dim">—</span>
+        ) : dynamic === null ? (
+          <span className="dim">Dynamic risk not running</span>
+        ) : (
+          <>
+            <span className="num" title={dynamic.models}>
+              σ {formatSigma(dynamic.ewmaBpsPerSqrtS)} / {formatSigma(dynamic.garchBpsPerSqrtS)} <span className="dim">bps/√s</span>
+            </span>
+            <DetectorPills detectors={dynamic.detectors} />
+          </>
+        )}
+      </button>
 
       <div className="session-controls">
         <button
@@ -97,39 +136,5 @@ export function RiskPanel() {
         </label>
       </div>
     </div>
-  );
-}
-
-function LimitsForm({ limits, onApply, onDone }: { limits: RiskLimits; onApply: (next: RiskLimits) => void; onDone: () => void }) {
-  const [form, setForm] = useState({ maxOrderLots: String(limits.perAgent.maxOrderLots), priceCollarBps: String(limits.perAgent.priceCollarBps), maxOpenOrders: String(limits.perAgent.maxOpenOrders) });
-  const parsed = parseLimits(form, limits);
-  const submit = (e: FormEvent): void => {
-    e.preventDefault();
-    if ('limits' in parsed) {
-      onApply(parsed.limits);
-      onDone();
-    }
-  };
-  const field = (key: keyof typeof form, label: string, testId: string) => (
-    <label>
-      <span className="label">{label}</span>
-      <input inputMode="decimal" value={form[key]} onChange={(e) => setForm({ ...form, [key]: e.target.value })} data-testid={testId} size={7} />
-    </label>
-  );
-  return (
-    <form className="limits-form" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && onDone()} aria-label="Change the hard pre-trade limits">
-      {field('maxOrderLots', 'Max order lots', 'limits-max-order')}
-      {field('priceCollarBps', 'Collar bps', 'limits-collar')}
-      {field('maxOpenOrders', 'Open orders', 'limits-open-orders')}
-      {'error' in parsed && <span className="limits-error">{parsed.error}</span>}
-      <div className="limits-buttons">
-        <button type="submit" className="btn primary" disabled={'error' in parsed} data-testid="limits-apply">
-          Apply…
-        </button>
-        <button type="button" className="btn" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
-    </form>
   );
 }

@@ -83,9 +83,10 @@ describe('applyBatches', () => {
 
   it('takesNewRiskLimitsAndLogsTheChangeWithItsReason', () => {
     const next = withAgentLimits({ maxOrderLots: 10, priceCollarBps: 50, maxOpenOrders: 3 });
-    const { state } = applyBatches(live(10), [batch([ev(11, T0 + 1, { kind: 'RiskLimitsChanged', limits: next, reason: 'tighten before the close', by: 'window', at: '2026-12-07T04:00:00.000Z', agentId: null })])]);
-    expect(state.limits).toEqual(next);
+    const { state } = applyBatches(live(10), [batch([ev(11, T0 + 1, { kind: 'RiskLimitsChanged', limits: next, reason: 'tighten before the close', by: 'window', at: '2026-12-07T04:00:00.000Z', agentId: null, ownLimits: false })])]);
+    expect(state.risk?.limits).toEqual(next);
     expect(state.activity[0]).toMatchObject({ title: 'Risk limits changed', reason: 'tighten before the close' });
+    expect(state.activity[0]?.detail).toBe('max order 5,000 → 10 lots; price collar ±500 → ±50 bps; working orders 20 → 3 · by window');
   });
 
   it('leavesUntouchedSlicesIdenticalSoSubscribersSkipThem', () => {
@@ -258,7 +259,7 @@ describe('schedule progress', () => {
 describe('depth, limits and decisions', () => {
   it('takesDepthAndLimitsFromTheSnapshotAndDepthFromTheLatestBatch', () => {
     const s = live(10);
-    expect(s.limits).toEqual(limits);
+    expect(s.risk?.limits).toEqual(limits);
     expect(s.depth?.bids[0]).toEqual([9_999, 300]);
     const depth = { bids: [[9_990, 5]] as [number, number][], asks: [[10_010, 7]] as [number, number][] };
     const { state } = applyBatches(s, [{ ...batch([trade(11, T0, 10_000)]), depth: { bids: [], asks: [] } }, { ...batch([trade(12, T0, 10_001)]), depth }]);

@@ -1,6 +1,8 @@
 import type { AgentView, EngineEvent, EventBatch, HostInfo, SessionSnapshot } from '../../../engine/contract/index';
 import { formatPrice, formatSize, simSecond } from '../format/format';
+import { describeDeltas } from '../format/limits';
 import { BarBuilder } from './bars';
+import { RiskPass, riskFromSnapshot } from './risk';
 import type { ActivityRow, BacktestRun, CockpitState, Connection, DecisionRow, Quote, SessionInfo, TapeRow } from './types';
 
 /** Trades kept for the time & sales tape. */
@@ -27,7 +29,8 @@ export function initialState(connection: Connection): CockpitState {
     decisions: [],
     activity: [],
     killSwitch: { engaged: false, reason: null },
-    limits: null,
+    risk: null,
+    riskFeed: [],
     depth: null,
     evaluation: { running: null, runs: [] },
   };
@@ -84,7 +87,7 @@ export function applySnapshot(
     agents: new Map(snapshot.agents.map((a) => [a.id, a])),
     activity,
     killSwitch: { engaged: snapshot.risk.killSwitch, reason: snapshot.risk.reason },
-    limits: snapshot.risk.limits,
+    risk: riskFromSnapshot(snapshot.risk),
     depth: snapshot.depth,
   };
 }
@@ -114,6 +117,7 @@ export function applyBatches(state: CockpitState, batches: readonly EventBatch[]
       pass.lastSeq = event.seq;
     }
     if (batch.depth !== undefined && batch.lastSeq >= pass.lastSeq) pass.depth = batch.depth;
+    if (batch.risk !== undefined && batch.lastSeq >= pass.lastSeq) pass.risk.sample(batch.risk);
     if (batch.lastSeq > pass.lastSeq) pass.lastSeq = batch.lastSeq;
   }
   return { state: pass.commit(), rest: [] };
@@ -158,8 +162,9 @@ class Pass {
   private quote: Quote | null;
   private lastTrade: TapeRow | null;
   private killSwitch: CockpitState['killSwitch'];
-  private limits: CockpitState['limits'];
   depth: CockpitState['depth'];
+  /** The risk overlay and the risk feed, worked on beside the rest. */
+  readonly risk: RiskPass;
   private agents: Map<string, AgentView> | null = null;
   private readonly tape: TapeRow[] = [];
   private readonly decisions: DecisionRow[] = [];
@@ -177,13 +182,14 @@ class Pass {
     this.quote = base.quote;
     this.lastTrade = base.lastTrade;
     this.killSwitch = base.killSwitch;
-    this.limits = base.limits;
     this.depth = base.depth;
+    this.risk = new RiskPass(base.risk, base.riskFeed);
     this.bars = new BarBuilder(base.chart);
     this.evaluation = base.evaluation;
   }
 
   apply(e: EngineEvent): void {
+    this.risk.apply(e, (id) => this.agentName(id));
     switch (e.kind) {
       case 'SessionStarted':
         this.session = { ...this.session, id: e.sessionId, seed: e.seed, market: e.market, symbol: e.symbol };
@@ -260,7 +266,7 @@ class Pass {
         break;
       case 'AgentStateChanged':
         this.updateAgent(e.agentId, (a) => ({ ...a, state: e.state }));
-        this.log(e, e.state === 'killed' ? 'danger' : e.state === 'paused' ? 'warn' : 'info', `${this.agentName(e.agentId)} ${e.state}`, null, e.reason);
+        this.log(e, e.state === 'killed' ? 'danger' : e.state === 'paused' || e.state === 'flattening' ? 'warn' : 'info', `${this.agentName(e.agentId)} ${e.state}`, null, e.reason);
         break;
       case 'KillSwitchEngaged':
         this.killSwitch = { engaged: true, reason: e.reason };
@@ -272,10 +278,13 @@ class Pass {
         this.session = { ...this.session, state: e.state };
         this.log(e, 'good', 'Kill switch released', null, e.reason);
         break;
-      case 'RiskLimitsChanged':
-        if (e.agentId === null) this.limits = e.limits;
-        this.log(e, 'warn', e.agentId === null ? 'Risk limits changed' : `Risk limits of ${e.agentId} changed`, `max order ${e.limits.perAgent.maxOrderLots} lots · collar ±${e.limits.perAgent.priceCollarBps} bps · ≤ ${e.limits.perAgent.maxOpenOrders} open orders · by ${e.by}`, e.reason);
+      case 'RiskLimitsChanged': {
+        // The risk pass has just recorded what the change moved.
+        const changes = this.risk.recorded(e.seq)?.changes ?? null;
+        const moved = changes === null ? 'limits set' : changes.length === 0 ? 'no limit moved' : describeDeltas(changes);
+        this.log(e, 'warn', e.agentId === null ? 'Risk limits changed' : `Own limits of ${this.agentName(e.agentId)} changed`, `${moved} · by ${e.by}`, e.reason);
         break;
+      }
       case 'WorkflowUpdated': {
         const running = this.evaluation.running;
         if (running !== null && running.jobId === e.jobId && (e.state === 'queued' || e.state === 'running')) {
@@ -302,7 +311,7 @@ class Pass {
       quote: this.quote,
       lastTrade: this.lastTrade,
       killSwitch: this.killSwitch,
-      limits: this.limits,
+      ...this.risk.commit(),
       depth: this.depth,
       agents: this.agents ?? b.agents,
       tape: prepend(b.tape, this.tape, TAPE_MAX),

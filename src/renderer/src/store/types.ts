@@ -1,4 +1,20 @@
-import type { AgentView, BacktestResult, CommandRequest, DecisionExplanation, DepthView, HostInfo, RiskLimits, SessionState, WorkflowState } from '../../../engine/contract/index';
+import type {
+  AgentLimits,
+  AgentView,
+  BacktestResult,
+  CommandRequest,
+  DecisionExplanation,
+  DepthView,
+  DetectorName,
+  DynamicRiskView,
+  HostInfo,
+  LimitUse,
+  PostureAction,
+  RiskLimits,
+  SessionState,
+  TradingState,
+  WorkflowState,
+} from '../../../engine/contract/index';
 import type { Side } from '../../../engine/book/types';
 
 /** How the window reaches the engine. */
@@ -136,9 +152,98 @@ export interface CockpitState {
   /** Newest first. */
   readonly activity: readonly ActivityRow[];
   readonly killSwitch: { readonly engaged: boolean; readonly reason: string | null };
-  /** Hard pre-trade limits, from the last snapshot. */
-  readonly limits: RiskLimits | null;
+  /** The risk overlay: limits, their use, trading states, the record of changes, the dynamic layer; null before the first snapshot. */
+  readonly risk: RiskState | null;
+  /** Denials and risk alerts as they happened, newest first. */
+  readonly riskFeed: readonly RiskFeedRow[];
   /** The book's top levels as last sampled (prices in ticks, sizes in lots). */
   readonly depth: DepthView | null;
   readonly evaluation: EvaluationState;
 }
+
+/** A trading state with why it was set. */
+export interface TradingPosture {
+  readonly state: TradingState;
+  readonly reason: string;
+}
+
+/** One agent's part of the risk overlay: its trading state, the per-agent limits it is held to and its use of them. */
+export interface AgentRisk extends TradingPosture {
+  readonly agentId: string;
+  readonly limits: AgentLimits;
+  /** Whether the agent has limits of its own rather than the session's per-agent ones. */
+  readonly ownLimits: boolean;
+  readonly use: LimitUse;
+}
+
+/** The group a limit belongs to in `RiskLimits`. */
+export type LimitGroup = keyof RiskLimits;
+
+/** One limit that a change moved, from and to. */
+export interface LimitDelta {
+  readonly group: LimitGroup;
+  readonly key: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** One change of limits for the record: who, when (wall clock and simulated), why, what it applied to and what it moved. */
+export interface LimitsChangeRow {
+  readonly key: string;
+  readonly by: string;
+  /** Wall clock, ISO 8601. */
+  readonly at: string;
+  readonly ts: number;
+  readonly reason: string;
+  /** 'session' for the limits of every agent and the session; an agent id for its own limits; 'unrecorded' when the record does not say (the snapshot's history). */
+  readonly scope: 'session' | 'unrecorded' | { readonly agentId: string };
+  /** What moved; null when it is not known (the oldest change of a snapshot's history has nothing before it to compare). */
+  readonly changes: readonly LimitDelta[] | null;
+}
+
+/** The risk overlay as the window holds it; use and `dynamic` follow each batch's sample. */
+export interface RiskState {
+  readonly limits: RiskLimits;
+  readonly session: TradingPosture & { readonly use: LimitUse };
+  /** In the engine's agent order. */
+  readonly agents: ReadonlyMap<string, AgentRisk>;
+  /** Newest first. */
+  readonly history: readonly LimitsChangeRow[];
+  /** Volatility forecasts, detectors and posture rules; null when the session runs without them. */
+  readonly dynamic: DynamicRiskView | null;
+}
+
+/** An order the gate or the venue refused, with the reason in words; repeats of the same refusal fold into one row. */
+export interface DenialFeedRow {
+  readonly kind: 'denial';
+  readonly key: string;
+  readonly ts: number;
+  readonly agentId: string;
+  readonly agentName: string;
+  readonly code: string;
+  readonly detail: string;
+  readonly side: 'buy' | 'sell';
+  readonly size: number;
+  /** Ticks; null for a market order. */
+  readonly price: number | null;
+  readonly orderId: string;
+  /** How many denials of this agent with this code the row stands for (the latest one's figures shown). */
+  readonly count: number;
+}
+
+/** A dynamic-risk detector that fired or cleared, why, and what the posture rules did. */
+export interface AlertFeedRow {
+  readonly kind: 'alert';
+  readonly key: string;
+  readonly ts: number;
+  readonly detector: DetectorName;
+  readonly edge: 'fired' | 'cleared';
+  readonly reason: string;
+  readonly value: number;
+  readonly threshold: number;
+  readonly action: PostureAction | 'RESTORED' | null;
+  /** Names of the agents the action moved. */
+  readonly agents: readonly string[];
+}
+
+export type RiskFeedRow = DenialFeedRow | AlertFeedRow;
