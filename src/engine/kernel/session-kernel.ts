@@ -14,6 +14,7 @@ import type { ValidCommand } from '../contract/index';
 import { Kernel, TRADE_HISTORY, type AgentSpec, type KernelDeps, type RunningAgent, type SessionMarket } from '../execution/kernel';
 import type { AgentView, RiskSample, RiskView, SessionSnapshot } from './snapshot';
 import type { LimitUse } from '../risk/gate';
+import { venueMid } from '../execution/market-observer';
 import type { DynamicRisk } from '../risk/overlay';
 import type { PostureRule } from '../risk/posture';
 import { DEFAULT_LIMITS, type RiskLimits } from '../risk/limits';
@@ -243,9 +244,7 @@ export class SessionKernel extends Kernel {
 
   /** The mid positions are marked at (NaN when a side of the book is empty). */
   private markMid(): number {
-    const bid = this.venue.bestBid();
-    const ask = this.venue.bestAsk();
-    return bid !== undefined && ask !== undefined ? (bid + ask) / 2 : NaN;
+    return venueMid(this.venue, NaN);
   }
 
   private riskView(now: number): RiskView {

@@ -234,26 +234,22 @@ function runOnce(scenario: Scenario, seed: number, agents: readonly AgentSpec[],
         }
         break;
       case 'RiskAlert':
+        // The alert names the agents the posture rules moved (held on a firing, given back on a clear).
         if (e.edge === 'fired') alerts.push({ detector: e.detector, ts: e.ts });
-        break;
-      case 'TradingStateChanged':
-      case 'AgentStateChanged': {
-        if (e.kind === 'AgentStateChanged' && e.state === 'done' && t) t.endMid = mid;
-        const id = e.agentId;
-        if (id === null) break;
-        const held = e.kind === 'TradingStateChanged' ? e.state === 'REDUCING' : e.state === 'paused';
-        const by = e.reason.split(':')[0] as DetectorName;
-        const fromOverlay = by === 'flash-crash' || by === 'spread-blowout' || by === 'depth-vacuum';
-        if (held && fromOverlay && !heldSince.has(id)) {
-          heldSince.set(id, e.ts);
-          postureChanges += 1;
-        } else if (!held && heldSince.has(id) && (e.kind === 'TradingStateChanged' || e.state === 'running')) {
-          heldNs += e.ts - (heldSince.get(id) as number);
-          heldSince.delete(id);
-          postureChanges += 1;
+        for (const id of e.agents) {
+          if (e.edge === 'fired' && !heldSince.has(id)) {
+            heldSince.set(id, e.ts);
+            postureChanges += 1;
+          } else if (e.edge === 'cleared' && heldSince.has(id)) {
+            heldNs += e.ts - (heldSince.get(id) as number);
+            heldSince.delete(id);
+            postureChanges += 1;
+          }
         }
         break;
-      }
+      case 'AgentStateChanged':
+        if (e.state === 'done' && t) t.endMid = mid;
+        break;
       default:
         break;
     }
