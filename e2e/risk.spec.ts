@@ -96,16 +96,15 @@ test('setsTradingStatesAndFlattensWithReasons', async ({ cockpit, page }) => {
   await expect(cockpit.activity).toContainText('e2e: flatten the TWAP');
 });
 
-// Needs the engine side of the flash-crash overlay: on the flash-crash scenario the crash (11:30,
-// resources/scenarios/flash-crash.json) fires the flash-crash detector while agents are trading, and
-// the posture rule holds them to REDUCING (RiskAlert with the agents moved, TradingStateChanged).
-// Open in issue 14: the default agents finish by about 11:00, so none trades when the crash comes;
-// it passes once a simulated session can start at a time of day (agents trading through 11:30).
-test.fixme('theFlashCrashAlertPutsTheTradingAgentsIntoReducing', async ({ page }) => {
+// On the flash-crash scenario the crash (11:30, resources/scenarios/flash-crash.json) fires the
+// flash-crash detector while the agents trade (the session starts at 11:26, so they run through it),
+// and the posture rule holds them to REDUCING (RiskAlert with the agents moved, TradingStateChanged).
+test('theFlashCrashAlertPutsTheTradingAgentsIntoReducing', async ({ page }) => {
   test.setTimeout(180_000);
-  // Fast enough to reach the crash in about half a minute, slow enough that a posture held for the
-  // detector's minute of calm before it clears lasts a few hundred milliseconds of wall time.
-  const { served, stop } = await serveCockpit(['--scenario', 'flash-crash', '--speed', '250']);
+  // The crash comes about five wall seconds after the start; at this speed its alert stays near the top
+  // of the feed for seconds before later alerts push it down, and a posture held for the detector's
+  // minute of calm before it clears lasts over a second of wall time.
+  const { served, stop } = await serveCockpit(['--scenario', 'flash-crash', '--start', '11:26', '--speed', '50']);
   try {
     const cockpit = new CockpitPage(page);
     await cockpit.open(served.url);

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { EngineHost } from './host/engine-host';
 import { appRoot, engineWorkerPath, rendererDir } from './host/app-root';
 import { userDataDir } from './host/paths';
-import { policyArg, startArg, venueArg } from './host/launch-args';
+import { policyArg, scenarioArg, startArg, venueArg } from './host/launch-args';
 import { APP_VERSION } from './version';
 import { CONTENT_SECURITY_POLICY, IPC_EVENTS, IPC_INVOKE, KILL_ALL_ACCELERATOR } from './electron-contract';
 
@@ -71,14 +71,17 @@ app.whenReady().then(async () => {
     const policyDir = policyArg(process.argv);
     const venue = venueArg(process.argv);
     const start = startArg(process.argv);
-    if (start !== undefined && venue === undefined) throw new Error('--start goes with --venue lobster:FILE; a simulated session starts at its open');
+    const scenario = scenarioArg(process.argv);
+    if (scenario !== undefined && venue !== undefined) throw new Error('give either --scenario (simulator) or --venue lobster:FILE, received both');
     engine = new EngineHost(
       {
         seed: 42,
         dataDir: app.getPath('userData'),
         appVersion: APP_VERSION,
         ...(policyDir === undefined ? {} : { policyDir: resolve(policyDir) }),
-        ...(venue === undefined ? {} : { lobster: { messages: resolve(venue.slice('lobster:'.length)), ...(start === undefined ? {} : { startNs: start }) } }),
+        ...(venue === undefined ? {} : { lobster: { messages: resolve(venue.slice('lobster:'.length)) } }),
+        ...(scenario === undefined ? {} : { scenario }),
+        ...(start === undefined ? {} : { startNs: start }),
         ...(process.env.COCKPIT_SQLITE_BINDING ? { sqliteBinding: process.env.COCKPIT_SQLITE_BINDING } : {}),
       },
       engineWorkerPath(),

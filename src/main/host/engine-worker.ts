@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const wall = new Date();
   const sessionId = `${wall.toISOString().replace(/[:.]/g, '-').replace('Z', '')}-s${options.seed}`;
   if (options.lobster !== undefined && options.scenario !== undefined) throw new Error('a session runs on a scenario or a recorded day, received both');
-  const market = options.lobster !== undefined ? await lobsterSessionMarket(options.lobster.messages, options.lobster.startNs === undefined ? {} : { startNs: options.lobster.startNs }) : simSessionMarket(loadScenario(options.scenario ?? 'calm'), options.seed);
+  const market = options.lobster !== undefined ? await lobsterSessionMarket(options.lobster.messages, options.startNs === undefined ? {} : { startNs: options.startNs }) : simSessionMarket(loadScenario(options.scenario ?? 'calm'), options.seed, options.startNs);
   // The policy (the shipped one unless --policy) works a parent order of the shape it was trained on, beside the baselines.
   const policyPath = options.policyDir === undefined ? join(appRoot(), DEFAULT_POLICY_DIR) : resolve(options.policyDir);
   const policyName = basename(policyPath);

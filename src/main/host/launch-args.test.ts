@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { policyArg, startArg, venueArg } from './launch-args';
+import { policyArg, scenarioArg, startArg, venueArg } from './launch-args';
 
 describe('the window command line', () => {
   it('readsThePolicyDirectoryInEitherSpelling', () => {
@@ -20,5 +20,12 @@ describe('the window command line', () => {
     expect(startArg(['/app', '--venue', 'lobster:x', '--start', '11:00'])).toBe(11 * 3600 * 1e9);
     expect(startArg(['/app'])).toBeUndefined();
     expect(() => startArg(['/app', '--start', 'noon'])).toThrow('--start must be a time of day HH:MM[:SS], received "noon"');
+  });
+
+  it('readsASimulatedScenarioAndWhereInItsDayToStart', () => {
+    expect(scenarioArg(['/app'])).toBeUndefined();
+    expect(scenarioArg(['/app', '--scenario', 'flash-crash', '--start', '11:20'])).toBe('flash-crash');
+    expect(startArg(['/app', '--scenario', 'flash-crash', '--start', '11:20'])).toBe((11 * 3600 + 20 * 60) * 1e9);
+    expect(() => scenarioArg(['/app', '--scenario'])).toThrow(/--scenario needs a shipped scenario name/);
   });
 });

@@ -26,7 +26,7 @@ export function policyArg(argv: readonly string[]): string | undefined {
   return flagValue(argv, 'policy', 'a model directory, e.g. --policy resources/models/NAME');
 }
 
-/** `--start HH:MM[:SS]`: with `--venue`, where the session starts in the recorded day (ns since midnight). */
+/** `--start HH:MM[:SS]`: where the session starts in the day, recorded or simulated (ns since midnight). */
 export function startArg(argv: readonly string[]): number | undefined {
   const text = flagValue(argv, 'start', 'a time of day HH:MM[:SS], e.g. --start 11:00');
   if (text === undefined) return undefined;
@@ -35,6 +35,11 @@ export function startArg(argv: readonly string[]): number | undefined {
   } catch {
     throw new Error(`--start must be a time of day HH:MM[:SS], received "${text}"`);
   }
+}
+
+/** `--scenario NAME|FILE`: the simulator scenario the session runs on (calm by default). */
+export function scenarioArg(argv: readonly string[]): string | undefined {
+  return flagValue(argv, 'scenario', 'a shipped scenario name (calm, volatile, thin, trending, flash-crash) or a scenario file');
 }
 
 /** `--venue lobster:FILE`: a recorded LOBSTER day the session runs on instead of the simulator. */

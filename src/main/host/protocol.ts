@@ -10,8 +10,10 @@ export interface EngineOptions {
   readonly speed?: number;
   /** A shipped scenario's name or a scenario file's path; calm by default. */
   readonly scenario?: string;
-  /** A recorded LOBSTER day to run on instead of the simulator: its message file (absolute), and where the session starts (ns since midnight; default its first message). */
-  readonly lobster?: { readonly messages: string; readonly startNs?: number };
+  /** A recorded LOBSTER day to run on instead of the simulator: its message file (absolute). */
+  readonly lobster?: { readonly messages: string };
+  /** Where the session starts in the day, ns since midnight: on a recorded day, the message the replay starts from (default its first); on the simulator, the time the scenario's market runs to before the agents start (default its open). */
+  readonly startNs?: number;
   /** The model directory the session's RL agent runs (absolute, or relative to the working directory); the shipped policy by default. */
   readonly policyDir?: string;
   /** TensorFlow.js backend to use instead of the best available one. */

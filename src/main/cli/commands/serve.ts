@@ -39,7 +39,7 @@ export function registerServe(program: Command): void {
     .option('--speed <x>', 'simulated seconds per wall second', parseSpeed)
     .option('--scenario <name|file>', 'market scenario: a shipped name (calm, volatile, thin, trending, flash-crash) or a scenario file (default calm)')
     .option('--venue <venue>', 'lobster:FILE runs the session on a recorded LOBSTER day (its message file; the orderbook file beside it) instead of the simulator')
-    .option('--start <HH:MM[:SS]>', 'with --venue: where the session starts in the day (default: its first message)', parseTimeOfDay)
+    .option('--start <HH:MM[:SS]>', 'where the session starts in the day: on a recorded day its first message (the default), on the simulator the time its market runs to before the agents start (default: the open)', parseTimeOfDay)
     .option('--policy <dir>', 'model directory the session\'s RL agent runs, e.g. one cockpit train wrote (default: the shipped policy)')
     .option('--backend <name>', `TensorFlow.js backend instead of the best available (${BACKENDS.join(', ')})`, parseBackend)
     .action(async (opts: ServeOptions) => {
@@ -49,16 +49,15 @@ export function registerServe(program: Command): void {
       const renderer = rendererDir();
       if (!existsSync(join(renderer, 'index.html'))) throw new CliError(`the renderer is not built (${renderer}); run \`npm run build\``);
       if (opts.venue !== undefined && opts.scenario !== undefined) throw new CliError('give either --scenario (simulator) or --venue lobster:FILE, received both');
-      if (opts.start !== undefined && opts.venue === undefined) throw new CliError('--start goes with --venue lobster:FILE; a simulated session starts at its open');
       let lobster: EngineOptions['lobster'];
       if (opts.venue !== undefined) {
         const m = /^lobster:(.+)$/.exec(opts.venue);
         if (!m) throw new CliError(`--venue must be lobster:FILE (a LOBSTER message file), received "${opts.venue}"`);
-        lobster = { messages: resolve(m[1] as string), ...(opts.start === undefined ? {} : { startNs: opts.start }) };
+        lobster = { messages: resolve(m[1] as string) };
       }
       const dataDir = opts.dataDir ?? userDataDir();
       const engine = new EngineHost(
-        { seed: opts.seed, dataDir, appVersion: APP_VERSION, ...(opts.scenario ? { scenario: opts.scenario } : {}), ...(lobster ? { lobster } : {}), ...(opts.policy ? { policyDir: resolve(opts.policy) } : {}), ...(opts.speed ? { speed: opts.speed } : {}), ...(opts.backend ? { backend: opts.backend } : {}) },
+        { seed: opts.seed, dataDir, appVersion: APP_VERSION, ...(opts.scenario ? { scenario: opts.scenario } : {}), ...(lobster ? { lobster } : {}), ...(opts.start === undefined ? {} : { startNs: opts.start }), ...(opts.policy ? { policyDir: resolve(opts.policy) } : {}), ...(opts.speed ? { speed: opts.speed } : {}), ...(opts.backend ? { backend: opts.backend } : {}) },
         engineWorkerPath(),
       );
       let started;

@@ -227,6 +227,16 @@ describe('the risk feed', () => {
     expect(state.riskFeed[0]).toMatchObject({ reason: String(RISK_FEED_MAX + 19) });
   });
 
+  it('keepsAlertsThroughAFloodOfDenials', () => {
+    const alert = ev(11, T0, { kind: 'RiskAlert', detector: 'flash-crash', edge: 'fired', reason: 'the crash', value: 20, threshold: 13.5, action: 'REDUCING', agents: ['a1'] });
+    // Distinct agents so no denial folds into another: each is a row of its own.
+    const flood = Array.from({ length: RISK_FEED_MAX + 50 }, (_, i) => denial(12 + i, `x${i}`, 'REDUCE_ONLY'));
+    const { state } = applyBatches(live(), [batch([alert]), batch(flood.slice(0, 100)), batch(flood.slice(100))]);
+    expect(state.riskFeed.filter((r) => r.kind === 'denial')).toHaveLength(RISK_FEED_MAX);
+    expect(state.riskFeed.filter((r) => r.kind === 'alert')).toMatchObject([{ detector: 'flash-crash', reason: 'the crash' }]);
+    expect(state.riskFeed.at(-1)).toMatchObject({ kind: 'alert' });
+  });
+
   it('survivesAResyncLikeTheOtherLogs', () => {
     const s = applyBatches(live(), [batch([denial(11, 'a1', 'SELF_TRADE')])]).state;
     expect(applySnapshot(s, snapshot(30), host, 'gap').riskFeed).toBe(s.riskFeed);

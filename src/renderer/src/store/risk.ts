@@ -1,7 +1,7 @@
 import type { AgentLimits, DynamicRiskView, EngineEvent, LimitsChange, LimitUse, OrderExposure, RiskLimits, RiskSample, RiskView } from '../../../engine/contract/index';
 import type { AgentRisk, LimitDelta, LimitGroup, LimitsChangeRow, RiskFeedRow, RiskState, TradingPosture } from './types';
 
-/** Rows kept in the risk feed. */
+/** Rows of each kind (denials, alerts) kept in the risk feed, so a flood of denials never pushes an alert out. */
 export const RISK_FEED_MAX = 200;
 /** Limit changes kept for the record (the engine keeps 100). */
 export const LIMITS_HISTORY_MAX = 100;
@@ -126,7 +126,7 @@ export class RiskPass {
       };
     }
     const kept = this.folded.size === 0 ? this.feed : this.feed.filter((r) => !this.folded.has(r.key));
-    return { risk, riskFeed: prependNewest(kept, this.added, RISK_FEED_MAX) };
+    return { risk, riskFeed: this.added.length === 0 && kept === this.feed ? kept : newestOfEachKind(prependNewest(kept, this.added, Infinity), RISK_FEED_MAX) };
   }
 
   private setSession(posture: TradingPosture): void {
@@ -262,6 +262,13 @@ function sameDynamic(a: DynamicRiskView | null, b: DynamicRiskView | null): bool
 }
 
 /** Returns `added` (oldest first) newest-first ahead of `list`, at most `max` long. */
+/** Keeps the newest `max` rows of each kind of `rows` (newest first), in their order. */
+function newestOfEachKind(rows: readonly RiskFeedRow[], max: number): readonly RiskFeedRow[] {
+  let denials = 0;
+  let alerts = 0;
+  return rows.filter((r) => (r.kind === 'denial' ? ++denials : ++alerts) <= max);
+}
+
 function prependNewest<T>(list: readonly T[], added: readonly T[], max: number): readonly T[] {
   if (added.length === 0) return list.length > max ? list.slice(0, max) : list;
   const out: T[] = [];
