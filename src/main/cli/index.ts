@@ -12,6 +12,7 @@ import { registerEvaluate, registerTrain } from './commands/train';
 import { registerBenchPolicy } from './commands/bench-policy';
 import { registerRisk } from './commands/risk';
 import { registerBenchRisk } from './commands/bench-risk';
+import { registerSessions } from './commands/sessions';
 
 /** Builds the `cockpit` program; each domain registers its own subcommands. */
 export function buildProgram(): Command {
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerEvaluate(program);
   registerRisk(program);
+  registerSessions(program);
 
   const bench = program.command('bench').description('benchmarks: figures printed side by side in one run');
   registerBenchBook(bench);

@@ -6,13 +6,15 @@ import { DEFAULT_AGENTS, DEFAULT_LIMITS, isSessionCommand, SessionKernel } from 
 import type { AgentSpec, StrategyFactory } from '../../engine/kernel/session-kernel';
 import { DEFAULT_POLICY_DIR, loadPolicySync } from '../../engine/node/models/policy-files';
 import { appRoot } from './app-root';
-import { loadScenario } from '../../engine/node/files/sim-scenarios';
-import { lobsterSessionMarket } from '../../engine/node/files/backtest-markets';
+import { loadScenario, scenarioFile } from '../../engine/node/files/sim-scenarios';
+import { lobsterPairFor, lobsterSessionMarket } from '../../engine/node/files/backtest-markets';
 import { simSessionMarket } from '../../engine/kernel/market';
 import { fail, type CommandResult } from '../../engine/contract/result';
 import type { EngineEvent } from '../../engine/contract/events';
 import type { HostInfo } from '../../engine/contract/index';
-import { Journal } from '../../engine/node/journal/journal';
+import { Journal, type CommandPlace, type JournalMarket } from '../../engine/node/journal/journal';
+import { hashedFile, sha256Dir } from '../../engine/node/journal/hashes';
+import { recoverSessions, sessionsDir } from '../../engine/node/journal/sessions';
 import { selectBackend } from '../../engine/node/models/tf-backend';
 import type { EngineOptions, ToWorkerMessage, WorkerMessage } from './protocol';
 import { WorkflowQueue } from '../../engine/workflows/queue';
@@ -75,16 +77,30 @@ async function main(): Promise<void> {
   // One worker booted ahead for each agent below (the learned one and the defaults).
   const sandboxes = sandboxedStrategies(liveStrategyModule(policyPath), { warm: 1 + DEFAULT_AGENTS.length });
   const strategies: StrategyFactory = sandboxes.factory;
+  const agents = [learned, ...DEFAULT_AGENTS];
+  const speed = options.speed ?? DEFAULT_SPEED;
+  const startNs = market.venue.now();
   const kernel = new SessionKernel(
     { ids: new SequentialIds(), strategies },
     // The dynamic-risk monitor on the parameters fitted on the shared real days (`cockpit risk fit`).
-    { sessionId, seed: options.seed, market, speed: options.speed ?? DEFAULT_SPEED, agents: [learned, ...DEFAULT_AGENTS], limits: DEFAULT_LIMITS, dynamic: new DynamicRiskMonitor(readDynamicRiskConfig(join(appRoot(), DYNAMIC_RISK_FILE))) },
+    { sessionId, seed: options.seed, market, speed, agents, limits: DEFAULT_LIMITS, dynamic: new DynamicRiskMonitor(readDynamicRiskConfig(join(appRoot(), DYNAMIC_RISK_FILE))) },
   );
 
   let journal: Journal | null = null;
   if (options.dataDir) {
-    const path = join(options.dataDir, 'sessions', `${sessionId}.sqlite`);
-    journal = Journal.create(path, { sessionId, seed: options.seed, createdAt: wall.toISOString(), appVersion: options.appVersion }, options.sqliteBinding);
+    // Sessions cut off since the last start (the process killed) are marked as ended abnormally.
+    recoverSessions(options.dataDir, options.sqliteBinding);
+    const path = join(sessionsDir(options.dataDir), `${sessionId}.sqlite`);
+    const scenario = options.scenario ?? 'calm';
+    const recorded: JournalMarket =
+      options.lobster !== undefined
+        ? { kind: 'lobster', messages: hashedFile(options.lobster.messages), orderbook: hashedFile(lobsterPairFor(options.lobster.messages).orderbook) }
+        : { kind: 'sim', scenario, file: hashedFile(scenarioFile(scenario)) };
+    journal = Journal.create(
+      path,
+      { sessionId, seed: options.seed, createdAt: wall.toISOString(), appVersion: options.appVersion, market: recorded, startNs, speed, policy: { dir: policyPath, sha256: sha256Dir(policyPath) }, agents, limits: DEFAULT_LIMITS },
+      options.sqliteBinding,
+    );
   }
   const host: HostInfo = {
     version: options.appVersion,
@@ -167,6 +183,9 @@ async function main(): Promise<void> {
       reply(id, command.name, command.payload, found ? { ok: true, value: { jobId, state: 'cancelled' } } : fail('REJECTED', `no workflow "${jobId}" is queued or running`));
       return;
     }
+    // Where it takes effect: after the last event published so far, at this simulated time.
+    const afterSeq = kernel.lastSeq;
+    const simTs = kernel.now();
     let result: CommandResult<unknown>;
     try {
       result = kernel.execute(command, by);
@@ -177,7 +196,7 @@ async function main(): Promise<void> {
     } catch (err) {
       result = fail('INTERNAL', `engine failed on ${command.name}: ${err instanceof Error ? err.message : String(err)}`);
     }
-    reply(id, command.name, command.payload, result);
+    reply(id, command.name, command.payload, result, { by, afterSeq, simTs });
   }
 
   /** Queues a backtest the window asked for; it runs in its own thread and answers when it ends. */
@@ -204,8 +223,8 @@ async function main(): Promise<void> {
   }
 
   /** Answers a command and journals it with its outcome. */
-  function reply(id: number, name: string, payload: unknown, result: CommandResult<unknown>): void {
-    journal?.recordCommand(new Date().toISOString(), name, payload, result.ok, result.ok ? null : result.error.code);
+  function reply(id: number, name: string, payload: unknown, result: CommandResult<unknown>, place: CommandPlace | null = null): void {
+    journal?.recordCommand(new Date().toISOString(), name, payload, result.ok, result.ok ? null : result.error.code, place);
     post({ t: 'res', id, result });
   }
 

@@ -26,6 +26,15 @@ export function scenariosDir(): string {
   throw new Error(`no resources/scenarios folder found, looked in ${tried.slice(0, 3).join(', ')}…`);
 }
 
+/** Returns the file a scenario is read from: a path as given (resolved), or a shipped scenario's file by its name. */
+export function scenarioFile(nameOrPath: string): string {
+  const isPath = nameOrPath.includes('/') || nameOrPath.includes('\\') || nameOrPath.endsWith('.json');
+  if (isPath) return resolve(nameOrPath);
+  const file = join(scenariosDir(), `${nameOrPath}.json`);
+  if (!existsSync(file)) throw new ScenarioError(nameOrPath, [`no scenario named "${nameOrPath}", expected one of: ${listScenarios().join(', ')}`]);
+  return file;
+}
+
 /** Returns the names of the shipped scenarios, sorted. */
 export function listScenarios(): string[] {
   return readdirSync(scenariosDir())
@@ -40,16 +49,7 @@ export function listScenarios(): string[] {
  * it cannot be read or is not JSON.
  */
 export function loadScenario(nameOrPath: string): Scenario {
-  const isPath = nameOrPath.includes('/') || nameOrPath.includes('\\') || nameOrPath.endsWith('.json');
-  let file: string;
-  if (isPath) {
-    file = resolve(nameOrPath);
-  } else {
-    file = join(scenariosDir(), `${nameOrPath}.json`);
-    if (!existsSync(file)) {
-      throw new ScenarioError(nameOrPath, [`no scenario named "${nameOrPath}", expected one of: ${listScenarios().join(', ')}`]);
-    }
-  }
+  const file = scenarioFile(nameOrPath);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -1,15 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { simSessionMarket } from '../../kernel/market';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, truncateSync, statSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import Database from 'better-sqlite3';
-import { Journal } from './journal';
+import { APPLICATION_ID, Journal, type JournalMeta } from './journal';
+import { listSessions, recoverSessions } from './sessions';
 import { SequentialIds } from '../../core/ids';
 import { NS_PER_SECOND } from '../../core/clock';
 import { DEFAULT_AGENTS, DEFAULT_LIMITS, SessionKernel } from '../../kernel/session-kernel';
 import { baselineStrategies } from '../../kernel/strategies';
-import { loadScenario } from '../files/sim-scenarios';
+import { loadScenario, scenarioFile } from '../files/sim-scenarios';
+import { hashedFile } from './hashes';
 import type { EngineEvent } from '../../contract/events';
 
 const dirs: string[] = [];
@@ -22,31 +24,108 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const meta = { sessionId: 's1', seed: 1, createdAt: '2026-01-02T00:00:00.000Z', appVersion: 'test' };
+const meta: JournalMeta = {
+  sessionId: 's1',
+  seed: 1,
+  createdAt: '2026-01-02T00:00:00.000Z',
+  appVersion: 'test',
+  market: { kind: 'sim', scenario: 'calm', file: hashedFile(scenarioFile('calm')) },
+  startNs: 34_200 * NS_PER_SECOND,
+  speed: 5,
+  policy: { dir: 'resources/models/x', sha256: 'ab' },
+  agents: DEFAULT_AGENTS,
+  limits: DEFAULT_LIMITS,
+};
+
+function sessionEvents(): EngineEvent[] {
+  const kernel = new SessionKernel(
+    { ids: new SequentialIds(), strategies: baselineStrategies },
+    { sessionId: 's1', seed: 1, market: simSessionMarket(loadScenario('calm'), 1), speed: 5, agents: DEFAULT_AGENTS, limits: DEFAULT_LIMITS },
+  );
+  const events: EngineEvent[] = [];
+  kernel.subscribe((e) => events.push(e));
+  kernel.start();
+  kernel.elapse(200 * NS_PER_SECOND);
+  return events;
+}
+
+/** Writes a journal as schema 1 wrote it (the tables and the plain-text meta of that version). */
+function schemaOneJournal(path: string): void {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`application_id = ${APPLICATION_ID}`);
+  db.pragma('user_version = 1');
+  db.exec(`
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE events (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL);
+    CREATE TABLE commands (id INTEGER PRIMARY KEY AUTOINCREMENT, wall_time TEXT NOT NULL, name TEXT NOT NULL, payload TEXT NOT NULL, ok INTEGER NOT NULL, error_code TEXT);
+    INSERT INTO meta VALUES ('sessionId', 'old'), ('seed', '9'), ('createdAt', '2026-11-30T10:00:00.000Z'), ('appVersion', '0.0.9');
+    INSERT INTO events VALUES (1, 36000000000000, 'SessionStateChanged', '{"state":"running"}');
+    INSERT INTO commands (wall_time, name, payload, ok, error_code) VALUES ('2026-11-30T10:00:01.000Z', 'KillAll', '{"reason":"x"}', 1, NULL);
+  `);
+  db.close();
+}
 
 describe('journal', () => {
-  it('readsBackEveryEventAsPublished', () => {
-    const kernel = new SessionKernel(
-      { ids: new SequentialIds(), strategies: baselineStrategies },
-      { sessionId: 's1', seed: 1, market: simSessionMarket(loadScenario('calm'), 1), speed: 5, agents: DEFAULT_AGENTS, limits: DEFAULT_LIMITS },
-    );
-    const events: EngineEvent[] = [];
-    kernel.subscribe((e) => events.push(e));
-    kernel.start();
-    kernel.elapse(200 * NS_PER_SECOND);
+  it('readsBackEveryEventTheMetaAndWhereEachCommandTookEffect', () => {
+    const events = sessionEvents();
     const path = join(tempDir(), 'sessions', 's1.sqlite');
     const journal = Journal.create(path, meta);
     journal.append(events.slice(0, 10));
     journal.append(events.slice(10));
-    journal.recordCommand('2026-01-02T00:00:01.000Z', 'KillAll', { reason: 'x' }, true, null);
+    journal.recordCommand('2026-01-02T00:00:01.000Z', 'KillAll', { reason: 'x' }, true, null, { by: 'browser window 127.0.0.1', afterSeq: 10, simTs: events[9]!.ts });
+    journal.recordCommand('2026-01-02T00:00:02.000Z', 'Nonsense', null, false, 'UNKNOWN_COMMAND');
+    expect(journal.end().end).toBe('running');
     journal.close();
 
     const read = Journal.open(path);
     expect(read.events()).toEqual(events);
     expect(read.events(5, 6).map((e) => e.seq)).toEqual([5, 6]);
-    expect(read.meta()).toMatchObject({ sessionId: 's1', seed: '1' });
-    expect(read.commands()).toEqual([{ name: 'KillAll', payload: { reason: 'x' }, ok: true, errorCode: null }]);
+    expect(read.meta()).toEqual(meta);
+    expect(read.end().end).toBe('clean');
+    expect(read.commands()).toEqual([
+      { wallTime: '2026-01-02T00:00:01.000Z', name: 'KillAll', payload: { reason: 'x' }, ok: true, errorCode: null, by: 'browser window 127.0.0.1', afterSeq: 10, simTs: events[9]!.ts },
+      { wallTime: '2026-01-02T00:00:02.000Z', name: 'Nonsense', payload: null, ok: false, errorCode: 'UNKNOWN_COMMAND', by: null, afterSeq: null, simTs: null },
+    ]);
+    expect(read.summary()).toMatchObject({ events: events.length, firstTs: events[0]!.ts, lastTs: events.at(-1)!.ts, schema: Journal.SCHEMA });
     read.close();
+  });
+
+  it('checkpointsACleanCloseIntoItsOneFile', () => {
+    const path = join(tempDir(), 's.sqlite');
+    const journal = Journal.create(path, meta);
+    journal.append(sessionEvents());
+    expect(existsSync(`${path}-wal`)).toBe(true);
+    journal.close();
+    expect(existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0).toBe(0);
+    // The main file alone holds the session: a copy without its WAL reads in full.
+    const copy = join(tempDir(), 'copy.sqlite');
+    copyFileSync(path, copy);
+    const read = Journal.open(copy);
+    expect(read.events().length).toBe(sessionEvents().length);
+    read.close();
+  });
+
+  it('readsASchemaOneJournalAndMigratesItToThisSchema', () => {
+    const dataDir = tempDir();
+    const path = join(dataDir, 'sessions', 'old.sqlite');
+    mkdirSync(join(dataDir, 'sessions'));
+    schemaOneJournal(path);
+    const old = Journal.open(path);
+    expect(old.schema).toBe(1);
+    expect(old.meta()).toBeNull();
+    expect(old.end().end).toBe('unknown');
+    expect(old.commands()).toEqual([{ wallTime: '2026-11-30T10:00:01.000Z', name: 'KillAll', payload: { reason: 'x' }, ok: true, errorCode: null, by: null, afterSeq: null, simTs: null }]);
+    old.close();
+
+    expect(recoverSessions(dataDir)).toEqual([path]);
+    const migrated = Journal.open(path);
+    expect(migrated.schema).toBe(Journal.SCHEMA);
+    expect(migrated.end().end).toBe('unknown');
+    expect(migrated.events()).toEqual([{ seq: 1, ts: 36_000_000_000_000, kind: 'SessionStateChanged', state: 'running' }]);
+    expect(migrated.commands()[0]).toMatchObject({ name: 'KillAll', by: null, afterSeq: null });
+    migrated.close();
+    expect(recoverSessions(dataDir), 'a second start has nothing to do').toEqual([]);
   });
 
   it('refusesToOverwriteAnExistingFile', () => {
@@ -63,12 +142,54 @@ describe('journal', () => {
     db.close();
     const before = readFileSync(path);
     expect(() => Journal.open(path)).toThrow(/not a cockpit journal/);
+    expect(() => Journal.recover(path)).toThrow(/not a cockpit journal/);
     expect(readFileSync(path).equals(before)).toBe(true);
   });
 
-  it('refusesAFileThatIsNotSqlite', () => {
+  it('refusesAFileThatIsNotSqliteAndLeavesItUntouched', () => {
     const path = join(tempDir(), 'notes.sqlite');
     writeFileSync(path, 'this is not a database, just some text that is long enough '.repeat(20));
+    const before = readFileSync(path);
     expect(() => Journal.open(path)).toThrow(/not a SQLite database/);
+    expect(() => Journal.recover(path)).toThrow(/not a SQLite database/);
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it('refusesATruncatedJournalAndLeavesItUntouched', () => {
+    const path = join(tempDir(), 'cut.sqlite');
+    const journal = Journal.create(path, meta);
+    journal.append(sessionEvents());
+    journal.close();
+    truncateSync(path, Math.floor(statSync(path).size / 2));
+    const before = readFileSync(path);
+    expect(() => Journal.open(path)).toThrow(/truncated SQLite database: \d+ bytes where its header says \d+ pages of 4096/);
+    expect(() => Journal.recover(path)).toThrow(/truncated/);
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it('refusesAJournalOfANewerSchemaAndLeavesItUntouched', () => {
+    const path = join(tempDir(), 'future.sqlite');
+    Journal.create(path, meta).close();
+    const db = new Database(path);
+    db.pragma(`user_version = ${Journal.SCHEMA + 1}`);
+    db.close();
+    const before = readFileSync(path);
+    expect(() => Journal.open(path)).toThrow(`is journal schema ${Journal.SCHEMA + 1}, newer than this cockpit reads (${Journal.SCHEMA})`);
+    expect(() => Journal.recover(path)).toThrow(/newer than this cockpit reads/);
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it('listsTheSessionsOfADataFolderWithTheFilesItCannotRead', () => {
+    const dataDir = tempDir();
+    const dir = join(dataDir, 'sessions');
+    const journal = Journal.create(join(dir, 'a.sqlite'), meta);
+    journal.append(sessionEvents());
+    journal.close();
+    writeFileSync(join(dir, 'b.sqlite'), 'not a journal at all, but long enough to have a header of a hundred bytes. '.repeat(3));
+    const entries = listSessions(dataDir);
+    expect(entries.map((e) => e.ok)).toEqual([true, false]);
+    expect(entries[0]).toMatchObject({ ok: true, end: 'clean', meta: { sessionId: 's1', market: { kind: 'sim', scenario: 'calm' } } });
+    expect(entries[1]).toMatchObject({ ok: false, problem: expect.stringContaining('not a SQLite database') });
+    expect(listSessions(join(dataDir, 'none'))).toEqual([]);
   });
 });

@@ -1,26 +1,98 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EngineEvent } from '../../contract/events';
+import { migrate, SCHEMA_VERSION } from './schema';
 
 /** Marks a SQLite file as a cockpit journal ("TCJ1"); a file without it is not ours. */
-const APPLICATION_ID = 0x54434a31;
-const SCHEMA_VERSION = 1;
+export const APPLICATION_ID = 0x54434a31;
+/** The 16 bytes every SQLite 3 database file starts with. */
+const SQLITE_HEADER = 'SQLite format 3\u0000';
 
+/** A file a session was built from, with its SHA-256 so a replay can tell it is the same one. */
+export interface HashedFile {
+  readonly path: string;
+  readonly sha256: string;
+}
+
+/** What a session ran on: a simulator scenario (shipped by name, or a file), or a recorded day. */
+export type JournalMarket =
+  | { readonly kind: 'sim'; readonly scenario: string; readonly file: HashedFile }
+  | { readonly kind: 'lobster'; readonly messages: HashedFile; readonly orderbook: HashedFile };
+
+/** What is needed to rebuild a session, written when it starts. */
 export interface JournalMeta {
   readonly sessionId: string;
   readonly seed: number;
+  /** Wall time the session started, ISO 8601. */
   readonly createdAt: string;
   readonly appVersion: string;
+  readonly market: JournalMarket;
+  /** Where in the day the session started, ns since midnight (the market's open or its first message when not told). */
+  readonly startNs: number;
+  /** Simulated seconds per wall second at the start. */
+  readonly speed: number;
+  /** The policy the learned agent ran: its directory and the hash of its files. */
+  readonly policy: { readonly dir: string; readonly sha256: string };
+  /** The agents the session started with and their parameters (AgentSpec as the kernel takes them). */
+  readonly agents: readonly unknown[];
+  /** The risk limits at the start (RiskLimits). */
+  readonly limits: unknown;
+}
+
+/** How a recorded session ended: still being written, closed by the app, cut off (the process died), or not recorded (schema 1). */
+export type SessionEnd = 'running' | 'clean' | 'abnormal' | 'unknown';
+
+/** A command as the journal holds it: who sent it, what it was, when it took effect and its outcome. */
+export interface JournalCommand {
+  readonly wallTime: string;
+  readonly name: string;
+  readonly payload: unknown;
+  readonly ok: boolean;
+  readonly errorCode: string | null;
+  /** Who sent it (the Electron window, a browser window and its address); null in schema-1 journals. */
+  readonly by: string | null;
+  /** The last event sequence number published before it took effect; null when it never reached the session (refused at the edge, or schema 1). */
+  readonly afterSeq: number | null;
+  /** Simulated time it took effect at, ns since midnight; null as for afterSeq. */
+  readonly simTs: number | null;
+}
+
+/** Where a command took effect in the session's stream. */
+export interface CommandPlace {
+  readonly by: string;
+  readonly afterSeq: number;
+  readonly simTs: number;
+}
+
+/** A recorded session as a list shows it. */
+export interface SessionSummary {
+  readonly path: string;
+  readonly meta: JournalMeta | null;
+  readonly schema: number;
+  readonly end: SessionEnd;
+  readonly endedAt: string | null;
+  readonly events: number;
+  /** Simulated time of the first and last events (ns since midnight), null when there are none. */
+  readonly firstTs: number | null;
+  readonly lastTs: number | null;
 }
 
 /**
- * The session journal: every published event as a row `{seq, ts, kind, payload}`, and every
- * command received with its result, in one SQLite file. Writes are batched in one transaction per
- * flush. Opening a file that is not a cockpit journal fails with an error that says so and leaves
- * the file untouched.
+ * The session journal (schema.ts has its tables): every published event as a row
+ * `{seq, ts, kind, payload}`, every command received with who sent it, the event it took effect
+ * after and its result, and the metadata to rebuild the session, in one SQLite file in WAL mode.
+ * Writes are batched: one transaction per flush of the engine loop (one frame, 16 ms), so a killed
+ * process loses at most the batch it was writing. A clean close marks the session ended and
+ * checkpoints the WAL into the one file; a file left `running` by a process that is gone ended
+ * abnormally, and is read together with its WAL file.
+ *
+ * A file that is not SQLite, not a journal, truncated, or from a newer schema is refused with an
+ * error that says which, and left byte for byte as it was.
  */
 export class Journal {
+  /** The schema version this build writes. */
+  static readonly SCHEMA = SCHEMA_VERSION;
   private readonly db: Database.Database;
   private readonly insertEvent: Database.Statement;
   private readonly insertCommand: Database.Statement;
@@ -29,10 +101,15 @@ export class Journal {
   private constructor(
     readonly path: string,
     db: Database.Database,
+    readonly schema: number,
+    writable: boolean,
   ) {
     this.db = db;
-    this.insertEvent = db.prepare('INSERT INTO events (seq, ts, kind, payload) VALUES (?, ?, ?, ?)');
-    this.insertCommand = db.prepare('INSERT INTO commands (wall_time, name, payload, ok, error_code) VALUES (?, ?, ?, ?, ?)');
+    // Statements for writing are prepared on writable journals only (read-only opens of schema 1 lack the columns).
+    this.insertEvent = writable ? db.prepare('INSERT INTO events (seq, ts, kind, payload) VALUES (?, ?, ?, ?)') : (null as unknown as Database.Statement);
+    this.insertCommand = writable
+      ? db.prepare('INSERT INTO commands (wall_time, name, payload, ok, error_code, by, after_seq, sim_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      : (null as unknown as Database.Statement);
     this.writeEvents = db.transaction((events: readonly EngineEvent[]) => {
       for (const e of events) {
         const { seq, ts, kind, ...payload } = e;
@@ -41,48 +118,49 @@ export class Journal {
     });
   }
 
-  /** Creates a new journal at `path`; fails if a file is already there. */
+  /** Creates a new journal at `path`, recording `meta` and the writer's pid; fails if a file is already there. */
   static create(path: string, meta: JournalMeta, nativeBinding?: string): Journal {
     if (existsSync(path)) throw new Error(`journal ${path} already exists; a new session needs a new file`);
     mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path, nativeBinding ? { nativeBinding } : {});
     db.pragma('journal_mode = WAL');
+    // WAL with synchronous NORMAL: a committed batch survives the process being killed (not a power cut).
     db.pragma('synchronous = NORMAL');
     db.pragma(`application_id = ${APPLICATION_ID}`);
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    db.exec(`
-      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-      CREATE TABLE events (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL);
-      CREATE TABLE commands (id INTEGER PRIMARY KEY AUTOINCREMENT, wall_time TEXT NOT NULL, name TEXT NOT NULL,
-                             payload TEXT NOT NULL, ok INTEGER NOT NULL, error_code TEXT);
-    `);
+    migrate(db, 0);
     const put = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
-    for (const [k, v] of Object.entries(meta)) put.run(k, String(v));
-    return new Journal(path, db);
+    db.transaction(() => {
+      for (const [k, v] of Object.entries(meta)) put.run(k, JSON.stringify(v));
+      put.run('end', JSON.stringify('running'));
+      put.run('pid', JSON.stringify(process.pid));
+    })();
+    return new Journal(path, db, SCHEMA_VERSION, true);
   }
 
-  /** Opens an existing journal read-only, checking that it is one. */
+  /** Opens an existing journal read-only (with its WAL file, if the session did not close), checking that it is one. */
   static open(path: string, nativeBinding?: string): Journal {
-    if (!existsSync(path)) throw new Error(`no journal at ${path}`);
-    let db: Database.Database;
+    const { db, version } = openChecked(path, true, nativeBinding);
+    return new Journal(path, db, version, false);
+  }
+
+  /**
+   * Opens a journal to bring it up to date: migrates an older schema to this one and marks a
+   * session whose writer is gone as ended abnormally, folding its WAL file into the one file.
+   * Returns what it did. Refuses the same files `open` refuses, leaving them as they were.
+   */
+  static recover(path: string, nativeBinding?: string): { readonly migratedFrom: number | null; readonly markedAbnormal: boolean } {
+    const { db, version } = openChecked(path, false, nativeBinding);
     try {
-      db = new Database(path, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
-      const appId = db.pragma('application_id', { simple: true });
-      if (appId !== APPLICATION_ID) {
-        db.close();
-        throw new Error(`${path} is not a cockpit journal (application_id ${String(appId)}, expected ${APPLICATION_ID})`);
-      }
-      const version = db.pragma('user_version', { simple: true });
-      if (version !== SCHEMA_VERSION) {
-        db.close();
-        throw new Error(`${path} is journal schema ${String(version)}; this cockpit reads schema ${SCHEMA_VERSION}`);
-      }
-    } catch (err) {
-      const msg = err instanceof Error ? err.message : String(err);
-      if (/not a database|file is not a database/i.test(msg)) throw new Error(`${path} is not a SQLite database`);
-      throw err;
+      const migratedFrom = version < SCHEMA_VERSION ? version : null;
+      if (migratedFrom !== null) db.transaction(() => migrate(db, version))();
+      const journal = new Journal(path, db, SCHEMA_VERSION, true);
+      const markedAbnormal = journal.writerGone();
+      if (markedAbnormal) journal.setEnd('abnormal');
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      return { migratedFrom, markedAbnormal };
+    } finally {
+      db.close();
     }
-    return new Journal(path, db);
   }
 
   /** Appends events in one transaction. */
@@ -90,15 +168,31 @@ export class Journal {
     if (events.length > 0) this.writeEvents(events);
   }
 
-  /** Records a command as received, with whether it was carried out. */
-  recordCommand(wallTime: string, name: string, payload: unknown, ok: boolean, errorCode: string | null): void {
-    this.insertCommand.run(wallTime, name, JSON.stringify(payload ?? null), ok ? 1 : 0, errorCode);
+  /** Records a command as received, with whether it was carried out and, where it reached the session, where it took effect. */
+  recordCommand(wallTime: string, name: string, payload: unknown, ok: boolean, errorCode: string | null, place: CommandPlace | null = null): void {
+    this.insertCommand.run(wallTime, name, JSON.stringify(payload ?? null), ok ? 1 : 0, errorCode, place?.by ?? null, place?.afterSeq ?? null, place?.simTs ?? null);
   }
 
-  /** Returns the session's metadata. */
-  meta(): Record<string, string> {
-    const rows = this.db.prepare('SELECT key, value FROM meta').all() as Array<{ key: string; value: string }>;
-    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  /** Returns the session's metadata (null for a schema-1 journal, which recorded too little to rebuild it). */
+  meta(): JournalMeta | null {
+    const m = this.metaRows();
+    if (this.schema < 2 || m.market === undefined) return null;
+    const { end: _end, endedAt: _endedAt, pid: _pid, ...meta } = m;
+    return meta as unknown as JournalMeta;
+  }
+
+  /** Returns how the session ended: a `running` journal whose writer is no longer alive ended abnormally. */
+  end(): { readonly end: SessionEnd; readonly endedAt: string | null } {
+    const m = this.metaRows();
+    const recorded = (this.schema < 2 ? 'unknown' : (m.end ?? 'unknown')) as SessionEnd;
+    const end = recorded === 'running' && this.writerGone() ? 'abnormal' : recorded;
+    return { end, endedAt: typeof m.endedAt === 'string' ? m.endedAt : null };
+  }
+
+  /** Returns the list entry of this journal. */
+  summary(): SessionSummary {
+    const row = this.db.prepare('SELECT COUNT(*) AS n, MIN(ts) AS first, MAX(ts) AS last FROM events').get() as { n: number; first: number | null; last: number | null };
+    return { path: this.path, meta: this.meta(), schema: this.schema, ...this.end(), events: row.n, firstTs: row.first, lastTs: row.last };
   }
 
   /** Returns the events with seq in [from, to], in order. */
@@ -112,18 +206,128 @@ export class Journal {
     return rows.map((r) => ({ seq: r.seq, ts: r.ts, kind: r.kind, ...(JSON.parse(r.payload) as object) }) as EngineEvent);
   }
 
-  /** Returns the recorded commands in order. */
-  commands(): Array<{ name: string; payload: unknown; ok: boolean; errorCode: string | null }> {
-    const rows = this.db.prepare('SELECT name, payload, ok, error_code FROM commands ORDER BY id').all() as Array<{
+  /** Returns the recorded commands in the order they arrived. */
+  commands(): JournalCommand[] {
+    const placed = this.schema >= 2;
+    const rows = this.db.prepare(`SELECT wall_time, name, payload, ok, error_code${placed ? ', by, after_seq, sim_ts' : ''} FROM commands ORDER BY id`).all() as Array<{
+      wall_time: string;
       name: string;
       payload: string;
       ok: number;
       error_code: string | null;
+      by?: string | null;
+      after_seq?: number | null;
+      sim_ts?: number | null;
     }>;
-    return rows.map((r) => ({ name: r.name, payload: JSON.parse(r.payload) as unknown, ok: r.ok === 1, errorCode: r.error_code }));
+    return rows.map((r) => ({
+      wallTime: r.wall_time,
+      name: r.name,
+      payload: JSON.parse(r.payload) as unknown,
+      ok: r.ok === 1,
+      errorCode: r.error_code,
+      by: r.by ?? null,
+      afterSeq: r.after_seq ?? null,
+      simTs: r.sim_ts ?? null,
+    }));
   }
 
+  /** Checks the file with SQLite's integrity check; returns the problems found (empty when sound). */
+  integrity(): string[] {
+    const rows = this.db.pragma('integrity_check') as Array<{ integrity_check: string }>;
+    return rows.map((r) => r.integrity_check).filter((r) => r !== 'ok');
+  }
+
+  /** Ends the session cleanly: marks it so, folds the WAL into the one file and closes it. */
   close(): void {
+    if (!this.db.readonly && this.schema >= 2) {
+      this.setEnd('clean');
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    }
     this.db.close();
+  }
+
+  private setEnd(end: SessionEnd): void {
+    const put = this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+    const endedAt = new Date().toISOString();
+    this.db.transaction(() => {
+      put.run('end', JSON.stringify(end));
+      put.run('endedAt', JSON.stringify(endedAt));
+    })();
+  }
+
+  /** Whether the session is recorded as running but the process that wrote it is gone. */
+  private writerGone(): boolean {
+    const m = this.metaRows();
+    if (m.end !== 'running') return false;
+    return typeof m.pid !== 'number' || !processAlive(m.pid);
+  }
+
+  private metaRows(): Record<string, unknown> {
+    const rows = this.db.prepare('SELECT key, value FROM meta').all() as Array<{ key: string; value: string }>;
+    // Schema 1 wrote plain strings; schema 2 writes JSON.
+    return Object.fromEntries(rows.map((r) => [r.key, this.schema < 2 ? r.value : (JSON.parse(r.value) as unknown)]));
+  }
+}
+
+/** Whether a process with this pid is alive (ours counts as alive). */
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, owned by someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Opens `path` as a journal after checking, before SQLite touches it, that it is a whole SQLite
+ * file; then that it is a cockpit journal of a schema this build reads. Throws saying which check failed.
+ */
+function openChecked(path: string, readonly: boolean, nativeBinding?: string): { db: Database.Database; version: number } {
+  if (!existsSync(path)) throw new Error(`no journal at ${path}`);
+  checkSqliteFile(path);
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+  } catch (err) {
+    throw new Error(`${path} cannot be opened as a SQLite database: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    const appId = db.pragma('application_id', { simple: true });
+    if (appId !== APPLICATION_ID) throw new Error(`${path} is not a cockpit journal (application_id ${String(appId)}, expected ${APPLICATION_ID})`);
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) throw new Error(`${path} is journal schema ${version}, newer than this cockpit reads (${SCHEMA_VERSION}); open it with a newer version`);
+    if (version < 1) throw new Error(`${path} is a cockpit journal with no schema version`);
+    // Reading the tables finds a file cut short (SQLITE_CORRUPT), which the header alone does not.
+    db.prepare('SELECT COUNT(*) FROM events').get();
+    db.prepare('SELECT COUNT(*) FROM meta').get();
+    return { db, version };
+  } catch (err) {
+    db.close();
+    const msg = err instanceof Error ? err.message : String(err);
+    if (/malformed|corrupt|not a database/i.test(msg)) throw new Error(`${path} is a damaged SQLite database (${msg}); it is left as it was`);
+    throw err;
+  }
+}
+
+/** Throws unless `path` starts with the SQLite header and is as long as its header says. */
+function checkSqliteFile(path: string): void {
+  const size = statSync(path).size;
+  const head = Buffer.alloc(100);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, head, 0, 100, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (size < 100 || head.toString('latin1', 0, 16) !== SQLITE_HEADER) throw new Error(`${path} is not a SQLite database`);
+  // Page size at offset 16 (1 means 65536); page count at offset 28, valid when the change counters at 24 and 92 agree.
+  const rawPage = head.readUInt16BE(16);
+  const pageSize = rawPage === 1 ? 65_536 : rawPage;
+  const pages = head.readUInt32BE(28);
+  if (pages > 0 && head.readUInt32BE(24) === head.readUInt32BE(92) && size < pages * pageSize) {
+    throw new Error(`${path} is a truncated SQLite database: ${size} bytes where its header says ${pages} pages of ${pageSize}; it is left as it was`);
   }
 }

@@ -1,0 +1,57 @@
+/**
+ * The recorded sessions of a data folder: `<dataDir>/sessions/*.sqlite`, one journal each. Listing
+ * reads them without changing them; a file that cannot be read as a journal is listed with why.
+ */
+
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Journal, type SessionSummary } from './journal';
+
+/** A recorded session, or a file in the sessions folder that is not one and why. */
+export type SessionEntry = ({ readonly ok: true } & SessionSummary) | { readonly ok: false; readonly path: string; readonly problem: string };
+
+/** The folder a data folder keeps its sessions' journals in. */
+export function sessionsDir(dataDir: string): string {
+  return join(dataDir, 'sessions');
+}
+
+/** Lists the journals of `dataDir`, oldest first (their names start with the wall time they began). */
+export function listSessions(dataDir: string, nativeBinding?: string): SessionEntry[] {
+  const dir = sessionsDir(dataDir);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.sqlite'))
+    .sort()
+    .map((f): SessionEntry => {
+      const path = join(dir, f);
+      try {
+        const journal = Journal.open(path, nativeBinding);
+        try {
+          return { ok: true, ...journal.summary() };
+        } finally {
+          journal.close();
+        }
+      } catch (err) {
+        return { ok: false, path, problem: err instanceof Error ? err.message : String(err) };
+      }
+    });
+}
+
+/**
+ * Brings the journals of `dataDir` up to date, as the engine does when it starts: a session whose
+ * writer is gone is marked as ended abnormally (its WAL folded in), an older schema migrated.
+ * Files that are not journals are left as they are. Returns the paths changed.
+ */
+export function recoverSessions(dataDir: string, nativeBinding?: string): string[] {
+  const changed: string[] = [];
+  for (const entry of listSessions(dataDir, nativeBinding)) {
+    if (!entry.ok || (entry.end !== 'abnormal' && entry.schema === Journal.SCHEMA)) continue;
+    try {
+      const done = Journal.recover(entry.path, nativeBinding);
+      if (done.markedAbnormal || done.migratedFrom !== null) changed.push(entry.path);
+    } catch {
+      // Listed with its problem by listSessions; nothing to recover.
+    }
+  }
+  return changed;
+}
