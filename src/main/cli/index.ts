@@ -13,6 +13,7 @@ import { registerBenchPolicy } from './commands/bench-policy';
 import { registerRisk } from './commands/risk';
 import { registerBenchRisk } from './commands/bench-risk';
 import { registerSessions } from './commands/sessions';
+import { registerBenchJournal } from './commands/bench-journal';
 
 /** Builds the `cockpit` program; each domain registers its own subcommands. */
 export function buildProgram(): Command {
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerBenchSim(bench);
   registerBenchPolicy(bench);
   registerBenchRisk(bench);
+  registerBenchJournal(bench);
 
   return program;
 }

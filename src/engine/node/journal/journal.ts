@@ -6,6 +6,8 @@ import { migrate, SCHEMA_VERSION } from './schema';
 
 /** Marks a SQLite file as a cockpit journal ("TCJ1"); a file without it is not ours. */
 export const APPLICATION_ID = 0x54434a31;
+/** Events per INSERT statement: one call into SQLite per 16 rows costs about two thirds of one per row (`cockpit bench journal`). */
+const ROWS_PER_INSERT = 16;
 /** The 16 bytes every SQLite 3 database file starts with. */
 const SQLITE_HEADER = 'SQLite format 3\u0000';
 
@@ -95,6 +97,7 @@ export class Journal {
   static readonly SCHEMA = SCHEMA_VERSION;
   private readonly db: Database.Database;
   private readonly insertEvent: Database.Statement;
+  private readonly insertEvents: Database.Statement;
   private readonly insertCommand: Database.Statement;
   private readonly writeEvents: (events: readonly EngineEvent[]) => void;
 
@@ -107,12 +110,23 @@ export class Journal {
     this.db = db;
     // Statements for writing are prepared on writable journals only (read-only opens of schema 1 lack the columns).
     this.insertEvent = writable ? db.prepare('INSERT INTO events (seq, ts, kind, payload) VALUES (?, ?, ?, ?)') : (null as unknown as Database.Statement);
+    this.insertEvents = writable ? db.prepare(`INSERT INTO events (seq, ts, kind, payload) VALUES ${Array<string>(ROWS_PER_INSERT).fill('(?, ?, ?, ?)').join(', ')}`) : (null as unknown as Database.Statement);
     this.insertCommand = writable
       ? db.prepare('INSERT INTO commands (wall_time, name, payload, ok, error_code, by, after_seq, sim_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       : (null as unknown as Database.Statement);
+    const args: unknown[] = [];
     this.writeEvents = db.transaction((events: readonly EngineEvent[]) => {
-      for (const e of events) {
-        const { seq, ts, kind, ...payload } = e;
+      let i = 0;
+      for (; i + ROWS_PER_INSERT <= events.length; i += ROWS_PER_INSERT) {
+        args.length = 0;
+        for (let j = i; j < i + ROWS_PER_INSERT; j++) {
+          const { seq, ts, kind, ...payload } = events[j]!;
+          args.push(seq, ts, kind, JSON.stringify(payload));
+        }
+        this.insertEvents.run(args);
+      }
+      for (; i < events.length; i++) {
+        const { seq, ts, kind, ...payload } = events[i]!;
         this.insertEvent.run(seq, ts, kind, JSON.stringify(payload));
       }
     });

@@ -24,7 +24,6 @@ const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
       ALTER TABLE commands ADD COLUMN by TEXT;
       ALTER TABLE commands ADD COLUMN after_seq INTEGER;
       ALTER TABLE commands ADD COLUMN sim_ts INTEGER;
-      CREATE INDEX events_by_ts ON events (ts);
     `);
     // Schema 1's meta values were plain text: numbers stay numbers, the rest become JSON strings.
     const rows = db.prepare('SELECT key, value FROM meta').all() as Array<{ key: string; value: string }>;

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { benchJournal, type JournalBenchReport } from '../../../engine/bench/journal-bench';
+import { parsePositiveInt, printReport, table } from '../output';
+
+/** Registers `cockpit bench journal`: events journaled per second and bytes per event, beside a plain batched SQLite insert of the same rows. */
+export function registerBenchJournal(bench: Command): void {
+  bench
+    .command('journal')
+    .description('events journaled per second and bytes per event (a calm session\'s events), beside a plain batched SQLite insert of the same rows')
+    .option('--events <n>', 'events to write', parsePositiveInt('--events'), 200_000)
+    .option('--batch <n>', 'events per transaction', parsePositiveInt('--batch'), 1_000)
+    .option('--reps <n>', 'runs of each (the median is reported)', parsePositiveInt('--reps'), 5)
+    .option('--seed <n>', 'seed of the session', parsePositiveInt('--seed'), 7)
+    .option('--json', 'print the report as JSON')
+    .action((opts: { events: number; batch: number; reps: number; seed: number; json?: boolean }) => {
+      const report = benchJournal({ events: opts.events, batch: opts.batch, repetitions: opts.reps, seed: opts.seed });
+      printReport(report, opts.json, () => describe(report));
+    });
+}
+
+function describe(r: JournalBenchReport): string {
+  const s = r.setup;
+  return [
+    `${s.events.toLocaleString('en-US')} events of a ${s.scenario} session (seed ${s.seed}, ${s.simulatedSeconds} s simulated), ${s.batch} per transaction, median of ${s.repetitions} runs`,
+    table([
+      ['writer', 'events/s', 'bytes/event'],
+      ['journal (serialise + insert)', r.journal.eventsPerSecond, r.journal.bytesPerEvent],
+      ['plain insert of the same rows', r.plainInsert.eventsPerSecond, r.plainInsert.bytesPerEvent],
+    ]),
+    `journal / plain insert: ${r.ratio}`,
+  ].join('\n');
+}
