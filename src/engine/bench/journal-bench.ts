@@ -105,6 +105,7 @@ export function benchJournal(options: JournalBenchOptions): JournalBenchReport {
     policy: { dir: '', sha256: '' },
     agents: DEFAULT_AGENTS,
     limits: DEFAULT_LIMITS,
+    dynamicRisk: null,
   };
   try {
     for (let r = 0; r < options.repetitions; r++) {

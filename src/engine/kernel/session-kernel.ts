@@ -102,9 +102,11 @@ export class SessionKernel extends Kernel {
 
   /**
    * Carries out a validated session command from `by` (who sent it: the window, a client, a test),
-   * recorded with every change of limits. Returns a typed result; a refusal changes nothing.
+   * received at wall time `at` (ISO 8601; the host journals the command with the same time, so a
+   * re-simulation gives it back), both recorded with every change of limits. Returns a typed
+   * result; a refusal changes nothing.
    */
-  execute(command: SessionCommand, by = 'trader'): CommandResult<unknown> {
+  execute(command: SessionCommand, by = 'trader', at = new Date().toISOString()): CommandResult<unknown> {
     const ts = this.now();
     switch (command.name) {
       case 'GetSnapshot':
@@ -151,7 +153,6 @@ export class SessionKernel extends Kernel {
       }
       case 'SetRiskLimits': {
         const { reason, limits } = command.payload;
-        const at = new Date().toISOString();
         this.gate.setLimits(limits, { by, at, ts, reason });
         this.emit({ kind: 'RiskLimitsChanged', ts, limits, reason, by, at, agentId: null, ownLimits: false });
         return ok({ limits });
@@ -160,7 +161,6 @@ export class SessionKernel extends Kernel {
         const { reason, agentId, limits } = command.payload;
         const agent = this.findAgent(agentId);
         if (typeof agent === 'string') return fail('REJECTED', agent);
-        const at = new Date().toISOString();
         this.gate.setLimits(this.gate.limits, { by, at, ts, reason }, { id: agent.id, limits });
         this.emit({ kind: 'RiskLimitsChanged', ts, limits: { ...this.gate.limits, perAgent: this.gate.limitsFor(agent.id) }, reason, by, at, agentId: agent.id, ownLimits: limits !== null });
         return ok({ agentId: agent.id, limits });

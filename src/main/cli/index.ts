@@ -12,7 +12,7 @@ import { registerEvaluate, registerTrain } from './commands/train';
 import { registerBenchPolicy } from './commands/bench-policy';
 import { registerRisk } from './commands/risk';
 import { registerBenchRisk } from './commands/bench-risk';
-import { registerSessions } from './commands/sessions';
+import { registerReplay, registerSessions } from './commands/sessions';
 import { registerBenchJournal } from './commands/bench-journal';
 
 /** Builds the `cockpit` program; each domain registers its own subcommands. */
@@ -34,6 +34,7 @@ export function buildProgram(): Command {
   registerEvaluate(program);
   registerRisk(program);
   registerSessions(program);
+  registerReplay(program);
 
   const bench = program.command('bench').description('benchmarks: figures printed side by side in one run');
   registerBenchBook(bench);

@@ -80,10 +80,11 @@ async function main(): Promise<void> {
   const agents = [learned, ...DEFAULT_AGENTS];
   const speed = options.speed ?? DEFAULT_SPEED;
   const startNs = market.venue.now();
+  const dynamicRisk = readDynamicRiskConfig(join(appRoot(), DYNAMIC_RISK_FILE));
   const kernel = new SessionKernel(
     { ids: new SequentialIds(), strategies },
     // The dynamic-risk monitor on the parameters fitted on the shared real days (`cockpit risk fit`).
-    { sessionId, seed: options.seed, market, speed, agents, limits: DEFAULT_LIMITS, dynamic: new DynamicRiskMonitor(readDynamicRiskConfig(join(appRoot(), DYNAMIC_RISK_FILE))) },
+    { sessionId, seed: options.seed, market, speed, agents, limits: DEFAULT_LIMITS, dynamic: new DynamicRiskMonitor(dynamicRisk) },
   );
 
   let journal: Journal | null = null;
@@ -98,7 +99,7 @@ async function main(): Promise<void> {
         : { kind: 'sim', scenario, file: hashedFile(scenarioFile(scenario)) };
     journal = Journal.create(
       path,
-      { sessionId, seed: options.seed, createdAt: wall.toISOString(), appVersion: options.appVersion, market: recorded, startNs, speed, policy: { dir: policyPath, sha256: sha256Dir(policyPath) }, agents, limits: DEFAULT_LIMITS },
+      { sessionId, seed: options.seed, createdAt: wall.toISOString(), appVersion: options.appVersion, market: recorded, startNs, speed, policy: { dir: policyPath, sha256: sha256Dir(policyPath) }, agents, limits: DEFAULT_LIMITS, dynamicRisk },
       options.sqliteBinding,
     );
   }
@@ -186,9 +187,10 @@ async function main(): Promise<void> {
     // Where it takes effect: after the last event published so far, at this simulated time.
     const afterSeq = kernel.lastSeq;
     const simTs = kernel.now();
+    const wallTime = new Date().toISOString();
     let result: CommandResult<unknown>;
     try {
-      result = kernel.execute(command, by);
+      result = kernel.execute(command, by, wallTime);
       if (result.ok && command.name === 'GetSnapshot') {
         // The snapshot covers every event up to lastSeq, including ones not yet flushed.
         result = { ok: true, value: { ...(result.value as object), host } };
@@ -196,7 +198,7 @@ async function main(): Promise<void> {
     } catch (err) {
       result = fail('INTERNAL', `engine failed on ${command.name}: ${err instanceof Error ? err.message : String(err)}`);
     }
-    reply(id, command.name, command.payload, result, { by, afterSeq, simTs });
+    reply(id, command.name, command.payload, result, { by, afterSeq, simTs }, wallTime);
   }
 
   /** Queues a backtest the window asked for; it runs in its own thread and answers when it ends. */
@@ -223,8 +225,8 @@ async function main(): Promise<void> {
   }
 
   /** Answers a command and journals it with its outcome. */
-  function reply(id: number, name: string, payload: unknown, result: CommandResult<unknown>, place: CommandPlace | null = null): void {
-    journal?.recordCommand(new Date().toISOString(), name, payload, result.ok, result.ok ? null : result.error.code, place);
+  function reply(id: number, name: string, payload: unknown, result: CommandResult<unknown>, place: CommandPlace | null = null, wallTime = new Date().toISOString()): void {
+    journal?.recordCommand(wallTime, name, payload, result.ok, result.ok ? null : result.error.code, place);
     post({ t: 'res', id, result });
   }
 

@@ -35,6 +35,7 @@ const meta: JournalMeta = {
   policy: { dir: 'resources/models/x', sha256: 'ab' },
   agents: DEFAULT_AGENTS,
   limits: DEFAULT_LIMITS,
+  dynamicRisk: null,
 };
 
 function sessionEvents(): EngineEvent[] {

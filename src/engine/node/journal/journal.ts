@@ -40,6 +40,8 @@ export interface JournalMeta {
   readonly agents: readonly unknown[];
   /** The risk limits at the start (RiskLimits). */
   readonly limits: unknown;
+  /** The dynamic-risk monitor's configuration (DynamicRiskConfig), or null when the session ran without one. */
+  readonly dynamicRisk: unknown;
 }
 
 /** How a recorded session ended: still being written, closed by the app, cut off (the process died), or not recorded (schema 1). */

@@ -1,10 +1,13 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatTimeOfDay } from '../../../engine/core/clock';
-import { listSessions } from '../../../engine/node/journal/sessions';
-import type { JournalMarket } from '../../../engine/node/journal/journal';
+import { listSessions, sessionsDir } from '../../../engine/node/journal/sessions';
+import { Journal, type JournalMarket } from '../../../engine/node/journal/journal';
+import { recordedSessionConfig } from '../../../engine/node/journal/recorded-session';
+import { resimulate } from '../../../engine/workflows/resimulate';
 import { userDataDir } from '../../host/paths';
-import { printReport, table } from '../output';
+import { CliError, printReport, table } from '../output';
 
 /** Registers `cockpit sessions list`: the recorded sessions of a data folder. */
 export function registerSessions(program: Command): void {
@@ -42,4 +45,49 @@ export function registerSessions(program: Command): void {
 
 function marketName(m: JournalMarket): string {
   return m.kind === 'sim' ? m.scenario : `lobster:${m.messages.path.split(/[\\/]/).pop() ?? m.messages.path}`;
+}
+
+/** Returns the journal file of session `id` (its id in the data folder, or a path to a .sqlite file). */
+export function journalPathFor(id: string, dataDir: string): string {
+  const path = id.endsWith('.sqlite') ? resolve(id) : join(sessionsDir(dataDir), `${id}.sqlite`);
+  if (!existsSync(path)) throw new CliError(`no recorded session "${id}" (looked for ${path}); \`cockpit sessions list\` shows them`);
+  return path;
+}
+
+/** Registers `cockpit replay verify`: re-simulates a recorded session and compares its stream with the record. */
+export function registerReplay(program: Command): void {
+  const replay = program.command('replay').description('replay recorded sessions');
+  replay
+    .command('verify <id>')
+    .description('re-run a recorded simulated session from its seed and recorded commands and compare the event stream with the journal')
+    .option('--data-dir <dir>', 'the data folder the session was recorded in (default: the user data folder)')
+    .option('--json', 'print JSON')
+    .action(async (id: string, opts: { dataDir?: string; json?: boolean }) => {
+      const path = journalPathFor(id, resolve(opts.dataDir ?? userDataDir()));
+      let journal: Journal;
+      try {
+        journal = Journal.open(path);
+      } catch (err) {
+        throw new CliError(err instanceof Error ? err.message : String(err));
+      }
+      try {
+        const meta = journal.meta();
+        if (meta === null) throw new CliError(`${path} is a schema-${journal.schema} journal, which did not record what rebuilds its session`);
+        let rebuilt;
+        try {
+          rebuilt = await recordedSessionConfig(meta);
+        } catch (err) {
+          throw new CliError(`cannot rebuild session ${meta.sessionId}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        const result = resimulate(rebuilt.config, rebuilt.strategies, journal.commands(), journal.events());
+        printReport({ session: meta.sessionId, path, ...journal.end(), ...result }, opts.json, () =>
+          result.identical
+            ? `session ${meta.sessionId}: identical — ${result.events.toLocaleString('en-US')} events re-simulated from seed ${meta.seed} with ${result.commandsApplied} commands and ${result.workflowUpdates} workflow updates fed back (SHA-256 ${result.recordedHash.slice(0, 16)}…)`
+            : `session ${meta.sessionId}: differs from event ${result.firstDivergenceSeq} on (recorded ${result.events.toLocaleString('en-US')} events, re-simulated ${result.replayedEvents.toLocaleString('en-US')})`,
+        );
+        if (!result.identical) process.exitCode = 1;
+      } finally {
+        journal.close();
+      }
+    });
 }

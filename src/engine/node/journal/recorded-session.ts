@@ -1,0 +1,73 @@
+/**
+ * A recorded session made runnable again: its market, agents, limits and dynamic-risk monitor
+ * rebuilt from the journal's meta, after checking that the files it ran on are the same ones (by
+ * their SHA-256). What cannot be rebuilt is an error saying why.
+ */
+
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { simSessionMarket } from '../../kernel/market';
+import type { SessionConfig, StrategyFactory } from '../../kernel/session-kernel';
+import { riskLimitsSchema, type RiskLimits } from '../../risk/limits';
+import { DynamicRiskMonitor, dynamicRiskConfigSchema } from '../../risk/dynamic/monitor';
+import { baselineStrategies } from '../../kernel/strategies';
+import { lobsterSessionMarket } from '../files/backtest-markets';
+import { loadScenario } from '../files/sim-scenarios';
+import { liveStrategies } from '../workers/live-strategies';
+import { sha256Dir, sha256File } from './hashes';
+import type { HashedFile, JournalMeta } from './journal';
+
+const agentSpecSchema = z
+  .object({
+    name: z.string(),
+    strategy: z.string(),
+    side: z.enum(['buy', 'sell']),
+    quantity: z.number().positive(),
+    horizonSeconds: z.number().positive(),
+    intervalSeconds: z.number().positive(),
+    startAfterSeconds: z.number().nonnegative(),
+  })
+  .strict();
+
+/** Throws unless `file` is still at its path with the bytes it had. */
+function checkSame(file: HashedFile, what: string): void {
+  if (!existsSync(file.path)) throw new Error(`the session ran on ${what} ${file.path}, which is no longer there`);
+  const now = sha256File(file.path);
+  if (now !== file.sha256) throw new Error(`${what} ${file.path} has changed since the session ran (SHA-256 ${now.slice(0, 12)}…, recorded ${file.sha256.slice(0, 12)}…)`);
+}
+
+/** Returns the kernel configuration and strategies that re-run the session `meta` describes. */
+export async function recordedSessionConfig(meta: JournalMeta): Promise<{ config: SessionConfig; strategies: StrategyFactory }> {
+  const agents = z.array(agentSpecSchema).safeParse(meta.agents);
+  if (!agents.success) throw new Error(`the journal's agents cannot be read: ${agents.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const limits = riskLimitsSchema.safeParse(meta.limits);
+  if (!limits.success) throw new Error(`the journal's limits cannot be read: ${limits.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const dynamic = meta.dynamicRisk === null || meta.dynamicRisk === undefined ? null : dynamicRiskConfigSchema.safeParse(meta.dynamicRisk);
+  if (dynamic !== null && !dynamic.success) throw new Error(`the journal's dynamic-risk configuration cannot be read: ${dynamic.error.issues.map((i) => i.message).join('; ')}`);
+  let market: SessionConfig['market'];
+  if (meta.market.kind === 'sim') {
+    checkSame(meta.market.file, 'the scenario file');
+    market = simSessionMarket(loadScenario(meta.market.file.path), meta.seed, meta.startNs);
+  } else {
+    checkSame(meta.market.messages, 'the LOBSTER message file');
+    checkSame(meta.market.orderbook, 'the LOBSTER orderbook file');
+    market = await lobsterSessionMarket(meta.market.messages.path, { startNs: meta.startNs });
+  }
+  const usesPolicy = agents.data.some((a) => a.strategy === 'rl');
+  if (usesPolicy) {
+    if (!existsSync(meta.policy.dir)) throw new Error(`the session's policy ${meta.policy.dir} is no longer there`);
+    const now = sha256Dir(meta.policy.dir);
+    if (now !== meta.policy.sha256) throw new Error(`the policy ${meta.policy.dir} has changed since the session ran (SHA-256 ${now.slice(0, 12)}…, recorded ${meta.policy.sha256.slice(0, 12)}…)`);
+  }
+  const config: SessionConfig = {
+    sessionId: meta.sessionId,
+    seed: meta.seed,
+    market,
+    speed: meta.speed,
+    agents: agents.data,
+    limits: limits.data as RiskLimits,
+    ...(dynamic !== null && dynamic.success ? { dynamic: new DynamicRiskMonitor(dynamic.data) } : {}),
+  };
+  // The same strategies the live agents decided with, here in this thread.
+  return { config, strategies: usesPolicy ? liveStrategies({ policyDir: meta.policy.dir }) : baselineStrategies };
+}

@@ -1,0 +1,120 @@
+/**
+ * Exact re-simulation of a recorded session: the same market, agents, limits and seed, the
+ * recorded inputs fed back where they took effect, and the event stream compared with the record.
+ *
+ * A live session's stream depends on three things besides its configuration: how its clock was
+ * sliced into frames (it does not: the kernel publishes the same stream however time is sliced),
+ * the commands it received (each recorded with the last event before it and its simulated time),
+ * and the workflow updates published from other threads (recorded as events of their own). So the
+ * replay advances the clock to each input's simulated time, applies it, and runs on to the last
+ * recorded event. Events are compared as the journal stores them (seq, ts, kind, payload JSON).
+ */
+
+import { createHash } from 'node:crypto';
+import type { EngineEvent } from '../contract/events';
+import { validateCommand } from '../contract/validate';
+import { isSessionCommand, SessionKernel, type SessionConfig, type StrategyFactory } from '../kernel/session-kernel';
+import { SequentialIds } from '../core/ids';
+
+/** A command as recorded: what it was, who sent it, and where it took effect (null: it never reached the session). */
+export interface RecordedCommand {
+  /** When the host received it (ISO 8601), as the kernel was told it. */
+  readonly wallTime: string;
+  readonly name: string;
+  readonly payload: unknown;
+  readonly by: string | null;
+  readonly afterSeq: number | null;
+  readonly simTs: number | null;
+}
+
+export interface ResimulationResult {
+  /** Whether the replay published exactly the recorded stream. */
+  readonly identical: boolean;
+  /** Events in the record. */
+  readonly events: number;
+  /** Events the replay published up to the record's last simulated time. */
+  readonly replayedEvents: number;
+  /** The first sequence number whose event differs (or is missing on one side); null when identical. */
+  readonly firstDivergenceSeq: number | null;
+  /** SHA-256 over the record's rows and over the replay's, in order. */
+  readonly recordedHash: string;
+  readonly replayedHash: string;
+  /** Session commands fed back. */
+  readonly commandsApplied: number;
+  /** Workflow updates fed back at their places. */
+  readonly workflowUpdates: number;
+}
+
+/** The row an event is stored as (journal.ts): what both sides are compared on. */
+export function eventRow(e: EngineEvent): string {
+  const { seq, ts, kind, ...payload } = e;
+  return `${seq}\u0001${ts}\u0001${kind}\u0001${JSON.stringify(payload)}`;
+}
+
+type Input =
+  | { readonly kind: 'command'; readonly at: number; readonly order: number; readonly simTs: number; readonly command: RecordedCommand }
+  | { readonly kind: 'workflow'; readonly at: number; readonly order: number; readonly simTs: number; readonly event: Extract<EngineEvent, { kind: 'WorkflowUpdated' }> };
+
+/**
+ * Re-runs a session on `config` with `strategies`, feeding back `commands` and the workflow updates
+ * of `recorded`, and compares what it publishes with `recorded` (the journal's events, in order).
+ */
+export function resimulate(config: Omit<SessionConfig, 'speed'> & { readonly speed: number }, strategies: StrategyFactory, commands: readonly RecordedCommand[], recorded: readonly EngineEvent[]): ResimulationResult {
+  const inputs: Input[] = [];
+  commands.forEach((c, i) => {
+    if (c.afterSeq !== null && c.simTs !== null) inputs.push({ kind: 'command', at: c.afterSeq, order: i, simTs: c.simTs, command: c });
+  });
+  for (const e of recorded) if (e.kind === 'WorkflowUpdated') inputs.push({ kind: 'workflow', at: e.seq - 1, order: commands.length + e.seq, simTs: e.ts, event: e });
+  // A command placed after event k came before a workflow update numbered k + 1 (had the update come first, the command would be placed after it).
+  inputs.sort((a, b) => a.at - b.at || (a.kind === b.kind ? a.order - b.order : a.kind === 'command' ? -1 : 1));
+
+  const kernel = new SessionKernel({ ids: new SequentialIds(), strategies }, config);
+  const replayed: EngineEvent[] = [];
+  kernel.subscribe((e) => replayed.push(e));
+  kernel.start();
+  const runTo = (ts: number): void => {
+    if (ts > kernel.now()) kernel.elapse(ts - kernel.now());
+  };
+  let commandsApplied = 0;
+  let workflowUpdates = 0;
+  for (const input of inputs) {
+    runTo(input.simTs);
+    if (input.kind === 'workflow') {
+      const { kind: _k, seq: _s, ts: _t, ...update } = input.event;
+      kernel.publishWorkflow(update);
+      workflowUpdates += 1;
+      continue;
+    }
+    const v = validateCommand(input.command.name, input.command.payload);
+    // A command the edge refused never reached the session; one that did was valid then and is now.
+    if (!v.ok || !isSessionCommand(v.command)) continue;
+    kernel.execute(v.command, input.command.by ?? 'trader', input.command.wallTime);
+    commandsApplied += 1;
+  }
+  const last = recorded.at(-1);
+  if (last !== undefined) runTo(last.ts);
+
+  const recordedHash = createHash('sha256');
+  const replayedHash = createHash('sha256');
+  let firstDivergenceSeq: number | null = null;
+  const n = Math.max(recorded.length, replayed.length);
+  for (let i = 0; i < n; i++) {
+    const a = recorded[i];
+    const b = replayed[i];
+    const ra = a === undefined ? null : eventRow(a);
+    const rb = b === undefined ? null : eventRow(b);
+    if (ra !== null) recordedHash.update(`${ra}\n`);
+    if (rb !== null) replayedHash.update(`${rb}\n`);
+    if (firstDivergenceSeq === null && ra !== rb) firstDivergenceSeq = i + 1;
+  }
+  return {
+    identical: firstDivergenceSeq === null,
+    events: recorded.length,
+    replayedEvents: replayed.length,
+    firstDivergenceSeq,
+    recordedHash: recordedHash.digest('hex'),
+    replayedHash: replayedHash.digest('hex'),
+    commandsApplied,
+    workflowUpdates,
+  };
+}
