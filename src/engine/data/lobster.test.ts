@@ -41,10 +41,32 @@ describe('time text', () => {
     expect(parseLobsterTime('0.000000001')).toBe(1);
   });
 
-  it('refusesMoreThanNineDecimalsAndStrayCharacters', () => {
-    for (const bad of ['34200.0042411761', '34200.', '.5', '34200.00a', '-1.0', '', '1e5', '34200,1']) {
+  it('readsMoreThanNineDecimalsRoundingHalfUpOnTheTenth', () => {
+    // The time from a real LOBSTER message file: twelve decimals, the tenth a 0.
+    expect(parseLobsterTime('43002.632812672004')).toBe(43_002_632_812_672);
+    expect(parseLobsterTime('34200.0042411764')).toBe(34_200_004_241_176);
+    expect(parseLobsterTime('34200.0042411765')).toBe(34_200_004_241_177);
+    // Below half stays down however many 9s follow; exactly half goes up.
+    expect(parseLobsterTime('34200.00424117649999999999')).toBe(34_200_004_241_176);
+    expect(parseLobsterTime('34200.00424117650000000000')).toBe(34_200_004_241_177);
+    // The carry runs into the seconds.
+    expect(parseLobsterTime('34200.9999999995')).toBe(34_201_000_000_000);
+    expect(parseLobsterTime('34200.99999999949')).toBe(34_200_999_999_999);
+  });
+
+  it('readsARealRowWithTwelveDecimalsLikeItsNineDecimalNeighbour', () => {
+    // An AMZN row with its time written to twelve places.
+    const m = parseMessageLine('34200.190226476000,4,11885113,21,2238100,1', 'm.csv', 3);
+    expect(m).toEqual(parseMessageLine('34200.190226476,4,11885113,21,2238100,1', 'm.csv', 3));
+  });
+
+  it('refusesMalformedTimesWithTheReason', () => {
+    for (const bad of ['34200.', '.5', '34200.00a', '-1.0', '+1.0', '', '1e5', '3.42e4', '34200,1', ' 34200.5', '34200.5 ', '12345678.5']) {
       expect(() => parseLobsterTime(bad), bad).toThrow(LobsterFormatError);
     }
+    const e = formatError(() => parseMessageLine('-34200.5,1,9,10,100,1', 'm.csv', 12));
+    expect(e.line).toBe(12);
+    expect(e.message).toContain('time as seconds after midnight');
   });
 });
 

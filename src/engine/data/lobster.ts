@@ -132,8 +132,15 @@ function readInt(bytes: Uint8Array, end: number): number {
 }
 
 /**
- * Reads "seconds[.fraction]" (at most 9 fraction digits) as integer nanoseconds, leaving `cursor`
- * after the comma. Returns NaN when the field is malformed.
+ * Reads LOBSTER's time field, seconds after midnight as "seconds" or "seconds.fraction", as integer
+ * nanoseconds, leaving `cursor` after the comma. Returns NaN when the field is malformed: no seconds
+ * digits or more than 7 (7 keep seconds × 1e9 below 2^53), a point with no digit after it, a sign,
+ * an exponent or any other character. The fraction may have any number of digits (LOBSTER writes
+ * up to nanoseconds, but files with more exist, e.g. "43002.632812672004"). Rounding to the
+ * nanosecond is done on the digits, never through a float: the first nine fraction digits are the
+ * nanoseconds and the tenth rounds half up (5–9 adds one nanosecond, carrying into the seconds;
+ * digits after the tenth cannot change the result, since below ...5 is below half and ...5 or more
+ * is at least half).
  */
 function readTimeNs(bytes: Uint8Array, end: number): number {
   let i = cursor;
@@ -145,34 +152,35 @@ function readTimeNs(bytes: Uint8Array, end: number): number {
     seconds = seconds * 10 + (c - ZERO);
     i++;
   }
-  // Seven second digits keep seconds × 1e9 below 2^53.
   if (i === secondsStart || i - secondsStart > 7) return NaN;
   let fraction = 0;
   let fractionDigits = 0;
+  let roundUp = 0;
   if (i < end && bytes[i] === DOT) {
     i++;
     while (i < end) {
       const c = bytes[i] as number;
       if (c < ZERO || c > NINE) break;
-      fraction = fraction * 10 + (c - ZERO);
+      if (fractionDigits < 9) fraction = fraction * 10 + (c - ZERO);
+      else if (fractionDigits === 9) roundUp = c >= ZERO + 5 ? 1 : 0;
       fractionDigits++;
       i++;
     }
-    if (fractionDigits === 0 || fractionDigits > 9) return NaN;
+    if (fractionDigits === 0) return NaN;
   }
   if (i < end) {
     if (bytes[i] !== COMMA) return NaN;
     i++;
   }
   cursor = i;
-  return seconds * 1_000_000_000 + fraction * POW10[9 - fractionDigits]!;
+  return seconds * 1_000_000_000 + fraction * POW10[9 - Math.min(fractionDigits, 9)]! + roundUp;
 }
 
 const POW10 = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
 
 const KINDS: readonly LobsterMessageKind[] = ['submit', 'cancel', 'delete', 'execute', 'executeHidden', 'cross', 'halt'];
 
-const MESSAGE_EXPECTED = 'a message row "time,type,orderId,size,price,direction" (time as seconds with up to 9 decimals, type 1-7, integers, direction 1 or -1)';
+const MESSAGE_EXPECTED = 'a message row "time,type,orderId,size,price,direction" (time as seconds after midnight with or without decimals, type 1-7, integers, direction 1 or -1)';
 
 /**
  * Parses one message row held in `bytes[start, end)` (a trailing CR is ignored).
@@ -335,13 +343,16 @@ export function flatFromBookRow(row: LobsterBookRow, levels: number): Float64Arr
   return flat;
 }
 
-/** Parses LOBSTER's time text ("34200.004241176") into integer nanoseconds after midnight, or throws. */
+/**
+ * Parses LOBSTER's time text ("34200.004241176", "43002.632812672004", "36023") into integer
+ * nanoseconds after midnight, rounded as `readTimeNs` says, or throws a `LobsterFormatError`.
+ */
 export function parseLobsterTime(text: string, file = '<time>', line = 0): number {
   const bytes = latin1(text);
   cursor = 0;
   const ns = readTimeNs(bytes, bytes.length);
   if (Number.isNaN(ns) || cursor !== bytes.length || bytes.length === 0 || bytes[bytes.length - 1] === COMMA) {
-    fail(bytes, 0, bytes.length, file, line, 'seconds after midnight with up to 9 decimals, e.g. "34200.004241176"');
+    fail(bytes, 0, bytes.length, file, line, 'seconds after midnight as digits with an optional decimal fraction, e.g. "34200.004241176"');
   }
   return ns;
 }
