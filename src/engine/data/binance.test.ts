@@ -191,6 +191,14 @@ describe('binance book rebuild', () => {
     expect(rep.firstTickerMismatch).toEqual({ updateId: 14, ticker: { bid: 101, bidSize: 3, ask: 102, askSize: 9 }, book: { bid: 101, bidSize: 3, ask: 102, askSize: 2 } });
   });
 
+  it('saysWhyACaptureCouldNotBeCheckedAtEachStage', () => {
+    expect(rebuild([]).report().unverifiedReason).toBe('the capture holds no records');
+    expect(rebuild([diff(101, 102, [[100, 5]], []), ticker(102, 100, 5, 101, 5)]).report().unverifiedReason).toMatch(/no REST depth snapshot.*1 depth diffs were held and none applied/);
+    expect(rebuild([snapshot(100, [[100, 10]], [[101, 10]])]).report().unverifiedReason).toBe('no depth diff could be applied after the snapshot');
+    expect(rebuild([snapshot(100, [[100, 10]], [[101, 10]]), diff(101, 102, [[100, 5]], [])]).report().unverifiedReason).toContain('never compared');
+    expect(rebuild([snapshot(100, [[100, 10]], [[101, 10]]), diff(101, 102, [[100, 5]], []), ticker(102, 100, 5, 101, 10)]).report().unverifiedReason).toBeNull();
+  });
+
   it('countsSizesOffTheExchangeLot', () => {
     const r = rebuild([snapshot(10, [[100, 15]], [[102, 20]])]);
     expect(r.report().offLotSizes).toBe(1);

@@ -298,6 +298,12 @@ export interface BinanceRebuildReport {
   readonly offLotSizes: number;
   /** Span of the capture, from the first to the last local receive time, in ns. */
   readonly spanNs: number;
+  /**
+   * Why the capture could not be checked, or null when it was: no records, no snapshot, no diff
+   * applied after it, or no ticker compared. A report with a reason proves nothing, whatever its
+   * zero mismatches and gaps say.
+   */
+  readonly unverifiedReason: string | null;
 }
 
 interface Top {
@@ -427,7 +433,19 @@ export class BinanceBookRebuild {
       tradedSize: this.tradedSize,
       offLotSizes: this.offLotSizes,
       spanNs: this.firstNs === null || this.lastNs === null ? 0 : Number(this.lastNs - this.firstNs),
+      unverifiedReason: this.unverifiedReason(),
     };
+  }
+
+  /** Returns why nothing could be checked so far (see `BinanceRebuildReport.unverifiedReason`), or null. */
+  private unverifiedReason(): string | null {
+    if (this.firstNs === null) return 'the capture holds no records';
+    if (this.snapshots === 0) {
+      return `the capture holds no REST depth snapshot (a line with "lastUpdateId"): ${this.buffer.length.toLocaleString('en-US')} depth diffs were held and none applied`;
+    }
+    if (this.diffsApplied === 0) return 'no depth diff could be applied after the snapshot';
+    if (this.tickerChecks === 0) return 'no bookTicker shared an update id with an applied diff, so the book was never compared';
+    return null;
   }
 
   private onSnapshot(s: BinanceSnapshot): void {

@@ -29,7 +29,13 @@ export function registerBinance(program: Command): void {
         throw err;
       }
       printReport(result, opts.json, () => describe(result));
-      if (result.tickerMismatches > 0 || result.crossedBooks > 0 || result.gaps > 0) process.exitCode = 1;
+      if (result.unverifiedReason !== null) {
+        // A file that could not be checked never passes, however clean its zero counts look.
+        process.stderr.write(`cockpit: ${basename(result.file)} could not be verified: ${result.unverifiedReason}\n`);
+        process.exitCode = 1;
+      } else if (result.tickerMismatches > 0 || result.crossedBooks > 0 || result.gaps > 0) {
+        process.exitCode = 1;
+      }
     });
 }
 
@@ -46,6 +52,7 @@ function describe(r: BinanceVerifyResult): string {
       [r.tickers, r.tickerChecks, r.tickerMismatches, r.crossedBooks, r.trades, unitsToDecimal(r.tradedSize, 6), r.offLotSizes],
     ]),
   ];
+  if (r.unverifiedReason !== null) lines.push(`not verified: ${r.unverifiedReason}`);
   if (r.firstTickerMismatch) lines.push(`first ticker mismatch: ${JSON.stringify(r.firstTickerMismatch)}`);
   return lines.join('\n');
 }
