@@ -92,7 +92,17 @@ function quote(bytes: Uint8Array, start: number, end: number): string {
 }
 
 function fail(bytes: Uint8Array, start: number, end: number, file: string, line: number, expected: string): never {
-  throw new LobsterFormatError(file, line, quote(bytes, start, end), expected);
+  throw new LobsterFormatError(file, line, quote(bytes, start, end), startsWithLetter(bytes, start, end) ? `${expected}; LOBSTER files have no header row` : expected);
+}
+
+/**
+ * Whether a row starts with a letter, as a header row ("time,type,…") would. LOBSTER's ReadMe
+ * defines no header, so one is refused like any malformed row (skipping it would drop whatever
+ * line 1 holds without a word), but the error says why.
+ */
+function startsWithLetter(bytes: Uint8Array, start: number, end: number): boolean {
+  const c = start < end ? (bytes[start] as number) | 0x20 : 0;
+  return c >= 97 && c <= 122;
 }
 
 function trimEnd(bytes: Uint8Array, start: number, end: number): number {
@@ -227,6 +237,22 @@ export function parseMessageBytes(bytes: Uint8Array, start: number, end: number,
     price,
     side: direction === 1 ? 'buy' : 'sell',
   };
+}
+
+/** Formats nanoseconds after midnight the way LOBSTER writes them, with nine decimals ("34200.190226476"). */
+export function formatLobsterTime(timeNs: number): string {
+  return `${Math.floor(timeNs / 1_000_000_000)}.${String(timeNs % 1_000_000_000).padStart(9, '0')}`;
+}
+
+/**
+ * Throws a `LobsterFormatError` for the message row in `bytes[start, end)` when its time
+ * `timeNs` is before `previousNs`, the previous row's: LOBSTER rows are in time order, and equal
+ * times (which repeat) keep their file order. Pass -1 as `previousNs` for the first row.
+ */
+export function checkMessageTimeOrder(previousNs: number, timeNs: number, bytes: Uint8Array, start: number, end: number, file: string, line: number): void {
+  if (timeNs < previousNs) {
+    fail(bytes, start, trimEnd(bytes, start, end), file, line, `a time at or after the previous row's ${formatLobsterTime(previousNs)} (rows are in time order)`);
+  }
 }
 
 /** Parses one message row given as text; see `parseMessageBytes`. */
@@ -405,17 +431,22 @@ export class LobsterDay {
     this.rows = new Float64Array(1024 * levels * 4);
   }
 
-  /** Builds a day from text rows, e.g. in tests; throws `LobsterFormatError` on a malformed row. */
+  /** Builds a day from text rows, e.g. in tests; throws `LobsterFormatError` on a malformed row or a time that goes back. */
   static fromLines(levels: number, messageLines: readonly string[], orderbookLines: readonly string[], file = '<memory>'): LobsterDay {
     if (messageLines.length !== orderbookLines.length) {
       throw new Error(`expected one orderbook row per message, received ${messageLines.length} messages and ${orderbookLines.length} rows`);
     }
     const day = new LobsterDay(levels);
     const row = new Float64Array(levels * 4);
+    let previousNs = -1;
     for (let i = 0; i < messageLines.length; i++) {
       const bytes = latin1(orderbookLines[i] as string);
       parseOrderbookBytes(bytes, 0, bytes.length, levels, row, file, i + 1);
-      day.push(parseMessageLine(messageLines[i] as string, file, i + 1), row);
+      const text = latin1(messageLines[i] as string);
+      const message = parseMessageBytes(text, 0, text.length, file, i + 1);
+      checkMessageTimeOrder(previousNs, message.timeNs, text, 0, text.length, file, i + 1);
+      previousNs = message.timeNs;
+      day.push(message, row);
     }
     return day;
   }
