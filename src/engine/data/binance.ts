@@ -159,7 +159,7 @@ const MAX_REMEMBERED_TOPS = 4096;
  * `BinanceFormatError` naming `file` and `line` when it is malformed.
  */
 export function parseBinanceLine(text: string, instrument: BinanceInstrument, file: string, line: number, localTimeUnit: BinanceLocalTimeUnit = 'ns'): BinanceRecord {
-  const quoted = text.length > MAX_QUOTE ? `${text.slice(0, MAX_QUOTE)}…` : text;
+  const quoted = quoteLine(text);
   const bad = (expected: string): never => {
     throw new BinanceFormatError(file, line, quoted, expected);
   };
@@ -254,6 +254,22 @@ export function parseBinanceLine(text: string, instrument: BinanceInstrument, fi
     };
   }
   return bad('a stream ending in @depth@100ms, @depth@0ms, @bookTicker, @trade or @markPrice@1s');
+}
+
+/**
+ * Throws a `BinanceFormatError` for the line `text` when its record's local receive time is before
+ * `previousNs`, the previous record's: a capture is written in receive order, so a time that goes
+ * back means lines were reordered or two captures joined wrongly. Equal times are fine.
+ */
+export function checkLocalTimeOrder(previousNs: bigint, record: BinanceRecord, text: string, file: string, line: number): void {
+  if (record.localNs < previousNs) {
+    throw new BinanceFormatError(file, line, quoteLine(text), `a local receive time at or after the previous record's (${previousNs} ns; lines are in receive order)`);
+  }
+}
+
+/** The start of a line as quoted back in an error. */
+function quoteLine(text: string): string {
+  return text.length > MAX_QUOTE ? `${text.slice(0, MAX_QUOTE)}…` : text;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
