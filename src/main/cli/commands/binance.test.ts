@@ -7,10 +7,12 @@ import { Command } from 'commander';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { registerBinance } from './binance';
 
-const SPOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../../shared/data/crypto/binance_spot_btcusdt_20240808_hftbacktest.jsonl.gz');
+const CRYPTO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../../shared/data/crypto');
+const SPOT = `${CRYPTO}/binance_spot_btcusdt_20240808_hftbacktest.jsonl.gz`;
+const USDM = `${CRYPTO}/binance_usdm_btcusdt_20230404_0405_hftbacktest.jsonl.gz`;
 
 /** Runs `cockpit binance verify --file <file> --json` in-process; returns the exit code, the JSON report and stderr. */
-async function verify(file: string): Promise<{ exitCode: number; report: Record<string, unknown>; stderr: string }> {
+async function verify(file: string, ...extra: string[]): Promise<{ exitCode: number; report: Record<string, unknown>; stderr: string }> {
   const program = new Command().exitOverride();
   registerBinance(program);
   let stdout = '';
@@ -24,7 +26,7 @@ async function verify(file: string): Promise<{ exitCode: number; report: Record<
     return true;
   });
   try {
-    await program.parseAsync(['binance', 'verify', '--file', file, '--json'], { from: 'user' });
+    await program.parseAsync(['binance', 'verify', '--file', file, '--json', ...extra], { from: 'user' });
   } finally {
     vi.restoreAllMocks();
   }
@@ -46,6 +48,14 @@ describe('binance verify command', () => {
     expect(r.report.unverifiedReason).toBeNull();
     expect(r.report.tickerChecks).toBeGreaterThan(0);
     expect(r.stderr).toBe('');
+  });
+
+  it('readsTheUsdmCaptureOnItsTickWithLocalTimesInMicroseconds', async () => {
+    const r = await verify(USDM, '--market', 'usdm');
+    expect(r.exitCode).toBe(0);
+    expect(r.report).toMatchObject({ symbol: 'BTCUSDT-USDM', gaps: 0, tickerMismatches: 0, crossedBooks: 0, unverifiedReason: null });
+    // 23:58:20 → 00:06:54: about 514 s; read as ns it would be half a second.
+    expect(r.report.spanNs as number).toBeGreaterThan(500e9);
   });
 
   it('failsAnEmptyGzipFileSayingItHoldsNoRecords', async () => {
