@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createOrderBook } from '../book/order-book';
-import { BTCUSDT, BinanceBookRebuild, BinanceFormatError, decimalToUnits, levelOrderId, parseBinanceLine, unitsToDecimal } from './binance';
+import { BTCUSDT, BTCUSDT_USDM, BinanceBookRebuild, BinanceFormatError, decimalToUnits, levelOrderId, parseBinanceLine, unitsToDecimal } from './binance';
 import type { BinanceRecord } from './binance';
 
 describe('decimal strings', () => {
@@ -49,6 +49,31 @@ describe('capture lines', () => {
     expect(trade).toEqual({ kind: 'trade', localNs: 2n, tradeId: 3_735_683_259, tradeMs: 1_723_161_255_342, price: 6_183_763, size: 20_000, buyerIsMaker: true });
     const snapshot = parseBinanceLine('3 {"lastUpdateId":50093239218,"bids":[["61837.63000000","3.78826000"]],"asks":[["61837.64000000","1.54698000"]]}', BTCUSDT, 'f', 4);
     expect(snapshot).toEqual({ kind: 'snapshot', localNs: 3n, lastUpdateId: 50_093_239_218, bids: [[6_183_763, 3_788_260]], asks: [[6_183_764, 1_546_980]] });
+  });
+
+  it('readsTheUsdmCaptureInMicrosecondsWithPreviousFinalIdsAndMarkPrices', () => {
+    const depth = parseBinanceLine(
+      '1680652700600379 {"stream":"btcusdt@depth@0ms","data":{"e":"depthUpdate","E":1680652700610,"T":1680652700603,"s":"BTCUSDT","U":2710246765629,"u":2710246765882,"pu":2710246765597,"b":[["28018.90","0.080"]],"a":[["28220.20","0.452"]]}}',
+      BTCUSDT_USDM,
+      'f',
+      1,
+      'us',
+    );
+    expect(depth).toEqual({
+      kind: 'depth',
+      localNs: 1_680_652_700_600_379_000n,
+      eventMs: 1_680_652_700_610,
+      firstUpdateId: 2_710_246_765_629,
+      finalUpdateId: 2_710_246_765_882,
+      previousFinalUpdateId: 2_710_246_765_597,
+      bids: [[280_189, 80]],
+      asks: [[282_202, 452]],
+    });
+    const mark = (p: string): BinanceRecord => parseBinanceLine(`1 {"stream":"btcusdt@markPrice@1s","data":{"e":"markPriceUpdate","E":5,"s":"BTCUSDT","p":"${p}"}}`, BTCUSDT_USDM, 'f', 2, 'us');
+    expect(mark('28147.27373413')).toEqual({ kind: 'mark', localNs: 1000n, eventMs: 5, markPrice: 281_473 });
+    expect(mark('28147.25000000')).toMatchObject({ markPrice: 281_473 });
+    expect(mark('28147.24999999')).toMatchObject({ markPrice: 281_472 });
+    expect(mark('28147')).toMatchObject({ markPrice: 281_470 });
   });
 
   it('namesFileAndLineOnAMalformedLine', () => {
@@ -124,6 +149,19 @@ describe('binance book rebuild', () => {
     expect(r.report()).toMatchObject({ diffsApplied: 0, gaps: 1, diffsUnapplied: 1 });
   });
 
+  it('followsUsdmDiffsByTheirPreviousFinalIdThoughTheirIdsSkip', () => {
+    const usdm = (U: number, u: number, pu: number, bids: Array<[number, number]>): BinanceRecord => ({ kind: 'depth', localNs: 0n, eventMs: 0, firstUpdateId: U, finalUpdateId: u, previousFinalUpdateId: pu, bids, asks: [] });
+    const ok = rebuild([usdm(95, 104, 90, [[100, 50]]), snapshot(100, [[100, 10]], [[101, 10]]), usdm(110, 120, 104, [[100, 7]]), usdm(131, 140, 120, [[100, 8]])]);
+    expect(ok.report()).toMatchObject({ diffsApplied: 3, gaps: 0 });
+    expect(ok.orderBook.depthAt('buy', 100)).toBe(8);
+    // A diff whose pu is not the last applied u is a gap, even when U = u + 1.
+    const gap = rebuild([snapshot(100, [[100, 10]], [[101, 10]]), usdm(95, 104, 90, [[100, 5]]), usdm(105, 110, 103, [[100, 7]])]);
+    expect(gap.report()).toMatchObject({ diffsApplied: 1, gaps: 1 });
+    // The snapshot ends exactly where a diff ended: the next one (pu = lastUpdateId) bridges it though U skips past lastUpdateId + 1.
+    const edge = rebuild([snapshot(100, [[100, 10]], [[101, 10]]), usdm(107, 112, 100, [[100, 3]])]);
+    expect(edge.report()).toMatchObject({ diffsApplied: 1, gaps: 0 });
+  });
+
   it('movesThePriceThroughTheOtherSideWithoutEverCrossing', () => {
     // The bid steps up to 101 and 102 where the asks were: applied bids-first it would trade.
     const r = rebuild([snapshot(10, [[100, 5]], [[101, 5], [102, 5], [103, 5]]), diff(11, 12, [[101, 2], [102, 4]], [[101, 0], [102, 0]])]);
@@ -151,6 +189,14 @@ describe('binance book rebuild', () => {
     expect(rep.tickerChecks).toBe(3);
     expect(rep.tickerMismatches).toBe(1);
     expect(rep.firstTickerMismatch).toEqual({ updateId: 14, ticker: { bid: 101, bidSize: 3, ask: 102, askSize: 9 }, book: { bid: 101, bidSize: 3, ask: 102, askSize: 2 } });
+  });
+
+  it('saysWhyACaptureCouldNotBeCheckedAtEachStage', () => {
+    expect(rebuild([]).report().unverifiedReason).toBe('the capture holds no records');
+    expect(rebuild([diff(101, 102, [[100, 5]], []), ticker(102, 100, 5, 101, 5)]).report().unverifiedReason).toMatch(/no REST depth snapshot.*1 depth diffs were held and none applied/);
+    expect(rebuild([snapshot(100, [[100, 10]], [[101, 10]])]).report().unverifiedReason).toBe('no depth diff could be applied after the snapshot');
+    expect(rebuild([snapshot(100, [[100, 10]], [[101, 10]]), diff(101, 102, [[100, 5]], [])]).report().unverifiedReason).toContain('never compared');
+    expect(rebuild([snapshot(100, [[100, 10]], [[101, 10]]), diff(101, 102, [[100, 5]], []), ticker(102, 100, 5, 101, 10)]).report().unverifiedReason).toBeNull();
   });
 
   it('countsSizesOffTheExchangeLot', () => {

@@ -1,8 +1,10 @@
 /**
- * Binance spot market data as captured by hftbacktest: each line is `<local receive time ns> <raw
- * JSON>`, the JSON being a REST depth snapshot, a `depth@100ms` diff, a `bookTicker` or a `trade`.
- * Pure: lines come in as text, typed records with integer ticks and size units go out, and
- * `BinanceBookRebuild` keeps an `OrderBook` in step with the diffs under Binance's sequencing rule.
+ * Binance market data as captured by hftbacktest: each line is `<local receive time> <raw JSON>`,
+ * the JSON being a REST depth snapshot, a depth diff, a `bookTicker`, a `trade` or (USD-M futures) a
+ * `markPrice`. The spot capture's local times are ns and its diffs `depth@100ms`; the USD-M
+ * capture's local times are µs and its diffs `depth@0ms`, each carrying `pu` (the previous diff's
+ * final id). Pure: lines come in as text, typed records with integer ticks and size units go out,
+ * and `BinanceBookRebuild` keeps an `OrderBook` in step with the diffs under Binance's sequencing rule.
  */
 
 import { DataFormatError } from './format-error';
@@ -26,6 +28,12 @@ export interface BinanceInstrument {
  */
 export const BTCUSDT: BinanceInstrument = { symbol: 'BTCUSDT', priceDecimals: 2, sizeDecimals: 6, lotUnits: 10 };
 
+/** The BTCUSDT USD-M perpetual in 2023: tick 0.1, lot 0.001 (the size unit is the lot). */
+export const BTCUSDT_USDM: BinanceInstrument = { symbol: 'BTCUSDT-USDM', priceDecimals: 1, sizeDecimals: 3, lotUnits: 1 };
+
+/** The unit of a capture's local receive times: ns in the spot capture, µs in the USD-M one. */
+export type BinanceLocalTimeUnit = 'ns' | 'us';
+
 /** A price level: [price ticks, size units]; size 0 in a diff removes the level. */
 export type BinanceLevel = readonly [number, number];
 
@@ -48,6 +56,8 @@ export interface BinanceDepthDiff {
   readonly firstUpdateId: number;
   /** Final update id in the diff (`u`). */
   readonly finalUpdateId: number;
+  /** USD-M only: the final update id of the previous diff (`pu`); a diff follows on when it equals the last applied `u`. */
+  readonly previousFinalUpdateId?: number;
   readonly bids: readonly BinanceLevel[];
   readonly asks: readonly BinanceLevel[];
 }
@@ -75,8 +85,17 @@ export interface BinanceTrade {
   readonly buyerIsMaker: boolean;
 }
 
+/** USD-M only: the mark price, pushed once a second (`markPrice@1s`). */
+export interface BinanceMarkPrice {
+  readonly kind: 'mark';
+  readonly localNs: bigint;
+  readonly eventMs: number;
+  /** The mark price in ticks, rounded to the nearest tick (it carries 8 decimals). */
+  readonly markPrice: number;
+}
+
 /** One line of a capture, with prices in ticks and sizes in units of the instrument. */
-export type BinanceRecord = BinanceSnapshot | BinanceDepthDiff | BinanceBookTicker | BinanceTrade;
+export type BinanceRecord = BinanceSnapshot | BinanceDepthDiff | BinanceBookTicker | BinanceTrade | BinanceMarkPrice;
 
 /** A line that does not have the capture's format; names the file, the line, what came and what was expected. */
 export class BinanceFormatError extends DataFormatError {
@@ -135,15 +154,18 @@ export function unitsToDecimal(units: number, decimals: number): string {
 const MAX_QUOTE = 160;
 const MAX_REMEMBERED_TOPS = 4096;
 
-/** Parses one capture line; throws a `BinanceFormatError` naming `file` and `line` when it is malformed. */
-export function parseBinanceLine(text: string, instrument: BinanceInstrument, file: string, line: number): BinanceRecord {
-  const quoted = text.length > MAX_QUOTE ? `${text.slice(0, MAX_QUOTE)}…` : text;
+/**
+ * Parses one capture line (local time in `localTimeUnit`, returned as ns); throws a
+ * `BinanceFormatError` naming `file` and `line` when it is malformed.
+ */
+export function parseBinanceLine(text: string, instrument: BinanceInstrument, file: string, line: number, localTimeUnit: BinanceLocalTimeUnit = 'ns'): BinanceRecord {
+  const quoted = quoteLine(text);
   const bad = (expected: string): never => {
     throw new BinanceFormatError(file, line, quoted, expected);
   };
   const space = text.indexOf(' ');
-  if (space <= 0 || !/^\d+$/.test(text.slice(0, space))) bad('"<local receive time ns> <JSON>"');
-  const localNs = BigInt(text.slice(0, space));
+  if (space <= 0 || !/^\d+$/.test(text.slice(0, space))) bad(`"<local receive time ${localTimeUnit}> <JSON>"`);
+  const localNs = BigInt(text.slice(0, space)) * (localTimeUnit === 'us' ? 1000n : 1n);
   let json: unknown;
   try {
     json = JSON.parse(text.slice(space + 1));
@@ -183,7 +205,7 @@ export function parseBinanceLine(text: string, instrument: BinanceInstrument, fi
   const stream = json.stream;
   const data = json.data;
   if (typeof stream !== 'string' || !isObject(data)) return bad('a depth snapshot or a {"stream", "data"} message');
-  if (stream.endsWith('@depth@100ms') || stream.endsWith('@depth')) {
+  if (/@depth(@\d+ms)?$/.test(stream)) {
     const first = int(data.U, 'depth U');
     const final = int(data.u, 'depth u');
     if (final < first) bad('depth U <= u');
@@ -193,9 +215,20 @@ export function parseBinanceLine(text: string, instrument: BinanceInstrument, fi
       eventMs: int(data.E, 'depth E'),
       firstUpdateId: first,
       finalUpdateId: final,
+      ...(data.pu === undefined ? {} : { previousFinalUpdateId: int(data.pu, 'depth pu') }),
       bids: levels(data.b, 'depth bids'),
       asks: levels(data.a, 'depth asks'),
     };
+  }
+  if (/@markPrice(@1s)?$/.test(stream)) {
+    const digits = typeof data.p === 'string' ? /^(\d+)(?:\.(\d+))?$/.exec(data.p) : null;
+    if (digits === null) return bad('markPrice p as a decimal string');
+    // Round half up to the tick from the text: the whole ticks, plus one when the first dropped digit is 5 or more.
+    const d = instrument.priceDecimals;
+    const frac = digits[2] ?? '';
+    const whole = decimalToUnits(d > 0 ? `${digits[1]}.${frac.slice(0, d).padEnd(d, '0')}` : (digits[1] ?? ''), d);
+    if (Number.isNaN(whole)) return bad('markPrice p as a decimal string');
+    return { kind: 'mark', localNs, eventMs: int(data.E, 'markPrice E'), markPrice: whole + (frac.charCodeAt(d) >= 53 ? 1 : 0) };
   }
   if (stream.endsWith('@bookTicker')) {
     return {
@@ -220,7 +253,23 @@ export function parseBinanceLine(text: string, instrument: BinanceInstrument, fi
       buyerIsMaker: data.m === true,
     };
   }
-  return bad('a stream ending in @depth@100ms, @bookTicker or @trade');
+  return bad('a stream ending in @depth@100ms, @depth@0ms, @bookTicker, @trade or @markPrice@1s');
+}
+
+/**
+ * Throws a `BinanceFormatError` for the line `text` when its record's local receive time is before
+ * `previousNs`, the previous record's: a capture is written in receive order, so a time that goes
+ * back means lines were reordered or two captures joined wrongly. Equal times are fine.
+ */
+export function checkLocalTimeOrder(previousNs: bigint, record: BinanceRecord, text: string, file: string, line: number): void {
+  if (record.localNs < previousNs) {
+    throw new BinanceFormatError(file, line, quoteLine(text), `a local receive time at or after the previous record's (${previousNs} ns; lines are in receive order)`);
+  }
+}
+
+/** The start of a line as quoted back in an error. */
+function quoteLine(text: string): string {
+  return text.length > MAX_QUOTE ? `${text.slice(0, MAX_QUOTE)}…` : text;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -265,6 +314,12 @@ export interface BinanceRebuildReport {
   readonly offLotSizes: number;
   /** Span of the capture, from the first to the last local receive time, in ns. */
   readonly spanNs: number;
+  /**
+   * Why the capture could not be checked, or null when it was: no records, no snapshot, no diff
+   * applied after it, or no ticker compared. A report with a reason proves nothing, whatever its
+   * zero mismatches and gaps say.
+   */
+  readonly unverifiedReason: string | null;
 }
 
 interface Top {
@@ -286,9 +341,10 @@ interface Top {
  * levels the final book holds, so a correct diff never meets a crossing level.
  *
  * Sequencing (Binance's rule for a local book): diffs are buffered until the snapshot; those with
- * u <= lastUpdateId are dropped; the first applied must have U <= lastUpdateId + 1 <= u; each later
- * one must have U = previous u + 1. A break counts as a gap and stops the rebuild until a new
- * snapshot arrives.
+ * u <= lastUpdateId are dropped; the first applied must have U <= lastUpdateId + 1 <= u (or, on
+ * USD-M, pu = lastUpdateId: the previous diff ended exactly at the snapshot); each later one must
+ * have U = previous u + 1 (spot) or pu = previous u (USD-M, whose ids skip between diffs). A break
+ * counts as a gap and stops the rebuild until a new snapshot arrives.
  *
  * Ticker checks: a diff's final id u means the book after the diff is the exchange's book after
  * update u exactly; a bookTicker with the same u shows the best bid/ask after that same update. So
@@ -367,6 +423,8 @@ export class BinanceBookRebuild {
         this.tradedSize += record.size;
         this.offLot(record.size);
         break;
+      case 'mark':
+        break;
     }
   }
 
@@ -391,7 +449,19 @@ export class BinanceBookRebuild {
       tradedSize: this.tradedSize,
       offLotSizes: this.offLotSizes,
       spanNs: this.firstNs === null || this.lastNs === null ? 0 : Number(this.lastNs - this.firstNs),
+      unverifiedReason: this.unverifiedReason(),
     };
+  }
+
+  /** Returns why nothing could be checked so far (see `BinanceRebuildReport.unverifiedReason`), or null. */
+  private unverifiedReason(): string | null {
+    if (this.firstNs === null) return 'the capture holds no records';
+    if (this.snapshots === 0) {
+      return `the capture holds no REST depth snapshot (a line with "lastUpdateId"): ${this.buffer.length.toLocaleString('en-US')} depth diffs were held and none applied`;
+    }
+    if (this.diffsApplied === 0) return 'no depth diff could be applied after the snapshot';
+    if (this.tickerChecks === 0) return 'no bookTicker shared an update id with an applied diff, so the book was never compared';
+    return null;
   }
 
   private onSnapshot(s: BinanceSnapshot): void {
@@ -409,7 +479,7 @@ export class BinanceBookRebuild {
     this.diffsDropped += this.buffer.length - buffered.length;
     this.buffer = [];
     const first = buffered[0];
-    if (first !== undefined && first.firstUpdateId > s.lastUpdateId + 1) {
+    if (first !== undefined && !bridges(first, s.lastUpdateId)) {
       // Every diff kept starts after the snapshot: it cannot be brought up to date; wait for a newer one.
       this.gaps++;
       this.buffer = buffered;
@@ -434,10 +504,9 @@ export class BinanceBookRebuild {
       this.diffsDropped++;
       return;
     }
-    const expected = this.lastUpdateId + 1;
-    // The first diff after a snapshot straddles it (U <= lastUpdateId + 1 <= u); later ones follow on.
+    // The first diff after a snapshot straddles it; later ones follow on (see bridges and followsOn).
     const justSnapshotted = this.lastUpdateId === this.snapshotLastUpdateId;
-    const inSequence = justSnapshotted ? d.firstUpdateId <= expected : d.firstUpdateId === expected;
+    const inSequence = justSnapshotted ? bridges(d, this.lastUpdateId) : followsOn(d, this.lastUpdateId);
     if (!inSequence) {
       this.gaps++;
       this.synced = false;
@@ -541,6 +610,16 @@ export class BinanceBookRebuild {
   private offLot(size: number): void {
     if (size % this.instrument.lotUnits !== 0) this.offLotSizes++;
   }
+}
+
+/** Returns whether a diff with u > lastUpdateId brings a snapshot at `lastUpdateId` up to date (U <= lastUpdateId + 1, or pu = lastUpdateId). */
+function bridges(d: BinanceDepthDiff, lastUpdateId: number): boolean {
+  return d.firstUpdateId <= lastUpdateId + 1 || d.previousFinalUpdateId === lastUpdateId;
+}
+
+/** Returns whether a diff follows on from the last applied final id: pu = u on USD-M, U = u + 1 on spot. */
+function followsOn(d: BinanceDepthDiff, lastUpdateId: number): boolean {
+  return d.previousFinalUpdateId !== undefined ? d.previousFinalUpdateId === lastUpdateId : d.firstUpdateId === lastUpdateId + 1;
 }
 
 /** Returns the id of the aggregate order that holds a level. */

@@ -41,10 +41,32 @@ describe('time text', () => {
     expect(parseLobsterTime('0.000000001')).toBe(1);
   });
 
-  it('refusesMoreThanNineDecimalsAndStrayCharacters', () => {
-    for (const bad of ['34200.0042411761', '34200.', '.5', '34200.00a', '-1.0', '', '1e5', '34200,1']) {
+  it('readsMoreThanNineDecimalsRoundingHalfUpOnTheTenth', () => {
+    // The time from a real LOBSTER message file: twelve decimals, the tenth a 0.
+    expect(parseLobsterTime('43002.632812672004')).toBe(43_002_632_812_672);
+    expect(parseLobsterTime('34200.0042411764')).toBe(34_200_004_241_176);
+    expect(parseLobsterTime('34200.0042411765')).toBe(34_200_004_241_177);
+    // Below half stays down however many 9s follow; exactly half goes up.
+    expect(parseLobsterTime('34200.00424117649999999999')).toBe(34_200_004_241_176);
+    expect(parseLobsterTime('34200.00424117650000000000')).toBe(34_200_004_241_177);
+    // The carry runs into the seconds.
+    expect(parseLobsterTime('34200.9999999995')).toBe(34_201_000_000_000);
+    expect(parseLobsterTime('34200.99999999949')).toBe(34_200_999_999_999);
+  });
+
+  it('readsARealRowWithTwelveDecimalsLikeItsNineDecimalNeighbour', () => {
+    // An AMZN row with its time written to twelve places.
+    const m = parseMessageLine('34200.190226476000,4,11885113,21,2238100,1', 'm.csv', 3);
+    expect(m).toEqual(parseMessageLine('34200.190226476,4,11885113,21,2238100,1', 'm.csv', 3));
+  });
+
+  it('refusesMalformedTimesWithTheReason', () => {
+    for (const bad of ['34200.', '.5', '34200.00a', '-1.0', '+1.0', '', '1e5', '3.42e4', '34200,1', ' 34200.5', '34200.5 ', '12345678.5']) {
       expect(() => parseLobsterTime(bad), bad).toThrow(LobsterFormatError);
     }
+    const e = formatError(() => parseMessageLine('-34200.5,1,9,10,100,1', 'm.csv', 12));
+    expect(e.line).toBe(12);
+    expect(e.message).toContain('time as seconds after midnight');
   });
 });
 
@@ -79,6 +101,16 @@ describe('message rows', () => {
     expect(e.line).toBe(42);
     expect(e.received).toBe('34200.5,1,9,10,100');
     expect(e.message).toMatch(/^GOOG_message_10\.csv:42: expected a message row "time,type,orderId,size,price,direction".*received "34200\.5,1,9,10,100"$/);
+  });
+
+  it('refusesAHeaderRowSayingLobsterFilesHaveNone', () => {
+    const e = formatError(() => parseMessageLine('Time,Type,OrderID,Size,Price,Direction', 'm.csv', 1));
+    expect(e.line).toBe(1);
+    expect(e.expected).toMatch(/LOBSTER files have no header row$/);
+    const b = formatError(() => parseOrderbookLine('AskPrice1,AskSize1,BidPrice1,BidSize1', 1, 'b.csv', 1));
+    expect(b.expected).toBe('4 integer fields (a 1-level orderbook row); LOBSTER files have no header row');
+    // A malformed data row does not get the hint.
+    expect(formatError(() => parseMessageLine('34200.5,1,9,10,100', 'm.csv', 2)).expected).not.toContain('header');
   });
 
   it('refusesMalformedRows', () => {
@@ -157,15 +189,25 @@ describe('lobster day', () => {
     const messages: string[] = [];
     const rows: string[] = [];
     for (let i = 0; i < 1500; i++) {
-      messages.push(i === 700 ? '34300,7,0,0,-1,-1' : `34200.${String(i).padStart(9, '0')},1,${i + 1},10,${1000 - (i % 5)},1`);
+      messages.push(i === 700 ? '34200.0000007,7,0,0,-1,-1' : `34200.${String(i).padStart(9, '0')},1,${i + 1},10,${1000 - (i % 5)},1`);
       rows.push(`2000,5,${1000 - (i % 5)},${10 * (i + 1)}`);
     }
     const day = LobsterDay.fromLines(1, messages, rows);
     expect(day.length).toBe(1500);
     expect(day.message(1499)).toEqual({ kind: 'submit', timeNs: 34_200_000_001_499, orderId: 1500, size: 10, price: 996, side: 'buy' });
-    expect(day.message(700)).toEqual({ kind: 'halt', timeNs: 34_300_000_000_000, phase: 'halted' });
+    expect(day.message(700)).toEqual({ kind: 'halt', timeNs: 34_200_000_000_700, phase: 'halted' });
     expect([...day.row(3)]).toEqual([2000, 5, 997, 40]);
     expect(() => day.row(1500)).toThrow(RangeError);
+  });
+
+  it('refusesATimeBeforeThePreviousRowsButKeepsRepeatedTimes', () => {
+    // Real AMZN rows 2 and 3 share a time; row 3 is then moved back before row 2.
+    const rows = ['2239500,100,2238100,21', '2239500,100,2237500,100', '2239500,100,2237500,100'];
+    const repeated = LobsterDay.fromLines(1, ['34200.18960767,1,11885113,21,2238100,1', '34200.18960767,4,11885113,21,2238100,1', '34200.190226476,1,11534792,100,2237500,1'], rows);
+    expect(repeated.length).toBe(3);
+    const e = formatError(() => LobsterDay.fromLines(1, ['34200.18960767,1,11885113,21,2238100,1', '34200.190226476,1,11534792,100,2237500,1', '34200.017459617,5,0,1,2238200,-1'], rows, 'AMZN_message_1.csv'));
+    expect(e.line).toBe(3);
+    expect(e.message).toBe('AMZN_message_1.csv:3: expected a time at or after the previous row\'s 34200.190226476 (rows are in time order), received "34200.017459617,5,0,1,2238200,-1"');
   });
 
   it('readsTheLevelCountFromAFileName', () => {

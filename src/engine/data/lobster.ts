@@ -92,7 +92,17 @@ function quote(bytes: Uint8Array, start: number, end: number): string {
 }
 
 function fail(bytes: Uint8Array, start: number, end: number, file: string, line: number, expected: string): never {
-  throw new LobsterFormatError(file, line, quote(bytes, start, end), expected);
+  throw new LobsterFormatError(file, line, quote(bytes, start, end), startsWithLetter(bytes, start, end) ? `${expected}; LOBSTER files have no header row` : expected);
+}
+
+/**
+ * Whether a row starts with a letter, as a header row ("time,type,…") would. LOBSTER's ReadMe
+ * defines no header, so one is refused like any malformed row (skipping it would drop whatever
+ * line 1 holds without a word), but the error says why.
+ */
+function startsWithLetter(bytes: Uint8Array, start: number, end: number): boolean {
+  const c = start < end ? (bytes[start] as number) | 0x20 : 0;
+  return c >= 97 && c <= 122;
 }
 
 function trimEnd(bytes: Uint8Array, start: number, end: number): number {
@@ -132,8 +142,15 @@ function readInt(bytes: Uint8Array, end: number): number {
 }
 
 /**
- * Reads "seconds[.fraction]" (at most 9 fraction digits) as integer nanoseconds, leaving `cursor`
- * after the comma. Returns NaN when the field is malformed.
+ * Reads LOBSTER's time field, seconds after midnight as "seconds" or "seconds.fraction", as integer
+ * nanoseconds, leaving `cursor` after the comma. Returns NaN when the field is malformed: no seconds
+ * digits or more than 7 (7 keep seconds × 1e9 below 2^53), a point with no digit after it, a sign,
+ * an exponent or any other character. The fraction may have any number of digits (LOBSTER writes
+ * up to nanoseconds, but files with more exist, e.g. "43002.632812672004"). Rounding to the
+ * nanosecond is done on the digits, never through a float: the first nine fraction digits are the
+ * nanoseconds and the tenth rounds half up (5–9 adds one nanosecond, carrying into the seconds;
+ * digits after the tenth cannot change the result, since below ...5 is below half and ...5 or more
+ * is at least half).
  */
 function readTimeNs(bytes: Uint8Array, end: number): number {
   let i = cursor;
@@ -145,34 +162,35 @@ function readTimeNs(bytes: Uint8Array, end: number): number {
     seconds = seconds * 10 + (c - ZERO);
     i++;
   }
-  // Seven second digits keep seconds × 1e9 below 2^53.
   if (i === secondsStart || i - secondsStart > 7) return NaN;
   let fraction = 0;
   let fractionDigits = 0;
+  let roundUp = 0;
   if (i < end && bytes[i] === DOT) {
     i++;
     while (i < end) {
       const c = bytes[i] as number;
       if (c < ZERO || c > NINE) break;
-      fraction = fraction * 10 + (c - ZERO);
+      if (fractionDigits < 9) fraction = fraction * 10 + (c - ZERO);
+      else if (fractionDigits === 9) roundUp = c >= ZERO + 5 ? 1 : 0;
       fractionDigits++;
       i++;
     }
-    if (fractionDigits === 0 || fractionDigits > 9) return NaN;
+    if (fractionDigits === 0) return NaN;
   }
   if (i < end) {
     if (bytes[i] !== COMMA) return NaN;
     i++;
   }
   cursor = i;
-  return seconds * 1_000_000_000 + fraction * POW10[9 - fractionDigits]!;
+  return seconds * 1_000_000_000 + fraction * POW10[9 - Math.min(fractionDigits, 9)]! + roundUp;
 }
 
 const POW10 = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
 
 const KINDS: readonly LobsterMessageKind[] = ['submit', 'cancel', 'delete', 'execute', 'executeHidden', 'cross', 'halt'];
 
-const MESSAGE_EXPECTED = 'a message row "time,type,orderId,size,price,direction" (time as seconds with up to 9 decimals, type 1-7, integers, direction 1 or -1)';
+const MESSAGE_EXPECTED = 'a message row "time,type,orderId,size,price,direction" (time as seconds after midnight with or without decimals, type 1-7, integers, direction 1 or -1)';
 
 /**
  * Parses one message row held in `bytes[start, end)` (a trailing CR is ignored).
@@ -219,6 +237,22 @@ export function parseMessageBytes(bytes: Uint8Array, start: number, end: number,
     price,
     side: direction === 1 ? 'buy' : 'sell',
   };
+}
+
+/** Formats nanoseconds after midnight the way LOBSTER writes them, with nine decimals ("34200.190226476"). */
+export function formatLobsterTime(timeNs: number): string {
+  return `${Math.floor(timeNs / 1_000_000_000)}.${String(timeNs % 1_000_000_000).padStart(9, '0')}`;
+}
+
+/**
+ * Throws a `LobsterFormatError` for the message row in `bytes[start, end)` when its time
+ * `timeNs` is before `previousNs`, the previous row's: LOBSTER rows are in time order, and equal
+ * times (which repeat) keep their file order. Pass -1 as `previousNs` for the first row.
+ */
+export function checkMessageTimeOrder(previousNs: number, timeNs: number, bytes: Uint8Array, start: number, end: number, file: string, line: number): void {
+  if (timeNs < previousNs) {
+    fail(bytes, start, trimEnd(bytes, start, end), file, line, `a time at or after the previous row's ${formatLobsterTime(previousNs)} (rows are in time order)`);
+  }
 }
 
 /** Parses one message row given as text; see `parseMessageBytes`. */
@@ -335,13 +369,16 @@ export function flatFromBookRow(row: LobsterBookRow, levels: number): Float64Arr
   return flat;
 }
 
-/** Parses LOBSTER's time text ("34200.004241176") into integer nanoseconds after midnight, or throws. */
+/**
+ * Parses LOBSTER's time text ("34200.004241176", "43002.632812672004", "36023") into integer
+ * nanoseconds after midnight, rounded as `readTimeNs` says, or throws a `LobsterFormatError`.
+ */
 export function parseLobsterTime(text: string, file = '<time>', line = 0): number {
   const bytes = latin1(text);
   cursor = 0;
   const ns = readTimeNs(bytes, bytes.length);
   if (Number.isNaN(ns) || cursor !== bytes.length || bytes.length === 0 || bytes[bytes.length - 1] === COMMA) {
-    fail(bytes, 0, bytes.length, file, line, 'seconds after midnight with up to 9 decimals, e.g. "34200.004241176"');
+    fail(bytes, 0, bytes.length, file, line, 'seconds after midnight as digits with an optional decimal fraction, e.g. "34200.004241176"');
   }
   return ns;
 }
@@ -394,17 +431,22 @@ export class LobsterDay {
     this.rows = new Float64Array(1024 * levels * 4);
   }
 
-  /** Builds a day from text rows, e.g. in tests; throws `LobsterFormatError` on a malformed row. */
+  /** Builds a day from text rows, e.g. in tests; throws `LobsterFormatError` on a malformed row or a time that goes back. */
   static fromLines(levels: number, messageLines: readonly string[], orderbookLines: readonly string[], file = '<memory>'): LobsterDay {
     if (messageLines.length !== orderbookLines.length) {
       throw new Error(`expected one orderbook row per message, received ${messageLines.length} messages and ${orderbookLines.length} rows`);
     }
     const day = new LobsterDay(levels);
     const row = new Float64Array(levels * 4);
+    let previousNs = -1;
     for (let i = 0; i < messageLines.length; i++) {
       const bytes = latin1(orderbookLines[i] as string);
       parseOrderbookBytes(bytes, 0, bytes.length, levels, row, file, i + 1);
-      day.push(parseMessageLine(messageLines[i] as string, file, i + 1), row);
+      const text = latin1(messageLines[i] as string);
+      const message = parseMessageBytes(text, 0, text.length, file, i + 1);
+      checkMessageTimeOrder(previousNs, message.timeNs, text, 0, text.length, file, i + 1);
+      previousNs = message.timeNs;
+      day.push(message, row);
     }
     return day;
   }

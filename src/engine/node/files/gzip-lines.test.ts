@@ -49,6 +49,33 @@ describe('byte lines', () => {
     expect(await readAll(empty)).toEqual([]);
   });
 
+  it('dropsTheCarriageReturnOfCrlfLinesAtChunkEdgesToo', async () => {
+    const crlf = join(dir, 'crlf.txt.gz');
+    const rows = ['34200.017459617,5,0,1,2238200,-1', '34200.18960767,1,11885113,21,2238100,1', '', '34200.190226476,4,11885113,21,2238100,1'];
+    writeFileSync(crlf, gzipSync(`${rows.join('\r\n')}\r\n`));
+    const expected = rows.map((l, i): [number, string] => [i + 1, l]);
+    for (const chunk of [64, 70, 1 << 16]) expect(await readAll(crlf, chunk)).toEqual(expected);
+    const plain = join(dir, 'crlf.txt');
+    writeFileSync(plain, rows.join('\r\n'));
+    for (const chunk of [1, 2, 3, 4096]) expect(await readAll(plain, chunk)).toEqual(expected);
+  });
+
+  it('namesTheLastLineReadWhenAGzipIsTruncated', async () => {
+    const truncated = join(dir, 'truncated.txt.gz');
+    const whole = gzipSync(`${text}\n`);
+    writeFileSync(truncated, whole.subarray(0, Math.floor(whole.length / 2)));
+    const lines = new ByteLines(truncated, 64);
+    let read = 0;
+    const err = await (async () => {
+      while (await lines.nextLine()) read = lines.line;
+    })().catch((e: unknown) => e);
+    lines.close();
+    expect(err).toBeInstanceOf(FileReadError);
+    expect((err as FileReadError).afterLine).toBe(read);
+    expect(read).toBeGreaterThan(0);
+    expect((err as FileReadError).message).toBe(`${truncated}: cannot read it as gzip text after line ${read.toLocaleString('en-US')}: unexpected end of file`);
+  });
+
   it('namesTheFileWhenItIsNotGzip', async () => {
     const fake = join(dir, 'fake.txt.gz');
     writeFileSync(fake, 'plain text');

@@ -5,16 +5,24 @@ import type { Readable, TransformOptions } from 'node:stream';
 import type { ZlibOptions } from 'node:zlib';
 
 const NEWLINE = 10;
+const CR = 13;
 
-/** A file that cannot be read or gunzipped; names the file and what went wrong. */
+/**
+ * A file that cannot be read or gunzipped (missing, not gzip, a truncated gzip); names the file, the
+ * last complete line read before the failure (when there was one) and what went wrong.
+ */
 export class FileReadError extends Error {
   readonly file: string;
+  /** The last complete line read before the failure; 0 when none was. */
+  readonly afterLine: number;
 
-  constructor(file: string, cause: unknown) {
+  constructor(file: string, cause: unknown, afterLine = 0) {
     const what = cause instanceof Error ? cause.message : String(cause);
-    super(`${file}: cannot read it as ${file.endsWith('.gz') ? 'gzip text' : 'text'}: ${what}`, { cause });
+    const where = afterLine > 0 ? ` after line ${afterLine.toLocaleString('en-US')}` : '';
+    super(`${file}: cannot read it as ${file.endsWith('.gz') ? 'gzip text' : 'text'}${where}: ${what}`, { cause });
     this.name = 'FileReadError';
     this.file = file;
+    this.afterLine = afterLine;
   }
 }
 const READ_CHUNK = 1 << 20;
@@ -26,14 +34,16 @@ const READ_AHEAD = 1 << 23;
  * Streams the lines of a text file, gunzipping it on the way when its name ends in `.gz`. Lines are
  * handed out as byte ranges of an internal buffer, never as strings: `next()` moves to the next
  * complete line held in memory (`bytes[start, end)`, without the newline) and returns false when it
- * needs `fill()` to read more. Only the tail of a chunk (one partial line) is ever copied.
+ * needs `fill()` to read more. Only the tail of a chunk (one partial line) is ever copied. A line
+ * ends at LF; a CR just before it (CRLF files) is not part of the line, so every reader sees the
+ * same line whichever ending the file has.
  */
 export class ByteLines {
   /** The buffer the current line lives in; valid until the next `fill()`. */
   bytes: Buffer = Buffer.alloc(0);
   /** Start of the current line in `bytes`. */
   start = 0;
-  /** End of the current line in `bytes` (exclusive, newline not included). */
+  /** End of the current line in `bytes` (exclusive, newline and a CR before it not included). */
   end = 0;
   /** 1-based number of the current line. */
   line = 0;
@@ -77,16 +87,17 @@ export class ByteLines {
     }
     if (nl >= 0) {
       this.start = this.pos;
-      this.end = nl;
+      this.end = nl > this.pos && this.bytes[nl - 1] === CR ? nl - 1 : nl;
       this.pos = nl + 1;
       this.line++;
       return true;
     }
     if (this.ended && this.pos < this.bytes.length) {
       // The last line of a file without a final newline.
+      const last = this.bytes.length;
       this.start = this.pos;
-      this.end = this.bytes.length;
-      this.pos = this.bytes.length;
+      this.end = this.bytes[last - 1] === CR ? last - 1 : last;
+      this.pos = last;
       this.line++;
       return true;
     }
@@ -101,7 +112,7 @@ export class ByteLines {
       r = await this.chunks.next();
     } catch (err) {
       this.ended = true;
-      throw new FileReadError(this.path, err);
+      throw new FileReadError(this.path, err, this.line);
     }
     const rest = this.bytes.length - this.pos;
     if (r.done) {

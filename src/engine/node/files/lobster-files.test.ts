@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createOrderBook } from '../../book/order-book';
 import { LobsterFormatError } from '../../data/lobster';
@@ -132,5 +132,69 @@ describe('lobster file errors', () => {
     const err = await verifyLobsterFiles({ messages: join(dir, 'nowhere.csv'), orderbook, levels: 1 }, createOrderBook()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FileReadError);
     expect((err as FileReadError).message).toContain('nowhere.csv');
+  });
+});
+
+describe('lobster files as they really come', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lobster-real-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const amzn = pair('AMZN', '57600000', 1);
+  /** The first `n` rows of the real AMZN level-1 files. */
+  const head = (path: string, n: number): string[] => gunzipSync(readFileSync(path)).toString('latin1').split('\n').slice(0, n);
+  const messageRows = head(amzn.messages, 2_000);
+  const bookRows = head(amzn.orderbook, 2_000);
+  const write = (name: string, rows: readonly string[], eol = '\n'): string => {
+    const path = join(dir, name);
+    const text = rows.length === 0 ? '' : `${rows.join(eol)}${eol}`;
+    writeFileSync(path, name.endsWith('.gz') ? gzipSync(text) : text);
+    return path;
+  };
+  const failure = (messages: string, orderbook: string): Promise<unknown> => verifyLobsterFiles({ messages, orderbook, levels: 1 }, createOrderBook()).catch((e: unknown) => e);
+
+  it('readsCrlfFilesExactlyAsTheirLfOriginals', async () => {
+    const lf = await verifyLobsterFiles({ messages: write('lf_message_1.csv.gz', messageRows), orderbook: write('lf_orderbook_1.csv.gz', bookRows), levels: 1 }, createOrderBook());
+    const crlf = await verifyLobsterFiles({ messages: write('crlf_message_1.csv.gz', messageRows, '\r\n'), orderbook: write('crlf_orderbook_1.csv', bookRows, '\r\n'), levels: 1 }, createOrderBook());
+    expect(crlf.rows).toBe(2_000);
+    expect({ ...crlf, seconds: 0, messagesPerSecond: 0, messagesFile: '', orderbookFile: '' }).toEqual({ ...lf, seconds: 0, messagesPerSecond: 0, messagesFile: '', orderbookFile: '' });
+  });
+
+  it('refusesAHeaderRowOnLineOneSayingLobsterFilesHaveNone', async () => {
+    const messages = write('header_message_1.csv', ['Time,Type,OrderID,Size,Price,Direction', ...messageRows]);
+    const err = await failure(messages, write('header_orderbook_1.csv', ['AskPrice1,AskSize1,BidPrice1,BidSize1', ...bookRows]));
+    expect(err).toBeInstanceOf(LobsterFormatError);
+    expect((err as LobsterFormatError).file).toBe('header_message_1.csv');
+    expect((err as LobsterFormatError).line).toBe(1);
+    expect((err as LobsterFormatError).message).toContain('LOBSTER files have no header row');
+  });
+
+  it('refusesATimeThatGoesBackNamingItsLine', async () => {
+    // Rows 2 and 11 swapped (file lines 2 and 11): line 3 is the first that is earlier than its predecessor.
+    const swapped = [...messageRows];
+    [swapped[1], swapped[10]] = [swapped[10] as string, swapped[1] as string];
+    const err = await failure(write('back_message_1.csv', swapped), write('back_orderbook_1.csv', bookRows));
+    expect(err).toBeInstanceOf(LobsterFormatError);
+    expect((err as LobsterFormatError).line).toBe(3);
+    expect((err as LobsterFormatError).expected).toMatch(/^a time at or after the previous row's \d+\.\d{9} \(rows are in time order\)$/);
+  });
+
+  it('namesTheLastLineReadWhenAGzipIsTruncated', async () => {
+    const whole = gzipSync(`${messageRows.join('\n')}\n`);
+    const messages = join(dir, 'cut_message_1.csv.gz');
+    writeFileSync(messages, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const err = await failure(messages, write('cut_orderbook_1.csv.gz', bookRows));
+    expect(err).toBeInstanceOf(FileReadError);
+    const afterLine = (err as FileReadError).afterLine;
+    expect(afterLine).toBeGreaterThan(0);
+    expect(afterLine).toBeLessThan(2_000);
+    expect((err as FileReadError).message).toMatch(/cut_message_1\.csv\.gz: cannot read it as gzip text after line [\d,]+: unexpected end of file$/);
+  });
+
+  it('refusesAnEmptyMessageFileOrAnEmptyOrderbookFile', async () => {
+    const emptyMessages = await failure(write('empty_message_1.csv.gz', []), write('full_orderbook_1.csv.gz', bookRows));
+    expect((emptyMessages as LobsterFormatError).message).toBe('empty_message_1.csv.gz:1: expected a message row for orderbook row 1 of full_orderbook_1.csv.gz, received "<end of file>"');
+    const emptyBook = await failure(write('full_message_1.csv.gz', messageRows), write('empty_orderbook_1.csv.gz', []));
+    expect((emptyBook as LobsterFormatError).message).toBe('empty_orderbook_1.csv.gz:1: expected an orderbook row for message row 1 of full_message_1.csv.gz, received "<end of file>"');
+    const bothEmpty = await failure(write('none_message_1.csv.gz', []), write('none_orderbook_1.csv.gz', []));
+    expect((bothEmpty as LobsterFormatError).message).toBe('none_message_1.csv.gz:1: expected at least one message row, received "<end of file>"');
   });
 });

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { OrderBook } from '../../book/types';
-import { LobsterDay, LobsterFormatError, parseMessageBytes, parseOrderbookBytes } from '../../data/lobster';
+import { LobsterDay, LobsterFormatError, checkMessageTimeOrder, parseMessageBytes, parseOrderbookBytes } from '../../data/lobster';
 import type { LobsterMessage } from '../../data/lobster';
 import { LobsterReplay } from '../../data/lobster-replay';
 import type { LobsterReplayReport } from '../../data/lobster-replay';
@@ -57,8 +57,10 @@ export async function loadLobsterDay(pair: LobsterFilePair): Promise<LobsterDay>
 /**
  * Calls `onPair` with every message and its orderbook row, message i with row i (the book after
  * message i; the row array is reused: copy what you keep), and returns the number of pairs. Throws a
- * `LobsterFormatError` naming the file and line of a malformed row, of the file that ends before the
- * other, or of an empty message file.
+ * `LobsterFormatError` naming the file and line of a malformed row (a header row included: LOBSTER
+ * files have none), of a message whose time is before the previous one's, of the file that ends
+ * before the other, or of an empty message file; a `FileReadError` naming the last line read when a
+ * file cannot be read or gunzipped (a truncated gzip). CRLF line endings read like LF.
  */
 export async function streamLobsterPair(pair: LobsterFilePair, onPair: (message: LobsterMessage, row: Float64Array) => void): Promise<number> {
   const { levels } = pair;
@@ -68,6 +70,7 @@ export async function streamLobsterPair(pair: LobsterFilePair, onPair: (message:
   const messages = new ByteLines(pair.messages);
   const rows = new ByteLines(pair.orderbook);
   const row = new Float64Array(levels * 4);
+  let previousNs = -1;
   try {
     for (;;) {
       const hasMessage = messages.next() || (await messages.nextLine());
@@ -83,6 +86,8 @@ export async function streamLobsterPair(pair: LobsterFilePair, onPair: (message:
         return messages.line;
       }
       const message = parseMessageBytes(messages.bytes, messages.start, messages.end, messageName, messages.line);
+      checkMessageTimeOrder(previousNs, message.timeNs, messages.bytes, messages.start, messages.end, messageName, messages.line);
+      previousNs = message.timeNs;
       parseOrderbookBytes(rows.bytes, rows.start, rows.end, levels, row, bookName, rows.line);
       onPair(message, row);
     }
