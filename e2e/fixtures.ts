@@ -19,7 +19,7 @@ export interface ServedCockpit {
 }
 
 /** Starts `cockpit serve --port 0 --data-dir <fresh>` and resolves with the URL it prints first. */
-export async function serveCockpit(extraArgs: string[] = []): Promise<{ served: ServedCockpit; stop: () => Promise<void> }> {
+export async function serveCockpit(extraArgs: string[] = []): Promise<{ served: ServedCockpit; stop: (options?: { readonly keepDataDir?: boolean }) => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cockpit-e2e-'));
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin', 'cockpit.js'), 'serve', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
     cwd: ROOT,
@@ -39,13 +39,14 @@ export async function serveCockpit(extraArgs: string[] = []): Promise<{ served: 
   });
   const parsed = new URL(url);
   const served: ServedCockpit = { url, origin: parsed.origin, token: parsed.searchParams.get('token') ?? '', dataDir, lines };
-  const stop = async (): Promise<void> => {
+  /** Stops the server as Ctrl+C would (the session closes cleanly) and removes its data folder unless told to keep it. */
+  const stop = async (options: { readonly keepDataDir?: boolean } = {}): Promise<void> => {
     if (child.exitCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (options.keepDataDir !== true) rmSync(dataDir, { recursive: true, force: true });
   };
   return { served, stop };
 }

@@ -61,8 +61,10 @@ type Input =
  */
 export function resimulate(config: Omit<SessionConfig, 'speed'> & { readonly speed: number }, strategies: StrategyFactory, commands: readonly RecordedCommand[], recorded: readonly EngineEvent[]): ResimulationResult {
   const inputs: Input[] = [];
+  const lastSeq = recorded.at(-1)?.seq ?? 0;
   commands.forEach((c, i) => {
-    if (c.afterSeq !== null && c.simTs !== null) inputs.push({ kind: 'command', at: c.afterSeq, order: i, simTs: c.simTs, command: c });
+    // One placed after the record's last event left nothing in it to compare (a journal read while its session runs).
+    if (c.afterSeq !== null && c.simTs !== null && c.afterSeq < lastSeq) inputs.push({ kind: 'command', at: c.afterSeq, order: i, simTs: c.simTs, command: c });
   });
   for (const e of recorded) if (e.kind === 'WorkflowUpdated') inputs.push({ kind: 'workflow', at: e.seq - 1, order: commands.length + e.seq, simTs: e.ts, event: e });
   // A command placed after event k came before a workflow update numbered k + 1 (had the update come first, the command would be placed after it).
