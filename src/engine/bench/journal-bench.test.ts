@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { benchJournal, sessionEvents } from './journal-bench';
+import { benchJournal, benchSeek, sessionEvents } from './journal-bench';
+import { SNAPSHOT_EVERY_EVENTS } from '../node/journal/journal';
 
 describe('the journal bench', () => {
   it('numbersTheEventsOfSeveralDaysAsOneStream', () => {
@@ -18,5 +19,13 @@ describe('the journal bench', () => {
     // Same rows, same table: the files differ only by the journal's meta and commands tables.
     expect(r.bytesPerEvent).toBeGreaterThanOrEqual(r.plainInsert.bytesPerEvent);
     expect(r.ratio).toBeCloseTo(r.journal.eventsPerSecond / r.plainInsert.eventsPerSecond, 2);
+  });
+
+  it('seeksFromSnapshotsReadingFewerEventsThanFromTheStart', () => {
+    const r = benchSeek({ events: 3 * SNAPSHOT_EVERY_EVENTS + 500, seeks: 6, seed: 3 });
+    // A snapshot once SNAPSHOT_EVERY_EVENTS events have followed the last (checked each simulated minute).
+    expect(r.setup.snapshots).toBe(3);
+    expect(r.seekMs.meanEventsRead).toBeLessThan(SNAPSHOT_EVERY_EVENTS + 1_000);
+    expect(r.fromStartMs.meanEventsRead).toBeGreaterThan(r.seekMs.meanEventsRead);
   });
 });

@@ -18,7 +18,7 @@ import { DEFAULT_AGENTS, DEFAULT_LIMITS, SessionKernel } from '../kernel/session
 import { baselineStrategies } from '../kernel/strategies';
 import { loadScenario, scenarioFile } from '../node/files/sim-scenarios';
 import { hashedFile } from '../node/journal/hashes';
-import { Journal } from '../node/journal/journal';
+import { Journal, SNAPSHOT_EVERY_EVENTS, type JournalMeta } from '../node/journal/journal';
 
 export interface JournalBenchOptions {
   /** Events to journal (a session run until it has published this many). */
@@ -53,7 +53,7 @@ export interface JournalBenchReport {
  * Returns `n` events of calm sessions with the default agents: the day of seed `seed`, then of the
  * seeds after it while more are needed (a calm day publishes about 97,000), numbered on as one stream.
  */
-export function sessionEvents(n: number, seed: number): { events: EngineEvent[]; simulatedSeconds: number } {
+export function sessionEvents(n: number, seed: number, onSnapshot?: (seq: number, ts: number, state: unknown) => void): { events: EngineEvent[]; simulatedSeconds: number } {
   const calm = loadScenario('calm');
   const events: EngineEvent[] = [];
   let seconds = 0;
@@ -65,13 +65,36 @@ export function sessionEvents(n: number, seed: number): { events: EngineEvent[];
     kernel.subscribe((e) => {
       if (events.length < n) events.push({ ...e, seq: events.length + 1 });
     });
+    let snapshotAt = events.length;
     kernel.start();
     for (let t = 0; t < calm.session.durationSeconds && events.length < n; t += 60) {
       kernel.elapse(60 * NS_PER_SECOND);
       seconds += 60;
+      // As the engine loop does: a snapshot once SNAPSHOT_EVERY_EVENTS events have followed the last.
+      if (onSnapshot !== undefined && events.length - snapshotAt >= SNAPSHOT_EVERY_EVENTS) {
+        snapshotAt = events.length;
+        onSnapshot(events.length, kernel.now(), kernel.snapshot());
+      }
     }
   }
   return { events, simulatedSeconds: seconds };
+}
+
+/** The meta of the bench's journals: a calm session of the default agents. */
+function benchMeta(seed: number): JournalMeta {
+  return {
+    sessionId: 'bench',
+    seed,
+    createdAt: new Date().toISOString(),
+    appVersion: 'bench',
+    market: { kind: 'sim', scenario: 'calm', file: hashedFile(scenarioFile('calm')) },
+    startNs: 0,
+    speed: 1,
+    policy: { dir: '', sha256: '' },
+    agents: DEFAULT_AGENTS,
+    limits: DEFAULT_LIMITS,
+    dynamicRisk: null,
+  };
 }
 
 function median(xs: readonly number[]): number {
@@ -94,19 +117,7 @@ export function benchJournal(options: JournalBenchOptions): JournalBenchReport {
   const plainRuns: number[] = [];
   let journalBytes = 0;
   let plainBytes = 0;
-  const meta = {
-    sessionId: 'bench',
-    seed: options.seed,
-    createdAt: new Date().toISOString(),
-    appVersion: 'bench',
-    market: { kind: 'sim' as const, scenario: 'calm', file: hashedFile(scenarioFile('calm')) },
-    startNs: 0,
-    speed: 1,
-    policy: { dir: '', sha256: '' },
-    agents: DEFAULT_AGENTS,
-    limits: DEFAULT_LIMITS,
-    dynamicRisk: null,
-  };
+  const meta = benchMeta(options.seed);
   try {
     for (let r = 0; r < options.repetitions; r++) {
       const jPath = join(dir, `journal-${r}.sqlite`);
@@ -149,4 +160,66 @@ export function benchJournal(options: JournalBenchOptions): JournalBenchReport {
     plainInsert,
     ratio: Math.round((journal.eventsPerSecond / plainInsert.eventsPerSecond) * 100) / 100,
   };
+}
+
+export interface SeekBenchOptions {
+  /** Events in the session sought in. */
+  readonly events: number;
+  /** Seeks, to moments spread evenly through the session in a shuffled order. */
+  readonly seeks: number;
+  readonly seed: number;
+}
+
+export interface SeekFigures {
+  readonly medianMs: number;
+  readonly maxMs: number;
+  /** Events read per seek, on average. */
+  readonly meanEventsRead: number;
+}
+
+export interface SeekBenchReport {
+  readonly setup: SeekBenchOptions & { readonly snapshots: number; readonly snapshotEvery: number; readonly fileBytes: number };
+  /** From the nearest snapshot (Journal.seek): the snapshot parsed and the events after it read. */
+  readonly seekMs: SeekFigures;
+  /** The reference: every event from the start read up to the moment (what a journal without snapshots needs). */
+  readonly fromStartMs: SeekFigures;
+}
+
+/** Seeks in a journal of `events` events with the engine's snapshots, beside reading from the start. */
+export function benchSeek(options: SeekBenchOptions): SeekBenchReport {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-seek-'));
+  try {
+    const path = join(dir, 'seek.sqlite');
+    const journal = Journal.create(path, benchMeta(options.seed));
+    const taken: { seq: number; ts: number; state: unknown }[] = [];
+    const { events } = sessionEvents(options.events, options.seed, (seq, ts, state) => taken.push({ seq, ts, state }));
+    for (let i = 0; i < events.length; i += 1_000) journal.append(events.slice(i, i + 1_000));
+    for (const s of taken) journal.appendSnapshot(s.seq, s.ts, s.state);
+    const snapshots = taken.length;
+    journal.close();
+    const fileBytes = statSync(path).size;
+    const read = Journal.open(path);
+    // Moments spread evenly, visited in an order that jumps about (a stride prime to the count).
+    const targets = Array.from({ length: options.seeks }, (_, i) => Math.max(1, Math.round((((i * 7) % options.seeks) + 0.5) * (events.length / options.seeks))));
+    const time = (f: (seq: number) => number): SeekFigures => {
+      const ms: number[] = [];
+      let readCount = 0;
+      for (const seq of targets) {
+        const t = performance.now();
+        readCount += f(seq);
+        ms.push(performance.now() - t);
+      }
+      return { medianMs: round2(median(ms)), maxMs: round2(Math.max(...ms)), meanEventsRead: Math.round(readCount / targets.length) };
+    };
+    const seekMs = time((seq) => read.seek(seq).events.length);
+    const fromStartMs = time((seq) => read.events(1, seq).length);
+    read.close();
+    return { setup: { ...options, snapshots, snapshotEvery: SNAPSHOT_EVERY_EVENTS, fileBytes }, seekMs, fromStartMs };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
 }

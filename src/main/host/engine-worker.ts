@@ -12,7 +12,7 @@ import { simSessionMarket } from '../../engine/kernel/market';
 import { fail, type CommandResult } from '../../engine/contract/result';
 import type { EngineEvent } from '../../engine/contract/events';
 import type { HostInfo } from '../../engine/contract/index';
-import { Journal, type CommandPlace, type JournalMarket } from '../../engine/node/journal/journal';
+import { Journal, SNAPSHOT_EVERY_EVENTS, type CommandPlace, type JournalMarket } from '../../engine/node/journal/journal';
 import { hashedFile, sha256Dir } from '../../engine/node/journal/hashes';
 import { recoverSessions, sessionsDir } from '../../engine/node/journal/sessions';
 import { selectBackend } from '../../engine/node/models/tf-backend';
@@ -115,6 +115,7 @@ async function main(): Promise<void> {
 
   let pending: EngineEvent[] = [];
   let batchFrom = 1;
+  let snapshotSeq = 0;
   kernel.subscribe((e) => pending.push(e));
   kernel.start();
 
@@ -138,6 +139,11 @@ async function main(): Promise<void> {
     const events = pending;
     pending = [];
     journal?.append(events);
+    if (journal !== null && kernel.lastSeq - snapshotSeq >= SNAPSHOT_EVERY_EVENTS) {
+      // What the window would be sent on connecting now, for replay to seek from.
+      journal.appendSnapshot(kernel.lastSeq, kernel.now(), kernel.snapshot());
+      snapshotSeq = kernel.lastSeq;
+    }
     const lastSeq = batchFrom + events.length - 1;
     post({ t: 'events', batch: { firstSeq: batchFrom, lastSeq, simTimeNs: kernel.now(), events, depth: kernel.depth(), risk: kernel.riskSample() } });
     batchFrom = lastSeq + 1;

@@ -92,6 +92,31 @@ describe('journal', () => {
     read.close();
   });
 
+  it('seeksFromTheNearestSnapshotAtOrBeforeAMoment', () => {
+    const events = sessionEvents();
+    const journal = Journal.create(join(tempDir(), 's.sqlite'), meta);
+    journal.append(events);
+    journal.appendSnapshot(100, events[99]!.ts, { lastSeq: 100, marker: 'a' });
+    journal.appendSnapshot(300, events[299]!.ts, { lastSeq: 300, marker: 'b' });
+    const early = journal.seek(50);
+    expect(early.snapshot).toBeNull();
+    expect(early.events.map((e) => e.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    const between = journal.seek(250);
+    expect(between.snapshot).toEqual({ seq: 100, ts: events[99]!.ts, state: { lastSeq: 100, marker: 'a' } });
+    expect(between.events.map((e) => e.seq)).toEqual(Array.from({ length: 150 }, (_, i) => i + 101));
+    expect(journal.seek(300)).toMatchObject({ snapshot: { seq: 300 }, events: [] });
+    journal.close();
+  });
+
+  it('findsTheLastEventAtOrBeforeASimulatedTime', () => {
+    const events = sessionEvents();
+    const journal = Journal.create(join(tempDir(), 's.sqlite'), meta);
+    journal.append(events);
+    const direct = (ts: number): number => events.filter((e) => e.ts <= ts).at(-1)?.seq ?? 0;
+    for (const ts of [events[0]!.ts - 1, events[0]!.ts, events[137]!.ts, events[137]!.ts + 1, events.at(-1)!.ts, events.at(-1)!.ts + 1e9]) expect(journal.seqAt(ts)).toBe(direct(ts));
+    journal.close();
+  });
+
   it('checkpointsACleanCloseIntoItsOneFile', () => {
     const path = join(tempDir(), 's.sqlite');
     const journal = Journal.create(path, meta);

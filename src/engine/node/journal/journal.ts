@@ -6,6 +6,8 @@ import { migrate, SCHEMA_VERSION } from './schema';
 
 /** Marks a SQLite file as a cockpit journal ("TCJ1"); a file without it is not ours. */
 export const APPLICATION_ID = 0x54434a31;
+/** A session writes a snapshot of its state once this many events have followed the last one, so a seek reads at most this many events. */
+export const SNAPSHOT_EVERY_EVENTS = 5_000;
 /** Events per INSERT statement: one call into SQLite per 16 rows costs about two thirds of one per row (`cockpit bench journal`). */
 const ROWS_PER_INSERT = 16;
 /** The 16 bytes every SQLite 3 database file starts with. */
@@ -182,6 +184,39 @@ export class Journal {
   /** Appends events in one transaction. */
   append(events: readonly EngineEvent[]): void {
     if (events.length > 0) this.writeEvents(events);
+  }
+
+  /** Records the session's state as of event `seq` (at simulated time `ts`): a snapshot replay seeks from. */
+  appendSnapshot(seq: number, ts: number, snapshot: unknown): void {
+    this.db.prepare('INSERT OR REPLACE INTO snapshots (seq, ts, payload) VALUES (?, ?, ?)').run(seq, ts, JSON.stringify(snapshot));
+  }
+
+  /**
+   * Returns what it takes to show the session as of event `seq`: the nearest snapshot at or before
+   * it (null when there is none, or the journal predates snapshots: then every event from the start)
+   * and the events after the snapshot up to `seq`.
+   */
+  seek(seq: number): { readonly snapshot: { readonly seq: number; readonly ts: number; readonly state: unknown } | null; readonly events: EngineEvent[] } {
+    const row =
+      this.schema >= 3 ? (this.db.prepare('SELECT seq, ts, payload FROM snapshots WHERE seq <= ? ORDER BY seq DESC LIMIT 1').get(seq) as { seq: number; ts: number; payload: string } | undefined) : undefined;
+    const snapshot = row === undefined ? null : { seq: row.seq, ts: row.ts, state: JSON.parse(row.payload) as unknown };
+    return { snapshot, events: this.events((snapshot?.seq ?? 0) + 1, seq) };
+  }
+
+  /** Returns the last event's seq at or before simulated time `ts` (0 when none is): events are in time order, so this bisects the seq key. */
+  seqAt(ts: number): number {
+    const get = this.db.prepare('SELECT ts FROM events WHERE seq = ?').pluck();
+    const last = (this.db.prepare('SELECT MAX(seq) FROM events').pluck().get() as number | null) ?? 0;
+    let lo = 0;
+    let hi = last;
+    // Invariant: event lo is at or before ts (0 stands for the start), event hi + 1 is after it.
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      const at = get.get(mid) as number | undefined;
+      if (at !== undefined && at <= ts) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   /** Records a command as received, with whether it was carried out and, where it reached the session, where it took effect. */

@@ -7,6 +7,8 @@
  * 2: meta values are JSON, and hold what rebuilds the session (market files with hashes, policy
  *    hash, agents, limits, start, speed), how it ended and the writer's pid; a command records who
  *    sent it, the last event sequence number before it took effect and the simulated time.
+ * 3: snapshots (seq, ts, payload JSON): the session's whole state as of event `seq`, written every
+ *    so many events, so that any moment is reached from the nearest one before it.
  */
 
 import type Database from 'better-sqlite3';
@@ -32,6 +34,7 @@ const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
     // Schema 1 did not record whether a session closed or was cut off (a new journal has no rows yet).
     if (rows.length > 0) db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('end', ?)").run(JSON.stringify('unknown'));
   },
+  (db) => db.exec('CREATE TABLE snapshots (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, payload TEXT NOT NULL)'),
 ];
 
 /** The schema version this build writes and reads. */
