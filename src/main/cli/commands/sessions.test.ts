@@ -68,6 +68,7 @@ describe('sessions export command', () => {
     expect([rows('fills'), rows('decisions'), rows('actions')]).toEqual([count('OrderFilled'), count('DecisionMade'), 2]);
     expect(readFileSync(`${prefix}-actions.csv`, 'utf8')).toContain('"look, ""closer"""');
     expect(r.stdout).toContain(`wrote ${count('OrderFilled')} rows to ${prefix}-fills.csv`);
+    expect(r.stdout).toContain(`wrote 2 rows to ${prefix}-actions.csv`);
     expect(readdirSync(out).filter((f) => f.endsWith('.tmp')), 'no temp file is left').toEqual([]);
   });
 
@@ -82,6 +83,7 @@ describe('sessions export command', () => {
     const file = join(out, 'old.jsonl');
     const r = await runExport('old', '--format', 'jsonl', '--out', file, '--data-dir', dataDir);
     expect(r.error).toBeNull();
+    expect(r.stdout).toBe(`wrote 1 row to ${file}\n`);
     expect(readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([
       { type: 'action', wallTime: '2026-11-30T10:00:01.000Z', time: null, simTsNs: null, afterSeq: null, by: null, name: 'KillAll', reason: 'x', ok: true, errorCode: null, payload: { reason: 'x' } },
     ]);

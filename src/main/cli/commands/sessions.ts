@@ -82,7 +82,7 @@ export function registerSessions(program: Command): void {
         } catch (err) {
           throw new CliError(`cannot write ${file}: ${err instanceof Error ? err.message : String(err)}`);
         }
-        process.stdout.write(`wrote ${o.rows.toLocaleString('en-US')} rows to ${file}\n`);
+        process.stdout.write(`wrote ${o.rows.toLocaleString('en-US')} row${o.rows === 1 ? '' : 's'} to ${file}\n`);
       }
     });
 }
