@@ -38,3 +38,12 @@ export function parsePositiveInt(name: string) {
     return n;
   };
 }
+
+/** Parses an option that takes one of `choices`, naming the option and the choices in the error. */
+export function parseChoice<T extends string>(name: string, choices: readonly T[]) {
+  return (value: string): T => {
+    const choice = choices.find((c) => c === value);
+    if (choice === undefined) throw new CliError(`${name} must be one of ${choices.join(', ')}, received "${value}"`);
+    return choice;
+  };
+}

@@ -1,18 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { simSessionMarket } from '../../kernel/market';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, truncateSync, statSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import Database from 'better-sqlite3';
-import { APPLICATION_ID, Journal, type JournalMeta } from './journal';
+import { Journal } from './journal';
+import { schemaOneJournal, testMeta as meta, testSessionEvents } from './fixtures/test-journal';
 import { listSessions, recoverSessions } from './sessions';
-import { SequentialIds } from '../../core/ids';
-import { NS_PER_SECOND } from '../../core/clock';
-import { DEFAULT_AGENTS, DEFAULT_LIMITS, SessionKernel } from '../../kernel/session-kernel';
-import { baselineStrategies } from '../../kernel/strategies';
-import { loadScenario, scenarioFile } from '../files/sim-scenarios';
-import { hashedFile } from './hashes';
-import type { EngineEvent } from '../../contract/events';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -24,52 +17,9 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const meta: JournalMeta = {
-  sessionId: 's1',
-  seed: 1,
-  createdAt: '2026-01-02T00:00:00.000Z',
-  appVersion: 'test',
-  market: { kind: 'sim', scenario: 'calm', file: hashedFile(scenarioFile('calm')) },
-  startNs: 34_200 * NS_PER_SECOND,
-  speed: 5,
-  policy: { dir: 'resources/models/x', sha256: 'ab' },
-  agents: DEFAULT_AGENTS,
-  limits: DEFAULT_LIMITS,
-  dynamicRisk: null,
-};
-
-function sessionEvents(): EngineEvent[] {
-  const kernel = new SessionKernel(
-    { ids: new SequentialIds(), strategies: baselineStrategies },
-    { sessionId: 's1', seed: 1, market: simSessionMarket(loadScenario('calm'), 1), speed: 5, agents: DEFAULT_AGENTS, limits: DEFAULT_LIMITS },
-  );
-  const events: EngineEvent[] = [];
-  kernel.subscribe((e) => events.push(e));
-  kernel.start();
-  kernel.elapse(200 * NS_PER_SECOND);
-  return events;
-}
-
-/** Writes a journal as schema 1 wrote it (the tables and the plain-text meta of that version). */
-function schemaOneJournal(path: string): void {
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma(`application_id = ${APPLICATION_ID}`);
-  db.pragma('user_version = 1');
-  db.exec(`
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE events (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL);
-    CREATE TABLE commands (id INTEGER PRIMARY KEY AUTOINCREMENT, wall_time TEXT NOT NULL, name TEXT NOT NULL, payload TEXT NOT NULL, ok INTEGER NOT NULL, error_code TEXT);
-    INSERT INTO meta VALUES ('sessionId', 'old'), ('seed', '9'), ('createdAt', '2026-11-30T10:00:00.000Z'), ('appVersion', '0.0.9');
-    INSERT INTO events VALUES (1, 36000000000000, 'SessionStateChanged', '{"state":"running"}');
-    INSERT INTO commands (wall_time, name, payload, ok, error_code) VALUES ('2026-11-30T10:00:01.000Z', 'KillAll', '{"reason":"x"}', 1, NULL);
-  `);
-  db.close();
-}
-
 describe('journal', () => {
   it('readsBackEveryEventTheMetaAndWhereEachCommandTookEffect', () => {
-    const events = sessionEvents();
+    const events = testSessionEvents();
     const path = join(tempDir(), 'sessions', 's1.sqlite');
     const journal = Journal.create(path, meta);
     journal.append(events.slice(0, 10));
@@ -93,7 +43,7 @@ describe('journal', () => {
   });
 
   it('seeksFromTheNearestSnapshotAtOrBeforeAMoment', () => {
-    const events = sessionEvents();
+    const events = testSessionEvents();
     const journal = Journal.create(join(tempDir(), 's.sqlite'), meta);
     journal.append(events);
     journal.appendSnapshot(100, events[99]!.ts, { lastSeq: 100, marker: 'a' });
@@ -109,7 +59,7 @@ describe('journal', () => {
   });
 
   it('findsTheLastEventAtOrBeforeASimulatedTime', () => {
-    const events = sessionEvents();
+    const events = testSessionEvents();
     const journal = Journal.create(join(tempDir(), 's.sqlite'), meta);
     journal.append(events);
     const direct = (ts: number): number => events.filter((e) => e.ts <= ts).at(-1)?.seq ?? 0;
@@ -120,7 +70,7 @@ describe('journal', () => {
   it('checkpointsACleanCloseIntoItsOneFile', () => {
     const path = join(tempDir(), 's.sqlite');
     const journal = Journal.create(path, meta);
-    journal.append(sessionEvents());
+    journal.append(testSessionEvents());
     expect(existsSync(`${path}-wal`)).toBe(true);
     journal.close();
     expect(existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0).toBe(0);
@@ -128,7 +78,7 @@ describe('journal', () => {
     const copy = join(tempDir(), 'copy.sqlite');
     copyFileSync(path, copy);
     const read = Journal.open(copy);
-    expect(read.events().length).toBe(sessionEvents().length);
+    expect(read.events().length).toBe(testSessionEvents().length);
     read.close();
   });
 
@@ -184,7 +134,7 @@ describe('journal', () => {
   it('refusesATruncatedJournalAndLeavesItUntouched', () => {
     const path = join(tempDir(), 'cut.sqlite');
     const journal = Journal.create(path, meta);
-    journal.append(sessionEvents());
+    journal.append(testSessionEvents());
     journal.close();
     truncateSync(path, Math.floor(statSync(path).size / 2));
     const before = readFileSync(path);
@@ -209,7 +159,7 @@ describe('journal', () => {
     const dataDir = tempDir();
     const dir = join(dataDir, 'sessions');
     const journal = Journal.create(join(dir, 'a.sqlite'), meta);
-    journal.append(sessionEvents());
+    journal.append(testSessionEvents());
     journal.close();
     writeFileSync(join(dir, 'b.sqlite'), 'not a journal at all, but long enough to have a header of a hundred bytes. '.repeat(3));
     const entries = listSessions(dataDir);
