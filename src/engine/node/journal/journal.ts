@@ -203,12 +203,16 @@ export class Journal {
     return { snapshot, events: this.events((snapshot?.seq ?? 0) + 1, seq) };
   }
 
+  /** The last event's seq (0 when there is none). */
+  get lastSeq(): number {
+    return (this.db.prepare('SELECT MAX(seq) FROM events').pluck().get() as number | null) ?? 0;
+  }
+
   /** Returns the last event's seq at or before simulated time `ts` (0 when none is): events are in time order, so this bisects the seq key. */
   seqAt(ts: number): number {
     const get = this.db.prepare('SELECT ts FROM events WHERE seq = ?').pluck();
-    const last = (this.db.prepare('SELECT MAX(seq) FROM events').pluck().get() as number | null) ?? 0;
     let lo = 0;
-    let hi = last;
+    let hi = this.lastSeq;
     // Invariant: event lo is at or before ts (0 stands for the start), event hi + 1 is after it.
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
