@@ -15,8 +15,6 @@ function cockpit(args: string[]): string {
 test('aSessionDrivenFromTheWindowReSimulatesToTheIdenticalStream', async ({ page }) => {
   test.setTimeout(120_000);
   const { served, stop } = await serveCockpit(['--speed', '20']);
-  const sessionId = /^session (\S+)/.exec(served.lines[1] ?? '')?.[1];
-  expect(sessionId, `the server names its session: ${served.lines.join(' | ')}`).toBeTruthy();
   try {
     const window = new CockpitPage(page);
     await window.open(served.url);
@@ -30,9 +28,12 @@ test('aSessionDrivenFromTheWindowReSimulatesToTheIdenticalStream', async ({ page
     await expect(window.sessionTradingState).toHaveText('HALTED');
     await stop({ keepDataDir: true });
 
+    // The server's one session, as the list reads it from the data folder.
     const list = JSON.parse(cockpit(['sessions', 'list', '--data-dir', served.dataDir, '--json'])) as { sessions: Array<{ ok: boolean; end: string; meta: { sessionId: string } | null }> };
-    expect(list.sessions).toMatchObject([{ ok: true, end: 'clean', meta: { sessionId } }]);
-    const verdict = JSON.parse(cockpit(['replay', 'verify', sessionId as string, '--data-dir', served.dataDir, '--json'])) as Record<string, unknown>;
+    expect(list.sessions).toMatchObject([{ ok: true, end: 'clean', meta: { sessionId: expect.stringMatching(/-s42$/) } }]);
+    const sessionId = list.sessions[0]!.meta!.sessionId;
+    expect(served.lines.join('\n')).toContain(`session ${sessionId}`);
+    const verdict = JSON.parse(cockpit(['replay', 'verify', sessionId, '--data-dir', served.dataDir, '--json'])) as Record<string, unknown>;
     expect(verdict).toMatchObject({ identical: true, firstDivergenceSeq: null });
     // The window's GetSnapshot, the speed, the limits and the kill reached the session and were fed back.
     expect(verdict.commandsApplied as number).toBeGreaterThanOrEqual(3);
