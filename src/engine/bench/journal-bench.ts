@@ -18,7 +18,7 @@ import { DEFAULT_AGENTS, DEFAULT_LIMITS, SessionKernel } from '../kernel/session
 import { baselineStrategies } from '../kernel/strategies';
 import { loadScenario, scenarioFile } from '../node/files/sim-scenarios';
 import { hashedFile } from '../node/journal/hashes';
-import { Journal, SNAPSHOT_EVERY_EVENTS, type JournalMeta } from '../node/journal/journal';
+import { eventRow, Journal, SNAPSHOT_EVERY_EVENTS, type JournalMeta } from '../node/journal/journal';
 
 export interface JournalBenchOptions {
   /** Events to journal (a session run until it has published this many). */
@@ -108,10 +108,7 @@ export function benchJournal(options: JournalBenchOptions): JournalBenchReport {
   const batches: EngineEvent[][] = [];
   for (let i = 0; i < events.length; i += options.batch) batches.push(events.slice(i, i + options.batch));
   // The reference's rows, serialised outside its timing: what the journal writes for each event.
-  const rows = events.map((e) => {
-    const { seq, ts, kind, ...payload } = e;
-    return [seq, ts, kind, JSON.stringify(payload)] as const;
-  });
+  const rows = events.map(eventRow);
   const dir = mkdtempSync(join(tmpdir(), 'bench-journal-'));
   const journalRuns: number[] = [];
   const plainRuns: number[] = [];

@@ -15,6 +15,7 @@ import type { EngineEvent } from '../contract/events';
 import { validateCommand } from '../contract/validate';
 import { isSessionCommand, SessionKernel, type SessionConfig, type StrategyFactory } from '../kernel/session-kernel';
 import { SequentialIds } from '../core/ids';
+import { eventRow } from '../node/journal/journal';
 
 /** A command as recorded: what it was, who sent it, and where it took effect (null: it never reached the session). */
 export interface RecordedCommand {
@@ -45,10 +46,9 @@ export interface ResimulationResult {
   readonly workflowUpdates: number;
 }
 
-/** The row an event is stored as (journal.ts): what both sides are compared on. */
-export function eventRow(e: EngineEvent): string {
-  const { seq, ts, kind, ...payload } = e;
-  return `${seq}\u0001${ts}\u0001${kind}\u0001${JSON.stringify(payload)}`;
+/** An event as its journal row holds it, in one string: what both sides are compared on. */
+function rowText(e: EngineEvent): string {
+  return eventRow(e).join('\u0001');
 }
 
 type Input =
@@ -103,8 +103,8 @@ export function resimulate(config: Omit<SessionConfig, 'speed'> & { readonly spe
   for (let i = 0; i < n; i++) {
     const a = recorded[i];
     const b = replayed[i];
-    const ra = a === undefined ? null : eventRow(a);
-    const rb = b === undefined ? null : eventRow(b);
+    const ra = a === undefined ? null : rowText(a);
+    const rb = b === undefined ? null : rowText(b);
     if (ra !== null) recordedHash.update(`${ra}\n`);
     if (rb !== null) replayedHash.update(`${rb}\n`);
     if (firstDivergenceSeq === null && ra !== rb) firstDivergenceSeq = i + 1;

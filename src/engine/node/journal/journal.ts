@@ -96,6 +96,19 @@ export interface SessionSummary {
  * A file that is not SQLite, not a journal, truncated, or from a newer schema is refused with an
  * error that says which, and left byte for byte as it was.
  */
+/** Appends an event's journal row to `out`: seq, ts and kind (its columns), then the rest as JSON. */
+function pushEventRow(out: unknown[], e: EngineEvent): void {
+  const { seq, ts, kind, ...payload } = e;
+  out.push(seq, ts, kind, JSON.stringify(payload));
+}
+
+/** An event as its journal row holds it: seq, ts and kind in columns, the rest as JSON. */
+export function eventRow(e: EngineEvent): readonly [seq: number, ts: number, kind: string, payload: string] {
+  const row: unknown[] = [];
+  pushEventRow(row, e);
+  return row as unknown as [number, number, string, string];
+}
+
 export class Journal {
   /** The schema version this build writes. */
   static readonly SCHEMA = SCHEMA_VERSION;
@@ -123,15 +136,13 @@ export class Journal {
       let i = 0;
       for (; i + ROWS_PER_INSERT <= events.length; i += ROWS_PER_INSERT) {
         args.length = 0;
-        for (let j = i; j < i + ROWS_PER_INSERT; j++) {
-          const { seq, ts, kind, ...payload } = events[j]!;
-          args.push(seq, ts, kind, JSON.stringify(payload));
-        }
+        for (let j = i; j < i + ROWS_PER_INSERT; j++) pushEventRow(args, events[j]!);
         this.insertEvents.run(args);
       }
       for (; i < events.length; i++) {
-        const { seq, ts, kind, ...payload } = events[i]!;
-        this.insertEvent.run(seq, ts, kind, JSON.stringify(payload));
+        args.length = 0;
+        pushEventRow(args, events[i]!);
+        this.insertEvent.run(args);
       }
     });
   }
@@ -242,6 +253,11 @@ export class Journal {
     const recorded = (this.schema < 2 ? 'unknown' : (m.end ?? 'unknown')) as SessionEnd;
     const end = recorded === 'running' && this.writerGone() ? 'abnormal' : recorded;
     return { end, endedAt: typeof m.endedAt === 'string' ? m.endedAt : null };
+  }
+
+  /** Whether `recover` has something to do: an older schema, or a session recorded as running whose writer is gone. */
+  needsRecovery(): boolean {
+    return this.schema < SCHEMA_VERSION || this.writerGone();
   }
 
   /** Returns the list entry of this journal. */

@@ -43,14 +43,21 @@ export function listSessions(dataDir: string, nativeBinding?: string): SessionEn
  * Files that are not journals are left as they are. Returns the paths changed.
  */
 export function recoverSessions(dataDir: string, nativeBinding?: string): string[] {
+  const dir = sessionsDir(dataDir);
+  if (!existsSync(dir)) return [];
   const changed: string[] = [];
-  for (const entry of listSessions(dataDir, nativeBinding)) {
-    if (!entry.ok || (entry.end !== 'abnormal' && entry.schema === Journal.SCHEMA)) continue;
+  for (const f of readdirSync(dir).filter((name) => name.endsWith('.sqlite')).sort()) {
+    const path = join(dir, f);
     try {
-      const done = Journal.recover(entry.path, nativeBinding);
-      if (done.markedAbnormal || done.migratedFrom !== null) changed.push(entry.path);
+      // Read-only first: most journals need nothing, and are left as they are.
+      const journal = Journal.open(path, nativeBinding);
+      const needed = journal.needsRecovery();
+      journal.close();
+      if (!needed) continue;
+      const done = Journal.recover(path, nativeBinding);
+      if (done.markedAbnormal || done.migratedFrom !== null) changed.push(path);
     } catch {
-      // Listed with its problem by listSessions; nothing to recover.
+      // Not a journal we can read: listSessions lists it with its problem; nothing to recover.
     }
   }
   return changed;

@@ -1,5 +1,5 @@
 import { memo, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import type { AgentLimits, AgentState, DetectorView, DynamicRiskView, LimitUse, PostureRule, SessionState } from '../../../engine/contract/index';
+import type { AgentLimits, AgentState, DetectorView, DynamicRiskView, LimitUse, PostureRule, SessionLimits, SessionState } from '../../../engine/contract/index';
 import type { ActionOutcome } from '../actions/actions';
 import { useCockpit, useCockpitState } from '../context';
 import { formatSimTime, formatSize } from '../format/format';
@@ -71,18 +71,12 @@ function PerOrderLimits() {
 }
 
 /** The figures one row of the limits table shows: the session's, or one agent's. */
-interface LimitsRowData {
+interface LimitsRowData extends SessionLimits {
   readonly id: string;
   readonly name: string;
   readonly lifecycle: AgentState | SessionState | null;
   readonly posture: TradingPosture;
   readonly use: LimitUse;
-  readonly maxLongLots: number;
-  readonly maxShortLots: number;
-  readonly maxOpenOrders: number;
-  readonly maxOrdersPerWindow: number;
-  readonly rateWindowSeconds: number;
-  readonly maxDailyLoss: number;
   /** Agents only. */
   readonly agent: AgentRisk | null;
 }
