@@ -27,6 +27,11 @@ export class DecisionDeadlineMissed extends Error {
   }
 }
 
+/** Whether `message` is a DecisionDeadlineMissed's (for `agent`): a miss is wall-clock chance, which a record must carry. */
+export function isDeadlineMissMessage(message: string, agent: string): boolean {
+  return message.startsWith(`${agent} missed its `) ? message.endsWith('; its worker was stopped and it is halted') : message.startsWith(`${agent} is halted: it missed its `);
+}
+
 function deadlineMessage(agent: string, ms: number, stage: DeadlineStage, when: DeadlineMissedWhen): string {
   const deadline = stage === 'decision' ? `its ${ms} ms decision deadline` : stage === 'build' ? `its ${ms} ms deadline to build its strategy` : `its ${ms} ms deadline to load its strategies`;
   if (when === 'earlier') return `${agent} is halted: it missed ${deadline} earlier and its worker was stopped`;

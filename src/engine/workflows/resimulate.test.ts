@@ -13,6 +13,8 @@ import { loadScenario, scenarioFile } from '../node/files/sim-scenarios';
 import { hashedFile } from '../node/journal/hashes';
 import { Journal } from '../node/journal/journal';
 import { resimulate } from './resimulate';
+import { DecisionDeadlineMissed } from '../execution/deadline';
+import type { StrategyFactory } from '../kernel/session-kernel';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -90,6 +92,23 @@ describe('re-simulating a recorded session', () => {
     journal.close();
     expect(result).toMatchObject({ identical: true, firstDivergenceSeq: null, events: events.length, replayedEvents: events.length, commandsApplied: ACTIONS.length });
     expect(result.replayedHash).toBe(result.recordedHash);
+  });
+
+  it('feedsBackARecordedDeadlineMissAsTheLiveSandboxHaltedIt', () => {
+    // Live, the VWAP agent's sandbox missed its deadline at its third decision; the replay's strategies never would.
+    const sandboxed: StrategyFactory = (spec, context) => {
+      const inner = baselineStrategies(spec, context);
+      if (spec.strategy !== 'vwap') return inner;
+      let decisions = 0;
+      return { name: inner.name, decide: (view) => (++decisions === 3 ? (() => { throw new DecisionDeadlineMissed(spec.name, 20, 'decision'); })() : inner.decide(view)) };
+    };
+    const kernel = new SessionKernel({ ids: new SequentialIds(), strategies: sandboxed }, config());
+    const events: EngineEvent[] = [];
+    kernel.subscribe((e) => events.push(e));
+    kernel.start();
+    kernel.elapse(150 * S);
+    expect(events.some((e) => e.kind === 'AgentStateChanged' && e.state === 'killed' && e.reason.includes('missed its 20 ms decision deadline'))).toBe(true);
+    expect(resimulate(config(), baselineStrategies, [], events)).toMatchObject({ identical: true, events: events.length });
   });
 
   it('findsTheFirstEventThatDiffers', () => {

@@ -7,13 +7,17 @@
  * the commands it received (each recorded with the last event before it and its simulated time),
  * and the workflow updates published from other threads (recorded as events of their own). So the
  * replay advances the clock to each input's simulated time, applies it, and runs on to the last
- * recorded event. Events are compared as the journal stores them (seq, ts, kind, payload JSON).
+ * recorded event. A fourth input is chance of the wall clock: an agent whose sandbox missed its
+ * decision deadline was halted at that decision; the replay's strategies run in its own thread and
+ * would not miss it, so the recorded miss is fed back (the agent's strategy fails there with the
+ * recorded message). Events are compared as the journal stores them (seq, ts, kind, payload JSON).
  */
 
 import { createHash } from 'node:crypto';
 import type { EngineEvent } from '../contract/events';
 import { validateCommand } from '../contract/validate';
 import { isSessionCommand, SessionKernel, type SessionConfig, type StrategyFactory } from '../kernel/session-kernel';
+import { isDeadlineMissMessage } from '../execution/deadline';
 import { SequentialIds } from '../core/ids';
 import { eventRow } from '../node/journal/journal';
 
@@ -51,6 +55,32 @@ function rowText(e: EngineEvent): string {
   return eventRow(e).join('\u0001');
 }
 
+const FAILED = 'strategy failed: ';
+
+/**
+ * Wraps `strategies` so that an agent whose recorded strategy missed its deadline fails at the same
+ * moment with the same message (Kernel.decide halts it as it did live); the others are as given.
+ */
+function withRecordedDeadlineMisses(strategies: StrategyFactory, recorded: readonly EngineEvent[]): StrategyFactory {
+  const failures = recorded.filter((e): e is Extract<EngineEvent, { kind: 'AgentStateChanged' }> => e.kind === 'AgentStateChanged' && e.state === 'killed' && e.reason.startsWith(FAILED));
+  if (failures.length === 0) return strategies;
+  return (spec, context) => {
+    const miss = failures.find((e) => isDeadlineMissMessage(e.reason.slice(FAILED.length), spec.name));
+    if (miss === undefined) return strategies(spec, context);
+    const message = miss.reason.slice(FAILED.length);
+    if (miss.ts <= context.startNs) throw new Error(message);
+    const inner = strategies(spec, context);
+    return {
+      name: inner.name,
+      decide(view) {
+        if (view.ts >= miss.ts) throw new Error(message);
+        return inner.decide(view);
+      },
+      ...(inner.lastExplanation ? { lastExplanation: () => inner.lastExplanation!() } : {}),
+    };
+  };
+}
+
 type Input =
   | { readonly kind: 'command'; readonly at: number; readonly order: number; readonly simTs: number; readonly command: RecordedCommand }
   | { readonly kind: 'workflow'; readonly at: number; readonly order: number; readonly simTs: number; readonly event: Extract<EngineEvent, { kind: 'WorkflowUpdated' }> };
@@ -70,7 +100,7 @@ export function resimulate(config: Omit<SessionConfig, 'speed'> & { readonly spe
   // A command placed after event k came before a workflow update numbered k + 1 (had the update come first, the command would be placed after it).
   inputs.sort((a, b) => a.at - b.at || (a.kind === b.kind ? a.order - b.order : a.kind === 'command' ? -1 : 1));
 
-  const kernel = new SessionKernel({ ids: new SequentialIds(), strategies }, config);
+  const kernel = new SessionKernel({ ids: new SequentialIds(), strategies: withRecordedDeadlineMisses(strategies, recorded) }, config);
   const replayed: EngineEvent[] = [];
   kernel.subscribe((e) => replayed.push(e));
   kernel.start();
