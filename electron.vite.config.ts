@@ -12,6 +12,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           'engine-worker': resolve(__dirname, 'src/main/host/engine-worker.ts'),
+          // A window's replay plays in a worker of its own (host/session-router.ts).
+          'replay-worker': resolve(__dirname, 'src/main/host/replay-worker.ts'),
           cli: resolve(__dirname, 'src/main/cli/index.ts'),
           'backtest-worker': resolve(__dirname, 'src/engine/node/workers/backtest-worker.ts'),
           'sim-facts-worker': resolve(__dirname, 'src/engine/node/workers/sim-facts-worker.ts'),

@@ -18,9 +18,12 @@ export interface ServedCockpit {
   readonly lines: string[];
 }
 
-/** Starts `cockpit serve --port 0 --data-dir <fresh>` and resolves with the URL it prints first. */
-export async function serveCockpit(extraArgs: string[] = []): Promise<{ served: ServedCockpit; stop: (options?: { readonly keepDataDir?: boolean }) => Promise<void> }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cockpit-e2e-'));
+/** Starts `cockpit serve --port 0 --data-dir <fresh, or the one given>` and resolves with the URL it prints first. */
+export async function serveCockpit(
+  extraArgs: string[] = [],
+  options: { readonly dataDir?: string } = {},
+): Promise<{ served: ServedCockpit; stop: (options?: { readonly keepDataDir?: boolean }) => Promise<void> }> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cockpit-e2e-'));
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin', 'cockpit.js'), 'serve', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

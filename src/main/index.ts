@@ -2,7 +2,8 @@ import { app, BrowserWindow, dialog, globalShortcut, ipcMain, session, shell, ty
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EngineHost } from './host/engine-host';
-import { appRoot, engineWorkerPath, rendererDir } from './host/app-root';
+import { appRoot, engineWorkerPath, rendererDir, replayWorkerPath } from './host/app-root';
+import { SessionRouter, type RoutedClient } from './host/session-router';
 import { userDataDir } from './host/paths';
 import { policyArg, scenarioArg, startArg, venueArg } from './host/launch-args';
 import { APP_VERSION } from './version';
@@ -13,6 +14,7 @@ app.setPath('userData', userDataDir());
 app.enableSandbox();
 
 let engine: EngineHost | null = null;
+let router: SessionRouter | null = null;
 let mainWindow: BrowserWindow | null = null;
 
 const rendererIndex = join(rendererDir(), 'index.html');
@@ -92,14 +94,21 @@ app.whenReady().then(async () => {
     app.exit(1);
     return;
   }
-  engine.onBatch((batch) => {
-    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC_EVENTS, batch);
+  // The window reaches the live session, or a recorded session it opened as a replay, through the router.
+  router = new SessionRouter(engine, {
+    dataDir: app.getPath('userData'),
+    workerPath: replayWorkerPath(),
+    appVersion: APP_VERSION,
+    ...(process.env.COCKPIT_SQLITE_BINDING ? { sqliteBinding: process.env.COCKPIT_SQLITE_BINDING } : {}),
   });
+  const windowClient: RoutedClient = router.connect((msg) => {
+    if (msg.t === 'events' && mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC_EVENTS, msg.batch);
+  }, 'cockpit window');
   ipcMain.handle(IPC_INVOKE, async (event: IpcMainInvokeEvent, name: unknown, payload: unknown) => {
     if (!trustedSender(event.senderFrame)) {
       return { ok: false, error: { code: 'REJECTED', message: 'commands are answered only from the cockpit window' } };
     }
-    return engine!.request(name, payload);
+    return windowClient.request(name, payload);
   });
   globalShortcut.register(KILL_ALL_ACCELERATOR, () => {
     void engine?.request('KillAll', { reason: `global shortcut ${KILL_ALL_ACCELERATOR}` }, 'global shortcut');
@@ -112,5 +121,5 @@ app.whenReady().then(async () => {
 
 app.on('will-quit', () => globalShortcut.unregisterAll());
 app.on('window-all-closed', () => {
-  void (engine?.stop() ?? Promise.resolve()).then(() => app.quit());
+  void Promise.all([router?.stop(), engine?.stop()]).then(() => app.quit());
 });

@@ -2,6 +2,7 @@ import type { Side } from '../book/types';
 import type { RiskLimits } from '../risk/limits';
 import type { AgentLifecycle, RiskDenial, TradingState } from '../risk/gate';
 import type { RiskSample } from '../kernel/snapshot';
+import type { ReplayStatus } from '../replay/replay.contract';
 import type { DetectorName, PostureAction, PostureRule } from '../risk/posture';
 
 /** What the engine is doing: running the clock, paused by a human, or halted by the kill switch. */
@@ -106,4 +107,6 @@ export interface EventBatch {
   readonly depth?: DepthView;
   /** What each limit is used for at the end of the batch, with the volatility forecasts and detectors (sampled state). */
   readonly risk?: RiskSample;
+  /** Set on a replay's batches: where the replay stands after them. */
+  readonly replay?: ReplayStatus;
 }

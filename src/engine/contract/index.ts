@@ -3,6 +3,7 @@ import { sessionCommands } from '../kernel/session.contract';
 import { riskCommands } from '../risk/risk.contract';
 import { agentCommands } from '../agents/agents.contract';
 import { executionCommands } from '../execution/execution.contract';
+import { replayCommands } from '../replay/replay.contract';
 import type { CommandSpec } from './define';
 import type { CommandResult } from './result';
 import type { EventBatch } from './events';
@@ -17,11 +18,13 @@ export { postureRulesSchema, DEFAULT_POSTURE_RULES } from '../risk/posture';
 export type { RiskLimits, AgentLimits, SessionLimits, LimitsChange } from '../risk/limits';
 export { DEFAULT_LIMITS, withAgentLimits, agentLimitsSchema, sessionLimitsSchema, riskLimitsSchema } from '../risk/limits';
 export type { RiskDenial, RiskDenialCode, TradingState, LimitUse } from '../risk/gate';
+export type { ReplayStatus, SessionListing, TimelineMarker, TimelineMarkers, TimelineMarkerKind, SessionEnd } from '../replay/replay.contract';
+export { REPLAY_TRANSPORT, REPLAY_STEP_MAX } from '../replay/replay.contract';
 export type { BacktestResult, BacktestRow } from '../execution/execution.contract';
 export { MAX_BACKTEST_SEEDS, MAX_BACKTEST_STRATEGIES, WORKFLOW_QUEUE_LIMITS } from '../execution/execution.contract';
 
 /** Every command the engine host answers, by name; each domain owns its part. */
-export const commands = { ...sessionCommands, ...riskCommands, ...agentCommands, ...executionCommands } as const;
+export const commands = { ...sessionCommands, ...riskCommands, ...agentCommands, ...executionCommands, ...replayCommands } as const;
 
 type Commands = typeof commands;
 export type CommandName = keyof Commands;

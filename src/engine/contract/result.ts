@@ -10,6 +10,8 @@ export type CommandErrorCode =
   | 'BUSY'
   /** The workflow was cancelled before it finished. */
   | 'CANCELLED'
+  /** The window replays a recorded session: nothing it sends reaches a market. */
+  | 'READ_ONLY'
   | 'INTERNAL';
 
 export interface CommandIssue {

@@ -7,6 +7,7 @@
  * slices time.
  */
 
+import { replayCommands } from '../replay/replay.contract';
 import type { EngineEvent, SessionState, UnsequencedEvent, AgentState } from '../contract/events';
 import type { CommandResult } from '../contract/result';
 import { fail, ok } from '../contract/result';
@@ -23,13 +24,15 @@ export type { AgentSpec, CockpitStrategy, KernelDeps, StrategyContext, StrategyF
 export { DEFAULT_LIMITS };
 
 /** The commands the session kernel carries out; workflows (RunBacktest, CancelWorkflow) run beside it in the host. */
-export type SessionCommand = Exclude<ValidCommand, { name: WorkflowCommandName }>;
+export type SessionCommand = Exclude<ValidCommand, { name: WorkflowCommandName | ReplayCommandName }>;
 /** The commands that start or cancel a workflow. */
 export type WorkflowCommandName = 'RunBacktest' | 'CancelWorkflow';
+/** The commands of recorded sessions and their replays (the host's, never the kernel's). */
+export type ReplayCommandName = keyof typeof replayCommands;
 
 /** Whether the session kernel carries out `command` (the host runs the rest beside it). */
 export function isSessionCommand(command: ValidCommand): command is SessionCommand {
-  return command.name !== 'RunBacktest' && command.name !== 'CancelWorkflow';
+  return command.name !== 'RunBacktest' && command.name !== 'CancelWorkflow' && !Object.hasOwn(replayCommands, command.name);
 }
 
 export interface SessionConfig {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { command, reasonSchema as reason } from '../contract/define';
 import type { SessionSnapshot } from './snapshot';
-import type { SessionState } from '../contract/events';
+import type { EventBatch, SessionState } from '../contract/events';
+import type { ReplayStatus } from '../replay/replay.contract';
 
 
 /** One evaluation table of a policy's model card, as the window shows it. */
@@ -46,9 +47,9 @@ export interface HostInfo {
 }
 
 export const sessionCommands = {
-  GetSnapshot: command<{ snapshot: SessionSnapshot; host: HostInfo }>()(
+  GetSnapshot: command<{ snapshot: SessionSnapshot; host: HostInfo; catchUp?: EventBatch; replay?: ReplayStatus }>()(
     z.object({}).strict(),
-    'Returns the whole session state and the last event sequence number it includes.',
+    'Returns the whole session state and the last event sequence number it includes. A replay answers with its nearest snapshot and, in `catchUp`, the events from there to where it stands.',
   ),
   SetSpeed: command<{ speed: number }>()(
     z.object({ speed: z.number().finite().min(0.1).max(1000), reason: reason.optional() }).strict(),

@@ -128,6 +128,8 @@ export class ReplayPlayer {
     const firstSeq = this.seq + 1;
     this.seq = last;
     this.simNs = simNs ?? events.at(-1)?.ts ?? this.simNs;
+    // At the end it stops, as a player does: a seek back from there shows the moment, paused.
+    if (last >= this.stream.lastSeq) this.playing = false;
     return { firstSeq, lastSeq: last, simTimeNs: this.simNs, events };
   }
 }

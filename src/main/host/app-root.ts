@@ -17,6 +17,11 @@ export function engineWorkerPath(): string {
   return join(appRoot(), 'out', 'main', 'engine-worker.js');
 }
 
+/** The built replay worker: one recorded session played to one window. */
+export function replayWorkerPath(): string {
+  return join(appRoot(), 'out', 'main', 'replay-worker.js');
+}
+
 /** The built renderer. */
 export function rendererDir(): string {
   return join(appRoot(), 'out', 'renderer');

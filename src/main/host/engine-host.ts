@@ -6,13 +6,18 @@ import type { HostMessage } from '../../engine/contract/wire';
 import type { CommandError, CommandResult } from '../../engine/contract/result';
 import { validateCommand, type Decoded } from '../../engine/contract/validate';
 import type { ValidCommand } from '../../engine/contract/index';
-import type { EngineOptions, ToWorkerMessage, WorkerMessage } from './protocol';
+import type { EngineOptions, ReplayWorkerOptions, ToWorkerMessage, WorkerMessage } from './protocol';
 
 /** One window's connection to the engine: what it sends in, and where its replies go. */
 export interface EngineClient {
   /** Carries out a command message the transport decoded at the contract's edge (`decodeCommandText` or `decodeCommandMessage`); a refused one is answered with its error. */
   receive(decoded: Decoded): void;
   close(): void;
+}
+
+/** What a transport connects windows to: the engine host itself, or the router in front of it (session-router.ts). */
+export interface EngineEndpoint {
+  connect(send: (msg: HostMessage) => void, by: string): EngineClient;
 }
 
 export interface StartedEngine {
@@ -34,10 +39,11 @@ export class EngineHost {
   private exited = false;
 
   /**
-   * `workerPath` is the built worker; tests pass the TypeScript source and `sourceLoader`, a module
-   * that lets `require` load TypeScript (tsx's `tsx/cjs`).
+   * `workerPath` is the built worker (the engine's, or a replay's with ReplayWorkerOptions); tests
+   * pass the TypeScript source and `sourceLoader`, a module that lets `require` load TypeScript
+   * (tsx's `tsx/cjs`).
    */
-  constructor(options: EngineOptions, workerPath = join(__dirname, 'engine-worker.js'), sourceLoader?: string) {
+  constructor(options: EngineOptions | ReplayWorkerOptions, workerPath = join(__dirname, 'engine-worker.js'), sourceLoader?: string) {
     this.worker = startWorker(sourceLoader === undefined ? { file: workerPath } : { file: workerPath, loader: sourceLoader }, options);
     this.started = new Promise((resolve, reject) => {
       this.worker.on('message', (msg: WorkerMessage) => {
@@ -115,7 +121,7 @@ export class EngineHost {
   }
 
   /** Answers a command the edge refused, and tells the engine so its journal records it. */
-  private refuse(name: unknown, error: CommandError): CommandResult<unknown> {
+  refuse(name: unknown, error: CommandError): CommandResult<unknown> {
     if (!this.exited) this.post({ t: 'refused', name: typeof name === 'string' ? name.slice(0, 64) : '(malformed)', code: error.code });
     return { ok: false, error };
   }

@@ -12,9 +12,9 @@ import { simSessionMarket } from '../../engine/kernel/market';
 import { fail, type CommandResult } from '../../engine/contract/result';
 import type { EngineEvent } from '../../engine/contract/events';
 import type { HostInfo } from '../../engine/contract/index';
-import { Journal, SNAPSHOT_EVERY_EVENTS, type CommandPlace, type JournalMarket } from '../../engine/node/journal/journal';
+import { Journal, SAMPLE_EVERY_NS, SNAPSHOT_EVERY_EVENTS, type CommandPlace, type JournalMarket } from '../../engine/node/journal/journal';
 import { hashedFile, sha256Dir } from '../../engine/node/journal/hashes';
-import { recoverSessions, sessionsDir } from '../../engine/node/journal/sessions';
+import { recoverSessions, sessionListings, sessionsDir } from '../../engine/node/journal/sessions';
 import { selectBackend } from '../../engine/node/models/tf-backend';
 import type { EngineOptions, ToWorkerMessage, WorkerMessage } from './protocol';
 import { WorkflowQueue } from '../../engine/workflows/queue';
@@ -116,7 +116,10 @@ async function main(): Promise<void> {
   let pending: EngineEvent[] = [];
   let batchFrom = 1;
   let snapshotSeq = 0;
+  let sampleTs = -Infinity;
   kernel.subscribe((e) => pending.push(e));
+  // The state before the first event, so that a replay can show any moment from a snapshot.
+  journal?.appendSnapshot(0, kernel.now(), kernel.snapshot());
   kernel.start();
 
   // Workflows the window starts run beside the session, one queue for all of them; their
@@ -145,7 +148,14 @@ async function main(): Promise<void> {
       snapshotSeq = kernel.lastSeq;
     }
     const lastSeq = batchFrom + events.length - 1;
-    post({ t: 'events', batch: { firstSeq: batchFrom, lastSeq, simTimeNs: kernel.now(), events, depth: kernel.depth(), risk: kernel.riskSample() } });
+    const depth = kernel.depth();
+    const risk = kernel.riskSample();
+    if (journal !== null && kernel.now() - sampleTs >= SAMPLE_EVERY_NS) {
+      // What a replay's depth ladder and limit bars show until the next sample.
+      journal.appendSample(kernel.lastSeq, kernel.now(), depth, risk);
+      sampleTs = kernel.now();
+    }
+    post({ t: 'events', batch: { firstSeq: batchFrom, lastSeq, simTimeNs: kernel.now(), events, depth, risk } });
     batchFrom = lastSeq + 1;
   };
 
@@ -185,6 +195,16 @@ async function main(): Promise<void> {
     if (!isSessionCommand(command)) {
       // The workflows run beside the session, through the queue.
       if (command.name === 'RunBacktest') return startBacktest(id, command.payload);
+      if (command.name === 'ListSessions') {
+        const sessions = options.dataDir === null ? [] : sessionListings(options.dataDir, options.sqliteBinding);
+        post({ t: 'res', id, result: { ok: true, value: { sessions, live: journal === null ? null : sessionId } } });
+        return;
+      }
+      if (command.name !== 'CancelWorkflow') {
+        // The host opens replays and routes their transport; one reaching the live session has no replay to act on.
+        post({ t: 'res', id, result: fail('REJECTED', `${command.name}: this window has no replay open; open a recorded session first`) });
+        return;
+      }
       const { jobId, reason } = command.payload;
       const found = workflows.cancel(jobId, reason);
       reply(id, command.name, command.payload, found ? { ok: true, value: { jobId, state: 'cancelled' } } : fail('REJECTED', `no workflow "${jobId}" is queued or running`));

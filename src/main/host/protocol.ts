@@ -23,7 +23,14 @@ export interface EngineOptions {
   readonly appVersion: string;
 }
 
-/** Messages from the engine worker to its host thread. */
+/** What a replay worker (replay-worker.ts) is started with: one recorded session's journal. */
+export interface ReplayWorkerOptions {
+  readonly journalPath: string;
+  readonly sqliteBinding?: string;
+  readonly appVersion: string;
+}
+
+/** Messages from the engine worker (or a replay worker) to its host thread. */
 export type WorkerMessage = HostMessage | { readonly t: 'ready'; readonly sessionId: string; readonly journalPath: string | null; readonly backend: string } | { readonly t: 'fatal'; readonly message: string };
 
 /**

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { decodeCommandText, MAX_MESSAGE_CHARS } from '../../engine/contract/validate';
 import { TOKEN_PARAM, WS_PATH, type HostMessage } from '../../engine/contract/wire';
-import type { EngineHost } from '../host/engine-host';
+import type { EngineEndpoint } from '../host/engine-host';
 import { contentSecurityPolicy } from '../csp';
 
 export interface BrowserServerOptions {
@@ -14,7 +14,8 @@ export interface BrowserServerOptions {
   readonly port: number;
   /** The built renderer (out/renderer). */
   readonly rendererDir: string;
-  readonly engine: EngineHost;
+  /** The engine, or the router that also gives each window replays of its own. */
+  readonly engine: EngineEndpoint;
   /** A fixed token for tests; by default a random one per run. */
   readonly token?: string;
 }

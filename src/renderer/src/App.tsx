@@ -10,6 +10,8 @@ import { QuoteBoard } from './panels/QuoteBoard';
 import { RiskFeed } from './panels/RiskFeed';
 import { RiskPanel } from './panels/RiskPanel';
 import { RiskView } from './panels/RiskView';
+import { ReplayBar } from './panels/ReplayBar';
+import { ReplayView } from './panels/ReplayView';
 import { StatusBar } from './panels/StatusBar';
 import { TradeTape } from './panels/TradeTape';
 import { Panel } from './components/Panel';
@@ -48,6 +50,9 @@ export function App() {
       } else if ((key === 'l' || e.code === 'KeyL') && !promptOpen) {
         e.preventDefault();
         setView(ui, ui.getState().view === 'risk' ? 'live' : 'risk');
+      } else if ((key === 'y' || e.code === 'KeyY') && !promptOpen) {
+        e.preventDefault();
+        setView(ui, ui.getState().view === 'replay' ? 'live' : 'replay');
       }
     };
     window.addEventListener('keydown', onKey, true);
@@ -63,6 +68,7 @@ export function App() {
           KILL SWITCH ENGAGED — all agents halted, new orders blocked
         </div>
       )}
+      <ReplayBar />
       <main className="workspace">
         <Panel title="Market" className="area-chart" meta={symbol}>
           <PriceChart />
@@ -91,6 +97,9 @@ export function App() {
         <Panel title="Evaluation" className="area-lower" meta={tabs} hidden={view !== 'evaluation'}>
           <EvaluationView active={view === 'evaluation'} />
         </Panel>
+        <Panel title="Recorded sessions" className="area-lower" meta={tabs} hidden={view !== 'replay'}>
+          <ReplayView active={view === 'replay'} />
+        </Panel>
         <Panel title="Risk feed" className="area-riskfeed" meta="denials & alerts">
           <RiskFeed />
         </Panel>
@@ -117,7 +126,7 @@ function riskSummary(s: CockpitState): string {
 /** Switches the lower region between the live agents and decisions, the risk view and the evaluation view. */
 function ViewTabs({ view, onChange, busy }: { view: LowerView; onChange: (v: LowerView) => void; busy: boolean }) {
   return (
-    <span className="view-tabs" role="group" aria-label={`Lower region view (${MOD}+Shift+L: risk, ${MOD}+Shift+E: evaluation)`}>
+    <span className="view-tabs" role="group" aria-label={`Lower region view (${MOD}+Shift+L: risk, ${MOD}+Shift+E: evaluation, ${MOD}+Shift+Y: replay)`}>
       <button type="button" className={`view-tab ${view === 'live' ? 'on' : ''}`} aria-pressed={view === 'live'} onClick={() => onChange('live')} data-testid="view-live">
         Live
       </button>
@@ -140,6 +149,16 @@ function ViewTabs({ view, onChange, busy }: { view: LowerView; onChange: (v: Low
         data-testid="view-evaluation"
       >
         Evaluation{busy ? ' ⏳' : ''}
+      </button>
+      <button
+        type="button"
+        className={`view-tab ${view === 'replay' ? 'on' : ''}`}
+        aria-pressed={view === 'replay'}
+        onClick={() => onChange('replay')}
+        title={`Recorded sessions: replay one, branch it (${MOD}+Shift+Y)`}
+        data-testid="view-replay"
+      >
+        Replay
       </button>
     </span>
   );

@@ -9,7 +9,7 @@ import './styles.css';
 
 const connection = connectEngine(window);
 const ui = createUiStore();
-const cockpit: Cockpit = { store: connection.store, ui, actions: createActions(connection.api, connection.store, ui) };
+const cockpit: Cockpit = { store: connection.store, ui, actions: createActions(connection.api, connection.store, ui, () => connection.resync()) };
 window.addEventListener('pagehide', () => connection.stop());
 
 const root = document.getElementById('root');

@@ -58,6 +58,35 @@ describe('journal', () => {
     journal.close();
   });
 
+  it('givesTheSampleNearestBeforeAMomentAndTheTimelineMarkers', () => {
+    const events = testSessionEvents();
+    const path = join(tempDir(), 's.sqlite');
+    const journal = Journal.create(path, meta);
+    journal.append(events);
+    const depth = (p: number) => ({ bids: [[p, 10]] as Array<[number, number]>, asks: [[p + 1, 10]] as Array<[number, number]> });
+    journal.appendSample(10, events[9]!.ts, depth(100), undefined);
+    journal.appendSample(50, events[49]!.ts, depth(200), undefined);
+    journal.recordCommand('2026-01-02T00:00:01.000Z', 'PauseAgent', { agentId: 'agent-2', reason: 'too fast' }, true, null, { by: 'window', afterSeq: 30, simTs: events[29]!.ts });
+    journal.recordCommand('2026-01-02T00:00:02.000Z', 'GetSnapshot', {}, true, null, { by: 'window', afterSeq: 31, simTs: events[30]!.ts });
+    journal.recordCommand('2026-01-02T00:00:03.000Z', 'KillAgent', { agentId: 'nobody', reason: 'x' }, false, 'REJECTED', { by: 'window', afterSeq: 32, simTs: events[31]!.ts });
+    expect(journal.sampleAt(events[9]!.ts - 1, 9)).toBeNull();
+    expect(journal.sampleAt(events[40]!.ts, 41)?.depth.bids[0]).toEqual([100, 10]);
+    expect(journal.sampleAt(events.at(-1)!.ts, events.length)?.depth.bids[0]).toEqual([200, 10]);
+    // A sample is never ahead of the event shown, even at the same simulated time.
+    expect(journal.sampleAt(events[49]!.ts, 49)?.depth.bids[0]).toEqual([100, 10]);
+
+    const { counts, markers } = journal.markers();
+    const fills = events.filter((e) => e.kind === 'OrderFilled');
+    const denials = events.filter((e) => e.kind === 'OrderDenied');
+    expect(fills.length).toBeGreaterThan(0);
+    expect(counts).toEqual({ fill: fills.length, denial: denials.length, alert: 0, action: 1 });
+    expect(markers.filter((m) => m.kind === 'fill').map((m) => m.seq)).toEqual(fills.map((e) => e.seq));
+    // The pause is marked at the first event after it took effect; the snapshot read and the refused kill are not actions on the session.
+    expect(markers.filter((m) => m.kind === 'action')).toEqual([{ kind: 'action', seq: 31, ts: events[29]!.ts, label: 'PauseAgent by window: too fast' }]);
+    expect(markers.map((m) => m.seq)).toEqual([...markers.map((m) => m.seq)].sort((a, b) => a - b));
+    journal.close();
+  });
+
   it('findsTheLastEventAtOrBeforeASimulatedTime', () => {
     const events = testSessionEvents();
     const journal = Journal.create(join(tempDir(), 's.sqlite'), meta);

@@ -1,13 +1,19 @@
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { EngineEvent } from '../../contract/events';
+import type { DepthView, EngineEvent } from '../../contract/events';
+import type { RiskSample } from '../../kernel/snapshot';
+import type { SessionEnd, TimelineMarker, TimelineMarkers } from '../../replay/replay.contract';
 import { migrate, SCHEMA_VERSION } from './schema';
 
 /** Marks a SQLite file as a cockpit journal ("TCJ1"); a file without it is not ours. */
 export const APPLICATION_ID = 0x54434a31;
 /** A session writes a snapshot of its state once this many events have followed the last one, so a seek reads at most this many events. */
 export const SNAPSHOT_EVERY_EVENTS = 5_000;
+/** A session records the book's top levels and the limits' use once this much simulated time (ns) has passed since the last sample: what a replay's depth ladder and limit bars show between them. */
+export const SAMPLE_EVERY_NS = 500_000_000;
+/** Markers of one kind a timeline gets at most; past it they are thinned evenly (the count says how many there were). */
+export const MARKERS_PER_KIND = 2_000;
 /** Events per INSERT statement: one call into SQLite per 16 rows costs about two thirds of one per row (`cockpit bench journal`). */
 const ROWS_PER_INSERT = 16;
 /** The 16 bytes every SQLite 3 database file starts with. */
@@ -44,10 +50,11 @@ export interface JournalMeta {
   readonly limits: unknown;
   /** The dynamic-risk monitor's configuration (DynamicRiskConfig), or null when the session ran without one. */
   readonly dynamicRisk: unknown;
+  /** Set on a what-if branch: the session it branched from and the event it parted after. */
+  readonly parent?: { readonly sessionId: string; readonly atSeq: number; readonly change?: unknown };
 }
 
-/** How a recorded session ended: still being written, closed by the app, cut off (the process died), or not recorded (schema 1). */
-export type SessionEnd = 'running' | 'clean' | 'abnormal' | 'unknown';
+export type { SessionEnd };
 
 /** A command as the journal holds it: who sent it, what it was, when it took effect and its outcome. */
 export interface JournalCommand {
@@ -200,6 +207,53 @@ export class Journal {
   /** Records the session's state as of event `seq` (at simulated time `ts`): a snapshot replay seeks from. */
   appendSnapshot(seq: number, ts: number, snapshot: unknown): void {
     this.db.prepare('INSERT OR REPLACE INTO snapshots (seq, ts, payload) VALUES (?, ?, ?)').run(seq, ts, JSON.stringify(snapshot));
+  }
+
+  /** Records the sampled state a live batch carried at simulated time `ts`, after event `seq`. */
+  appendSample(seq: number, ts: number, depth: DepthView, risk: RiskSample | undefined): void {
+    this.db.prepare('INSERT OR REPLACE INTO samples (ts, seq, depth, risk) VALUES (?, ?, ?, ?)').run(ts, seq, JSON.stringify(depth), risk === undefined ? null : JSON.stringify(risk));
+  }
+
+  /** Returns the last sample at or before simulated time `ts` and event `seq` (null when there is none, or the journal predates samples). */
+  sampleAt(ts: number, seq: number): { readonly depth: DepthView; readonly risk: RiskSample | undefined } | null {
+    if (this.schema < 4) return null;
+    const row = this.db.prepare('SELECT depth, risk FROM samples WHERE ts <= ? AND seq <= ? ORDER BY ts DESC LIMIT 1').get(ts, seq) as { depth: string; risk: string | null } | undefined;
+    if (row === undefined) return null;
+    return { depth: JSON.parse(row.depth) as DepthView, risk: row.risk === null ? undefined : (JSON.parse(row.risk) as RiskSample) };
+  }
+
+  /**
+   * Returns what a replay's timeline marks: fills, denials, risk alerts (the kill switch among
+   * them) and human actions (commands that reached the session), each at its event; at most
+   * MARKERS_PER_KIND of each kind, thinned evenly, with the full counts.
+   */
+  markers(): TimelineMarkers {
+    const pick = (rows: TimelineMarker[], kind: TimelineMarker['kind']): TimelineMarker[] => {
+      const own = rows.filter((r) => r.kind === kind);
+      if (own.length <= MARKERS_PER_KIND) return own;
+      const step = own.length / MARKERS_PER_KIND;
+      return Array.from({ length: MARKERS_PER_KIND }, (_, i) => own[Math.floor(i * step)]!);
+    };
+    const rows = this.db
+      .prepare("SELECT seq, ts, kind, payload FROM events WHERE kind IN ('OrderFilled', 'OrderDenied', 'RiskAlert', 'KillSwitchEngaged') ORDER BY seq")
+      .all() as Array<{ seq: number; ts: number; kind: string; payload: string }>;
+    const all: TimelineMarker[] = rows.map((r) => {
+      const p = JSON.parse(r.payload) as Record<string, unknown>;
+      if (r.kind === 'OrderFilled') return { kind: 'fill', seq: r.seq, ts: r.ts, label: `${String(p.agentId)} ${String(p.side)} ${String(p.size)} @ ${String(p.price)}` };
+      if (r.kind === 'OrderDenied') return { kind: 'denial', seq: r.seq, ts: r.ts, label: `${String(p.agentId)} denied ${String(p.code)}` };
+      if (r.kind === 'KillSwitchEngaged') return { kind: 'alert', seq: r.seq, ts: r.ts, label: `kill switch: ${String(p.reason)}` };
+      return { kind: 'alert', seq: r.seq, ts: r.ts, label: `${String(p.detector)} ${String(p.edge)}: ${String(p.reason)}` };
+    });
+    // A human action is marked at the first event after it took effect (its place), read-only commands left out.
+    for (const c of this.commands()) {
+      if (!c.ok || c.afterSeq === null || c.simTs === null || c.name === 'GetSnapshot') continue;
+      const reason = typeof (c.payload as { reason?: unknown } | null)?.reason === 'string' ? `: ${(c.payload as { reason: string }).reason}` : '';
+      all.push({ kind: 'action', seq: c.afterSeq + 1, ts: c.simTs, label: `${c.name} by ${c.by ?? 'unknown'}${reason}` });
+    }
+    all.sort((a, b) => a.seq - b.seq);
+    const counts = { fill: 0, denial: 0, alert: 0, action: 0 };
+    for (const m of all) counts[m.kind] += 1;
+    return { counts, markers: [...pick(all, 'fill'), ...pick(all, 'denial'), ...pick(all, 'alert'), ...pick(all, 'action')].sort((a, b) => a.seq - b.seq) };
   }
 
   /**

@@ -9,6 +9,9 @@
  *    sent it, the last event sequence number before it took effect and the simulated time.
  * 3: snapshots (seq, ts, payload JSON): the session's whole state as of event `seq`, written every
  *    so many events, so that any moment is reached from the nearest one before it.
+ * 4: samples (ts, seq, depth JSON, risk JSON): the book's top levels and the limits' use as a live
+ *    batch carries them (sampled state, not events), every so much simulated time, so that a replay
+ *    feeds every panel what the live session fed it.
  */
 
 import type Database from 'better-sqlite3';
@@ -35,6 +38,7 @@ const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
     if (rows.length > 0) db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('end', ?)").run(JSON.stringify('unknown'));
   },
   (db) => db.exec('CREATE TABLE snapshots (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, payload TEXT NOT NULL)'),
+  (db) => db.exec('CREATE TABLE samples (ts INTEGER PRIMARY KEY, seq INTEGER NOT NULL, depth TEXT NOT NULL, risk TEXT)'),
 ];
 
 /** The schema version this build writes and reads. */

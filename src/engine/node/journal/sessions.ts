@@ -4,8 +4,9 @@
  */
 
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { Journal, type SessionSummary } from './journal';
+import { basename, join } from 'node:path';
+import type { SessionListing } from '../../replay/replay.contract';
+import { Journal, type JournalMarket, type SessionSummary } from './journal';
 
 /** A recorded session, or a file in the sessions folder that is not one and why. */
 export type SessionEntry = ({ readonly ok: true } & SessionSummary) | { readonly ok: false; readonly path: string; readonly problem: string };
@@ -61,4 +62,44 @@ export function recoverSessions(dataDir: string, nativeBinding?: string): string
     }
   }
   return changed;
+}
+
+/** The scenario or the recorded day a session ran on, in words: `calm`, `lobster:GOOG_…_message_10.csv`. */
+export function marketLabel(market: JournalMarket): string {
+  return market.kind === 'sim' ? market.scenario : `lobster:${market.messages.path.split(/[\\/]/).pop() ?? market.messages.path}`;
+}
+
+/** A session's id: its journal's file name without `.sqlite`. */
+export function sessionIdOf(path: string): string {
+  return basename(path).replace(/\.sqlite$/, '');
+}
+
+/** Returns the journal of session `id` in `dataDir`, or throws saying where it looked (ids are file names, never paths). */
+export function sessionPath(dataDir: string, id: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id) || id.includes('..')) throw new Error(`"${id}" is not a session id (the name of a journal in the sessions folder)`);
+  const path = join(sessionsDir(dataDir), `${id}.sqlite`);
+  if (!existsSync(path)) throw new Error(`no recorded session "${id}" in ${sessionsDir(dataDir)}`);
+  return path;
+}
+
+/** The sessions of `dataDir` as the window lists them. */
+export function sessionListings(dataDir: string, nativeBinding?: string): SessionListing[] {
+  return listSessions(dataDir, nativeBinding).map((e): SessionListing => {
+    if (!e.ok) return { id: sessionIdOf(e.path), createdAt: null, market: '—', agents: [], firstTs: null, lastTs: null, events: 0, end: 'unknown', parent: null, problem: e.problem };
+    const meta = e.meta;
+    const agents = (meta?.agents ?? []).map((a) => (typeof a === 'object' && a !== null && typeof (a as { name?: unknown }).name === 'string' ? (a as { name: string }).name : '?'));
+    const parent = meta?.parent ?? null;
+    return {
+      id: sessionIdOf(e.path),
+      createdAt: meta?.createdAt ?? null,
+      market: meta === null ? `schema ${e.schema}` : marketLabel(meta.market),
+      agents,
+      firstTs: e.firstTs,
+      lastTs: e.lastTs,
+      events: e.events,
+      end: e.end,
+      parent: parent === null ? null : { sessionId: parent.sessionId, atSeq: parent.atSeq },
+      problem: null,
+    };
+  });
 }

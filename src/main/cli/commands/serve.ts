@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from '../output';
 import { EngineHost } from '../../host/engine-host';
-import { engineWorkerPath, rendererDir } from '../../host/app-root';
+import { engineWorkerPath, rendererDir, replayWorkerPath } from '../../host/app-root';
+import { SessionRouter } from '../../host/session-router';
 import { userDataDir } from '../../host/paths';
 import { isLoopback, startBrowserServer } from '../../server/browser-server';
 import { APP_VERSION } from '../../version';
@@ -66,7 +67,9 @@ export function registerServe(program: Command): void {
       } catch (err) {
         throw new CliError(`the engine did not start: ${err instanceof Error ? err.message : String(err)}`);
       }
-      const server = await startBrowserServer({ host: opts.host, port: opts.port, rendererDir: renderer, engine }).catch((err: unknown) => {
+      // Each window may open a recorded session of the data folder as a replay of its own.
+      const router = new SessionRouter(engine, { dataDir, workerPath: replayWorkerPath(), appVersion: APP_VERSION });
+      const server = await startBrowserServer({ host: opts.host, port: opts.port, rendererDir: renderer, engine: router }).catch((err: unknown) => {
         void engine.stop();
         throw new CliError(`cannot listen on ${opts.host}:${opts.port}: ${err instanceof Error ? err.message : String(err)}`);
       });
@@ -74,7 +77,7 @@ export function registerServe(program: Command): void {
       process.stdout.write(`session ${started.sessionId} · inference backend ${started.backend} · journal ${started.journalPath ?? 'off'}\n`);
       process.stdout.write('press Ctrl+C to stop\n');
       const shutdown = (): void => {
-        void Promise.all([server.close(), engine.stop()]).then(() => process.exit(0));
+        void Promise.all([server.close(), router.stop(), engine.stop()]).then(() => process.exit(0));
       };
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);

@@ -5,6 +5,8 @@ import type { CockpitStore } from '../store/cockpit-store';
 import { addBacktestRun, addCockpitActivity } from '../store/reduce';
 import type { BacktestRequest } from '../store/types';
 import { askReason, pushToast, type UiStore } from '../store/ui-store';
+import { describeError } from './describe-error';
+import { createReplayActions, type ReplayActions } from './replay-actions';
 
 /** How a human action ended: carried out, called off at the reason prompt, or refused by the engine (its typed error). */
 export type ActionOutcome = { readonly status: 'done' } | { readonly status: 'cancelled' } | { readonly status: 'refused'; readonly error: CommandError };
@@ -33,6 +35,8 @@ export interface CockpitActions {
   runBacktest(request: BacktestRequest): Promise<void>;
   /** Cancels the backtest on the way, if any; its run ends CANCELLED. */
   cancelBacktest(): Promise<void>;
+  /** Recorded sessions: list, open one in this window, move through it. */
+  readonly replay: ReplayActions;
 }
 
 const DONE: ActionOutcome = { status: 'done' };
@@ -52,14 +56,13 @@ function capitalise(text: string): string {
 /** Speeds offered by the speed control, simulated seconds per wall second. */
 export const SPEEDS = [0.5, 1, 2, 5, 10, 25, 50, 100, 250, 1000] as const;
 
-/** Returns the toast text of a command's typed error, with the schema's findings when there are any. */
-export function describeError(error: CommandError): string {
-  const issues = error.issues?.map((i) => `${i.path}: ${i.message}`).join('; ');
-  return issues && !error.message.includes(issues) ? `${error.message} (${issues})` : error.message;
-}
+export { describeError };
 
-/** Creates the actions over an engine API, writing failures into the activity log and toasts. */
-export function createActions(api: CockpitApi, store: CockpitStore, ui: UiStore): CockpitActions {
+/**
+ * Creates the actions over an engine API, writing failures into the activity log and toasts.
+ * `resync` rebuilds the window from a new snapshot when its stream changes (a replay).
+ */
+export function createActions(api: CockpitApi, store: CockpitStore, ui: UiStore, resync: () => void): CockpitActions {
   async function run<K extends CommandName>(
     label: string,
     name: K,
@@ -85,6 +88,7 @@ export function createActions(api: CockpitApi, store: CockpitStore, ui: UiStore)
   const windowTag = Math.random().toString(36).slice(2, 8);
 
   const actions: CockpitActions = {
+    replay: createReplayActions(api, store, ui, resync),
     runBacktest: async (request) => {
       if (store.getState().evaluation.running !== null) return;
       backtests += 1;
@@ -114,7 +118,10 @@ export function createActions(api: CockpitApi, store: CockpitStore, ui: UiStore)
         'KillAll',
         {
           title: 'Kill all agents',
-          detail: 'Halts every agent, cancels all working orders and blocks new ones until released.',
+          detail:
+            store.getState().replay === null
+              ? 'Halts every agent, cancels all working orders and blocks new ones until released.'
+              : 'This window shows a replay, but the kill switch always reaches the LIVE session: it halts every live agent, cancels all working orders and blocks new ones until released.',
           defaultReason: 'manual kill from cockpit',
           confirmLabel: 'Kill all',
           danger: true,
@@ -210,7 +217,14 @@ export function createActions(api: CockpitApi, store: CockpitStore, ui: UiStore)
         },
         (reason) => ({ agentId, reason }),
       ),
-    toggleSession: () => (store.getState().session?.state === 'paused' ? actions.resumeSession() : actions.pauseSession()),
+    // In a replay the same key plays and pauses the replay: the live session is not on screen.
+    toggleSession: async () => {
+      if (store.getState().replay !== null) {
+        await actions.replay.toggle();
+        return DONE;
+      }
+      return store.getState().session?.state === 'paused' ? actions.resumeSession() : actions.pauseSession();
+    },
     setSpeed: (speed) =>
       run(
         'Set speed',

@@ -14,6 +14,8 @@ declare global {
 export interface EngineConnection {
   readonly api: CockpitApi;
   readonly store: CockpitStore;
+  /** Rebuilds the window from a new snapshot of a stream that changed (a replay opened, closed or moved). */
+  resync(): void;
   /** Stops applying events and closes a browser link. */
   stop(): void;
 }
@@ -26,8 +28,9 @@ export function connectEngine(win: Window): EngineConnection {
   if (win.cockpit !== undefined) {
     const api = win.cockpit;
     const store = createCockpitStore('electron');
-    const stopLink = new EngineLink(api, store, { scheduler: animationFrameScheduler() }).start();
-    return { api, store, stop: stopLink };
+    const link = new EngineLink(api, store, { scheduler: animationFrameScheduler() });
+    const stopLink = link.start();
+    return { api, store, resync: () => link.resync('reset'), stop: stopLink };
   }
 
   const store = createCockpitStore('browser');
@@ -42,6 +45,7 @@ export function connectEngine(win: Window): EngineConnection {
   return {
     api: bridge,
     store,
+    resync: () => link.resync('reset'),
     stop: () => {
       stopStatus();
       stopLink();

@@ -34,6 +34,13 @@ class FakeApi implements CockpitApi {
     await Promise.resolve();
   }
 
+  /** Answers as a replay does: its nearest snapshot, and the events from there to where it stands. */
+  async answerReplaySnapshot(lastSeq: number, catchUp: EventBatch): Promise<void> {
+    this.waiting.shift()?.({ ok: true, value: { snapshot: snapshot(lastSeq), host, catchUp } });
+    await Promise.resolve();
+    await Promise.resolve();
+  }
+
   async fail(): Promise<void> {
     this.waiting.shift()?.({ ok: false, error: { code: 'ENGINE_UNAVAILABLE', message: 'not yet' } });
     await Promise.resolve();
@@ -131,6 +138,27 @@ describe('EngineLink', () => {
     api.emit(batch([trade(17, T0, 17)]));
     m.frame();
     expect(store.getState().lastSeq).toBe(17);
+  });
+
+  it('resetsToAnotherStreamDroppingWhatTheOldOneSentAndAppliesTheReplaysCatchUp', async () => {
+    const { api, store, m, link } = setup();
+    await api.answerSnapshot(10);
+    api.emit(batch([trade(11, T0, 11)]));
+    m.frame();
+    store.setState({ decisions: [{ key: 'd', ts: T0, agentId: 'a1', agentName: 'A', action: 'x', size: 1, price: null, reason: 'r', inputs: {}, explanation: null } as unknown as ReturnType<typeof store.getState>['decisions'][number]] });
+    // The old stream's batch, queued but not yet applied when the stream changes, is the old stream's.
+    api.emit(batch([trade(12, T0, 12)]));
+    link.resync('reset');
+    m.frame();
+    // The new stream's batch, after the reset, is held and applied on top of the catch-up.
+    api.emit(batch([trade(8, T0, 8)]));
+    m.frame();
+    await api.answerReplaySnapshot(5, batch([trade(6, T0, 6), trade(7, T0, 7)]));
+    const s = store.getState();
+    expect(s.sync).toBe('live');
+    expect(s.lastSeq).toBe(8);
+    expect(s.tape.map((t) => t.price)).toEqual([8, 7, 6]);
+    expect(s.decisions).toEqual([]);
   });
 
   it('retriesTheSnapshotWhenTheEngineIsNotReady', async () => {

@@ -1,6 +1,6 @@
 import type { CockpitApi, EventBatch } from '../../../engine/contract/index';
 import type { CockpitStore } from '../store/cockpit-store';
-import { addCockpitActivity, applyBatches, applySnapshot } from '../store/reduce';
+import { addCockpitActivity, applyBatches, applySnapshot, type SnapshotCause } from '../store/reduce';
 import type { ConnectionStatus } from '../store/types';
 
 /** Runs a callback once, soon: on the next animation frame in the window. */
@@ -59,7 +59,7 @@ export class EngineLink {
   private flushScheduled = false;
   private awaiting = true;
   private inFlight = false;
-  private again: 'connect' | 'gap' | null = null;
+  private again: SnapshotCause | null = null;
   private attempt = 0;
   private retryTimer: unknown = null;
   private stopped = false;
@@ -97,13 +97,22 @@ export class EngineLink {
     }
   }
 
-  /** Asks for a snapshot and rebuilds from it; batches are held meanwhile. */
-  resync(cause: 'connect' | 'gap'): void {
+  /**
+   * Asks for a snapshot and rebuilds from it; batches are held meanwhile. `reset`: the stream
+   * changed (a replay opened, closed or moved), so what came before the call was the old stream's
+   * and is dropped; the new one's batches all come after it.
+   */
+  resync(cause: SnapshotCause): void {
     if (this.stopped) return;
     this.awaiting = true;
+    if (cause === 'reset') {
+      this.queue = [];
+      this.held = [];
+    }
     if (this.store.getState().sync === 'live') this.store.setState({ sync: 'resyncing' });
     if (this.inFlight) {
-      this.again = this.again === 'gap' ? 'gap' : cause;
+      // A reset outranks a gap, which outranks a reconnect: the answer on the way may be the old stream's.
+      this.again = this.again === 'reset' || cause === 'reset' ? 'reset' : this.again === 'gap' ? 'gap' : cause;
       return;
     }
     if (this.retryTimer !== null) {
@@ -154,7 +163,7 @@ export class EngineLink {
     if (this.held.length > MAX_PENDING_BATCHES) this.held.splice(0, this.held.length - MAX_PENDING_BATCHES);
   }
 
-  private async fetchSnapshot(cause: 'connect' | 'gap'): Promise<void> {
+  private async fetchSnapshot(cause: SnapshotCause): Promise<void> {
     this.inFlight = true;
     const res = await this.api.invoke('GetSnapshot', {});
     this.inFlight = false;
@@ -171,7 +180,9 @@ export class EngineLink {
       return;
     }
     const base = applySnapshot(this.store.getState(), res.value.snapshot, res.value.host, cause);
-    const outcome = applyBatches(base, this.held);
+    // A replay's snapshot is the nearest one before where it stands; the events from there come with it.
+    const { catchUp } = res.value;
+    const outcome = applyBatches(base, catchUp === undefined ? this.held : [catchUp, ...this.held]);
     this.held = [];
     if (outcome.rest.length > 0) {
       // The snapshot is older than what was held; ask again, a little later.
@@ -185,7 +196,7 @@ export class EngineLink {
     this.awaiting = false;
   }
 
-  private retry(cause: 'connect' | 'gap', why: string): void {
+  private retry(cause: SnapshotCause, why: string): void {
     this.attempt += 1;
     const delay = this.retryMs(this.attempt);
     if (this.attempt === 1 || this.attempt % 10 === 0) {

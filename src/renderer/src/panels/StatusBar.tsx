@@ -12,6 +12,7 @@ export function StatusBar() {
   const connection = useCockpitState((s) => s.connection);
   const sync = useCockpitState((s) => s.sync);
   const host = useCockpitState((s) => s.host);
+  const replay = useCockpitState((s) => s.replay?.status ?? null);
   const clock = useRef<HTMLSpanElement>(null);
   const seq = useRef<HTMLSpanElement>(null);
 
@@ -41,11 +42,17 @@ export function StatusBar() {
         </span>
       </span>
       <span className="sb-item">
-        <span className="label">Speed</span> <span data-testid="speed">{formatSpeed(session?.speed)}</span>
+        <span className="label">Speed</span> <span data-testid="speed">{replay === null ? formatSpeed(session?.speed) : replay.speed === 'max' ? 'max' : formatSpeed(replay.speed)}</span>
       </span>
-      <span className={`sb-item engine-state state-${session?.state ?? 'unknown'}`}>
-        <span className="label">Engine</span> <strong data-testid="engine-state">{session?.state ?? '—'}</strong>
-      </span>
+      {replay === null ? (
+        <span className={`sb-item engine-state state-${session?.state ?? 'unknown'}`}>
+          <span className="label">Engine</span> <strong data-testid="engine-state">{session?.state ?? '—'}</strong>
+        </span>
+      ) : (
+        <span className="sb-item engine-state state-replay">
+          <span className="label">Replay</span> <strong data-testid="engine-state">{replay.state}</strong>
+        </span>
+      )}
       <span className="sb-spacer" />
       <span className="sb-item">
         <span className="label">Seq</span> <span ref={seq} className="num" />

@@ -33,18 +33,26 @@ export function initialState(connection: Connection): CockpitState {
     riskFeed: [],
     depth: null,
     evaluation: { running: null, runs: [] },
+    replay: null,
   };
 }
 
 /**
- * Rebuilds the live state from a snapshot. The logs (decisions, activity) are history the snapshot
- * does not carry, so they stay; a resync after a gap says so in the activity log.
+ * Why the window asks for a snapshot: its first or a new connection, events lost on the way, or a
+ * different stream (a replay opened or closed, a replay moved to another moment).
+ */
+export type SnapshotCause = 'connect' | 'gap' | 'reset';
+
+/**
+ * Rebuilds the live state from a snapshot. The logs (decisions, activity, risk feed) are history
+ * the snapshot does not carry, so they stay, unless the stream itself changed (`reset`: they were
+ * another stream's or another moment's); a resync after a gap says so in the activity log.
  */
 export function applySnapshot(
   state: CockpitState,
   snapshot: SessionSnapshot,
   host: HostInfo,
-  cause: 'connect' | 'gap',
+  cause: SnapshotCause,
 ): CockpitState {
   const s = snapshot.session;
   const session: SessionInfo = {
@@ -73,8 +81,10 @@ export function applySnapshot(
       ? prepend(state.activity, [cockpitRow(s.simTimeNs, 'warn', 'Resynchronised', `events were lost; rebuilt from snapshot at seq ${snapshot.lastSeq}`)], ACTIVITY_MAX)
       : state.activity;
 
+  const reset = cause === 'reset';
   return {
     ...state,
+    ...(reset ? { decisions: [], riskFeed: [] } : {}),
     sync: 'live',
     host,
     session,
@@ -85,7 +95,7 @@ export function applySnapshot(
     tape: tradesNewestFirst,
     chart: { epoch: state.chart.epoch + 1, bars: built.bars },
     agents: new Map(snapshot.agents.map((a) => [a.id, a])),
-    activity,
+    activity: reset ? state.activity.filter((a) => a.source === 'cockpit') : activity,
     killSwitch: { engaged: snapshot.risk.killSwitch, reason: snapshot.risk.reason },
     risk: riskFromSnapshot(snapshot.risk),
     depth: snapshot.depth,
@@ -106,6 +116,16 @@ export interface BatchOutcome {
  */
 export function applyBatches(state: CockpitState, batches: readonly EventBatch[]): BatchOutcome {
   if (state.session === null || state.sync !== 'live') return { state, rest: batches };
+  const outcome = applyEvents(state, batches);
+  // A replay's batches say where it stands; the last applied one is where it is.
+  const status = batches.slice(0, batches.length - outcome.rest.length).findLast((b) => b.replay !== undefined)?.replay;
+  const { replay } = outcome.state;
+  if (status === undefined || replay === null || replay.status.sessionId !== status.sessionId) return outcome;
+  return { state: { ...outcome.state, replay: { ...replay, status } }, rest: outcome.rest };
+}
+
+function applyEvents(state: CockpitState, batches: readonly EventBatch[]): BatchOutcome {
+  if (state.session === null) return { state, rest: batches };
   const pass = new Pass(state, state.session);
   for (let b = 0; b < batches.length; b++) {
     const batch = batches[b]!;

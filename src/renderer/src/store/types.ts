@@ -1,4 +1,6 @@
 import type {
+  ReplayStatus,
+  TimelineMarkers,
   AgentLimits,
   AgentView,
   BacktestResult,
@@ -159,6 +161,14 @@ export interface CockpitState {
   /** The book's top levels as last sampled (prices in ticks, sizes in lots). */
   readonly depth: DepthView | null;
   readonly evaluation: EvaluationState;
+  /** The recorded session this window replays, with its timeline; null: the window shows the live session. */
+  readonly replay: ReplayView | null;
+}
+
+/** A replay open in the window: where it stands and what its timeline marks. */
+export interface ReplayView {
+  readonly status: ReplayStatus;
+  readonly markers: TimelineMarkers;
 }
 
 /** A trading state with why it was set. */
