@@ -12,6 +12,7 @@ import { RiskPanel } from './panels/RiskPanel';
 import { RiskView } from './panels/RiskView';
 import { ReplayBar } from './panels/ReplayBar';
 import { ReplayView } from './panels/ReplayView';
+import { Blotter } from './panels/Blotter';
 import { StatusBar } from './panels/StatusBar';
 import { TradeTape } from './panels/TradeTape';
 import { Panel } from './components/Panel';
@@ -50,6 +51,9 @@ export function App() {
       } else if ((key === 'l' || e.code === 'KeyL') && !promptOpen) {
         e.preventDefault();
         setView(ui, ui.getState().view === 'risk' ? 'live' : 'risk');
+      } else if ((key === 'o' || e.code === 'KeyO') && !promptOpen) {
+        e.preventDefault();
+        setView(ui, ui.getState().view === 'orders' ? 'live' : 'orders');
       } else if ((key === 'y' || e.code === 'KeyY') && !promptOpen) {
         e.preventDefault();
         setView(ui, ui.getState().view === 'replay' ? 'live' : 'replay');
@@ -97,6 +101,9 @@ export function App() {
         <Panel title="Evaluation" className="area-lower" meta={tabs} hidden={view !== 'evaluation'}>
           <EvaluationView active={view === 'evaluation'} />
         </Panel>
+        <Panel title="Orders & fills" className="area-lower" meta={tabs} hidden={view !== 'orders'}>
+          <Blotter />
+        </Panel>
         <Panel title="Recorded sessions" className="area-lower" meta={tabs} hidden={view !== 'replay'}>
           <ReplayView active={view === 'replay'} />
         </Panel>
@@ -126,9 +133,19 @@ function riskSummary(s: CockpitState): string {
 /** Switches the lower region between the live agents and decisions, the risk view and the evaluation view. */
 function ViewTabs({ view, onChange, busy }: { view: LowerView; onChange: (v: LowerView) => void; busy: boolean }) {
   return (
-    <span className="view-tabs" role="group" aria-label={`Lower region view (${MOD}+Shift+L: risk, ${MOD}+Shift+E: evaluation, ${MOD}+Shift+Y: replay)`}>
+    <span className="view-tabs" role="group" aria-label={`Lower region view (${MOD}+Shift+L: risk, ${MOD}+Shift+E: evaluation, ${MOD}+Shift+Y: replay, ${MOD}+Shift+O: orders)`}>
       <button type="button" className={`view-tab ${view === 'live' ? 'on' : ''}`} aria-pressed={view === 'live'} onClick={() => onChange('live')} data-testid="view-live">
         Live
+      </button>
+      <button
+        type="button"
+        className={`view-tab ${view === 'orders' ? 'on' : ''}`}
+        aria-pressed={view === 'orders'}
+        onClick={() => onChange('orders')}
+        title={`Every order, the agents' and yours, with its fills and the risk outcome (${MOD}+Shift+O)`}
+        data-testid="view-orders"
+      >
+        Orders
       </button>
       <button
         type="button"

@@ -1,48 +1,11 @@
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { AgGridReact } from 'ag-grid-react';
-import {
-  CellStyleModule,
-  ClientSideRowModelApiModule,
-  ClientSideRowModelModule,
-  ModuleRegistry,
-  RenderApiModule,
-  TooltipModule,
-  ValidationModule,
-  colorSchemeDark,
-  themeQuartz,
-  type GetRowIdParams,
-  type GridApi,
-  type GridReadyEvent,
-} from 'ag-grid-community';
+import type { GetRowIdParams, GridApi, GridReadyEvent } from 'ag-grid-community';
+import { gridTheme as theme } from '../components/grid';
 import type { AgentView } from '../../../engine/contract/index';
 import { useCockpit } from '../context';
 import type { CockpitState } from '../store/types';
 import { agentColumns, type AgentGridContext } from './agent-grid';
-
-// Only the grid features the agents table uses (AllCommunityModule would add about 0.4 MB to the
-// bundle); in development ValidationModule names any feature used without its module.
-ModuleRegistry.registerModules([ClientSideRowModelModule, ClientSideRowModelApiModule, RenderApiModule, CellStyleModule, TooltipModule, ...(import.meta.env.DEV ? [ValidationModule] : [])]);
-
-const theme = themeQuartz.withPart(colorSchemeDark).withParams({
-  backgroundColor: '#0f141a',
-  foregroundColor: '#d5dbe3',
-  headerBackgroundColor: '#141a22',
-  headerTextColor: '#8b96a5',
-  borderColor: '#232b36',
-  rowBorder: { color: '#1a212a' },
-  oddRowBackgroundColor: '#11171e',
-  accentColor: '#4c9aff',
-  fontFamily: 'inherit',
-  fontSize: 12,
-  headerFontSize: 11,
-  headerFontWeight: 600,
-  rowHeight: 28,
-  headerHeight: 28,
-  spacing: 4,
-  cellHorizontalPadding: 8,
-  wrapperBorder: false,
-  wrapperBorderRadius: 0,
-});
 
 const defaultColDef = { sortable: true, resizable: true };
 const getRowId = (p: GetRowIdParams<AgentView>): string => p.data.id;

@@ -3,6 +3,7 @@ import { formatPrice, formatSize, simSecond } from '../format/format';
 import { describeDeltas } from '../format/limits';
 import { BarBuilder } from './bars';
 import { RiskPass, riskFromSnapshot } from './risk';
+import { OrdersPass } from './orders';
 import type { ActivityRow, BacktestRun, CockpitState, Connection, DecisionRow, Quote, SessionInfo, TapeRow } from './types';
 
 /** Trades kept for the time & sales tape. */
@@ -33,6 +34,7 @@ export function initialState(connection: Connection): CockpitState {
     riskFeed: [],
     depth: null,
     evaluation: { running: null, runs: [] },
+    orders: new Map(),
     replay: null,
   };
 }
@@ -84,7 +86,7 @@ export function applySnapshot(
   const reset = cause === 'reset';
   return {
     ...state,
-    ...(reset ? { decisions: [], riskFeed: [] } : {}),
+    ...(reset ? { decisions: [], riskFeed: [], orders: new Map() } : {}),
     sync: 'live',
     host,
     session,
@@ -191,6 +193,7 @@ class Pass {
   private readonly activity: ActivityRow[] = [];
   private readonly bars: BarBuilder;
   private evaluation: CockpitState['evaluation'];
+  private readonly orders: OrdersPass;
 
   constructor(
     private readonly base: CockpitState,
@@ -206,10 +209,12 @@ class Pass {
     this.risk = new RiskPass(base.risk, base.riskFeed);
     this.bars = new BarBuilder(base.chart);
     this.evaluation = base.evaluation;
+    this.orders = new OrdersPass(base.orders);
   }
 
   apply(e: EngineEvent): void {
     this.risk.apply(e, (id) => this.agentName(id));
+    this.orders.apply(e);
     switch (e.kind) {
       case 'SessionStarted':
         this.session = { ...this.session, id: e.sessionId, seed: e.seed, market: e.market, symbol: e.symbol };
@@ -339,6 +344,7 @@ class Pass {
       activity: prepend(b.activity, this.activity, ACTIVITY_MAX),
       chart: this.bars.result(),
       evaluation: this.evaluation,
+      orders: this.orders.commit(),
     };
   }
 

@@ -18,6 +18,7 @@ import type {
   WorkflowState,
 } from '../../../engine/contract/index';
 import type { Side } from '../../../engine/book/types';
+import type { OrderRow } from './orders';
 
 /** How the window reaches the engine. */
 export type Transport = 'electron' | 'browser';
@@ -161,6 +162,8 @@ export interface CockpitState {
   /** The book's top levels as last sampled (prices in ticks, sizes in lots). */
   readonly depth: DepthView | null;
   readonly evaluation: EvaluationState;
+  /** Every order of the session seen by this window, the agents' and the trader's, by order id (oldest first). */
+  readonly orders: ReadonlyMap<string, OrderRow>;
   /** The recorded session this window replays, with its timeline; null: the window shows the live session. */
   readonly replay: ReplayView | null;
 }

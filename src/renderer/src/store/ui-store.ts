@@ -18,8 +18,8 @@ export interface Toast {
   readonly message: string;
 }
 
-/** What the lower region shows: the live agents and decisions, the risk view, the evaluation view, or the recorded sessions. */
-export type LowerView = 'live' | 'risk' | 'evaluation' | 'replay';
+/** What the lower region shows: the live agents and decisions, the orders blotter, the risk view, the evaluation view, or the recorded sessions. */
+export type LowerView = 'live' | 'orders' | 'risk' | 'evaluation' | 'replay';
 
 /** Window-only state: the open reason prompt, the toasts and the lower region's view. */
 export interface UiState {

@@ -1,0 +1,145 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { AgGridReact } from 'ag-grid-react';
+import type { ColDef, GetRowIdParams, GridApi, GridReadyEvent, IRowNode, RowClassParams, ValueFormatterParams } from 'ag-grid-community';
+import { gridTheme } from '../components/grid';
+import { useCockpit, useCockpitState } from '../context';
+import { formatPrice, formatSimTime, formatSize } from '../format/format';
+import type { OrderRow, OrderState } from '../store/orders';
+import type { CockpitState } from '../store/types';
+
+/** Each order state in words with a shape, so it reads without colour. */
+export const ORDER_STATE_LABEL: Record<OrderState, string> = {
+  working: '● working',
+  filled: '✓ filled',
+  cancelled: '○ cancelled',
+  expired: '◇ expired',
+  denied: '✕ denied',
+};
+
+interface BlotterContext {
+  readonly tickSize: () => number;
+  readonly agentName: (id: string) => string;
+}
+
+type Fmt<T> = ValueFormatterParams<OrderRow, T>;
+const ctx = (p: { context: unknown }): BlotterContext => p.context as BlotterContext;
+
+export const blotterColumns: ColDef<OrderRow>[] = [
+  { field: 'ts', headerName: 'Time', width: 110, sort: 'desc', valueFormatter: (p: Fmt<number>) => formatSimTime(p.value ?? NaN), cellClass: 'num' },
+  { field: 'agentId', headerName: 'Agent', width: 150, valueFormatter: (p: Fmt<string>) => ctx(p).agentName(p.value ?? '') },
+  { field: 'orderId', headerName: 'Order', width: 100, cellClass: 'mono' },
+  { field: 'side', headerName: 'Side', width: 62, cellClass: (p) => (p.value === 'buy' ? 'side-buy' : 'side-sell'), valueFormatter: (p: Fmt<string>) => (p.value === 'buy' ? 'BUY' : 'SELL') },
+  { field: 'price', headerName: 'Price', width: 84, type: 'rightAligned', cellClass: 'num', valueFormatter: (p: Fmt<number | null>) => (p.value === null ? 'market' : formatPrice(p.value, ctx(p).tickSize())) },
+  { field: 'size', headerName: 'Size', width: 76, type: 'rightAligned', cellClass: 'num', valueFormatter: (p: Fmt<number>) => formatSize(p.value) },
+  { field: 'filled', headerName: 'Filled', width: 76, type: 'rightAligned', cellClass: 'num', valueFormatter: (p: Fmt<number>) => formatSize(p.value) },
+  { field: 'avgPrice', headerName: 'Avg px', width: 90, type: 'rightAligned', cellClass: 'num', valueFormatter: (p: Fmt<number | null>) => formatPrice(p.value, ctx(p).tickSize(), 2) },
+  { field: 'state', headerName: 'State', width: 106, valueFormatter: (p: Fmt<OrderState>) => (p.value === undefined || p.value === null ? '' : ORDER_STATE_LABEL[p.value]) },
+  { field: 'outcome', headerName: 'Risk outcome', flex: 1, minWidth: 200, tooltipField: 'outcome' },
+  { field: 'updatedTs', headerName: 'Updated', width: 110, cellClass: 'num', valueFormatter: (p: Fmt<number>) => formatSimTime(p.value ?? NaN) },
+];
+
+const getRowId = (p: GetRowIdParams<OrderRow>): string => p.data.orderId;
+const defaultColDef = { sortable: true, resizable: true };
+const rowClass = (p: RowClassParams<OrderRow>): string | undefined => (p.data?.denied ? 'row-denied' : undefined);
+
+/**
+ * The orders and fills blotter: every order of the session, the agents' and the trader's, with its
+ * state, fills, times and the risk gate's outcome (a denial's row says why); filtered by agent or to
+ * the denials. Rows change by transactions from a store subscription, as in the agents grid.
+ */
+export function Blotter() {
+  const { store } = useCockpit();
+  const agents = useCockpitState((s) => s.agents);
+  const count = useCockpitState((s) => s.orders.size);
+  const [agent, setAgent] = useState<string>('');
+  const [deniedOnly, setDeniedOnly] = useState(false);
+  const gridApi = useRef<GridApi<OrderRow> | null>(null);
+  const shown = useRef<ReadonlyMap<string, OrderRow> | null>(null);
+  const filter = useRef({ agent, deniedOnly });
+  filter.current = { agent, deniedOnly };
+  const context = useMemo<BlotterContext>(
+    () => ({ tickSize: () => store.getState().session?.tickSize ?? 0.01, agentName: (id) => store.getState().agents.get(id)?.name ?? id }),
+    [store],
+  );
+
+  const onGridReady = useCallback(
+    (e: GridReadyEvent<OrderRow>) => {
+      gridApi.current = e.api;
+      shown.current = store.getState().orders;
+      e.api.setGridOption('rowData', [...shown.current.values()]);
+    },
+    [store],
+  );
+
+  useEffect(() => {
+    gridApi.current?.onFilterChanged();
+  }, [agent, deniedOnly]);
+
+  useEffect(
+    () =>
+      store.subscribe((s: CockpitState) => {
+        const api = gridApi.current;
+        const before = shown.current;
+        if (api === null || before === null || api.isDestroyed() || s.orders === before) return;
+        const add: OrderRow[] = [];
+        const update: OrderRow[] = [];
+        const remove: OrderRow[] = [];
+        for (const [id, o] of s.orders) {
+          const old = before.get(id);
+          if (old === undefined) add.push(o);
+          else if (old !== o) update.push(o);
+        }
+        for (const [id, o] of before) if (!s.orders.has(id)) remove.push(o);
+        shown.current = s.orders;
+        api.applyTransactionAsync({ add, update, remove });
+      }),
+    [store],
+  );
+
+  const passes = useCallback((node: IRowNode<OrderRow>): boolean => {
+    const o = node.data;
+    if (o === undefined) return false;
+    const f = filter.current;
+    return (f.agent === '' || o.agentId === f.agent) && (!f.deniedOnly || o.denied);
+  }, []);
+
+  return (
+    <div className="blotter" data-testid="blotter">
+      <div className="blotter-head">
+        <label>
+          <span className="label">Agent</span>{' '}
+          <select value={agent} onChange={(e) => setAgent(e.target.value)} data-testid="blotter-agent">
+            <option value="">All agents</option>
+            {[...agents.values()].map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <input type="checkbox" checked={deniedOnly} onChange={(e) => setDeniedOnly(e.target.checked)} data-testid="blotter-denied" /> Denials only
+        </label>
+        <span className="dim num">{count.toLocaleString('en-US')} orders</span>
+      </div>
+      <div className="agents-grid">
+        <AgGridReact<OrderRow>
+          theme={gridTheme}
+          columnDefs={blotterColumns}
+          defaultColDef={defaultColDef}
+          context={context}
+          getRowId={getRowId}
+          getRowClass={rowClass}
+          onGridReady={onGridReady}
+          isExternalFilterPresent={() => filter.current.agent !== '' || filter.current.deniedOnly}
+          doesExternalFilterPass={passes}
+          asyncTransactionWaitMillis={100}
+          enableCellTextSelection
+          tooltipShowDelay={400}
+          overlayNoRowsTemplate="<span class='grid-empty'>No orders yet</span>"
+          animateRows={false}
+        />
+      </div>
+    </div>
+  );
+}
