@@ -15,6 +15,16 @@ export function sessionsDir(dataDir: string): string {
   return join(dataDir, 'sessions');
 }
 
+/** The journal file of session `sessionId` in `dataDir`. */
+export function journalPath(dataDir: string, sessionId: string): string {
+  return join(sessionsDir(dataDir), `${sessionId}.sqlite`);
+}
+
+/** Returns a new session's id: the wall time it began (so a folder's names sort oldest first), then `suffix`. */
+export function sessionIdAt(wall: Date, suffix: string): string {
+  return `${wall.toISOString().replace(/[:.]/g, '-').replace('Z', '')}-${suffix}`;
+}
+
 /** Lists the journals of `dataDir`, oldest first (their names start with the wall time they began). */
 export function listSessions(dataDir: string, nativeBinding?: string): SessionEntry[] {
   const dir = sessionsDir(dataDir);
