@@ -46,7 +46,7 @@ export interface AgentFigures extends RiskEventCounts {
   readonly arrivalMid: number | null;
   /** The mid's move from the agent's arrival to the session's end, bps of the arrival mid, positive = against the agent (up for a buy); null without both mids. */
   readonly impactBps: number | null;
-  /** The agent's state at the end (null: never reported one). */
+  /** The agent's state at the end, from its last AgentStateChanged (null: none, it kept the state it started in). */
   readonly state: AgentState | null;
 }
 

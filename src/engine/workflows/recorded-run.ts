@@ -90,36 +90,22 @@ export interface CarriedOutCommand {
   readonly result: CommandResult<unknown>;
 }
 
-export interface RecordedRunHooks {
-  /** Told of every command the session carried out (a branch journals them). */
-  readonly onCommand?: (command: CarriedOutCommand) => void;
-  /** Told after each step of simulated time (a branch journals the events, reports progress and stops when cancelled). */
-  readonly onStep?: () => void;
-  /** The longest step the clock is moved by at once (default: straight to where it is going). */
-  readonly stepNs?: number;
-}
-
 /** A started session kernel fed recorded inputs at their places. */
 export class RecordedRun {
   /** Session commands carried out. */
   commandsApplied = 0;
   /** Workflow updates published at their places. */
   workflowUpdates = 0;
-  private readonly stepNs: number;
 
+  /** `onCommand` is told of every command the session carries out (a branch journals them). */
   constructor(
     readonly kernel: SessionKernel,
-    private readonly hooks: RecordedRunHooks = {},
-  ) {
-    this.stepNs = hooks.stepNs ?? Infinity;
-  }
+    private readonly onCommand?: (command: CarriedOutCommand) => void,
+  ) {}
 
   /** Moves the clock to simulated time `ts` (not back: a time already passed does nothing). */
   runTo(ts: number): void {
-    while (this.kernel.now() < ts) {
-      this.kernel.elapse(Math.min(ts - this.kernel.now(), this.stepNs));
-      this.hooks.onStep?.();
-    }
+    if (ts > this.kernel.now()) this.kernel.elapse(ts - this.kernel.now());
   }
 
   /** Moves the clock to the input's simulated time and applies it there. */
@@ -145,7 +131,7 @@ export class RecordedRun {
     const place: CommandPlace = { by: command.by ?? 'trader', afterSeq: this.kernel.lastSeq, simTs: this.kernel.now() };
     const result = this.kernel.execute(v.command, place.by, command.wallTime);
     this.commandsApplied += 1;
-    this.hooks.onCommand?.({ wallTime: command.wallTime, name: command.name, payload: command.payload, place, result });
+    this.onCommand?.({ wallTime: command.wallTime, name: command.name, payload: command.payload, place, result });
     return result;
   }
 }
