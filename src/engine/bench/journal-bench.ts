@@ -18,7 +18,7 @@ import { DEFAULT_AGENTS, DEFAULT_LIMITS, SessionKernel } from '../kernel/session
 import { baselineStrategies } from '../kernel/strategies';
 import { loadScenario, scenarioFile } from '../node/files/sim-scenarios';
 import { hashedFile } from '../node/journal/hashes';
-import { eventRow, Journal, SNAPSHOT_EVERY_EVENTS, type JournalMeta } from '../node/journal/journal';
+import { eventRow, Journal, SNAPSHOT_EVERY_EVENTS, snapshotDue, type JournalMeta } from '../node/journal/journal';
 
 export interface JournalBenchOptions {
   /** Events to journal (a session run until it has published this many). */
@@ -71,7 +71,7 @@ export function sessionEvents(n: number, seed: number, onSnapshot?: (seq: number
       kernel.elapse(60 * NS_PER_SECOND);
       seconds += 60;
       // As the engine loop does: a snapshot once SNAPSHOT_EVERY_EVENTS events have followed the last.
-      if (onSnapshot !== undefined && events.length - snapshotAt >= SNAPSHOT_EVERY_EVENTS) {
+      if (onSnapshot !== undefined && snapshotDue(events.length, snapshotAt)) {
         snapshotAt = events.length;
         onSnapshot(events.length, kernel.now(), kernel.snapshot());
       }

@@ -15,7 +15,7 @@ export type { SessionSnapshot, AgentView, RiskView, RiskSample } from '../kernel
 export type { DetectorView, DynamicRiskView } from '../risk/overlay';
 export type { DetectorName, PostureRule, PostureAction } from '../risk/posture';
 export { postureRulesSchema, DEFAULT_POSTURE_RULES } from '../risk/posture';
-export type { RiskLimits, AgentLimits, SessionLimits, LimitsChange } from '../risk/limits';
+export type { RiskLimits, AgentLimits, SessionLimits, LimitsChange, LimitsPatch } from '../risk/limits';
 export { DEFAULT_LIMITS, withAgentLimits, agentLimitsSchema, sessionLimitsSchema, riskLimitsSchema } from '../risk/limits';
 export type { RiskDenial, RiskDenialCode, TradingState, LimitUse } from '../risk/gate';
 export type { ReplayStatus, SessionListing, TimelineMarker, TimelineMarkers, TimelineMarkerKind, SessionEnd } from '../replay/replay.contract';

@@ -5,6 +5,11 @@ import { PolicyStrategy } from '../rl/env-policy';
 import type { ChildOrder, MarketView, StrategyStep } from '../execution/types';
 import type { CockpitStrategy } from './session-kernel';
 
+/** Whether an agent decides with the session's learned policy: its strategy is 'rl'. */
+export function isLearned(spec: { readonly strategy: string }): boolean {
+  return spec.strategy === 'rl';
+}
+
 export interface LearnedStrategyOptions {
   /** The name reports and the window show. */
   readonly name: string;

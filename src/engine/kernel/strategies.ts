@@ -23,3 +23,29 @@ export const baselineStrategies: StrategyFactory = (spec: AgentSpec, ctx: Strate
       throw new Error(`unknown strategy "${spec.strategy}"; the session knows ${BASELINE_STRATEGIES.join(', ')}`);
   }
 };
+
+/**
+ * Returns a factory whose agents for which `switches(spec)` holds decide with `before`'s strategy
+ * up to simulated time `afterTs` and with `after`'s from the first decision after it (a what-if
+ * branch's change of policy); the other agents are `before`'s. Both strategies are built when the
+ * agent starts, so the second sees the same agent and parent order; a strategy that keeps state
+ * between decisions would start the second with none (the policy strategy keeps none).
+ */
+export function switchStrategiesAt(before: StrategyFactory, after: StrategyFactory, afterTs: number, switches: (spec: AgentSpec) => boolean): StrategyFactory {
+  return (spec, context) => {
+    const first = before(spec, context);
+    if (!switches(spec)) return first;
+    const second = after(spec, context);
+    let current = first;
+    return {
+      get name() {
+        return current.name;
+      },
+      decide(view) {
+        current = view.ts > afterTs ? second : first;
+        return current.decide(view);
+      },
+      lastExplanation: () => current.lastExplanation?.() ?? null,
+    };
+  };
+}

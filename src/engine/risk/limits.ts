@@ -137,3 +137,20 @@ export function episodeLimits(parentQuantity: number, base: RiskLimits = DEFAULT
 export function withAgentLimits(change: Partial<AgentLimits>, base: RiskLimits = DEFAULT_LIMITS): RiskLimits {
   return { ...base, perAgent: { ...base.perAgent, ...change } };
 }
+
+/** Some limits changed, the others left as they are: a what-if branch's change of limits. */
+export interface LimitsPatch {
+  readonly perAgent?: Partial<AgentLimits>;
+  readonly session?: Partial<SessionLimits>;
+}
+
+/** What a patch of limits may hold: the limits' own names and ranges (the same schemas), any of them. */
+export const limitsPatchSchema = z.object({ perAgent: agentLimitsSchema.partial().optional(), session: sessionLimitsSchema.partial().optional() }).strict();
+
+/** The names a patch can change, as `perAgent.maxOrderLots`, `session.maxDailyLoss`, …, in the schemas' order. */
+export const LIMIT_KEYS: readonly string[] = [...Object.keys(agentLimitsSchema.shape).map((k) => `perAgent.${k}`), ...Object.keys(sessionLimitsSchema.shape).map((k) => `session.${k}`)];
+
+/** Returns `base` with the limits `patch` names changed to its values. */
+export function applyLimitsPatch(base: RiskLimits, patch: LimitsPatch): RiskLimits {
+  return { perAgent: { ...base.perAgent, ...patch.perAgent }, session: { ...base.session, ...patch.session } };
+}

@@ -12,9 +12,9 @@ import { simSessionMarket } from '../../engine/kernel/market';
 import { fail, type CommandResult } from '../../engine/contract/result';
 import type { EngineEvent } from '../../engine/contract/events';
 import type { HostInfo } from '../../engine/contract/index';
-import { Journal, SAMPLE_EVERY_NS, SNAPSHOT_EVERY_EVENTS, type CommandPlace, type JournalMarket } from '../../engine/node/journal/journal';
+import { Journal, SAMPLE_EVERY_NS, snapshotDue, type CommandPlace, type JournalMarket } from '../../engine/node/journal/journal';
 import { hashedFile, sha256Dir } from '../../engine/node/journal/hashes';
-import { recoverSessions, sessionListings, sessionsDir } from '../../engine/node/journal/sessions';
+import { journalPath, recoverSessions, sessionIdAt, sessionListings } from '../../engine/node/journal/sessions';
 import { selectBackend } from '../../engine/node/models/tf-backend';
 import type { EngineOptions, ToWorkerMessage, WorkerMessage } from './protocol';
 import { WorkflowQueue } from '../../engine/workflows/queue';
@@ -55,7 +55,7 @@ function readPolicyReport(dir: string): HostInfo['policyReport'] {
 async function main(): Promise<void> {
   const backend = await selectBackend(options.backend);
   const wall = new Date();
-  const sessionId = `${wall.toISOString().replace(/[:.]/g, '-').replace('Z', '')}-s${options.seed}`;
+  const sessionId = sessionIdAt(wall, `s${options.seed}`);
   if (options.lobster !== undefined && options.scenario !== undefined) throw new Error('a session runs on a scenario or a recorded day, received both');
   const market = options.lobster !== undefined ? await lobsterSessionMarket(options.lobster.messages, options.startNs === undefined ? {} : { startNs: options.startNs }) : simSessionMarket(loadScenario(options.scenario ?? 'calm'), options.seed, options.startNs);
   // The policy (the shipped one unless --policy) works a parent order of the shape it was trained on, beside the baselines.
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   if (options.dataDir) {
     // Sessions cut off since the last start (the process killed) are marked as ended abnormally.
     recoverSessions(options.dataDir, options.sqliteBinding);
-    const path = join(sessionsDir(options.dataDir), `${sessionId}.sqlite`);
+    const path = journalPath(options.dataDir, sessionId);
     const scenario = options.scenario ?? 'calm';
     const recorded: JournalMarket =
       options.lobster !== undefined
@@ -142,7 +142,7 @@ async function main(): Promise<void> {
     const events = pending;
     pending = [];
     journal?.append(events);
-    if (journal !== null && kernel.lastSeq - snapshotSeq >= SNAPSHOT_EVERY_EVENTS) {
+    if (journal !== null && snapshotDue(kernel.lastSeq, snapshotSeq)) {
       // What the window would be sent on connecting now, for replay to seek from.
       journal.appendSnapshot(kernel.lastSeq, kernel.now(), kernel.snapshot());
       snapshotSeq = kernel.lastSeq;

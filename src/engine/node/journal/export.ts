@@ -1,3 +1,4 @@
+import type { Side } from '../../book/types';
 import type { EngineEvent } from '../../contract/events';
 import { formatClock } from '../../core/clock';
 import type { JournalCommand, JournalMeta } from './journal';
@@ -61,17 +62,22 @@ const DECISION_COLUMNS = ['seq', 'time', 'tsNs', 'agentId', 'agentName', 'action
 const ACTION_COLUMNS = ['wallTime', 'time', 'simTsNs', 'afterSeq', 'by', 'name', 'reason', 'ok', 'errorCode', 'payload'] as const;
 
 /**
- * Returns each agent's name by its id. The kernel numbers the agents `agent-1`, `agent-2`, … in the
+ * Returns each agent's spec by its id. The kernel numbers the agents `agent-1`, `agent-2`, … in the
  * order of its config's agents (one SequentialIds per session, `ids.next('agent')` per spec), and
  * the meta records those specs in that order. Empty without a meta (schema 1).
  */
-export function agentNames(meta: JournalMeta | null): ReadonlyMap<string, string> {
-  const names = new Map<string, string>();
+export function agentSpecsById(meta: JournalMeta | null): ReadonlyMap<string, { readonly name: string; readonly side: Side | null }> {
+  const specs = new Map<string, { name: string; side: Side | null }>();
   meta?.agents.forEach((spec, i) => {
-    const name = (spec as { name?: unknown } | null)?.name;
-    if (typeof name === 'string') names.set(`agent-${i + 1}`, name);
+    const { name, side } = (spec ?? {}) as { name?: unknown; side?: unknown };
+    if (typeof name === 'string') specs.set(`agent-${i + 1}`, { name, side: side === 'buy' || side === 'sell' ? side : null });
   });
-  return names;
+  return specs;
+}
+
+/** Returns each agent's name by its id (see agentSpecsById). */
+export function agentNames(meta: JournalMeta | null): ReadonlyMap<string, string> {
+  return new Map([...agentSpecsById(meta)].map(([id, spec]) => [id, spec.name]));
 }
 
 /** Returns a row per OrderFilled of the agents, in stream order: the fill with the agent's figures and exposure after it. */

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { DepthView, EngineEvent } from '../../contract/events';
 import type { RiskSample } from '../../kernel/snapshot';
 import type { SessionEnd, TimelineMarker, TimelineMarkers } from '../../replay/replay.contract';
+import type { LimitsPatch } from '../../risk/limits';
 import { migrate, SCHEMA_VERSION } from './schema';
 
 /** Marks a SQLite file as a cockpit journal ("TCJ1"); a file without it is not ours. */
@@ -14,6 +15,10 @@ export const SNAPSHOT_EVERY_EVENTS = 5_000;
 export const SAMPLE_EVERY_NS = 500_000_000;
 /** Markers of one kind a timeline gets at most; past it they are thinned evenly (the count says how many there were). */
 export const MARKERS_PER_KIND = 2_000;
+/** Whether a session whose last event is `lastSeq` writes a snapshot now, its last one being as of `snapshotSeq` (0: none yet). */
+export function snapshotDue(lastSeq: number, snapshotSeq: number): boolean {
+  return lastSeq - snapshotSeq >= SNAPSHOT_EVERY_EVENTS;
+}
 /** Events per INSERT statement: one call into SQLite per 16 rows costs about two thirds of one per row (`cockpit bench journal`). */
 const ROWS_PER_INSERT = 16;
 /** The 16 bytes every SQLite 3 database file starts with. */
@@ -50,8 +55,30 @@ export interface JournalMeta {
   readonly limits: unknown;
   /** The dynamic-risk monitor's configuration (DynamicRiskConfig), or null when the session ran without one. */
   readonly dynamicRisk: unknown;
-  /** Set on a what-if branch: the session it branched from and the event it parted after. */
-  readonly parent?: { readonly sessionId: string; readonly atSeq: number; readonly change?: unknown };
+  /** The session this one is a what-if branch of; absent for a session that is no branch. */
+  readonly parent?: JournalParent;
+  /** The policies the learned agent switched to after `policy`, in order (a branch's, and its parent's before the branch point); absent when none. */
+  readonly policySwitches?: readonly PolicySwitch[];
+}
+
+/** A policy the learned agent switched to: it decides with it from its first decision after simulated time `afterTs`. */
+export interface PolicySwitch {
+  readonly afterTs: number;
+  readonly dir: string;
+  readonly sha256: string;
+}
+
+/** Where a what-if branch left its parent and what it changed there. */
+export interface JournalParent {
+  readonly sessionId: string;
+  /** The branch's events 1..atSeq are the parent's. */
+  readonly atSeq: number;
+  /** Simulated time of event atSeq (ns since midnight): the change takes effect there. */
+  readonly atTs: number;
+  /** The session id the shared stream started under (its SessionStarted event names it): the first session of a chain of branches. */
+  readonly rootSessionId: string;
+  /** The learned agent's new policy, and the limits changed (recorded as a SetRiskLimits command by "what-if"); either may be null, not both. */
+  readonly change: { readonly policy: { readonly dir: string; readonly sha256: string } | null; readonly limits: LimitsPatch | null };
 }
 
 export type { SessionEnd };

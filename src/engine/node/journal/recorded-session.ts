@@ -1,7 +1,9 @@
 /**
  * A recorded session made runnable again: its market, agents, limits and dynamic-risk monitor
  * rebuilt from the journal's meta, after checking that the files it ran on are the same ones (by
- * their SHA-256). What cannot be rebuilt is an error saying why.
+ * their SHA-256). What cannot be rebuilt is an error saying why. A what-if branch is rebuilt as it
+ * ran: under its first session's id (the stream it shares begins with that SessionStarted), its
+ * learned agent switching policy where the meta's `policySwitches` say.
  */
 
 import { existsSync } from 'node:fs';
@@ -10,7 +12,8 @@ import { simSessionMarket } from '../../kernel/market';
 import type { SessionConfig, StrategyFactory } from '../../kernel/session-kernel';
 import { riskLimitsSchema, type RiskLimits } from '../../risk/limits';
 import { DynamicRiskMonitor, dynamicRiskConfigSchema } from '../../risk/dynamic/monitor';
-import { baselineStrategies } from '../../kernel/strategies';
+import { baselineStrategies, switchStrategiesAt } from '../../kernel/strategies';
+import { isLearned } from '../../kernel/learned-strategy';
 import { lobsterSessionMarket } from '../files/backtest-markets';
 import { loadScenario } from '../files/sim-scenarios';
 import { liveStrategies } from '../workers/live-strategies';
@@ -53,14 +56,11 @@ export async function recordedSessionConfig(meta: JournalMeta): Promise<{ config
     checkSame(meta.market.orderbook, 'the LOBSTER orderbook file');
     market = await lobsterSessionMarket(meta.market.messages.path, { startNs: meta.startNs });
   }
-  const usesPolicy = agents.data.some((a) => a.strategy === 'rl');
-  if (usesPolicy) {
-    if (!existsSync(meta.policy.dir)) throw new Error(`the session's policy ${meta.policy.dir} is no longer there`);
-    const now = sha256Dir(meta.policy.dir);
-    if (now !== meta.policy.sha256) throw new Error(`the policy ${meta.policy.dir} has changed since the session ran (SHA-256 ${now.slice(0, 12)}…, recorded ${meta.policy.sha256.slice(0, 12)}…)`);
-  }
+  const usesPolicy = agents.data.some(isLearned);
+  const switches = meta.policySwitches ?? [];
+  if (usesPolicy) for (const p of [meta.policy, ...switches]) checkPolicy(p);
   const config: SessionConfig = {
-    sessionId: meta.sessionId,
+    sessionId: meta.parent?.rootSessionId ?? meta.sessionId,
     seed: meta.seed,
     market,
     speed: meta.speed,
@@ -68,6 +68,15 @@ export async function recordedSessionConfig(meta: JournalMeta): Promise<{ config
     limits: limits.data as RiskLimits,
     ...(dynamic !== null && dynamic.success ? { dynamic: new DynamicRiskMonitor(dynamic.data) } : {}),
   };
+  if (!usesPolicy) return { config, strategies: baselineStrategies };
   // The same strategies the live agents decided with, here in this thread.
-  return { config, strategies: usesPolicy ? liveStrategies({ policyDir: meta.policy.dir }) : baselineStrategies };
+  const strategies = switches.reduce<StrategyFactory>((before, s) => switchStrategiesAt(before, liveStrategies({ policyDir: s.dir }), s.afterTs, isLearned), liveStrategies({ policyDir: meta.policy.dir }));
+  return { config, strategies };
+}
+
+/** Throws unless the policy folder is still there with the files it had. */
+function checkPolicy(policy: { readonly dir: string; readonly sha256: string }): void {
+  if (!existsSync(policy.dir)) throw new Error(`the session's policy ${policy.dir} is no longer there`);
+  const now = sha256Dir(policy.dir);
+  if (now !== policy.sha256) throw new Error(`the policy ${policy.dir} has changed since the session ran (SHA-256 ${now.slice(0, 12)}…, recorded ${policy.sha256.slice(0, 12)}…)`);
 }

@@ -16,6 +16,16 @@ export function sessionsDir(dataDir: string): string {
   return join(dataDir, 'sessions');
 }
 
+/** The journal file of session `sessionId` in `dataDir`. */
+export function journalPath(dataDir: string, sessionId: string): string {
+  return join(sessionsDir(dataDir), `${sessionId}.sqlite`);
+}
+
+/** Returns a new session's id: the wall time it began (so a folder's names sort oldest first), then `suffix`. */
+export function sessionIdAt(wall: Date, suffix: string): string {
+  return `${wall.toISOString().replace(/[:.]/g, '-').replace('Z', '')}-${suffix}`;
+}
+
 /** Lists the journals of `dataDir`, oldest first (their names start with the wall time they began). */
 export function listSessions(dataDir: string, nativeBinding?: string): SessionEntry[] {
   const dir = sessionsDir(dataDir);
@@ -77,7 +87,7 @@ export function sessionIdOf(path: string): string {
 /** Returns the journal of session `id` in `dataDir`, or throws saying where it looked (ids are file names, never paths). */
 export function sessionPath(dataDir: string, id: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id) || id.includes('..')) throw new Error(`"${id}" is not a session id (the name of a journal in the sessions folder)`);
-  const path = join(sessionsDir(dataDir), `${id}.sqlite`);
+  const path = journalPath(dataDir, id);
   if (!existsSync(path)) throw new Error(`no recorded session "${id}" in ${sessionsDir(dataDir)}`);
   return path;
 }

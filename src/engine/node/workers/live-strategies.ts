@@ -7,7 +7,7 @@
 
 import { basename } from 'node:path';
 import { baselineStrategies } from '../../kernel/strategies';
-import { LearnedStrategy } from '../../kernel/learned-strategy';
+import { isLearned, LearnedStrategy } from '../../kernel/learned-strategy';
 import type { StrategyFactory } from '../../kernel/session-kernel';
 import { loadPolicySync } from '../models/policy-files';
 import { OBSERVATION_SIZE } from '../../rl/env';
@@ -27,7 +27,7 @@ export function liveStrategies(args: LiveStrategyArgs): StrategyFactory {
   const { policy, manifest } = loadPolicySync(args.policyDir);
   warmUp(policy);
   const name = basename(args.policyDir);
-  return (spec, context) => (spec.strategy === 'rl' ? new LearnedStrategy({ name, policy, steps: manifest.env.steps, side: spec.side, explain: true }) : baselineStrategies(spec, context));
+  return (spec, context) => (isLearned(spec) ? new LearnedStrategy({ name, policy, steps: manifest.env.steps, side: spec.side, explain: true }) : baselineStrategies(spec, context));
 }
 
 /**

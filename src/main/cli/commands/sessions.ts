@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatTimeOfDay } from '../../../engine/core/clock';
-import { listSessions, sessionsDir } from '../../../engine/node/journal/sessions';
+import { journalPath, listSessions } from '../../../engine/node/journal/sessions';
 import { Journal, type JournalMarket } from '../../../engine/node/journal/journal';
 import { EXPORT_FORMATS, EXPORT_SELECTIONS, exportTables, formatCsv, formatJsonl, type ExportFormat, type ExportSelection } from '../../../engine/node/journal/export';
 import { writeFileAtomic } from '../../../engine/node/models/policy-files';
@@ -102,7 +102,7 @@ function marketName(m: JournalMarket): string {
 
 /** Returns the journal file of session `id` (its id in the data folder, or a path to a .sqlite file). */
 export function journalPathFor(id: string, dataDir: string): string {
-  const path = id.endsWith('.sqlite') ? resolve(id) : join(sessionsDir(dataDir), `${id}.sqlite`);
+  const path = id.endsWith('.sqlite') ? resolve(id) : journalPath(dataDir, id);
   if (!existsSync(path)) throw new CliError(`no recorded session "${id}" (looked for ${path}); \`cockpit sessions list\` shows them`);
   return path;
 }
