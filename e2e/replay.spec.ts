@@ -13,8 +13,9 @@ async function position(window: CockpitPage): Promise<{ seq: number; last: numbe
 
 // A session recorded by one run of the cockpit is listed by the next, opened in its window as a
 // replay (every panel fed the recorded stream, nothing sent to a market), moved on its timeline,
-// stepped and played to its end, and closed back to the live session.
-test('opensARecordedSessionSeeksStepsPlaysAndGoesBackToLive', async ({ page }) => {
+// stepped, branched there with other limits (compared side by side, the branch replayed), played
+// to its end, and closed back to the live session.
+test('opensARecordedSessionSeeksStepsBranchesPlaysAndGoesBackToLive', async ({ page }) => {
   test.setTimeout(150_000);
   const first = await serveCockpit(['--speed', '50']);
   const dataDir = first.served.dataDir;
@@ -72,6 +73,29 @@ test('opensARecordedSessionSeeksStepsPlaysAndGoesBackToLive', async ({ page }) =
     await page.locator('.row-actions button.danger:visible').first().click();
     await window.confirmReason('e2e: from a replay');
     await expect(page.getByTestId('toast').filter({ hasText: 'READ_ONLY' })).toBeVisible();
+
+    // What-if from this moment: smaller clips from here on, compared side by side with the record.
+    const at = (await position(window)).seq;
+    await page.getByTestId('replay-branch').click();
+    await expect(page.getByTestId('branch-form')).toContainText(`at event ${at.toLocaleString('en-US')}`);
+    await page.getByTestId('branch-run').click();
+    await expect(page.getByTestId('branch-error')).toContainText('Choose another policy or change a limit');
+    await page.getByTestId('branch-limit-maxOrderLots').fill('40');
+    await page.getByTestId('branch-run').click();
+    await window.confirmReason('e2e: smaller clips from here');
+    const comparison = page.getByTestId('comparison');
+    await expect(comparison).toBeVisible({ timeout: 60_000 });
+    const parts = Number(((await page.getByTestId('comparison-parts').textContent()) ?? '').match(/parts at event ([\d,]+)/)?.[1]?.replace(/,/g, ''));
+    expect(parts).toBeGreaterThan(at);
+    await expect(comparison.getByTestId('comparison-agent').first()).toContainText('Shortfall vs arrival');
+    const branchRow = page.getByTestId('session-row').filter({ has: page.getByTestId('session-parent') });
+    await expect(branchRow.getByTestId('session-parent')).toContainText(`branch of ${recordedId} at event ${at.toLocaleString('en-US')}`);
+    await page.screenshot({ path: join(ROOT, 'docs', 'what-if.png') });
+
+    // The branch is a session of its own: it replays.
+    await page.getByTestId('comparison-open-branch').click();
+    await expect(page.getByTestId('replay-session')).not.toHaveText(recordedId);
+    await expect(window.engineState).toHaveText('paused');
 
     // Play as fast as possible to the end.
     await page.getByTestId('replay-speed').selectOption('max');

@@ -60,8 +60,8 @@ export interface OrderExposure {
   readonly workingLots: number;
 }
 
-/** The workflows the window can start. */
-export type WorkflowName = 'backtest';
+/** The workflows the window can start: a backtest, a what-if branch of a recorded session. */
+export type WorkflowName = 'backtest' | 'branch';
 /** A workflow's life: waiting in the queue, running, and one of three ends. */
 export type WorkflowState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 

@@ -18,6 +18,7 @@ export { postureRulesSchema, DEFAULT_POSTURE_RULES } from '../risk/posture';
 export type { RiskLimits, AgentLimits, SessionLimits, LimitsChange, LimitsPatch } from '../risk/limits';
 export { DEFAULT_LIMITS, withAgentLimits, agentLimitsSchema, sessionLimitsSchema, riskLimitsSchema } from '../risk/limits';
 export type { RiskDenial, RiskDenialCode, TradingState, LimitUse } from '../risk/gate';
+export type { BranchRequest, BranchResult, BranchChange, SessionComparison, AgentComparison, AgentFigures, SessionTotals } from '../replay/branch-types';
 export type { ReplayStatus, SessionListing, TimelineMarker, TimelineMarkers, TimelineMarkerKind, SessionEnd } from '../replay/replay.contract';
 export { REPLAY_TRANSPORT, REPLAY_STEP_MAX } from '../replay/replay.contract';
 export type { BacktestResult, BacktestRow } from '../execution/execution.contract';

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { command } from '../contract/define';
+import { command, reasonSchema as reason } from '../contract/define';
+import { limitsPatchSchema } from '../risk/limits';
+import type { BranchResult } from './branch-types';
 import { REPLAY_SPEED_MAX, REPLAY_SPEED_MIN, type ReplaySpeed, type ReplayState } from './player';
 
 /** How a recorded session ended: still being written, closed by the app, cut off (the process died), or not recorded (schema 1). */
@@ -68,7 +70,10 @@ const status = command<{ replay: ReplayStatus }>();
  * transport commands (and GetSnapshot) to it, and nothing else it sends reaches a market.
  */
 export const replayCommands = {
-  ListSessions: command<{ sessions: readonly SessionListing[]; live: string | null }>()(z.object({}).strict(), 'Lists the recorded sessions of the data folder, oldest first, and names the live one.'),
+  ListSessions: command<{ sessions: readonly SessionListing[]; live: string | null; policies: readonly string[] }>()(
+    z.object({}).strict(),
+    'Lists the recorded sessions of the data folder, oldest first, names the live one, and the shipped policies a what-if branch can switch to.',
+  ),
   OpenReplay: command<{ replay: ReplayStatus; markers: TimelineMarkers }>()(
     z.object({ sessionId: sessionIdSchema }).strict(),
     'Opens a recorded session in this window, paused at its start: the window is fed its stream instead of the live one, and sends nothing to a market.',
@@ -81,6 +86,10 @@ export const replayCommands = {
     `Sets the replay's speed: ${REPLAY_SPEED_MIN}× to ${REPLAY_SPEED_MAX}× simulated seconds per wall second, or 'max' (as fast as the window takes it).`,
   ),
   StepReplay: status(z.object({ events: z.number().int().min(1).max(REPLAY_STEP_MAX).default(1) }).strict(), 'Shows the next event (or the next n), playing or paused.'),
+  BranchSession: command<BranchResult>()(
+    z.object({ sessionId: sessionIdSchema, atSeq: z.number().int().min(1), modelDir: z.string().trim().min(1).max(1_000).optional(), limits: limitsPatchSchema.optional(), reason }).strict(),
+    'Branches a recorded session after event atSeq with another policy for its learned agent or other limits: re-run exactly to there, changed, run on to its end, journaled as a session of its own linked to its parent, and compared with it side by side.',
+  ),
   SeekReplay: status(
     z.union([z.object({ seq: z.number().int().min(0) }).strict(), z.object({ ts: z.number().int().min(0) }).strict()]),
     'Moves the open replay to just after event `seq`, or to simulated time `ts`; the window then asks for the snapshot there.',

@@ -42,7 +42,8 @@ import { SessionKernel, type AgentSpec, type StrategyFactory } from '../kernel/s
 import { switchStrategiesAt } from '../kernel/strategies';
 import { applyLimitsPatch, limitsPatchSchema, type LimitsPatch } from '../risk/limits';
 import { sha256Dir } from '../node/journal/hashes';
-import { Journal, snapshotDue, type JournalCommand, type JournalMeta, type PolicySwitch } from '../node/journal/journal';
+import { Journal, type JournalCommand, type JournalMeta, type PolicySwitch } from '../node/journal/journal';
+import { SessionRecorder } from '../node/journal/recorder';
 import { recordedSessionConfig } from '../node/journal/recorded-session';
 import { journalPath, sessionIdAt } from '../node/journal/sessions';
 import { loadPolicySync, type PolicyEnvSettings } from '../node/models/policy-files';
@@ -182,16 +183,14 @@ export async function branchSession(parent: ParentSession, folder: string, optio
     const kernel = new SessionKernel({ ids: new SequentialIds(), strategies }, rebuilt.config);
     const run = new RecordedRun(kernel, (c) => journal.recordCommand(c.wallTime, c.name, c.payload, c.result.ok, c.result.ok ? null : c.result.error.code, c.place));
     let written = 0;
-    let snapshotSeq = 0;
+    // The same record as a live session's: the opening state, snapshots and samples for its replay.
+    const recorder = new SessionRecorder(journal, kernel);
     const flush = (): void => {
-      journal.append(events.slice(written));
+      recorder.record(events.slice(written));
       written = events.length;
-      if (snapshotDue(kernel.lastSeq, snapshotSeq)) {
-        journal.appendSnapshot(kernel.lastSeq, kernel.now(), kernel.snapshot());
-        snapshotSeq = kernel.lastSeq;
-      }
     };
     kernel.subscribe((e) => events.push(e));
+    recorder.open();
     kernel.start();
     const startNs = kernel.now();
     const total = Math.max(0, Math.round((lastTs - startNs) / NS_PER_SECOND));

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { SequentialIds } from '../../engine/core/ids';
 import { DEFAULT_AGENTS, DEFAULT_LIMITS, isSessionCommand, SessionKernel } from '../../engine/kernel/session-kernel';
 import type { AgentSpec, StrategyFactory } from '../../engine/kernel/session-kernel';
-import { DEFAULT_POLICY_DIR, loadPolicySync } from '../../engine/node/models/policy-files';
+import { DEFAULT_POLICY_DIR, loadPolicySync, shippedPolicies } from '../../engine/node/models/policy-files';
 import { appRoot } from './app-root';
 import { loadScenario, scenarioFile } from '../../engine/node/files/sim-scenarios';
 import { lobsterPairFor, lobsterSessionMarket } from '../../engine/node/files/backtest-markets';
@@ -12,7 +12,8 @@ import { simSessionMarket } from '../../engine/kernel/market';
 import { fail, type CommandResult } from '../../engine/contract/result';
 import type { EngineEvent } from '../../engine/contract/events';
 import type { HostInfo } from '../../engine/contract/index';
-import { Journal, SAMPLE_EVERY_NS, snapshotDue, type CommandPlace, type JournalMarket } from '../../engine/node/journal/journal';
+import { Journal, type CommandPlace, type JournalMarket } from '../../engine/node/journal/journal';
+import { SessionRecorder } from '../../engine/node/journal/recorder';
 import { hashedFile, sha256Dir } from '../../engine/node/journal/hashes';
 import { journalPath, recoverSessions, sessionIdAt, sessionListings } from '../../engine/node/journal/sessions';
 import { selectBackend } from '../../engine/node/models/tf-backend';
@@ -21,6 +22,7 @@ import { WorkflowQueue } from '../../engine/workflows/queue';
 import { WorkflowCancelled } from '../../engine/workflows/workflow';
 import { backtestOptionsFromRequest, windowResult, type BacktestOptions } from '../../engine/workflows/backtest';
 import { runBacktestInThread } from '../../engine/workflows/in-thread';
+import { runBranch } from '../../engine/workflows/branch';
 import { WORKFLOW_QUEUE_LIMITS } from '../../engine/execution/execution.contract';
 import type { CommandPayload } from '../../engine/contract/index';
 import { policyReport } from '../../engine/node/models/policy-card';
@@ -115,11 +117,10 @@ async function main(): Promise<void> {
 
   let pending: EngineEvent[] = [];
   let batchFrom = 1;
-  let snapshotSeq = 0;
-  let sampleTs = -Infinity;
+  const recorder = journal === null ? null : new SessionRecorder(journal, kernel);
   kernel.subscribe((e) => pending.push(e));
   // The state before the first event, so that a replay can show any moment from a snapshot.
-  journal?.appendSnapshot(0, kernel.now(), kernel.snapshot());
+  recorder?.open();
   kernel.start();
 
   // Workflows the window starts run beside the session, one queue for all of them; their
@@ -141,20 +142,11 @@ async function main(): Promise<void> {
     if (pending.length === 0 && !kernel.clockRunning) return;
     const events = pending;
     pending = [];
-    journal?.append(events);
-    if (journal !== null && snapshotDue(kernel.lastSeq, snapshotSeq)) {
-      // What the window would be sent on connecting now, for replay to seek from.
-      journal.appendSnapshot(kernel.lastSeq, kernel.now(), kernel.snapshot());
-      snapshotSeq = kernel.lastSeq;
-    }
     const lastSeq = batchFrom + events.length - 1;
     const depth = kernel.depth();
     const risk = kernel.riskSample();
-    if (journal !== null && kernel.now() - sampleTs >= SAMPLE_EVERY_NS) {
-      // What a replay's depth ladder and limit bars show until the next sample.
-      journal.appendSample(kernel.lastSeq, kernel.now(), depth, risk);
-      sampleTs = kernel.now();
-    }
+    // One transaction for the frame's events, with the snapshot and the sample replay reads when due.
+    recorder?.record(events, { depth, risk });
     post({ t: 'events', batch: { firstSeq: batchFrom, lastSeq, simTimeNs: kernel.now(), events, depth, risk } });
     batchFrom = lastSeq + 1;
   };
@@ -195,9 +187,10 @@ async function main(): Promise<void> {
     if (!isSessionCommand(command)) {
       // The workflows run beside the session, through the queue.
       if (command.name === 'RunBacktest') return startBacktest(id, command.payload);
+      if (command.name === 'BranchSession') return startBranch(id, command.payload);
       if (command.name === 'ListSessions') {
         const sessions = options.dataDir === null ? [] : sessionListings(options.dataDir, options.sqliteBinding);
-        post({ t: 'res', id, result: { ok: true, value: { sessions, live: journal === null ? null : sessionId } } });
+        post({ t: 'res', id, result: { ok: true, value: { sessions, live: journal === null ? null : sessionId, policies: shippedPolicies(appRoot()) } } });
         return;
       }
       if (command.name !== 'CancelWorkflow') {
@@ -225,6 +218,33 @@ async function main(): Promise<void> {
       result = fail('INTERNAL', `engine failed on ${command.name}: ${err instanceof Error ? err.message : String(err)}`);
     }
     reply(id, command.name, command.payload, result, { by, afterSeq, simTs }, wallTime);
+  }
+
+  /**
+   * Queues a what-if branch the window asked for. It runs in this thread, beside the session: the
+   * branch re-runs the recorded session a simulated second at a time and yields between them, so
+   * the live loop keeps its frames; it answers with the comparison when the branch is written.
+   */
+  function startBranch(id: number, payload: CommandPayload<'BranchSession'>): void {
+    const dataDir = options.dataDir;
+    if (dataDir === null) return reply(id, 'BranchSession', payload, fail('REJECTED', 'this engine keeps no journals, so there is no recorded session to branch'));
+    jobs += 1;
+    const jobId = `branch-${jobs}`;
+    const request = {
+      atSeq: payload.atSeq,
+      // A shipped policy is named from the application root, as the window lists them.
+      ...(payload.modelDir === undefined ? {} : { modelDir: resolve(appRoot(), payload.modelDir) }),
+      ...(payload.limits === undefined ? {} : { limits: payload.limits }),
+      appVersion: options.appVersion,
+      ...(options.sqliteBinding ? { sqliteBinding: options.sqliteBinding } : {}),
+    };
+    const submitted = workflows.submit(jobId, 'branch', (context) => runBranch(dataDir, payload.sessionId, request, context));
+    if (!submitted.ok) return reply(id, 'BranchSession', payload, fail(submitted.code, submitted.message));
+    submitted.result.then(
+      (result) => reply(id, 'BranchSession', payload, { ok: true, value: result }),
+      (err: unknown) =>
+        reply(id, 'BranchSession', payload, err instanceof WorkflowCancelled ? fail('CANCELLED', `branch ${jobId} ${err.message}`) : fail('REJECTED', `the branch failed: ${err instanceof Error ? err.message : String(err)}`)),
+    );
   }
 
   /** Queues a backtest the window asked for; it runs in its own thread and answers when it ends. */

@@ -133,6 +133,15 @@ describe('session router', () => {
     const beyond = await replaying.c.execute({ name: 'SeekReplay', payload: { seq: recorded.length + 1 } });
     expect(beyond).toMatchObject({ ok: false, error: { code: 'REJECTED' } });
 
+    // A what-if branch goes to the live engine's workflows even from a replaying window, and is listed with its parent.
+    const branched = await replaying.c.execute({ name: 'BranchSession', payload: { sessionId: recordedId, atSeq: mid, limits: { perAgent: { maxOrderLots: 40 } }, reason: 'smaller clips' } });
+    expect(branched).toMatchObject({ ok: true, value: { parentId: recordedId, atSeq: mid } });
+    const branchId = (branched as { value: { sessionId: string } }).value.sessionId;
+    const listed = (await replaying.c.execute({ name: 'ListSessions', payload: {} })) as { ok: true; value: { sessions: SessionListing[] } };
+    expect(listed.value.sessions.find((x) => x.id === branchId)).toMatchObject({ parent: { sessionId: recordedId, atSeq: mid }, end: 'clean' });
+    // The branch replays like any session: it keeps its opening state.
+    expect(await replaying.c.execute({ name: 'OpenReplay', payload: { sessionId: branchId } })).toMatchObject({ ok: true, value: { replay: { sessionId: branchId, position: 0 } } });
+
     // Closed, the window is fed the live session again and acts on it.
     const closed = await replaying.c.execute({ name: 'CloseReplay', payload: {} });
     expect(closed).toMatchObject({ ok: true, value: { live: liveId } });

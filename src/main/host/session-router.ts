@@ -117,8 +117,8 @@ export class SessionRouter {
         return this.live.execute(command, by);
       }
       if (REPLAY_TRANSPORT.has(command.name)) return replay.host.execute(command, by);
-      // The kill switch reaches the live session from anywhere; listing sessions reads the data folder.
-      if (command.name === 'KillAll' || command.name === 'ListSessions') return this.live.execute(command, by);
+      // The kill switch reaches the live session from anywhere; listing and branching sessions work on the data folder.
+      if (command.name === 'KillAll' || command.name === 'ListSessions' || command.name === 'BranchSession') return this.live.execute(command, by);
       return Promise.resolve({
         ok: false,
         error: { code: 'READ_ONLY', message: `${command.name}: this window replays session ${replay.sessionId}, which sends nothing to any market; close the replay to act on the live session (Kill all still halts it)` },

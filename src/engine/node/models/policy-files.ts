@@ -7,7 +7,7 @@
  * batched decisions.
  */
 
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import type { DecisionExplanation, OutputKind } from '../../learn/explain';
@@ -240,4 +240,26 @@ export function loadPolicySync(dir: string): { policy: ExecutionPolicy; manifest
   const manifest = readManifest(dir);
   const normaliser = readJson<NormaliserState>(dir, 'normaliser.json');
   return { policy: new ExecutionPolicy(checkedMlp(dir), manifest.outputKind, normaliser), manifest };
+}
+
+/**
+ * The policy folders under `root`'s resources/models that hold a readable manifest, as
+ * `resources/models/NAME` (the way a backtest's `rl:` entry and a branch name them), sorted.
+ */
+export function shippedPolicies(root: string): string[] {
+  const dir = join(root, 'resources', 'models');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .filter((name) => {
+      try {
+        readManifest(join(dir, name));
+        return true;
+      } catch {
+        return false;
+      }
+    })
+    .sort()
+    .map((name) => `resources/models/${name}`);
 }

@@ -1,13 +1,13 @@
-import type { CockpitApi, CommandError, ReplayStatus, SessionListing } from '../../../engine/contract/index';
+import type { BranchResult, CockpitApi, CommandError, LimitsPatch, ReplayStatus, SessionListing } from '../../../engine/contract/index';
 import type { CockpitStore } from '../store/cockpit-store';
 import { addCockpitActivity } from '../store/reduce';
-import { pushToast, type UiStore } from '../store/ui-store';
+import { askReason, pushToast, type UiStore } from '../store/ui-store';
 import { describeError } from './describe-error';
 
 /** What the window can do with recorded sessions: list them, open one in place of the live stream, move through it. */
 export interface ReplayActions {
   /** The data folder's sessions and the live one's id; null when the engine refused (a toast says why). */
-  list(): Promise<{ readonly sessions: readonly SessionListing[]; readonly live: string | null } | null>;
+  list(): Promise<{ readonly sessions: readonly SessionListing[]; readonly live: string | null; readonly policies: readonly string[] } | null>;
   /** Opens a recorded session in this window, paused at its start; every panel then shows it. */
   open(sessionId: string): Promise<boolean>;
   /** Back to the live session. */
@@ -20,6 +20,12 @@ export interface ReplayActions {
   step(events?: number): Promise<void>;
   /** Moves to just after event `seq`, or to simulated time `ts`; the panels are rebuilt there. */
   seek(target: { readonly seq: number } | { readonly ts: number }): Promise<void>;
+  /**
+   * Branches a recorded session at an event with another policy or other limits (asking why): the
+   * engine re-runs it to there, changes it, runs on, and journals the branch as a session of its
+   * own; the comparison with its parent is kept in the store. Resolves with it, or null.
+   */
+  branch(request: { readonly sessionId: string; readonly atSeq: number; readonly modelDir?: string; readonly limits?: LimitsPatch }): Promise<BranchResult | null>;
 }
 
 /**
@@ -76,6 +82,26 @@ export function createReplayActions(api: CockpitApi, store: CockpitStore, ui: Ui
     setSpeed: (speed) => transport('Replay speed', () => api.invoke('SetReplaySpeed', { speed })),
     step: (events = 1) => transport('Step', () => api.invoke('StepReplay', { events })),
     seek: (target) => transport('Seek', () => api.invoke('SeekReplay', target), resync),
+    branch: async (request) => {
+      const what = [request.modelDir === undefined ? null : `policy ${request.modelDir}`, request.limits === undefined ? null : 'changed limits'].filter(Boolean).join(' and ');
+      const reason = await askReason(ui, {
+        title: `What-if: branch ${request.sessionId} at event ${request.atSeq.toLocaleString('en-US')}`,
+        detail: `Re-runs the session to that event, switches to ${what || 'nothing'} there and runs on to its end; the branch is journaled as a session of its own, linked to its parent. Nothing reaches a market.`,
+        defaultReason: 'what-if from the replay',
+        confirmLabel: 'Branch',
+        danger: false,
+      });
+      if (reason === null) return null;
+      store.setState((s) => ({ whatIf: { ...s.whatIf, running: { sessionId: request.sessionId, atSeq: request.atSeq } } }));
+      const res = await api.invoke('BranchSession', { ...request, reason });
+      if (!res.ok) {
+        store.setState((s) => ({ whatIf: { ...s.whatIf, running: null } }));
+        refused('What-if branch', res.error);
+        return null;
+      }
+      store.setState((s) => addCockpitActivity({ ...s, whatIf: { running: null, last: res.value } }, 'info', `Branch ${res.value.sessionId} written`, `${request.sessionId} at event ${request.atSeq}; parts at ${res.value.comparison.firstDivergenceSeq === null ? 'no event (identical)' : `event ${res.value.comparison.firstDivergenceSeq}`}`, reason));
+      return res.value;
+    },
   };
   return actions;
 }

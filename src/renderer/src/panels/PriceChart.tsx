@@ -1,8 +1,45 @@
 import { useEffect, useRef } from 'react';
-import { CandlestickSeries, ColorType, CrosshairMode, createChart, type CandlestickData, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
+import {
+  CandlestickSeries,
+  ColorType,
+  CrosshairMode,
+  LineSeries,
+  LineStyle,
+  createChart,
+  createSeriesMarkers,
+  type CandlestickData,
+  type IChartApi,
+  type IPriceLine,
+  type ISeriesApi,
+  type SeriesMarker,
+  type UTCTimestamp,
+} from 'lightweight-charts';
 import { useCockpit } from '../context';
-import { chartTime, priceDecimals, ticksToPrice } from '../format/format';
-import type { Bar, ChartData } from '../store/types';
+import { chartTime, formatSize, priceDecimals, simSecond, ticksToPrice } from '../format/format';
+import { runningVwap } from '../store/orders';
+import type { Bar, ChartData, CockpitState } from '../store/types';
+
+/** Each agent's colour on the chart, by its place in the session's agents. */
+export const AGENT_COLOURS = ['#4c9aff', '#f0b429', '#c792ea', '#3fcf8e', '#ff8a65', '#80deea', '#f48fb1', '#aed581'] as const;
+/** Working orders drawn at their prices at most (the newest). */
+const WORKING_LINES_MAX = 12;
+/** The overlays (fills, VWAP lines, arrival and working-order lines) are redrawn at most this often. */
+const OVERLAY_EVERY_MS = 250;
+
+/** Returns an agent's colour: its place among the session's agents, in order. */
+export function agentColour(agents: CockpitState['agents'], agentId: string): string {
+  let i = 0;
+  for (const id of agents.keys()) {
+    if (id === agentId) return AGENT_COLOURS[i % AGENT_COLOURS.length]!;
+    i += 1;
+  }
+  return '#8b96a5';
+}
+
+/** A short name for an agent on the price axis: the first word of its name (TWAP, PPO, Trader…). */
+function shortName(state: CockpitState, agentId: string): string {
+  return (state.agents.get(agentId)?.name ?? agentId).split(' ')[0] ?? agentId;
+}
 
 function candle(bar: Bar, tickSize: number): CandlestickData<UTCTimestamp> {
   return {
@@ -16,7 +53,10 @@ function candle(bar: Bar, tickSize: number): CandlestickData<UTCTimestamp> {
 
 /**
  * The live price chart: one-second candles. A new epoch (snapshot, trim, late price) redraws with
- * `setData`; otherwise only the bars from the last one drawn onwards go through `update`.
+ * `setData`; otherwise only the bars from the last one drawn onwards go through `update`. Over them:
+ * every agent's fills as arrows (up for a buy, below the bar; down for a sell, above it), each
+ * agent's running VWAP as a line and its arrival mid as a dashed price line, and the working
+ * orders as dotted lines at their prices, each in the agent's colour.
  */
 export function PriceChart() {
   const { store } = useCockpit();
@@ -51,6 +91,60 @@ export function PriceChart() {
       wickDownColor: down,
     });
 
+    const marks = createSeriesMarkers(series, []);
+    const vwapLines = new Map<string, ISeriesApi<'Line'>>();
+    let priceLines: IPriceLine[] = [];
+    let overlaid: { fills: CockpitState['fills']; orders: CockpitState['orders']; agents: CockpitState['agents'] } | null = null;
+    let overlayAt = -Infinity;
+    let overlayTimer: ReturnType<typeof setTimeout> | null = null;
+    const drawOverlays = (s: CockpitState, tickSize: number): void => {
+      overlaid = { fills: s.fills, orders: s.orders, agents: s.agents };
+      overlayAt = performance.now();
+      const price = (ticks: number): number => ticksToPrice(ticks, tickSize);
+      const fillMarks: SeriesMarker<UTCTimestamp>[] = s.fills.map((f) => ({
+        time: chartTime(simSecond(f.ts)) as UTCTimestamp,
+        position: f.side === 'buy' ? 'belowBar' : 'aboveBar',
+        shape: f.side === 'buy' ? 'arrowUp' : 'arrowDown',
+        color: agentColour(s.agents, f.agentId),
+        size: 0.5,
+      }));
+      marks.setMarkers(fillMarks);
+      for (const [agentId, points] of runningVwap(s.fills)) {
+        let line = vwapLines.get(agentId);
+        if (line === undefined) {
+          line = chart.addSeries(LineSeries, { color: agentColour(s.agents, agentId), lineWidth: 1, priceLineVisible: false, lastValueVisible: false, crosshairMarkerVisible: false, title: `${shortName(s, agentId)} VWAP` });
+          vwapLines.set(agentId, line);
+        }
+        // One point a second (the chart's time step): the VWAP after the second's last fill.
+        const bySecond = new Map<number, number>();
+        for (const [ts, avg] of points) bySecond.set(simSecond(ts), avg);
+        line.setData([...bySecond].map(([sec, avg]) => ({ time: chartTime(sec) as UTCTimestamp, value: price(avg) })));
+      }
+      for (const l of priceLines) series.removePriceLine(l);
+      priceLines = [];
+      for (const a of s.agents.values()) {
+        if (a.arrivalMid === null || (a.state !== 'running' && a.state !== 'paused')) continue;
+        priceLines.push(series.createPriceLine({ price: price(a.arrivalMid), color: agentColour(s.agents, a.id), lineStyle: LineStyle.Dashed, lineWidth: 1, axisLabelVisible: true, title: `${shortName(s, a.id)} arrival` }));
+      }
+      const working = [...s.orders.values()].filter((o) => o.state === 'working' && o.price !== null).slice(-WORKING_LINES_MAX);
+      for (const o of working) {
+        priceLines.push(
+          series.createPriceLine({ price: price(o.price!), color: agentColour(s.agents, o.agentId), lineStyle: LineStyle.Dotted, lineWidth: 1, axisLabelVisible: false, title: `${shortName(s, o.agentId)} ${o.side} ${formatSize(o.size - o.filled)}` }),
+        );
+      }
+    };
+    const overlays = (s: CockpitState, tickSize: number): void => {
+      if (overlaid !== null && overlaid.fills === s.fills && overlaid.orders === s.orders && overlaid.agents === s.agents) return;
+      const wait = overlayAt + OVERLAY_EVERY_MS - performance.now();
+      if (wait <= 0) return drawOverlays(s, tickSize);
+      if (overlayTimer !== null) return;
+      overlayTimer = setTimeout(() => {
+        overlayTimer = null;
+        const now = store.getState();
+        if ((now.session?.tickSize ?? 0) > 0) drawOverlays(now, now.session!.tickSize);
+      }, wait);
+    };
+
     let drawnEpoch = -1;
     let drawnLast = -Infinity;
     let drawnTick = 0;
@@ -77,15 +171,19 @@ export function PriceChart() {
     let lastTick = 0;
     const onState = (s: ReturnType<typeof store.getState>): void => {
       const tickSize = s.session?.tickSize ?? 0;
-      if (tickSize <= 0 || (s.chart === last && tickSize === lastTick)) return;
-      last = s.chart;
-      lastTick = tickSize;
-      draw(s.chart, tickSize);
+      if (tickSize <= 0) return;
+      if (s.chart !== last || tickSize !== lastTick) {
+        last = s.chart;
+        lastTick = tickSize;
+        draw(s.chart, tickSize);
+      }
+      overlays(s, tickSize);
     };
     onState(store.getState());
     const unsubscribe = store.subscribe(onState);
     return () => {
       unsubscribe();
+      if (overlayTimer !== null) clearTimeout(overlayTimer);
       chart.remove();
     };
   }, [store]);

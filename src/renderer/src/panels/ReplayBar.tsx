@@ -37,7 +37,7 @@ export function adjacentMarker(markers: readonly TimelineMarker[], seq: number, 
  * alerts and human actions marked; a click (or the arrow keys) moves there.
  */
 export function ReplayBar() {
-  const { actions } = useCockpit();
+  const { actions, ui } = useCockpit();
   const replay = useCockpitState((s) => s.replay);
   const market = useCockpitState((s) => s.session?.market ?? '');
   const track = useRef<HTMLDivElement>(null);
@@ -111,6 +111,19 @@ export function ReplayBar() {
           event {status.position.toLocaleString('en-US')} / {status.lastSeq.toLocaleString('en-US')} · {formatSimTime(status.simTimeNs)} · {status.state}
         </span>
         <span className="sb-spacer" />
+        <button
+          type="button"
+          className="btn tiny"
+          onClick={() => {
+            void actions.replay.pause();
+            ui.setState({ view: 'replay', branchAt: { sessionId: status.sessionId, atSeq: Math.max(1, status.position), ts: status.simTimeNs } });
+          }}
+          disabled={status.lastSeq === 0}
+          title="Branch the session here with another policy or other limits, and compare"
+          data-testid="replay-branch"
+        >
+          What-if from here…
+        </button>
         <button type="button" className="btn tiny" onClick={() => void actions.replay.close()} data-testid="replay-close">
           Back to live
         </button>

@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
+import { useStore } from 'zustand';
 import type { SessionListing } from '../../../engine/contract/index';
 import { useCockpit, useCockpitState } from '../context';
 import { formatSimTime } from '../format/format';
+import { BranchForm, Comparison } from './WhatIf';
 
 /** The simulated span of a listed session, or a dash. */
 export function sessionSpan(s: Pick<SessionListing, 'firstTs' | 'lastTs'>): string {
@@ -21,9 +23,11 @@ export const END_LABEL: Record<SessionListing['end'], string> = {
  * long and how it ended, and a branch's parent; Open replays one in this window.
  */
 export function ReplayView({ active }: { active: boolean }) {
-  const { actions } = useCockpit();
+  const { actions, ui } = useCockpit();
   const replaying = useCockpitState((s) => s.replay?.status.sessionId ?? null);
-  const [list, setList] = useState<{ sessions: readonly SessionListing[]; live: string | null } | null>(null);
+  const branchAt = useStore(ui, (s) => s.branchAt);
+  const whatIf = useCockpitState((s) => s.whatIf);
+  const [list, setList] = useState<{ sessions: readonly SessionListing[]; live: string | null; policies: readonly string[] } | null>(null);
   const [loading, setLoading] = useState(false);
 
   const refresh = useCallback(async () => {
@@ -36,10 +40,21 @@ export function ReplayView({ active }: { active: boolean }) {
   useEffect(() => {
     if (active) void refresh();
   }, [active, refresh]);
+  // A branch written is a new session of the list.
+  useEffect(() => {
+    if (active && whatIf.last !== null) void refresh();
+  }, [active, whatIf.last, refresh]);
 
   const sessions = list === null ? [] : [...list.sessions].reverse();
   return (
     <div className="replay-view" data-testid="replay-view">
+      {branchAt !== null && <BranchForm point={branchAt} policies={list?.policies ?? []} />}
+      {whatIf.running !== null && (
+        <div className="dim" role="status" data-testid="branch-running">
+          Branching {whatIf.running.sessionId} at event {whatIf.running.atSeq.toLocaleString('en-US')}: re-running it to there, then on to its end…
+        </div>
+      )}
+      {whatIf.last !== null && <Comparison result={whatIf.last} />}
       <div className="replay-view-head">
         <span className="dim">
           {list === null ? (loading ? 'Reading the sessions…' : '') : `${list.sessions.length} recorded session${list.sessions.length === 1 ? '' : 's'}, newest first`}

@@ -24,6 +24,31 @@ export interface OrderRow {
   readonly denied: boolean;
 }
 
+/** One fill, as the chart marks it. Price in ticks. */
+export interface FillMark {
+  readonly ts: number;
+  readonly agentId: string;
+  readonly side: Side;
+  readonly price: number;
+  readonly size: number;
+}
+
+/** Fills the chart keeps, oldest first; past it the oldest go. */
+export const FILLS_MAX = 2_000;
+
+/** Each agent's running VWAP at its fills: [ts, average price in ticks] in time order. */
+export function runningVwap(fills: readonly FillMark[]): ReadonlyMap<string, ReadonlyArray<readonly [number, number]>> {
+  const sums = new Map<string, { lots: number; notional: number; points: Array<readonly [number, number]> }>();
+  for (const f of fills) {
+    const s = sums.get(f.agentId) ?? { lots: 0, notional: 0, points: [] };
+    s.lots += f.size;
+    s.notional += f.price * f.size;
+    s.points.push([f.ts, s.notional / s.lots]);
+    sums.set(f.agentId, s);
+  }
+  return new Map([...sums].map(([id, s]) => [id, s.points]));
+}
+
 /** Orders the blotter keeps; past it the oldest finished ones go. */
 export const ORDERS_MAX = 5_000;
 

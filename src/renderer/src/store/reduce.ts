@@ -3,7 +3,7 @@ import { formatPrice, formatSize, simSecond } from '../format/format';
 import { describeDeltas } from '../format/limits';
 import { BarBuilder } from './bars';
 import { RiskPass, riskFromSnapshot } from './risk';
-import { OrdersPass } from './orders';
+import { FILLS_MAX, OrdersPass, type FillMark } from './orders';
 import type { ActivityRow, BacktestRun, CockpitState, Connection, DecisionRow, Quote, SessionInfo, TapeRow } from './types';
 
 /** Trades kept for the time & sales tape. */
@@ -35,6 +35,8 @@ export function initialState(connection: Connection): CockpitState {
     depth: null,
     evaluation: { running: null, runs: [] },
     orders: new Map(),
+    fills: [],
+    whatIf: { running: null, last: null },
     replay: null,
   };
 }
@@ -86,7 +88,7 @@ export function applySnapshot(
   const reset = cause === 'reset';
   return {
     ...state,
-    ...(reset ? { decisions: [], riskFeed: [], orders: new Map() } : {}),
+    ...(reset ? { decisions: [], riskFeed: [], orders: new Map(), fills: [] } : {}),
     sync: 'live',
     host,
     session,
@@ -194,6 +196,7 @@ class Pass {
   private readonly bars: BarBuilder;
   private evaluation: CockpitState['evaluation'];
   private readonly orders: OrdersPass;
+  private readonly fills: FillMark[] = [];
 
   constructor(
     private readonly base: CockpitState,
@@ -262,6 +265,7 @@ class Pass {
         this.updateAgent(e.agentId, (a) => ({ ...a, arrivalMid: e.arrivalMid, startNs: e.startNs, endNs: e.endNs }));
         break;
       case 'OrderFilled':
+        this.fills.push({ ts: e.ts, agentId: e.agentId, side: e.side, price: e.price, size: e.size });
         // The engine's figures, as it computed them (the window does not work them out again).
         this.updateAgent(e.agentId, (a) => ({ ...a, filled: e.agent.filled, avgPrice: e.agent.avgPrice, shortfallBps: e.agent.shortfallBps }));
         break;
@@ -345,6 +349,7 @@ class Pass {
       chart: this.bars.result(),
       evaluation: this.evaluation,
       orders: this.orders.commit(),
+      fills: this.fills.length === 0 ? b.fills : [...b.fills, ...this.fills].slice(-FILLS_MAX),
     };
   }
 

@@ -1,4 +1,5 @@
 import type {
+  BranchResult,
   ReplayStatus,
   TimelineMarkers,
   AgentLimits,
@@ -18,7 +19,7 @@ import type {
   WorkflowState,
 } from '../../../engine/contract/index';
 import type { Side } from '../../../engine/book/types';
-import type { OrderRow } from './orders';
+import type { FillMark, OrderRow } from './orders';
 
 /** How the window reaches the engine. */
 export type Transport = 'electron' | 'browser';
@@ -164,6 +165,10 @@ export interface CockpitState {
   readonly evaluation: EvaluationState;
   /** Every order of the session seen by this window, the agents' and the trader's, by order id (oldest first). */
   readonly orders: ReadonlyMap<string, OrderRow>;
+  /** The session's recent fills, oldest first (the chart marks them and draws each agent's running VWAP). */
+  readonly fills: readonly FillMark[];
+  /** The what-if branch on the way, and the last one's comparison with its parent. */
+  readonly whatIf: { readonly running: { readonly sessionId: string; readonly atSeq: number } | null; readonly last: BranchResult | null };
   /** The recorded session this window replays, with its timeline; null: the window shows the live session. */
   readonly replay: ReplayView | null;
 }

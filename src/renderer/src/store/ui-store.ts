@@ -26,6 +26,15 @@ export interface UiState {
   readonly prompt: ReasonRequest | null;
   readonly toasts: readonly Toast[];
   readonly view: LowerView;
+  /** Where the trader asked for a what-if branch of the replay (the form is open), or null. */
+  readonly branchAt: BranchPoint | null;
+}
+
+/** A moment of a replayed session to branch from: the event, its simulated time. */
+export interface BranchPoint {
+  readonly sessionId: string;
+  readonly atSeq: number;
+  readonly ts: number;
 }
 
 export type UiStore = StoreApi<UiState>;
@@ -35,7 +44,7 @@ let ids = 0;
 
 /** Creates the window-only store. */
 export function createUiStore(): UiStore {
-  return createStore<UiState>()(() => ({ prompt: null, toasts: [], view: 'live' }));
+  return createStore<UiState>()(() => ({ prompt: null, toasts: [], view: 'live', branchAt: null }));
 }
 
 /**
