@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { EngineHost } from './engine-host';
 import { SessionRouter, type RoutedClient } from './session-router';
 import { Journal } from '../../engine/node/journal/journal';
+import { journalPath } from '../../engine/node/journal/sessions';
+import { testMeta, testSessionEvents } from '../../engine/node/journal/fixtures/test-journal';
 import type { EventBatch, ReplayStatus, SessionListing, SessionSnapshot, TimelineMarkers } from '../../engine/contract/index';
 import type { HostMessage } from '../../engine/contract/wire';
 
@@ -160,6 +162,17 @@ describe('session router', () => {
     expect(await c.execute({ name: 'CloseReplay', payload: {} })).toMatchObject({ ok: false, error: { code: 'REJECTED' } });
     expect(await c.execute({ name: 'OpenReplay', payload: { sessionId: 'no-such-session' } })).toMatchObject({ ok: false, error: { code: 'REJECTED', message: expect.stringContaining('no recorded session') } });
     expect(await c.request('OpenReplay', { sessionId: '../../etc/passwd' })).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+    // A journal written before sessions kept their opening state cannot be shown from its start: said, not half shown.
+    const old = Journal.create(journalPath(dir, 'old-session'), { ...testMeta, sessionId: 'old-session' });
+    old.append(testSessionEvents().slice(0, 50));
+    old.close();
+    expect(await c.execute({ name: 'OpenReplay', payload: { sessionId: 'old-session' } })).toMatchObject({
+      ok: false,
+      error: { code: 'REJECTED', message: expect.stringContaining('recorded before sessions kept their opening state') },
+    });
+    // Not a journal at all: refused with why.
+    writeFileSync(journalPath(dir, 'not-a-journal'), 'hello');
+    expect(await c.execute({ name: 'OpenReplay', payload: { sessionId: 'not-a-journal' } })).toMatchObject({ ok: false, error: { code: 'REJECTED', message: expect.stringContaining('not a SQLite database') } });
     c.close();
   });
 });
