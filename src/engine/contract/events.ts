@@ -43,6 +43,13 @@ export type EngineEvent =
   /** A detector fired or cleared; `action`: what the posture rules did about it, in words (`agents`: the agents it moved). */
   | Ev<'RiskAlert', { detector: DetectorName; edge: 'fired' | 'cleared'; reason: string; value: number; threshold: number; action: PostureAction | 'RESTORED' | null; agents: readonly string[] }>
   | Ev<'PostureRulesChanged', { rules: readonly PostureRule[]; reason: string; by: string }>
+  /**
+   * A human action, for the audit trail: who (`by`), what (`command`, `detail`), why, when (`at`:
+   * wall clock; `ts`: simulated) and how it ended (`ok`, the refusal's `code`). Every command the
+   * session carries out or refuses publishes one (a snapshot read is no action); the host publishes
+   * one for each workflow it starts or cancels.
+   */
+  | Ev<'ActionRecorded', { by: string; at: string; command: string; reason: string | null; ok: boolean; code: string | null; detail: string }>
   /** A workflow the window started (a backtest) changed state or made progress; `done` of `total` units (episodes). */
   | Ev<'WorkflowUpdated', { jobId: string; workflow: WorkflowName; state: WorkflowState; done: number; total: number; detail: string }>;
 

@@ -4,6 +4,7 @@ import { riskCommands } from '../risk/risk.contract';
 import { agentCommands } from '../agents/agents.contract';
 import { executionCommands } from '../execution/execution.contract';
 import { replayCommands } from '../replay/replay.contract';
+import { tradingCommands } from '../kernel/trading.contract';
 import type { CommandSpec } from './define';
 import type { CommandResult } from './result';
 import type { EventBatch } from './events';
@@ -11,6 +12,7 @@ import type { EventBatch } from './events';
 export * from './result';
 export * from './events';
 export type { HostInfo, PolicyReport, PolicyReportTable } from '../kernel/session.contract';
+export type { ManualOrderResult, ManualOrderStatus } from '../kernel/trading.contract';
 export type { SessionSnapshot, AgentView, RiskView, RiskSample } from '../kernel/snapshot';
 export type { DetectorView, DynamicRiskView } from '../risk/overlay';
 export type { DetectorName, PostureRule, PostureAction } from '../risk/posture';
@@ -25,7 +27,7 @@ export type { BacktestResult, BacktestRow } from '../execution/execution.contrac
 export { MAX_BACKTEST_SEEDS, MAX_BACKTEST_STRATEGIES, WORKFLOW_QUEUE_LIMITS } from '../execution/execution.contract';
 
 /** Every command the engine host answers, by name; each domain owns its part. */
-export const commands = { ...sessionCommands, ...riskCommands, ...agentCommands, ...executionCommands, ...replayCommands } as const;
+export const commands = { ...sessionCommands, ...riskCommands, ...agentCommands, ...executionCommands, ...replayCommands, ...tradingCommands } as const;
 
 type Commands = typeof commands;
 export type CommandName = keyof Commands;

@@ -17,7 +17,7 @@ import type { AgentState, DecisionExplanation, DepthView, OrderExposure, Unseque
 import type { Venue, VenueEvent, VenueOrder, VenueRejectReason } from '../venue/types';
 import { ExecutionSession, type OrderStep } from './session';
 import { MarketObserver } from './market-observer';
-import type { ExecutionStrategy, ParentOrder } from './types';
+import type { ExecutionStrategy, ParentOrder, SessionRefusal } from './types';
 import type { VolumeProfile } from './schedules';
 import { AgentPort } from './agent-port';
 import { describeDenial, RiskGate, type RiskDenial, type TradingState } from '../risk/gate';
@@ -139,6 +139,16 @@ export interface RunningAgent {
   lastReason: string | null;
   /** Why the agent is being flattened, once it is. */
   flattenReason: string | null;
+}
+
+/** The trader's own orders go out as this agent's orders: the desk (Kernel.desk). */
+export const DESK_ID = 'trader';
+/** The desk as the kernel runs it: no strategy, no schedule, no parent order to fill (one it never reaches stands in for it). */
+const DESK_SPEC: AgentSpec = { name: 'Trader (manual)', strategy: 'manual', side: 'buy', quantity: Number.MAX_SAFE_INTEGER, horizonSeconds: 86_400, intervalSeconds: 1, startAfterSeconds: 0 };
+
+/** Whether an agent is the trader's desk. */
+export function isDesk(a: { readonly id: string }): boolean {
+  return a.id === DESK_ID;
 }
 
 /** A flattening agent sends its next reducing order this long after the last. */
@@ -281,6 +291,8 @@ export class Kernel {
     this.gate.engageKillSwitch(reason);
     for (const a of this.agents) {
       cancelled += this.cancelWorking(a, `kill switch: ${reason}`);
+      // The desk is the trader's, not an agent: its orders go, and the switch blocks new ones until released.
+      if (isDesk(a)) continue;
       if (a.state === 'running' || a.state === 'paused' || a.state === 'flattening') {
         a.state = 'killed';
         halted += 1;
@@ -330,7 +342,7 @@ export class Kernel {
   protected onDetector(e: DetectorEdge): void {
     const ts = this.now();
     const because = `${e.detector}: ${e.reason}`;
-    const eligible = this.agents.filter((a) => a.state === 'running' && this.gate.agentTradingState(a.id).state === 'ACTIVE').map((a) => a.id);
+    const eligible = this.agents.filter((a) => !isDesk(a) && a.state === 'running' && this.gate.agentTradingState(a.id).state === 'ACTIVE').map((a) => a.id);
     const moves = e.edge === 'fired' ? this.posture.fired(e.detector, eligible) : this.posture.cleared(e.detector);
     const moved: string[] = [];
     for (const m of moves) {
@@ -466,6 +478,56 @@ export class Kernel {
     }
   }
 
+  /**
+   * The trader's desk: the agent the trader's own orders go out as, on a port of its own, through
+   * the same session and gate as any agent's. Opened at the trader's first order (so a session
+   * without one publishes the stream it always did); it never decides on its own. Throws when the
+   * book is not two-sided (a session needs a mid to open).
+   */
+  protected desk(): RunningAgent {
+    const found = this.agents.find(isDesk);
+    if (found !== undefined) return found;
+    const ts = this.now();
+    const desk: RunningAgent = {
+      id: DESK_ID,
+      spec: DESK_SPEC,
+      port: new AgentPort(this.venue, this.agents.length),
+      parent: { side: DESK_SPEC.side, quantity: DESK_SPEC.quantity, horizonNs: DESK_SPEC.horizonSeconds * NS_PER_SECOND },
+      startNs: ts,
+      intervalNs: NS_PER_SECOND,
+      strategy: null,
+      session: null,
+      observer: new MarketObserver(),
+      state: 'running',
+      nextAt: Infinity,
+      filled: 0,
+      notional: 0,
+      lastReason: null,
+      flattenReason: null,
+    };
+    desk.session = new ExecutionSession({
+      venue: desk.port,
+      gate: this.gate,
+      agentState: () => desk.state,
+      onOrder: (step) => this.onOrder(desk, step),
+      parent: desk.parent,
+      agentId: desk.id,
+      tickSize: this.config.market.tickSize,
+      decisionIntervalNs: desk.intervalNs,
+      observer: desk.observer,
+      venuePrintsAgentFills: this.config.market.venuePrintsAgentFills,
+      recordDecisions: false,
+    });
+    this.agents.push(desk);
+    return desk;
+  }
+
+  /** Returns a refusal as the trader reads it: the gate's denial or the venue's rejection, with its numbers. */
+  protected refusalText(r: SessionRefusal): { readonly code: string; readonly detail: string } {
+    if (r.by === 'risk') return { code: r.denial.code, detail: describeDenial(r.denial, (units, extra) => this.price(units, extra), money) };
+    return { code: r.reject.code, detail: describeReject(r.reject, (id) => this.orderName(id), (units) => this.price(units)) };
+  }
+
   /** Opens an agent's session at its start (its arrival mid is taken there) and builds its strategy. */
   protected startAgent(a: RunningAgent): void {
     const ts = this.now();
@@ -496,7 +558,13 @@ export class Kernel {
     if (a.state === 'flattening') {
       const left = session.flattenStep(a.flattenReason ?? 'flatten');
       a.nextAt = ts + FLATTEN_STEP_NS;
-      if (left === 0) {
+      if (left === 0 && isDesk(a)) {
+        // The trader's desk, flat, is ready for the trader's next order (held REDUCING until set ACTIVE).
+        a.state = 'running';
+        a.nextAt = Infinity;
+        this.emit({ kind: 'AgentStateChanged', ts, agentId: a.id, state: 'running', reason: `flat: position 0 (${a.flattenReason ?? 'flatten'})` });
+        a.flattenReason = null;
+      } else if (left === 0) {
         a.state = 'done';
         this.emit({ kind: 'AgentStateChanged', ts, agentId: a.id, state: 'done', reason: `flat: position 0 (${a.flattenReason ?? 'flatten'})` });
       }

@@ -67,6 +67,20 @@ export interface SessionRejects {
 }
 
 
+/** The trader's own order as the desk sends it (sendOrder): a limit order when `price` is set, else a market order. */
+export interface ManualOrder {
+  readonly side: Side;
+  readonly size: number;
+  /** Limit price in price units; none for a market order. */
+  readonly price?: number;
+  /** GTC rests what does not fill (a day order: the session ends the day); IOC cancels it; FOK fills whole at once or not at all. */
+  readonly tif: 'GTC' | 'IOC' | 'FOK';
+  readonly postOnly?: boolean;
+}
+
+/** Levels a side a fill-or-kill looks through to see whether the book can fill it. */
+const FOK_DEPTH_LEVELS = 1_000;
+
 /** Works one parent order on one venue; see the module comment. */
 export class ExecutionSession {
   readonly venue: Venue;
@@ -247,6 +261,43 @@ export class ExecutionSession {
     return this.position;
   }
 
+  /**
+   * Sends the trader's own order (the desk's): not clipped to a parent order or priced within its
+   * limit, but through the same gate to the venue as every order. A fill-or-kill the book cannot
+   * fill whole at once is killed whole after the gate passes it: accepted with nothing resting,
+   * then expired, never partly filled. Returns its id and the lots filled on arrival; whether the
+   * gate or the venue refused it is in `rejects`.
+   */
+  sendOrder(o: ManualOrder): { readonly id: number; readonly filled: number } {
+    this.decisionCount += 1;
+    const id = this.nextId++;
+    const order: VenueOrder =
+      o.price === undefined
+        ? { kind: 'market', id, side: o.side, size: o.size }
+        : { kind: 'limit', id, side: o.side, price: o.price, size: o.size, tif: o.tif === 'GTC' ? 'GTC' : 'IOC', ...(o.postOnly ? { postOnly: true } : {}) };
+    const killWhole = o.tif === 'FOK' && this.fillableNow(o.side, o.price) < o.size;
+    return { id, filled: this.submit(order, killWhole) };
+  }
+
+  /** Cancels one of the agent's working orders by its id; returns the lots cancelled, or null when the venue has no such working order. */
+  cancelOrder(id: AgentOrderId, reason: string): number | null {
+    const lots = this.venue.order(id)?.remaining ?? null;
+    if (lots === null) return null;
+    return this.cancel(id, reason) ? lots : null;
+  }
+
+  /** Lots the opposite side of the book offers now at `limit` or better (all of it for a market order). */
+  private fillableNow(side: Side, limit: number | undefined): number {
+    const book = this.venue.l2(FOK_DEPTH_LEVELS);
+    const levels = side === 'buy' ? book.asks : book.bids;
+    let lots = 0;
+    for (const [price, size] of levels) {
+      if (limit !== undefined && (side === 'buy' ? price > limit : price < limit)) break;
+      lots += size;
+    }
+    return lots;
+  }
+
   /** The agent's position as the gate books it: signed lots, buys adding. */
   get position(): number {
     return this.gate.exposure.agent(this.agentId).position;
@@ -363,14 +414,24 @@ export class ExecutionSession {
     return { agentId: this.agentId, agentState: this.agentState(), mid: venueMid(this.venue, this.mid), now: this.venue.now() };
   }
 
-  /** Passes one order through the gate to the venue, and books each step of its life; returns the lots filled on arrival. */
-  private submit(order: VenueOrder): number {
+  /**
+   * Passes one order through the gate to the venue, and books each step of its life; returns the
+   * lots filled on arrival. `killWhole`: the gate passed a fill-or-kill the book cannot fill, which
+   * is accepted and expires at once without reaching the venue.
+   */
+  private submit(order: VenueOrder, killWhole = false): number {
     const outcome = this.gate.check({ ...order, decision: this.decisionCount }, this.gateContext());
     if (!outcome.allowed) {
       this.rejectedSubmits++;
       this.deniedSubmits++;
       this.lastRefusal = { by: 'risk', ts: this.venue.now(), denial: outcome.denial };
       this.onOrder?.({ kind: 'denied', order, denial: outcome.denial });
+      return 0;
+    }
+    if (killWhole) {
+      this.gate.exposure.accepted(this.agentId, order.id, order.side, order.kind === 'limit' ? order.price : undefined, 0, this.venue.now(), RiskGate.orderKey(order), this.decisionCount);
+      this.onOrder?.({ kind: 'accepted', order, resting: 0 });
+      this.onOrder?.({ kind: 'expired', orderId: order.id, lots: order.size });
       return 0;
     }
     const r = this.venue.submit(order);

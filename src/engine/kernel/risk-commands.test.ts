@@ -49,8 +49,10 @@ describe('risk commands on a live session', () => {
     const { kernel, events } = kernelWith();
     const limits = withAgentLimits({ maxOrderLots: 900 });
     expect(command(kernel, 'SetRiskLimits', { limits, reason: 'thin open' }, 'browser window (127.0.0.1)')).toEqual({ ok: true, value: { limits } });
-    const change = events.at(-1);
+    // The change, then its row of the audit trail.
+    const change = events.at(-2);
     expect(change).toMatchObject({ kind: 'RiskLimitsChanged', by: 'browser window (127.0.0.1)', reason: 'thin open', agentId: null, limits });
+    expect(events.at(-1)).toMatchObject({ kind: 'ActionRecorded', by: 'browser window (127.0.0.1)', command: 'SetRiskLimits', reason: 'thin open', ok: true, code: null });
     expect(change?.kind === 'RiskLimitsChanged' && Date.parse(change.at)).toBeGreaterThan(0);
     const id = kernel.snapshot().agents[1]!.id;
     expect(command(kernel, 'SetAgentLimits', { agentId: id, limits: { ...limits.perAgent, maxOrderLots: 10 }, reason: 'new agent' }).ok).toBe(true);

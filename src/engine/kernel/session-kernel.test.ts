@@ -132,7 +132,7 @@ describe('session kernel on the simulator', () => {
     const tight = withAgentLimits({ maxOrderLots: 1 });
     const r = command(kernel, 'SetRiskLimits', { limits: tight, reason: 'tighten' });
     expect(r).toEqual({ ok: true, value: { limits: tight } });
-    expect(events.at(-1)).toMatchObject({ kind: 'RiskLimitsChanged', reason: 'tighten', by: 'trader', agentId: null, limits: tight });
+    expect(events.at(-2)).toMatchObject({ kind: 'RiskLimitsChanged', reason: 'tighten', by: 'trader', agentId: null, limits: tight });
     expect(kernel.snapshot().risk.history.at(-1)).toMatchObject({ by: 'trader', reason: 'tighten', limits: tight });
     const mark = events.length;
     kernel.elapse(120 * S);
@@ -242,12 +242,14 @@ describe('session kernel on the simulator', () => {
   });
 
   it('rejectsACommandForAnUnknownAgentAndChangesNothing', () => {
-    const { kernel } = kernelWith();
+    const { kernel, events } = kernelWith();
     kernel.elapse(100 * S);
     const before = kernel.snapshot();
     const r = command(kernel, 'KillAgent', { agentId: 'agent-99', reason: 'x' });
     expect(r.ok).toBe(false);
-    expect(kernel.snapshot()).toEqual(before);
+    // Nothing changed but the audit trail, which records the refused action with why.
+    expect(kernel.snapshot()).toEqual({ ...before, lastSeq: before.lastSeq + 1 });
+    expect(events.at(-1)).toMatchObject({ kind: 'ActionRecorded', command: 'KillAgent', reason: 'x', ok: false, code: 'REJECTED', detail: expect.stringContaining('no agent "agent-99"') });
   });
 
   it('stopsAPausedAgentAndLetsItResume', () => {
@@ -318,7 +320,7 @@ describe('session kernel on the simulator', () => {
     for (const [name, payload, state] of steps) {
       const before = events.length;
       expect(command(kernel, name, payload).ok).toBe(true);
-      const published = events.slice(before).filter((e) => e.kind !== 'AgentStateChanged');
+      const published = events.slice(before).filter((e) => e.kind !== 'AgentStateChanged' && e.kind !== 'ActionRecorded');
       expect(published, name).toEqual([expect.objectContaining({ state })]);
       expect(kernel.state).toBe(state);
     }
@@ -332,6 +334,7 @@ describe('session kernel on the simulator', () => {
     expect(snap.lastSeq).toBe(events.length);
     expect(snap.session.state).toBe('paused');
     expect(snap.depth.bids.length).toBeGreaterThan(0);
-    expect(events.at(-1)).toMatchObject({ kind: 'SessionPaused', reason: 'lunch' });
+    expect(events.at(-2)).toMatchObject({ kind: 'SessionPaused', reason: 'lunch' });
+    expect(events.at(-1)).toMatchObject({ kind: 'ActionRecorded', command: 'PauseSession', reason: 'lunch', ok: true });
   });
 });

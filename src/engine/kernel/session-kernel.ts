@@ -11,8 +11,10 @@ import { replayCommands } from '../replay/replay.contract';
 import type { EngineEvent, SessionState, UnsequencedEvent, AgentState } from '../contract/events';
 import type { CommandResult } from '../contract/result';
 import { fail, ok } from '../contract/result';
-import type { ValidCommand } from '../contract/index';
-import { Kernel, TRADE_HISTORY, type AgentSpec, type KernelDeps, type RunningAgent, type SessionMarket } from '../execution/kernel';
+import type { CommandPayload, ValidCommand } from '../contract/index';
+import { DESK_ID, isDesk, Kernel, TRADE_HISTORY, type AgentSpec, type KernelDeps, type RunningAgent, type SessionMarket } from '../execution/kernel';
+import type { ExecutionSession, ManualOrder } from '../execution/session';
+import type { ManualOrderResult } from './trading.contract';
 import type { AgentView, RiskSample, RiskView, SessionSnapshot } from './snapshot';
 import type { LimitUse } from '../risk/gate';
 import { venueMid } from '../execution/market-observer';
@@ -32,7 +34,25 @@ export type ReplayCommandName = keyof typeof replayCommands;
 
 /** Whether the session kernel carries out `command` (the host runs the rest beside it). */
 export function isSessionCommand(command: ValidCommand): command is SessionCommand {
-  return command.name !== 'RunBacktest' && command.name !== 'CancelWorkflow' && !Object.hasOwn(replayCommands, command.name);
+  return isSessionCommandName(command.name);
+}
+
+/** Whether a command of this name is the session kernel's (by name alone: a recorded action's). */
+export function isSessionCommandName(name: string): boolean {
+  return name !== 'RunBacktest' && name !== 'CancelWorkflow' && !Object.hasOwn(replayCommands, name);
+}
+
+/** Longest detail an audit row keeps of a command's payload. */
+const ACTION_DETAIL_MAX = 300;
+
+/** A command's payload in words for the audit trail: its fields but the reason, `agentId agent-2, speed 25`. */
+function describePayload(payload: unknown): string {
+  if (typeof payload !== 'object' || payload === null) return '';
+  const text = Object.entries(payload as Record<string, unknown>)
+    .filter(([k]) => k !== 'reason')
+    .map(([k, v]) => `${k} ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`)
+    .join(', ');
+  return text.length > ACTION_DETAIL_MAX ? `${text.slice(0, ACTION_DETAIL_MAX - 1)}…` : text;
 }
 
 export interface SessionConfig {
@@ -110,6 +130,20 @@ export class SessionKernel extends Kernel {
    * result; a refusal changes nothing.
    */
   execute(command: SessionCommand, by = 'trader', at = new Date().toISOString()): CommandResult<unknown> {
+    const result = this.carryOut(command, by, at);
+    if (command.name !== 'GetSnapshot') {
+      const reason = (command.payload as { reason?: unknown }).reason;
+      this.recordAction({ by, at, command: command.name, reason: typeof reason === 'string' ? reason : null, ok: result.ok, code: result.ok ? null : result.error.code, detail: result.ok ? describePayload(command.payload) : result.error.message });
+    }
+    return result;
+  }
+
+  /** Publishes a human action for the audit trail (the host's for the workflows it runs beside the session). */
+  recordAction(action: Omit<Extract<EngineEvent, { kind: 'ActionRecorded' }>, 'kind' | 'seq' | 'ts'>): void {
+    this.emit({ kind: 'ActionRecorded', ts: this.now(), ...action });
+  }
+
+  private carryOut(command: SessionCommand, by: string, at: string): CommandResult<unknown> {
     const ts = this.now();
     switch (command.name) {
       case 'GetSnapshot':
@@ -142,6 +176,7 @@ export class SessionKernel extends Kernel {
       case 'KillAgent': {
         const agent = this.findAgent(command.payload.agentId);
         if (typeof agent === 'string') return fail('REJECTED', agent);
+        if (isDesk(agent)) return fail('REJECTED', "the trader's desk is not an agent: cancel its orders, flatten it, or set its trading state");
         const to: AgentState = command.name === 'PauseAgent' ? 'paused' : command.name === 'ResumeAgent' ? 'running' : 'killed';
         if (to === 'running' && this.gate.killed) return fail('REJECTED', 'the kill switch is engaged; release it first');
         if (!canMove(agent.state, to)) return fail('REJECTED', `agent ${agent.id} is ${agent.state}; it cannot become ${to}`);
@@ -186,6 +221,32 @@ export class SessionKernel extends Kernel {
         this.emit({ kind: 'PostureRulesChanged', ts, rules: command.payload.rules, reason: command.payload.reason, by });
         return ok({ rules: command.payload.rules });
       }
+      case 'PlaceOrder':
+        return this.placeOrder(command.payload);
+      case 'CancelOrder': {
+        const { orderId, reason } = command.payload;
+        const found = this.findOrder(orderId);
+        if (typeof found === 'string') return fail('REJECTED', found);
+        const lots = found.agent.session?.cancelOrder(found.localId, `cancelled by ${by}: ${reason}`) ?? null;
+        if (lots === null) return fail('REJECTED', `order ${orderId} is not working (filled, cancelled or expired)`);
+        return ok({ orderId, lots });
+      }
+      case 'ModifyOrder': {
+        const { orderId, reason } = command.payload;
+        if (!orderId.startsWith(`${DESK_ID}/`)) return fail('REJECTED', `only the trader's own orders are modified here; ${orderId} is an agent's (cancel it, and the agent decides again)`);
+        const found = this.findOrder(orderId);
+        if (typeof found === 'string') return fail('REJECTED', found);
+        const working = found.agent.port.order(found.localId);
+        if (working === undefined || working.remaining <= 0) return fail('REJECTED', `order ${orderId} is not working (filled, cancelled or expired)`);
+        const price = command.payload.price ?? working.price;
+        const quantity = command.payload.quantity ?? working.remaining;
+        if (price === working.price && quantity === working.remaining) return fail('REJECTED', `order ${orderId} already rests ${quantity} lots at ${this.price(price)}`);
+        const offGrid = this.offTick(price);
+        if (offGrid !== null) return fail('REJECTED', offGrid);
+        found.agent.session?.cancelOrder(found.localId, `modified by ${by}: ${reason}`);
+        const placed = this.sendDesk({ side: working.side, size: quantity, price, tif: 'GTC' });
+        return placed.ok ? ok({ ...placed.value, replaced: orderId }) : placed;
+      }
       case 'Flatten': {
         const { agentId, reason } = command.payload;
         if (this.gate.killed) return fail('REJECTED', 'the kill switch is engaged: no order can go out; release it first');
@@ -204,6 +265,47 @@ export class SessionKernel extends Kernel {
         return ok({ agentsFlattening: n });
       }
     }
+  }
+
+  /** Sends the trader's order as the desk's and says how it turned out at once. */
+  private placeOrder(o: CommandPayload<'PlaceOrder'>): CommandResult<ManualOrderResult> {
+    if (o.price !== undefined) {
+      const offGrid = this.offTick(o.price);
+      if (offGrid !== null) return fail('REJECTED', offGrid);
+    }
+    return this.sendDesk({ side: o.side, size: o.quantity, ...(o.price === undefined ? {} : { price: o.price }), tif: o.tif === 'day' ? 'GTC' : o.tif === 'ioc' ? 'IOC' : 'FOK', postOnly: o.postOnly });
+  }
+
+  private sendDesk(order: ManualOrder): CommandResult<ManualOrderResult> {
+    let desk: RunningAgent;
+    try {
+      desk = this.desk();
+    } catch (err) {
+      return fail('REJECTED', `no order can go out now: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (desk.state === 'flattening') return fail('REJECTED', "the trader's position is being flattened; wait until it is flat");
+    const session = desk.session as ExecutionSession;
+    const refusedBefore = session.rejects.submits;
+    const sent = session.sendOrder(order);
+    const orderId = `${DESK_ID}/${sent.id}`;
+    const last = session.rejects.last;
+    if (session.rejects.submits > refusedBefore && last !== null) return ok({ orderId, status: 'denied', filled: 0, refusal: { by: last.by, ...this.refusalText(last) } });
+    const resting = desk.port.order(sent.id)?.remaining ?? 0;
+    return ok({ orderId, status: resting > 0 ? 'working' : sent.filled >= order.size ? 'filled' : 'expired', filled: sent.filled, refusal: null });
+  }
+
+  /** Why a price is off the instrument's tick grid, or null when it is on it. */
+  private offTick(price: number): string | null {
+    const step = this.config.market.tickSize;
+    return price % step === 0 ? null : `price ${this.price(price)} is not on the instrument's tick of ${this.price(step)}`;
+  }
+
+  /** Returns the agent and its own id of order `orderId` (AGENT/NUMBER), or why there is none. */
+  private findOrder(orderId: string): { readonly agent: RunningAgent; readonly localId: number } | string {
+    const slash = orderId.lastIndexOf('/');
+    const agent = this.agents.find((a) => a.id === orderId.slice(0, slash));
+    if (agent === undefined) return `no order ${orderId}: no agent "${orderId.slice(0, slash)}"${orderId.startsWith(`${DESK_ID}/`) ? ' (the trader has placed no order yet)' : ''}`;
+    return { agent, localId: Number(orderId.slice(slash + 1)) };
   }
 
   /** Returns the agent `agentId`, or why there is none. */
@@ -230,7 +332,8 @@ export class SessionKernel extends Kernel {
       },
       quote: q.bid > 0 && q.ask > 0 ? { ...q } : null,
       trades: this.trades.slice(-TRADE_HISTORY),
-      agents: this.agents.map((a) => this.view(a, now)),
+      // The desk is the trader's, not an agent with a parent order: its orders are in the blotter, its limits in the risk view.
+      agents: this.agents.filter((a) => !isDesk(a)).map((a) => this.view(a, now)),
       risk: this.riskView(now),
       depth: this.depth(),
     };

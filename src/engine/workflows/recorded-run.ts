@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import type { EngineEvent } from '../contract/events';
 import type { CommandResult } from '../contract/result';
 import { validateCommand } from '../contract/validate';
-import { isSessionCommand, type SessionKernel, type StrategyFactory } from '../kernel/session-kernel';
+import { isSessionCommand, isSessionCommandName, type SessionKernel, type StrategyFactory } from '../kernel/session-kernel';
 import { isDeadlineMissMessage } from '../execution/deadline';
 import { eventRow, type CommandPlace } from '../node/journal/journal';
 
@@ -34,7 +34,9 @@ export interface RecordedCommand {
 /** One input of a recorded session, placed after event `at` at simulated time `simTs`. */
 export type RecordedInput =
   | { readonly kind: 'command'; readonly at: number; readonly order: number; readonly simTs: number; readonly command: RecordedCommand }
-  | { readonly kind: 'workflow'; readonly at: number; readonly order: number; readonly simTs: number; readonly event: Extract<EngineEvent, { kind: 'WorkflowUpdated' }> };
+  | { readonly kind: 'workflow'; readonly at: number; readonly order: number; readonly simTs: number; readonly event: Extract<EngineEvent, { kind: 'WorkflowUpdated' }> }
+  /** An action the host recorded for a command the session does not carry out (a workflow started or cancelled). */
+  | { readonly kind: 'action'; readonly at: number; readonly order: number; readonly simTs: number; readonly event: Extract<EngineEvent, { kind: 'ActionRecorded' }> };
 
 /**
  * Returns the inputs of a recorded session in the order they reached it: the commands that took
@@ -48,7 +50,11 @@ export function recordedInputs(commands: readonly RecordedCommand[], recorded: r
     // One placed after the record's last event left nothing in it to compare (a journal read while its session runs).
     if (c.afterSeq !== null && c.simTs !== null && c.afterSeq < lastSeq) inputs.push({ kind: 'command', at: c.afterSeq, order: i, simTs: c.simTs, command: c });
   });
-  for (const e of recorded) if (e.kind === 'WorkflowUpdated') inputs.push({ kind: 'workflow', at: e.seq - 1, order: commands.length + e.seq, simTs: e.ts, event: e });
+  for (const e of recorded) {
+    if (e.kind === 'WorkflowUpdated') inputs.push({ kind: 'workflow', at: e.seq - 1, order: commands.length + e.seq, simTs: e.ts, event: e });
+    // The session records its own commands' actions as it carries them out again; the host's are fed back like workflow updates.
+    else if (e.kind === 'ActionRecorded' && !isSessionCommandName(e.command)) inputs.push({ kind: 'action', at: e.seq - 1, order: commands.length + e.seq, simTs: e.ts, event: e });
+  }
   // A command placed after event k came before a workflow update numbered k + 1 (had the update come first, the command would be placed after it).
   inputs.sort((a, b) => a.at - b.at || (a.kind === b.kind ? a.order - b.order : a.kind === 'command' ? -1 : 1));
   return inputs;
@@ -115,6 +121,11 @@ export class RecordedRun {
       const { kind: _k, seq: _s, ts: _t, ...update } = input.event;
       this.kernel.publishWorkflow(update);
       this.workflowUpdates += 1;
+      return;
+    }
+    if (input.kind === 'action') {
+      const { kind: _k, seq: _s, ts: _t, ...action } = input.event;
+      this.kernel.recordAction(action);
       return;
     }
     this.execute(input.command);

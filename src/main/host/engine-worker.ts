@@ -186,8 +186,10 @@ async function main(): Promise<void> {
     const { id, command, by } = msg;
     if (!isSessionCommand(command)) {
       // The workflows run beside the session, through the queue.
-      if (command.name === 'RunBacktest') return startBacktest(id, command.payload);
-      if (command.name === 'BranchSession') return startBranch(id, command.payload);
+      // A workflow the trader starts or cancels is a human action: recorded for the audit trail with its outcome.
+      const audit: Audit = { by, at: new Date().toISOString() };
+      if (command.name === 'RunBacktest') return startBacktest(id, command.payload, audit);
+      if (command.name === 'BranchSession') return startBranch(id, command.payload, audit);
       if (command.name === 'ListSessions') {
         const sessions = options.dataDir === null ? [] : sessionListings(options.dataDir, options.sqliteBinding);
         post({ t: 'res', id, result: { ok: true, value: { sessions, live: journal === null ? null : sessionId, policies: shippedPolicies(appRoot()) } } });
@@ -200,7 +202,7 @@ async function main(): Promise<void> {
       }
       const { jobId, reason } = command.payload;
       const found = workflows.cancel(jobId, reason);
-      reply(id, command.name, command.payload, found ? { ok: true, value: { jobId, state: 'cancelled' } } : fail('REJECTED', `no workflow "${jobId}" is queued or running`));
+      reply(id, command.name, command.payload, found ? { ok: true, value: { jobId, state: 'cancelled' } } : fail('REJECTED', `no workflow "${jobId}" is queued or running`), null, undefined, audit);
       return;
     }
     // Where it takes effect: after the last event published so far, at this simulated time.
@@ -225,9 +227,10 @@ async function main(): Promise<void> {
    * branch re-runs the recorded session a simulated second at a time and yields between them, so
    * the live loop keeps its frames; it answers with the comparison when the branch is written.
    */
-  function startBranch(id: number, payload: CommandPayload<'BranchSession'>): void {
+  function startBranch(id: number, payload: CommandPayload<'BranchSession'>, audit: Audit): void {
+    const done = (result: CommandResult<unknown>): void => reply(id, 'BranchSession', payload, result, null, undefined, audit);
     const dataDir = options.dataDir;
-    if (dataDir === null) return reply(id, 'BranchSession', payload, fail('REJECTED', 'this engine keeps no journals, so there is no recorded session to branch'));
+    if (dataDir === null) return done(fail('REJECTED', 'this engine keeps no journals, so there is no recorded session to branch'));
     jobs += 1;
     const jobId = `branch-${jobs}`;
     const request = {
@@ -239,44 +242,63 @@ async function main(): Promise<void> {
       ...(options.sqliteBinding ? { sqliteBinding: options.sqliteBinding } : {}),
     };
     const submitted = workflows.submit(jobId, 'branch', (context) => runBranch(dataDir, payload.sessionId, request, context));
-    if (!submitted.ok) return reply(id, 'BranchSession', payload, fail(submitted.code, submitted.message));
+    if (!submitted.ok) return done(fail(submitted.code, submitted.message));
     submitted.result.then(
-      (result) => reply(id, 'BranchSession', payload, { ok: true, value: result }),
-      (err: unknown) =>
-        reply(id, 'BranchSession', payload, err instanceof WorkflowCancelled ? fail('CANCELLED', `branch ${jobId} ${err.message}`) : fail('REJECTED', `the branch failed: ${err instanceof Error ? err.message : String(err)}`)),
+      (result) => done({ ok: true, value: result }),
+      (err: unknown) => done(err instanceof WorkflowCancelled ? fail('CANCELLED', `branch ${jobId} ${err.message}`) : fail('REJECTED', `the branch failed: ${err instanceof Error ? err.message : String(err)}`)),
     );
   }
 
   /** Queues a backtest the window asked for; it runs in its own thread and answers when it ends. */
-  function startBacktest(id: number, payload: CommandPayload<'RunBacktest'>): void {
+  function startBacktest(id: number, payload: CommandPayload<'RunBacktest'>, audit: Audit): void {
+    const done = (result: CommandResult<unknown>): void => reply(id, 'RunBacktest', payload, result, null, undefined, audit);
     jobs += 1;
     const jobId = payload.jobId ?? `backtest-${jobs}`;
     let options: BacktestOptions;
     try {
       options = backtestOptionsFromRequest(payload);
     } catch (err) {
-      reply(id, 'RunBacktest', payload, fail('REJECTED', `backtest failed: ${err instanceof Error ? err.message : String(err)}`));
+      done(fail('REJECTED', `backtest failed: ${err instanceof Error ? err.message : String(err)}`));
       return;
     }
     const submitted = workflows.submit(jobId, 'backtest', (context) => runBacktestInThread(options, context));
     if (!submitted.ok) {
-      reply(id, 'RunBacktest', payload, fail(submitted.code, submitted.message));
+      done(fail(submitted.code, submitted.message));
       return;
     }
     submitted.result.then(
-      (report) => reply(id, 'RunBacktest', payload, { ok: true, value: windowResult(report) }),
+      (report) => done({ ok: true, value: windowResult(report) }),
       (err: unknown) =>
-        reply(id, 'RunBacktest', payload, err instanceof WorkflowCancelled ? fail('CANCELLED', `backtest ${jobId} ${err.message}`) : fail('REJECTED', `backtest failed: ${err instanceof Error ? err.message : String(err)}`)),
+        done(err instanceof WorkflowCancelled ? fail('CANCELLED', `backtest ${jobId} ${err.message}`) : fail('REJECTED', `backtest failed: ${err instanceof Error ? err.message : String(err)}`)),
     );
   }
 
-  /** Answers a command and journals it with its outcome. */
-  function reply(id: number, name: string, payload: unknown, result: CommandResult<unknown>, place: CommandPlace | null = null, wallTime = new Date().toISOString()): void {
+  /** Answers a command and journals it with its outcome; `audit`: a workflow's command, recorded for the audit trail as it ends (the session records its own). */
+  function reply(id: number, name: string, payload: unknown, result: CommandResult<unknown>, place: CommandPlace | null = null, wallTime = new Date().toISOString(), audit?: Audit): void {
     journal?.recordCommand(wallTime, name, payload, result.ok, result.ok ? null : result.error.code, place);
+    if (audit !== undefined) {
+      const reason = (payload as { reason?: unknown } | null)?.reason;
+      kernel.recordAction({ ...audit, command: name, reason: typeof reason === 'string' ? reason : null, ok: result.ok, code: result.ok ? null : result.error.code, detail: result.ok ? workflowDetail(name, payload) : result.error.message });
+    }
     post({ t: 'res', id, result });
   }
 
   post({ t: 'ready', sessionId, journalPath: journal?.path ?? null, backend: backend.name });
+}
+
+/** Who sent a workflow's command and when, for its audit row. */
+interface Audit {
+  readonly by: string;
+  readonly at: string;
+}
+
+/** A workflow command in words for the audit trail. */
+function workflowDetail(name: string, payload: unknown): string {
+  const p = payload as Record<string, unknown>;
+  if (name === 'RunBacktest') return `${String(p.scenario)} seeds ${String(p.seedFrom)}..${String(p.seedTo)}: ${Array.isArray(p.strategies) ? p.strategies.join(', ') : ''}`;
+  if (name === 'BranchSession') return `${String(p.sessionId)} at event ${String(p.atSeq)}${p.modelDir ? `, policy ${String(p.modelDir)}` : ''}${p.limits ? `, limits ${JSON.stringify(p.limits)}` : ''}`;
+  if (name === 'CancelWorkflow') return String(p.jobId);
+  return '';
 }
 
 main().catch((err: unknown) => {

@@ -13,6 +13,7 @@ import { RiskView } from './panels/RiskView';
 import { ReplayBar } from './panels/ReplayBar';
 import { ReplayView } from './panels/ReplayView';
 import { Blotter } from './panels/Blotter';
+import { AuditTrail } from './panels/AuditTrail';
 import { StatusBar } from './panels/StatusBar';
 import { TradeTape } from './panels/TradeTape';
 import { Panel } from './components/Panel';
@@ -51,6 +52,13 @@ export function App() {
       } else if ((key === 'l' || e.code === 'KeyL') && !promptOpen) {
         e.preventDefault();
         setView(ui, ui.getState().view === 'risk' ? 'live' : 'risk');
+      } else if ((key === 't' || e.code === 'KeyT') && !promptOpen) {
+        // The order ticket, focused on its quantity.
+        e.preventDefault();
+        ui.setState({ view: 'orders', ticketFocus: ui.getState().ticketFocus + 1 });
+      } else if ((key === 'a' || e.code === 'KeyA') && !promptOpen) {
+        e.preventDefault();
+        setView(ui, ui.getState().view === 'audit' ? 'live' : 'audit');
       } else if ((key === 'o' || e.code === 'KeyO') && !promptOpen) {
         e.preventDefault();
         setView(ui, ui.getState().view === 'orders' ? 'live' : 'orders');
@@ -101,8 +109,11 @@ export function App() {
         <Panel title="Evaluation" className="area-lower" meta={tabs} hidden={view !== 'evaluation'}>
           <EvaluationView active={view === 'evaluation'} />
         </Panel>
-        <Panel title="Orders & fills" className="area-lower" meta={tabs} hidden={view !== 'orders'}>
+        <Panel title="Order ticket · orders & fills" className="area-lower" meta={tabs} hidden={view !== 'orders'}>
           <Blotter />
+        </Panel>
+        <Panel title="Audit trail" className="area-lower" meta={tabs} hidden={view !== 'audit'}>
+          <AuditTrail />
         </Panel>
         <Panel title="Recorded sessions" className="area-lower" meta={tabs} hidden={view !== 'replay'}>
           <ReplayView active={view === 'replay'} />
@@ -133,7 +144,7 @@ function riskSummary(s: CockpitState): string {
 /** Switches the lower region between the live agents and decisions, the risk view and the evaluation view. */
 function ViewTabs({ view, onChange, busy }: { view: LowerView; onChange: (v: LowerView) => void; busy: boolean }) {
   return (
-    <span className="view-tabs" role="group" aria-label={`Lower region view (${MOD}+Shift+L: risk, ${MOD}+Shift+E: evaluation, ${MOD}+Shift+Y: replay, ${MOD}+Shift+O: orders)`}>
+    <span className="view-tabs" role="group" aria-label={`Lower region view (${MOD}+Shift+L: risk, ${MOD}+Shift+E: evaluation, ${MOD}+Shift+Y: replay, ${MOD}+Shift+O: orders, ${MOD}+Shift+T: order ticket, ${MOD}+Shift+A: audit)`}>
       <button type="button" className={`view-tab ${view === 'live' ? 'on' : ''}`} aria-pressed={view === 'live'} onClick={() => onChange('live')} data-testid="view-live">
         Live
       </button>
@@ -146,6 +157,16 @@ function ViewTabs({ view, onChange, busy }: { view: LowerView; onChange: (v: Low
         data-testid="view-orders"
       >
         Orders
+      </button>
+      <button
+        type="button"
+        className={`view-tab ${view === 'audit' ? 'on' : ''}`}
+        aria-pressed={view === 'audit'}
+        onClick={() => onChange('audit')}
+        title={`Every human action: who, what, why, when, result (${MOD}+Shift+A)`}
+        data-testid="view-audit"
+      >
+        Audit
       </button>
       <button
         type="button"

@@ -1,4 +1,5 @@
-import type { AgentLimits, CockpitApi, CommandError, CommandName, CommandRequest, RiskLimits, TradingState } from '../../../engine/contract/index';
+import type { AgentLimits, CockpitApi, CommandError, CommandName, CommandRequest, ManualOrderResult, RiskLimits, TradingState } from '../../../engine/contract/index';
+import { formatPrice, formatSize } from '../format/format';
 import { describeDeltas } from '../format/limits';
 import { diffAgentLimits, diffLimits } from '../store/risk';
 import type { CockpitStore } from '../store/cockpit-store';
@@ -35,6 +36,12 @@ export interface CockpitActions {
   runBacktest(request: BacktestRequest): Promise<void>;
   /** Cancels the backtest on the way, if any; its run ends CANCELLED. */
   cancelBacktest(): Promise<void>;
+  /** Sends the trader's own order through the risk gate (asking why); the gate's answer comes back in a toast. */
+  placeOrder(order: Omit<CommandRequest<'PlaceOrder'>, 'reason'>): Promise<ActionOutcome>;
+  /** Cancels a working order, the trader's or an agent's. */
+  cancelOrder(orderId: string): Promise<ActionOutcome>;
+  /** Changes the trader's working order's price and/or quantity (cancel and replace through the gate). */
+  modifyOrder(orderId: string, price: number | undefined, quantity: number | undefined): Promise<ActionOutcome>;
   /** Recorded sessions: list, open one in this window, move through it. */
   readonly replay: ReplayActions;
 }
@@ -87,8 +94,45 @@ export function createActions(api: CockpitApi, store: CockpitStore, ui: UiStore,
   /** Tells this window's job ids from another window's on the same engine. */
   const windowTag = Math.random().toString(36).slice(2, 8);
 
+  /** Tells the trader how the order turned out: the gate's or venue's refusal with its reason, or where it stands. */
+  const reportOrder = (label: string, r: ManualOrderResult): void => {
+    if (r.refusal !== null) {
+      pushToast(ui, { tone: 'error', title: `${label} denied · ${r.refusal.code}`, message: `${r.orderId}: ${r.refusal.detail} (${r.refusal.by === 'risk' ? 'risk gate' : 'venue'})` });
+      store.setState((s) => addCockpitActivity(s, 'danger', `${label} denied: ${r.refusal!.code}`, r.refusal!.detail));
+      return;
+    }
+    pushToast(ui, { tone: 'info', title: `${label} ${r.status}`, message: `${r.orderId}: ${formatSize(r.filled)} lots filled on arrival` });
+  };
+
   const actions: CockpitActions = {
     replay: createReplayActions(api, store, ui, resync),
+    placeOrder: async (order) => {
+      const tick = store.getState().session?.tickSize ?? 0.01;
+      const what = `${order.side} ${formatSize(order.quantity)} ${order.type === 'market' ? 'at market' : `at ${formatPrice(order.price ?? null, tick)}`} ${order.tif.toUpperCase()}${order.postOnly ? ' post-only' : ''}`;
+      const reason = await askReason(ui, { title: `Send: ${what}`, detail: 'Your own order, through the same risk gate as the agents’ orders.', defaultReason: 'manual order from cockpit', confirmLabel: order.side === 'buy' ? 'Buy' : 'Sell', danger: false });
+      if (reason === null) return CANCELLED;
+      const result = await api.invoke('PlaceOrder', { ...order, reason });
+      if (!result.ok) {
+        pushToast(ui, { tone: 'error', title: `Order failed · ${result.error.code}`, message: describeError(result.error) });
+        return { status: 'refused', error: result.error };
+      }
+      reportOrder('Order', result.value);
+      return DONE;
+    },
+    cancelOrder: (orderId) =>
+      run('Cancel order', 'CancelOrder', { title: `Cancel ${orderId}`, detail: orderId.startsWith('trader/') ? 'Your working order is cancelled.' : 'The agent’s working order is cancelled; the agent decides again at its next decision.', defaultReason: 'cancelled from cockpit', confirmLabel: 'Cancel order', danger: true }, (reason) => ({ orderId, reason })),
+    modifyOrder: async (orderId, price, quantity) => {
+      const tick = store.getState().session?.tickSize ?? 0.01;
+      const reason = await askReason(ui, { title: `Modify ${orderId}`, detail: `To ${quantity === undefined ? 'the same quantity' : `${formatSize(quantity)} lots`} at ${price === undefined ? 'the same price' : formatPrice(price, tick)}: cancelled and replaced through the risk gate (a replacement the gate refuses leaves the order cancelled).`, defaultReason: 'modified from cockpit', confirmLabel: 'Modify', danger: false });
+      if (reason === null) return CANCELLED;
+      const result = await api.invoke('ModifyOrder', { orderId, ...(price === undefined ? {} : { price }), ...(quantity === undefined ? {} : { quantity }), reason });
+      if (!result.ok) {
+        pushToast(ui, { tone: 'error', title: `Modify failed · ${result.error.code}`, message: describeError(result.error) });
+        return { status: 'refused', error: result.error };
+      }
+      reportOrder(`Modify of ${orderId}`, result.value);
+      return DONE;
+    },
     runBacktest: async (request) => {
       if (store.getState().evaluation.running !== null) return;
       backtests += 1;

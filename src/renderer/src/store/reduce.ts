@@ -4,7 +4,7 @@ import { describeDeltas } from '../format/limits';
 import { BarBuilder } from './bars';
 import { RiskPass, riskFromSnapshot } from './risk';
 import { FILLS_MAX, OrdersPass, type FillMark } from './orders';
-import type { ActivityRow, BacktestRun, CockpitState, Connection, DecisionRow, Quote, SessionInfo, TapeRow } from './types';
+import type { ActivityRow, AuditRow, BacktestRun, CockpitState, Connection, DecisionRow, Quote, SessionInfo, TapeRow } from './types';
 
 /** Trades kept for the time & sales tape. */
 export const TAPE_MAX = 200;
@@ -35,6 +35,7 @@ export function initialState(connection: Connection): CockpitState {
     depth: null,
     evaluation: { running: null, runs: [] },
     orders: new Map(),
+    audit: [],
     fills: [],
     whatIf: { running: null, last: null },
     replay: null,
@@ -88,7 +89,7 @@ export function applySnapshot(
   const reset = cause === 'reset';
   return {
     ...state,
-    ...(reset ? { decisions: [], riskFeed: [], orders: new Map(), fills: [] } : {}),
+    ...(reset ? { decisions: [], riskFeed: [], orders: new Map(), fills: [], audit: [] } : {}),
     sync: 'live',
     host,
     session,
@@ -159,6 +160,9 @@ function shownPercent(share: number): number {
   return Math.round(share * 100);
 }
 
+/** Audit rows the window keeps (the journal keeps every one). */
+export const AUDIT_MAX = 2_000;
+
 /** Backtest results kept for the evaluation view. */
 export const BACKTESTS_MAX = 5;
 
@@ -197,6 +201,7 @@ class Pass {
   private evaluation: CockpitState['evaluation'];
   private readonly orders: OrdersPass;
   private readonly fills: FillMark[] = [];
+  private readonly audit: AuditRow[] = [];
 
   constructor(
     private readonly base: CockpitState,
@@ -314,6 +319,9 @@ class Pass {
         this.log(e, 'warn', e.agentId === null ? 'Risk limits changed' : `Own limits of ${this.agentName(e.agentId)} changed`, `${moved} · by ${e.by}`, e.reason);
         break;
       }
+      case 'ActionRecorded':
+        this.audit.push({ seq: e.seq, ts: e.ts, at: e.at, by: e.by, command: e.command, detail: e.detail, reason: e.reason, ok: e.ok, code: e.code });
+        break;
       case 'WorkflowUpdated': {
         const running = this.evaluation.running;
         if (running !== null && running.jobId === e.jobId && (e.state === 'queued' || e.state === 'running')) {
@@ -350,6 +358,7 @@ class Pass {
       evaluation: this.evaluation,
       orders: this.orders.commit(),
       fills: this.fills.length === 0 ? b.fills : [...b.fills, ...this.fills].slice(-FILLS_MAX),
+      audit: prepend(b.audit, this.audit, AUDIT_MAX),
     };
   }
 

@@ -165,12 +165,27 @@ export interface CockpitState {
   readonly evaluation: EvaluationState;
   /** Every order of the session seen by this window, the agents' and the trader's, by order id (oldest first). */
   readonly orders: ReadonlyMap<string, OrderRow>;
+  /** Every human action of the session, newest first: the audit trail. */
+  readonly audit: readonly AuditRow[];
   /** The session's recent fills, oldest first (the chart marks them and draws each agent's running VWAP). */
   readonly fills: readonly FillMark[];
   /** The what-if branch on the way, and the last one's comparison with its parent. */
   readonly whatIf: { readonly running: { readonly sessionId: string; readonly atSeq: number } | null; readonly last: BranchResult | null };
   /** The recorded session this window replays, with its timeline; null: the window shows the live session. */
   readonly replay: ReplayView | null;
+}
+
+/** One human action as the audit trail shows it: who, what, why, when (wall clock and simulated), how it ended. */
+export interface AuditRow {
+  readonly seq: number;
+  readonly ts: number;
+  readonly at: string;
+  readonly by: string;
+  readonly command: string;
+  readonly detail: string;
+  readonly reason: string | null;
+  readonly ok: boolean;
+  readonly code: string | null;
 }
 
 /** A replay open in the window: where it stands and what its timeline marks. */

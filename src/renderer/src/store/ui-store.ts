@@ -18,14 +18,18 @@ export interface Toast {
   readonly message: string;
 }
 
-/** What the lower region shows: the live agents and decisions, the orders blotter, the risk view, the evaluation view, or the recorded sessions. */
-export type LowerView = 'live' | 'orders' | 'risk' | 'evaluation' | 'replay';
+/** What the lower region shows: the live agents and decisions, the order ticket and blotter, the audit trail, the risk view, the evaluation view, or the recorded sessions. */
+export type LowerView = 'live' | 'orders' | 'audit' | 'risk' | 'evaluation' | 'replay';
 
 /** Window-only state: the open reason prompt, the toasts and the lower region's view. */
 export interface UiState {
   readonly prompt: ReasonRequest | null;
   readonly toasts: readonly Toast[];
   readonly view: LowerView;
+  /** The trader's working order the ticket is changing, or null (the ticket places new orders). */
+  readonly modifying: { readonly orderId: string; readonly side: 'buy' | 'sell'; readonly price: number; readonly remaining: number } | null;
+  /** Bumped to move the keyboard's focus to the ticket. */
+  readonly ticketFocus: number;
   /** Where the trader asked for a what-if branch of the replay (the form is open), or null. */
   readonly branchAt: BranchPoint | null;
 }
@@ -44,7 +48,7 @@ let ids = 0;
 
 /** Creates the window-only store. */
 export function createUiStore(): UiStore {
-  return createStore<UiState>()(() => ({ prompt: null, toasts: [], view: 'live', branchAt: null }));
+  return createStore<UiState>()(() => ({ prompt: null, toasts: [], view: 'live', branchAt: null, modifying: null, ticketFocus: 0 }));
 }
 
 /**

@@ -1,0 +1,81 @@
+import { join } from 'node:path';
+import { expect, ROOT, serveCockpit, test } from './fixtures';
+import { CockpitPage } from './pages/cockpit-page';
+
+// The trader trades from the window: an order ticket (focused from the keyboard), the gate's
+// answer in a toast and in the blotter, a working order modified and cancelled from the blotter,
+// an order the gate denies with its reason, and every action in the searchable audit trail.
+// At 1x the agents start 15 simulated seconds in, so the first market order meets no resting order
+// of the firm's own (which the venue's self-trade prevention would refuse, as it does later).
+test('placesModifiesCancelsAndIsDeniedAManualOrderAndFindsEachInTheAuditTrail', async ({ page }) => {
+  test.setTimeout(90_000);
+  const { served, stop } = await serveCockpit(['--speed', '1']);
+  try {
+    await journey(new CockpitPage(page), served.url);
+  } finally {
+    await stop();
+  }
+});
+
+async function journey(cockpit: CockpitPage, url: string): Promise<void> {
+  const page = cockpit.page;
+  await cockpit.open(url);
+  await expect(cockpit.lastPrice).toHaveText(/^\d+\.\d{2}$/);
+  await page.keyboard.press('Control+Shift+T');
+  const ticket = page.getByTestId('ticket');
+  await expect(page.getByTestId('ticket-qty')).toBeFocused();
+  const blotter = page.getByTestId('blotter');
+  const traderRows = blotter.locator('.ag-row').filter({ hasText: 'Trader (you)' });
+
+  // A market buy: filled at once, through the gate.
+  await page.keyboard.type('50');
+  await page.getByTestId('ticket-type').selectOption('market');
+  await page.getByTestId('ticket-send').click();
+  await cockpit.confirmReason('e2e: buy some');
+  await expect(page.getByTestId('toast').filter({ hasText: 'Order filled' })).toBeVisible();
+  await expect(traderRows.filter({ hasText: '✓ filled' })).toHaveCount(1);
+
+  // Field checks say what they refuse before anything is sent.
+  await page.getByTestId('ticket-type').selectOption('limit');
+  await page.getByTestId('ticket-tif').selectOption('day');
+  await page.getByTestId('ticket-price').fill('');
+  await page.getByTestId('ticket-send').click();
+  await expect(page.getByTestId('ticket-error')).toContainText('Price: a positive number');
+
+  // A day limit well below the bid rests; it is modified, then cancelled, from the blotter.
+  const bid = Number(await page.getByTestId('bid-price').textContent());
+  await page.getByTestId('ticket-price').fill((bid - 0.5).toFixed(2));
+  await page.getByTestId('ticket-send').click();
+  await cockpit.confirmReason('e2e: rest a bid');
+  await expect(traderRows.filter({ hasText: '● working' })).toHaveCount(1);
+  await traderRows.filter({ hasText: '● working' }).getByRole('button', { name: 'Modify' }).click();
+  await expect(ticket).toContainText('Modify trader/2');
+  await page.getByTestId('ticket-price').fill((bid - 0.4).toFixed(2));
+  await page.getByTestId('ticket-send').click();
+  await cockpit.confirmReason('e2e: a little closer');
+  await expect(traderRows.filter({ hasText: '○ cancelled' })).toHaveCount(1);
+  const working = traderRows.filter({ hasText: '● working' });
+  await expect(working).toContainText((bid - 0.4).toFixed(2));
+  await page.screenshot({ path: join(ROOT, 'docs', 'ticket.png') });
+  await working.getByRole('button', { name: 'Cancel' }).click();
+  await cockpit.confirmReason('e2e: pull it');
+  await expect(traderRows.filter({ hasText: '○ cancelled' })).toHaveCount(2);
+
+  // An order the gate denies: the reason in a toast and on the blotter's row.
+  await page.getByTestId('ticket-qty').fill('6000');
+  await page.getByTestId('ticket-type').selectOption('market');
+  await page.getByTestId('ticket-send').click();
+  await cockpit.confirmReason('e2e: too big');
+  await expect(page.getByTestId('toast').filter({ hasText: 'Order denied · ORDER_SIZE_EXCEEDS_MAX' })).toBeVisible();
+  await expect(traderRows.filter({ hasText: '✕ denied' })).toContainText('risk ORDER_SIZE_EXCEEDS_MAX');
+
+  // The audit trail has every one of them, with who, why and the result; the search finds one.
+  await page.keyboard.press('Control+Shift+A');
+  const audit = page.getByTestId('audit');
+  await expect(audit.getByTestId('audit-row').filter({ hasText: 'PlaceOrder' })).toHaveCount(3);
+  await expect(audit.getByTestId('audit-row').filter({ hasText: 'ModifyOrder' })).toContainText('e2e: a little closer');
+  await page.getByTestId('audit-search').fill('pull it');
+  await expect(audit.getByTestId('audit-row')).toHaveCount(1);
+  await expect(audit.getByTestId('audit-row')).toContainText('CancelOrder');
+  await expect(audit.getByTestId('audit-row')).toContainText('✓ done');
+}
