@@ -79,3 +79,32 @@ async function journey(cockpit: CockpitPage, url: string): Promise<void> {
   await expect(audit.getByTestId('audit-row')).toContainText('CancelOrder');
   await expect(audit.getByTestId('audit-row')).toContainText('✓ done');
 }
+
+// A new agent on a new parent order, from the window: the form checks its fields, the agent
+// appears, decides and trades through the gate; killed, it is retired off the grid; both actions
+// are on the audit trail.
+test('launchesAnAgentOnANewParentOrderKillsAndRetiresIt', async ({ cockpit, page }) => {
+  await expect(cockpit.lastPrice).toHaveText(/^\d+\.\d{2}$/);
+  await page.getByTestId('launch-open').click();
+  await page.getByTestId('launch-qty').fill('1000');
+  await page.getByTestId('launch-horizon').fill('5');
+  await page.getByTestId('launch-interval').fill('400');
+  await page.getByTestId('launch-send').click();
+  await expect(page.getByTestId('launch-error')).toContainText('less than the horizon (300 s)');
+  await page.getByTestId('launch-interval').fill('5');
+  await page.getByTestId('launch-send').click();
+  await cockpit.confirmReason('e2e: a new parent order');
+  const grid = page.locator('.agents-grid').first();
+  const row = grid.locator('.ag-row').filter({ hasText: 'TWAP buy 1,000' });
+  await expect(row).toBeVisible();
+  await expect(cockpit.decisionsFeed).toContainText('TWAP buy 1,000', { timeout: 30_000 });
+  await page.screenshot({ path: join(ROOT, 'docs', 'launch.png') });
+  await row.getByRole('button', { name: 'Kill' }).click();
+  await cockpit.confirmReason('e2e: enough');
+  await row.getByRole('button', { name: 'Retire' }).click();
+  await cockpit.confirmReason('e2e: done with it');
+  await expect(row).toHaveCount(0);
+  await page.keyboard.press('Control+Shift+A');
+  await expect(page.getByTestId('audit-row').filter({ hasText: 'LaunchAgent' })).toContainText('e2e: a new parent order');
+  await expect(page.getByTestId('audit-row').filter({ hasText: 'RetireAgent' })).toContainText('✓ done');
+});

@@ -34,6 +34,10 @@ export type EngineEvent =
   | Ev<'DecisionMade', { agentId: string; action: string; size: number; price: number | null; reason: string; inputs: Readonly<Record<string, number>>; explanation: DecisionExplanation | null }>
   | Ev<'AgentStarted', { agentId: string; arrivalMid: number; startNs: number; endNs: number }>
   | Ev<'AgentStateChanged', { agentId: string; state: AgentState; reason: string }>
+  /** The trader launched an agent on a new parent order (`spec`: its strategy and parent order, AgentSpec as the kernel takes it). */
+  | Ev<'AgentLaunched', { agentId: string; name: string; strategy: string; side: Side; quantity: number; horizonNs: number; intervalNs: number; limitPrice: number | null; participation: number | null }>
+  /** A finished agent the trader took off the views. */
+  | Ev<'AgentRetired', { agentId: string; reason: string }>
   | Ev<'KillSwitchEngaged', { reason: string; agentsHalted: number; ordersCancelled: number; state: SessionState }>
   | Ev<'KillSwitchReleased', { reason: string; state: SessionState }>
   /** `agentId` set: that agent's own limits changed (`limits.perAgent` are then its limits). `by`: who (the window, a client); `at`: wall clock. */

@@ -62,6 +62,8 @@ export interface AgentSpec {
   readonly recordDecisions?: boolean;
   /** Whether the agent is done once its order is filled (default), or decides on to its horizon (a training env's fixed-length episode). */
   readonly finishWhenFilled?: boolean;
+  /** A POV agent's participation rate (0..1); the strategies' default when not given. */
+  readonly participation?: number;
   /** Told of each of the agent's orders the gate denies, besides the OrderDenied event. */
   readonly onDenied?: (order: VenueOrder, denial: RiskDenial) => void;
 }
@@ -139,6 +141,8 @@ export interface RunningAgent {
   lastReason: string | null;
   /** Why the agent is being flattened, once it is. */
   flattenReason: string | null;
+  /** Set once the trader retired the finished agent: it leaves the views, its record stays. */
+  retired?: boolean;
 }
 
 /** The trader's own orders go out as this agent's orders: the desk (Kernel.desk). */
@@ -185,28 +189,40 @@ export class Kernel {
     this.posture = new PostureBook(config.postureRules);
     this.quoteGridNs = config.quoteGridNs === undefined ? QUOTE_GRID_NS : config.quoteGridNs;
     this.nextQuoteAt = this.quoteGridNs === null ? Infinity : this.gridAfter(this.venue.now());
-    config.agents.forEach((spec, index) => {
-      const id = deps.ids.next('agent');
-      const startNs = this.venue.now() + Math.round(spec.startAfterSeconds * NS_PER_SECOND);
-      const agent: RunningAgent = {
-        id,
-        spec,
-        port: new AgentPort(this.venue, index),
-        parent: spec.parent ?? { side: spec.side, quantity: spec.quantity, horizonNs: Math.round(spec.horizonSeconds * NS_PER_SECOND) },
-        startNs,
-        intervalNs: Math.round(spec.intervalSeconds * NS_PER_SECOND),
-        strategy: null,
-        session: null,
-        observer: spec.observer ?? new MarketObserver(),
-        state: 'running',
-        nextAt: startNs,
-        filled: 0,
-        notional: 0,
-        lastReason: null,
-        flattenReason: null,
-      };
-      this.agents.push(agent);
-    });
+    config.agents.forEach((spec, index) => this.agents.push(this.makeAgent(deps.ids.next('agent'), spec, index)));
+  }
+
+  /** An agent as the kernel runs it, on port `index` of the venue (unique to it), starting `spec.startAfterSeconds` from now. */
+  private makeAgent(id: string, spec: AgentSpec, index: number): RunningAgent {
+    const startNs = this.venue.now() + Math.round(spec.startAfterSeconds * NS_PER_SECOND);
+    return {
+      id,
+      spec,
+      port: new AgentPort(this.venue, index),
+      parent: spec.parent ?? { side: spec.side, quantity: spec.quantity, horizonNs: Math.round(spec.horizonSeconds * NS_PER_SECOND) },
+      startNs,
+      intervalNs: Math.round(spec.intervalSeconds * NS_PER_SECOND),
+      strategy: null,
+      session: null,
+      observer: spec.observer ?? new MarketObserver(),
+      state: 'running',
+      nextAt: startNs,
+      filled: 0,
+      notional: 0,
+      lastReason: null,
+      flattenReason: null,
+    };
+  }
+
+  /**
+   * Adds an agent on a new parent order while the session runs (the trader's launch): the next id
+   * from the session's id source, a port of its own, its first decision at the next moment time
+   * moves. Refused under the kill switch. Returns it.
+   */
+  protected addAgent(spec: AgentSpec): RunningAgent {
+    const agent = this.makeAgent(this.deps.ids.next('agent'), spec, this.agents.length);
+    this.agents.push(agent);
+    return agent;
   }
 
   /** Samples the opening quote (a live session publishes its opening events first). */

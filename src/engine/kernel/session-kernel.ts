@@ -8,6 +8,7 @@
  */
 
 import { replayCommands } from '../replay/replay.contract';
+import { NS_PER_SECOND } from '../core/clock';
 import type { EngineEvent, SessionState, UnsequencedEvent, AgentState } from '../contract/events';
 import type { CommandResult } from '../contract/result';
 import { fail, ok } from '../contract/result';
@@ -221,6 +222,36 @@ export class SessionKernel extends Kernel {
         this.emit({ kind: 'PostureRulesChanged', ts, rules: command.payload.rules, reason: command.payload.reason, by });
         return ok({ rules: command.payload.rules });
       }
+      case 'LaunchAgent': {
+        const a = command.payload;
+        if (this.gate.killed) return fail('REJECTED', 'the kill switch is engaged: no agent can start; release it first');
+        const word = a.strategy === 'rl' ? 'PPO' : a.strategy.toUpperCase();
+        const name = `${word}${a.participation === undefined ? '' : ` ${Math.round(a.participation * 100)}%`} ${a.side} ${a.quantity.toLocaleString('en-US')}`;
+        const horizonSeconds = Math.round(a.horizonMinutes * 60);
+        const spec: AgentSpec = {
+          name,
+          strategy: a.strategy,
+          side: a.side,
+          quantity: a.quantity,
+          horizonSeconds,
+          intervalSeconds: a.intervalSeconds,
+          startAfterSeconds: 0,
+          ...(a.limitPrice === undefined ? {} : { parent: { side: a.side, quantity: a.quantity, horizonNs: horizonSeconds * NS_PER_SECOND, limitPrice: a.limitPrice } }),
+          ...(a.participation === undefined ? {} : { participation: a.participation }),
+        };
+        const agent = this.addAgent(spec);
+        this.emit({ kind: 'AgentLaunched', ts, agentId: agent.id, name, strategy: a.strategy, side: a.side, quantity: a.quantity, horizonNs: agent.parent.horizonNs, intervalNs: agent.intervalNs, limitPrice: a.limitPrice ?? null, participation: a.participation ?? null });
+        return ok({ agentId: agent.id, name });
+      }
+      case 'RetireAgent': {
+        const agent = this.findAgent(command.payload.agentId);
+        if (typeof agent === 'string') return fail('REJECTED', agent);
+        if (isDesk(agent)) return fail('REJECTED', "the trader's desk is not an agent: it cannot be retired");
+        if (agent.state !== 'done' && agent.state !== 'killed') return fail('REJECTED', `agent ${agent.id} is ${agent.state}; only a done or killed agent is retired (kill it first)`);
+        agent.retired = true;
+        this.emit({ kind: 'AgentRetired', ts, agentId: agent.id, reason: command.payload.reason });
+        return ok({ agentId: agent.id });
+      }
       case 'PlaceOrder':
         return this.placeOrder(command.payload);
       case 'CancelOrder': {
@@ -310,7 +341,7 @@ export class SessionKernel extends Kernel {
 
   /** Returns the agent `agentId`, or why there is none. */
   private findAgent(agentId: string): RunningAgent | string {
-    return this.agents.find((a) => a.id === agentId) ?? `no agent "${agentId}"; agents are ${this.agents.map((a) => a.id).join(', ')}`;
+    return this.agents.find((a) => a.id === agentId && a.retired !== true) ?? `no agent "${agentId}"; agents are ${this.agents.filter((a) => a.retired !== true).map((a) => a.id).join(', ')}`;
   }
 
   /** Returns the whole session state as of `lastSeq`. */
@@ -333,7 +364,7 @@ export class SessionKernel extends Kernel {
       quote: q.bid > 0 && q.ask > 0 ? { ...q } : null,
       trades: this.trades.slice(-TRADE_HISTORY),
       // The desk is the trader's, not an agent with a parent order: its orders are in the blotter, its limits in the risk view.
-      agents: this.agents.filter((a) => !isDesk(a)).map((a) => this.view(a, now)),
+      agents: this.agents.filter((a) => !isDesk(a) && a.retired !== true).map((a) => this.view(a, now)),
       risk: this.riskView(now),
       depth: this.depth(),
     };
@@ -361,7 +392,7 @@ export class SessionKernel extends Kernel {
       reason: gate.killSwitchReason,
       limits: gate.limits,
       session: { ...gate.session, use: gate.sessionUse(now, mid) },
-      agents: this.agents.map((a) => ({ agentId: a.id, ...gate.agentTradingState(a.id), limits: gate.limitsFor(a.id), ownLimits: gate.agentOverrides().has(a.id), use: gate.agentUse(a.id, now, mid) })),
+      agents: this.agents.filter((a) => a.retired !== true).map((a) => ({ agentId: a.id, ...gate.agentTradingState(a.id), limits: gate.limitsFor(a.id), ownLimits: gate.agentOverrides().has(a.id), use: gate.agentUse(a.id, now, mid) })),
       history: gate.history.slice(-20),
       dynamic: this.dynamicView(),
     };

@@ -4,7 +4,7 @@ import type { AgentSpec, CockpitStrategy, StrategyContext, StrategyFactory } fro
 /** The strategies a session can run without loading a model. */
 export const BASELINE_STRATEGIES = ['twap', 'vwap', 'pov'] as const;
 
-/** POV's participation rate in the cockpit's default agents. */
+/** POV's participation rate in the cockpit's default agents (an agent's own `participation` otherwise). */
 const POV_RATE = 0.1;
 
 /**
@@ -18,7 +18,7 @@ export const baselineStrategies: StrategyFactory = (spec: AgentSpec, ctx: Strate
     case 'vwap':
       return new VwapStrategy(ctx.market.volumeProfile);
     case 'pov':
-      return new PovStrategy(POV_RATE);
+      return new PovStrategy(spec.participation ?? POV_RATE);
     default:
       throw new Error(`unknown strategy "${spec.strategy}"; the session knows ${BASELINE_STRATEGIES.join(', ')}`);
   }

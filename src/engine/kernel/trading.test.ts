@@ -120,3 +120,38 @@ describe("the trader's own orders", () => {
     expect(place(kernel, { side: 'buy', quantity: 5, type: 'market', tif: 'ioc' })).toMatchObject({ status: 'filled', filled: 5 });
   });
 });
+
+describe('agents launched and retired by the trader', () => {
+  it('launchesAnAgentOnANewParentOrderThatWorksItThroughTheGateAndRetiresItOnceKilled', () => {
+    const { kernel, events } = session();
+    const r = send(kernel, 'LaunchAgent', { strategy: 'pov', side: 'buy', quantity: 3_000, horizonMinutes: 10, intervalSeconds: 10, participation: 0.2, reason: 'a new order' });
+    expect(r).toEqual({ ok: true, value: { agentId: 'agent-4', name: 'POV 20% buy 3,000' } });
+    expect(events.find((e) => e.kind === 'AgentLaunched')).toMatchObject({ agentId: 'agent-4', strategy: 'pov', quantity: 3_000, horizonNs: 600 * S, intervalNs: 10 * S, participation: 0.2, limitPrice: null });
+    kernel.elapse(60 * S);
+    expect(events.some((e) => e.kind === 'AgentStarted' && e.agentId === 'agent-4')).toBe(true);
+    expect(events.some((e) => e.kind === 'DecisionMade' && e.agentId === 'agent-4')).toBe(true);
+    expect(events.some((e) => e.kind === 'OrderAccepted' && e.agentId === 'agent-4')).toBe(true);
+    expect(kernel.snapshot().agents.find((a) => a.id === 'agent-4')).toMatchObject({ name: 'POV 20% buy 3,000', quantity: 3_000, state: 'running' });
+    // Only a finished agent is retired.
+    expect(send(kernel, 'RetireAgent', { agentId: 'agent-4', reason: 'x' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('only a done or killed agent') } });
+    expect(send(kernel, 'KillAgent', { agentId: 'agent-4', reason: 'enough' }).ok).toBe(true);
+    expect(send(kernel, 'RetireAgent', { agentId: 'agent-4', reason: 'done with it' })).toEqual({ ok: true, value: { agentId: 'agent-4' } });
+    expect(kernel.snapshot().agents.some((a) => a.id === 'agent-4')).toBe(false);
+    expect(events.at(-2)).toMatchObject({ kind: 'AgentRetired', agentId: 'agent-4', reason: 'done with it' });
+    expect(send(kernel, 'PauseAgent', { agentId: 'agent-4', reason: 'x' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('no agent "agent-4"') } });
+  });
+
+  it('keepsALaunchedAgentsLimitPriceAndRefusesWhatTheSchemaRefuses', () => {
+    const { kernel, events } = session();
+    const { bid } = touch(kernel);
+    expect(send(kernel, 'LaunchAgent', { strategy: 'twap', side: 'buy', quantity: 2_000, horizonMinutes: 5, intervalSeconds: 5, limitPrice: bid - 20, reason: 'cheap only' }).ok).toBe(true);
+    kernel.elapse(60 * S);
+    const mine = events.filter((e) => e.kind === 'OrderAccepted' && e.agentId === 'agent-4');
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((e) => e.kind === 'OrderAccepted' && e.price !== null && e.price <= bid - 20)).toBe(true);
+    expect(send(kernel, 'LaunchAgent', { strategy: 'twap', side: 'buy', quantity: 10, horizonMinutes: 5, intervalSeconds: 5, participation: 0.1, reason: 'x' })).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD', issues: [{ path: 'participation' }] } });
+    expect(send(kernel, 'LaunchAgent', { strategy: 'twap', side: 'buy', quantity: 10, horizonMinutes: 1, intervalSeconds: 60, reason: 'x' })).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD', issues: [{ path: 'intervalSeconds' }] } });
+    expect(send(kernel, 'KillAll', { reason: 'drill' }).ok).toBe(true);
+    expect(send(kernel, 'LaunchAgent', { strategy: 'twap', side: 'buy', quantity: 10, horizonMinutes: 5, intervalSeconds: 5, reason: 'x' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('kill switch') } });
+  });
+});

@@ -205,6 +205,15 @@ async function main(): Promise<void> {
       reply(id, command.name, command.payload, found ? { ok: true, value: { jobId, state: 'cancelled' } } : fail('REJECTED', `no workflow "${jobId}" is queued or running`), null, undefined, audit);
       return;
     }
+    if (command.name === 'LaunchAgent' && command.payload.strategy === 'rl') {
+      // The learned policy works the order it was trained on: its side, size, horizon and decisions.
+      const a = command.payload;
+      const interval = env.horizonSeconds / env.steps;
+      if (env.side !== a.side || a.quantity !== env.quantity || Math.round(a.horizonMinutes * 60) !== env.horizonSeconds || a.intervalSeconds !== interval) {
+        reply(id, command.name, command.payload, fail('REJECTED', `policy ${policyName} works a ${env.side} order of ${env.quantity.toLocaleString('en-US')} lots over ${env.horizonSeconds / 60} minutes, deciding every ${interval} s; launch it with that order, or choose a baseline`));
+        return;
+      }
+    }
     // Where it takes effect: after the last event published so far, at this simulated time.
     const afterSeq = kernel.lastSeq;
     const simTs = kernel.now();

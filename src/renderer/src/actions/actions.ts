@@ -42,6 +42,10 @@ export interface CockpitActions {
   cancelOrder(orderId: string): Promise<ActionOutcome>;
   /** Changes the trader's working order's price and/or quantity (cancel and replace through the gate). */
   modifyOrder(orderId: string, price: number | undefined, quantity: number | undefined): Promise<ActionOutcome>;
+  /** Starts a new agent on a new parent order (asking why). */
+  launchAgent(request: Omit<CommandRequest<'LaunchAgent'>, 'reason'>): Promise<ActionOutcome>;
+  /** Takes a finished agent off the views. */
+  retireAgent(agentId: string): Promise<ActionOutcome>;
   /** Recorded sessions: list, open one in this window, move through it. */
   readonly replay: ReplayActions;
 }
@@ -119,6 +123,20 @@ export function createActions(api: CockpitApi, store: CockpitStore, ui: UiStore,
       reportOrder('Order', result.value);
       return DONE;
     },
+    launchAgent: (request) =>
+      run(
+        'Launch agent',
+        'LaunchAgent',
+        {
+          title: `Launch ${request.strategy.toUpperCase()}: ${request.side} ${formatSize(request.quantity)} over ${request.horizonMinutes} min`,
+          detail: `Decides every ${request.intervalSeconds} s from the next moment${request.limitPrice === undefined ? '' : `, never ${request.side === 'buy' ? 'above' : 'below'} ${formatPrice(request.limitPrice, store.getState().session?.tickSize ?? 0.01)}`}${request.participation === undefined ? '' : `, ${Math.round(request.participation * 100)}% of the volume`}; its orders pass the risk gate.`,
+          defaultReason: 'new parent order from cockpit',
+          confirmLabel: 'Launch',
+        },
+        (reason) => ({ ...request, reason }),
+      ),
+    retireAgent: (agentId) =>
+      run('Retire agent', 'RetireAgent', { title: `Retire ${agentName(agentId)}`, detail: 'Takes the finished agent off the views; its record stays in the journal.', defaultReason: 'order finished', confirmLabel: 'Retire' }, (reason) => ({ agentId, reason })),
     cancelOrder: (orderId) =>
       run('Cancel order', 'CancelOrder', { title: `Cancel ${orderId}`, detail: orderId.startsWith('trader/') ? 'Your working order is cancelled.' : 'The agent’s working order is cancelled; the agent decides again at its next decision.', defaultReason: 'cancelled from cockpit', confirmLabel: 'Cancel order', danger: true }, (reason) => ({ orderId, reason })),
     modifyOrder: async (orderId, price, quantity) => {

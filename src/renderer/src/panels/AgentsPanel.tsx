@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { LaunchAgentForm } from './LaunchAgent';
 import { AgGridReact } from 'ag-grid-react';
 import type { GetRowIdParams, GridApi, GridReadyEvent } from 'ag-grid-community';
 import { gridTheme as theme } from '../components/grid';
@@ -55,7 +56,18 @@ export function AgentsPanel() {
     });
   }, [store]);
 
+  const [launching, setLaunching] = useState(false);
   return (
+    <div className="agents-panel">
+      {launching ? (
+        <LaunchAgentForm onDone={() => setLaunching(false)} />
+      ) : (
+        <div className="blotter-head">
+          <button type="button" className="btn tiny" onClick={() => setLaunching(true)} data-testid="launch-open">
+            + Launch agent
+          </button>
+        </div>
+      )}
     <div className="agents-grid">
       <AgGridReact<AgentView>
         theme={theme}
@@ -70,6 +82,7 @@ export function AgentsPanel() {
         overlayNoRowsTemplate="<span class='grid-empty'>No agents in this session</span>"
         animateRows={false}
       />
+    </div>
     </div>
   );
 }

@@ -40,6 +40,15 @@ export function ActionsCell(props: Params) {
   const ctx = props.context;
   if (a === undefined || ctx === undefined) return null;
   const final = a.state === 'killed' || a.state === 'done';
+  if (final) {
+    return (
+      <div className="row-actions">
+        <button type="button" className="btn tiny" onClick={() => void ctx.actions.retireAgent(a.id)} title={`Take ${a.name} off the views`}>
+          Retire
+        </button>
+      </div>
+    );
+  }
   return (
     <div className="row-actions">
       {a.state === 'paused' ? (

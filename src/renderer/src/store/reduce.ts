@@ -266,6 +266,34 @@ class Pass {
       case 'TradingStateChanged':
         this.log(e, e.state === 'HALTED' ? 'danger' : e.state === 'REDUCING' ? 'warn' : 'good', `${e.agentId === null ? 'Session' : this.agentName(e.agentId)} ${e.state}`, e.ordersCancelled > 0 ? `${e.ordersCancelled} orders cancelled` : null, e.reason);
         break;
+      case 'AgentLaunched': {
+        const view: AgentView = {
+          id: e.agentId,
+          name: e.name,
+          strategy: e.strategy,
+          state: 'running',
+          side: e.side,
+          quantity: e.quantity,
+          filled: 0,
+          avgPrice: null,
+          arrivalMid: null,
+          shortfallBps: null,
+          scheduleElapsed: 0,
+          startNs: e.ts,
+          endNs: e.ts + e.horizonNs,
+          working: 0,
+          lastReason: null,
+        };
+        this.agents ??= new Map(this.base.agents);
+        this.agents.set(e.agentId, view);
+        this.log(e, 'info', `${e.name} launched`, `${e.strategy} ${e.side} ${formatSize(e.quantity)} over ${Math.round(e.horizonNs / 60e9)} min${e.limitPrice === null ? '' : `, limit ${formatPrice(e.limitPrice, this.session.tickSize)}`}`, null);
+        break;
+      }
+      case 'AgentRetired':
+        this.log(e, 'info', `${this.agentName(e.agentId)} retired`, null, e.reason);
+        this.agents ??= new Map(this.base.agents);
+        this.agents.delete(e.agentId);
+        break;
       case 'AgentStarted':
         this.updateAgent(e.agentId, (a) => ({ ...a, arrivalMid: e.arrivalMid, startNs: e.startNs, endNs: e.endNs }));
         break;

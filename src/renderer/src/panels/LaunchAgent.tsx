@@ -1,0 +1,122 @@
+import { useState, type FormEvent } from 'react';
+import type { CommandRequest } from '../../../engine/contract/index';
+import { useCockpit, useCockpitState } from '../context';
+
+/** What the launch form holds, as typed. */
+export interface LaunchForm {
+  readonly strategy: 'twap' | 'vwap' | 'pov' | 'rl';
+  readonly side: 'buy' | 'sell';
+  readonly quantity: string;
+  readonly horizonMinutes: string;
+  readonly intervalSeconds: string;
+  /** In the instrument's currency; empty for none. */
+  readonly limitPrice: string;
+  /** POV's share of the volume, in percent. */
+  readonly participation: string;
+}
+
+export const DEFAULT_LAUNCH: LaunchForm = { strategy: 'twap', side: 'buy', quantity: '5000', horizonMinutes: '30', intervalSeconds: '30', limitPrice: '', participation: '10' };
+
+/** Returns the LaunchAgent request of the form (without its reason), or what is wrong with it; `tickSize`: currency per price unit. */
+export function launchRequest(f: LaunchForm, tickSize: number): { readonly request: Omit<CommandRequest<'LaunchAgent'>, 'reason'> } | { readonly error: string } {
+  const whole = (t: string): number | null => (/^\d+$/.test(t.trim().replace(/,/g, '')) ? Number(t.trim().replace(/,/g, '')) : null);
+  const quantity = whole(f.quantity);
+  if (quantity === null || quantity < 1) return { error: 'Quantity: a whole number of lots, at least 1.' };
+  const horizon = Number(f.horizonMinutes.trim());
+  if (!Number.isFinite(horizon) || horizon < 1 || horizon > 390) return { error: 'Horizon: 1 to 390 minutes.' };
+  const interval = whole(f.intervalSeconds);
+  if (interval === null || interval < 1 || interval >= horizon * 60) return { error: `Decisions: every whole number of seconds, less than the horizon (${Math.round(horizon * 60)} s).` };
+  let limitPrice: number | undefined;
+  if (f.limitPrice.trim() !== '') {
+    const p = Number(f.limitPrice.trim());
+    if (!Number.isFinite(p) || p <= 0) return { error: 'Limit price: a positive number in the instrument’s currency, or empty for none.' };
+    limitPrice = Math.round(p / tickSize);
+  }
+  let participation: number | undefined;
+  if (f.strategy === 'pov') {
+    const pct = Number(f.participation.trim());
+    if (!Number.isFinite(pct) || pct < 1 || pct > 50) return { error: 'Participation: 1 to 50 % of the market’s volume.' };
+    participation = pct / 100;
+  }
+  return {
+    request: { strategy: f.strategy, side: f.side, quantity, horizonMinutes: horizon, intervalSeconds: interval, ...(limitPrice === undefined ? {} : { limitPrice }), ...(participation === undefined ? {} : { participation }) },
+  };
+}
+
+/**
+ * Launches an agent on a new parent order: strategy (a baseline, or the session's learned policy on
+ * the order it was trained for), side, quantity, horizon, decision interval, limit price and, for
+ * POV, participation. Each field is checked and the form says what it refuses.
+ */
+export function LaunchAgentForm({ onDone }: { onDone: () => void }) {
+  const { actions } = useCockpit();
+  const tickSize = useCockpitState((s) => s.session?.tickSize ?? 0.01);
+  const policyOrder = useCockpitState((s) => s.host?.policyOrder ?? null);
+  const [f, setF] = useState<LaunchForm>(DEFAULT_LAUNCH);
+  const [error, setError] = useState<string | null>(null);
+  const set = (patch: Partial<LaunchForm>): void => setF((x) => ({ ...x, ...patch }));
+
+  const chooseStrategy = (strategy: LaunchForm['strategy']): void => {
+    // The learned policy works the order it was trained on.
+    if (strategy === 'rl' && policyOrder !== null) {
+      set({ strategy, side: policyOrder.side, quantity: String(policyOrder.quantity), horizonMinutes: String(policyOrder.horizonSeconds / 60), intervalSeconds: String(policyOrder.intervalSeconds) });
+    } else set({ strategy });
+  };
+  const submit = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    const r = launchRequest(f, tickSize);
+    if ('error' in r) return setError(r.error);
+    setError(null);
+    const done = await actions.launchAgent(r.request);
+    if (done.status === 'done') onDone();
+  };
+
+  return (
+    <form className="ticket" onSubmit={(e) => void submit(e)} noValidate aria-label="Launch an agent" data-testid="launch-form">
+      <label>
+        <span className="label">Strategy</span>{' '}
+        <select value={f.strategy} onChange={(e) => chooseStrategy(e.target.value as LaunchForm['strategy'])} data-testid="launch-strategy">
+          <option value="twap">TWAP</option>
+          <option value="vwap">VWAP</option>
+          <option value="pov">POV</option>
+          <option value="rl">learned policy</option>
+        </select>
+      </label>
+      <label>
+        <span className="label">Side</span>{' '}
+        <select value={f.side} onChange={(e) => set({ side: e.target.value as LaunchForm['side'] })} data-testid="launch-side">
+          <option value="buy">buy</option>
+          <option value="sell">sell</option>
+        </select>
+      </label>
+      <label>
+        <span className="label">Qty</span> <input className="num" size={8} value={f.quantity} onChange={(e) => set({ quantity: e.target.value })} data-testid="launch-qty" />
+      </label>
+      <label>
+        <span className="label">Horizon (min)</span> <input className="num" size={4} value={f.horizonMinutes} onChange={(e) => set({ horizonMinutes: e.target.value })} data-testid="launch-horizon" />
+      </label>
+      <label>
+        <span className="label">Every (s)</span> <input className="num" size={4} value={f.intervalSeconds} onChange={(e) => set({ intervalSeconds: e.target.value })} data-testid="launch-interval" />
+      </label>
+      <label>
+        <span className="label">Limit</span> <input className="num" size={8} value={f.limitPrice} placeholder="none" onChange={(e) => set({ limitPrice: e.target.value })} data-testid="launch-limit" />
+      </label>
+      {f.strategy === 'pov' && (
+        <label>
+          <span className="label">Participation %</span> <input className="num" size={3} value={f.participation} onChange={(e) => set({ participation: e.target.value })} data-testid="launch-participation" />
+        </label>
+      )}
+      <button type="submit" className="btn tiny" data-testid="launch-send">
+        Launch…
+      </button>
+      <button type="button" className="btn tiny" onClick={onDone}>
+        Close
+      </button>
+      {error !== null && (
+        <span className="bad" role="alert" data-testid="launch-error">
+          {error}
+        </span>
+      )}
+    </form>
+  );
+}
