@@ -46,25 +46,15 @@ export function App() {
       } else if ((key === 'p' || e.code === 'KeyP') && !promptOpen) {
         e.preventDefault();
         void actions.toggleSession();
-      } else if ((key === 'e' || e.code === 'KeyE') && !promptOpen) {
-        e.preventDefault();
-        setView(ui, ui.getState().view === 'evaluation' ? 'live' : 'evaluation');
-      } else if ((key === 'l' || e.code === 'KeyL') && !promptOpen) {
-        e.preventDefault();
-        setView(ui, ui.getState().view === 'risk' ? 'live' : 'risk');
       } else if ((key === 't' || e.code === 'KeyT') && !promptOpen) {
         // The order ticket, focused on its quantity.
         e.preventDefault();
         ui.setState({ view: 'orders', ticketFocus: ui.getState().ticketFocus + 1 });
-      } else if ((key === 'a' || e.code === 'KeyA') && !promptOpen) {
+      } else if (!promptOpen) {
+        const target = LOWER_VIEWS.find((v) => v.key !== null && (key === v.key || e.code === `Key${v.key.toUpperCase()}`));
+        if (target === undefined) return;
         e.preventDefault();
-        setView(ui, ui.getState().view === 'audit' ? 'live' : 'audit');
-      } else if ((key === 'o' || e.code === 'KeyO') && !promptOpen) {
-        e.preventDefault();
-        setView(ui, ui.getState().view === 'orders' ? 'live' : 'orders');
-      } else if ((key === 'y' || e.code === 'KeyY') && !promptOpen) {
-        e.preventDefault();
-        setView(ui, ui.getState().view === 'replay' ? 'live' : 'replay');
+        setView(ui, ui.getState().view === target.view ? 'live' : target.view);
       }
     };
     window.addEventListener('keydown', onKey, true);
@@ -141,63 +131,35 @@ function riskSummary(s: CockpitState): string {
   return firing.length > 0 ? `${firing.join(', ')} firing` : '';
 }
 
-/** Switches the lower region between the live agents and decisions, the risk view and the evaluation view. */
+/** The lower region's views: the tab's words, its shortcut (Ctrl/⌘+Shift+key toggles it with Live) and what it shows. */
+const LOWER_VIEWS: ReadonlyArray<{ readonly view: LowerView; readonly label: string; readonly key: string | null; readonly title: string }> = [
+  { view: 'live', label: 'Live', key: null, title: 'The agents and their decisions' },
+  { view: 'orders', label: 'Orders', key: 'o', title: "The order ticket, and every order, the agents' and yours, with its fills and the risk outcome" },
+  { view: 'audit', label: 'Audit', key: 'a', title: 'Every human action: who, what, why, when, result' },
+  { view: 'risk', label: 'Risk', key: 'l', title: 'Every limit with its use, trading states, volatility and detectors, limit changes' },
+  { view: 'evaluation', label: 'Evaluation', key: 'e', title: 'Backtest strategies on a scenario' },
+  { view: 'replay', label: 'Replay', key: 'y', title: 'Recorded sessions: replay one, branch it' },
+];
+
+/** Switches the lower region between its views (LOWER_VIEWS). */
 function ViewTabs({ view, onChange, busy }: { view: LowerView; onChange: (v: LowerView) => void; busy: boolean }) {
+  const keys = LOWER_VIEWS.filter((v) => v.key !== null).map((v) => `${MOD}+Shift+${v.key!.toUpperCase()}: ${v.label.toLowerCase()}`);
   return (
-    <span className="view-tabs" role="group" aria-label={`Lower region view (${MOD}+Shift+L: risk, ${MOD}+Shift+E: evaluation, ${MOD}+Shift+Y: replay, ${MOD}+Shift+O: orders, ${MOD}+Shift+T: order ticket, ${MOD}+Shift+A: audit)`}>
-      <button type="button" className={`view-tab ${view === 'live' ? 'on' : ''}`} aria-pressed={view === 'live'} onClick={() => onChange('live')} data-testid="view-live">
-        Live
-      </button>
-      <button
-        type="button"
-        className={`view-tab ${view === 'orders' ? 'on' : ''}`}
-        aria-pressed={view === 'orders'}
-        onClick={() => onChange('orders')}
-        title={`Every order, the agents' and yours, with its fills and the risk outcome (${MOD}+Shift+O)`}
-        data-testid="view-orders"
-      >
-        Orders
-      </button>
-      <button
-        type="button"
-        className={`view-tab ${view === 'audit' ? 'on' : ''}`}
-        aria-pressed={view === 'audit'}
-        onClick={() => onChange('audit')}
-        title={`Every human action: who, what, why, when, result (${MOD}+Shift+A)`}
-        data-testid="view-audit"
-      >
-        Audit
-      </button>
-      <button
-        type="button"
-        className={`view-tab ${view === 'risk' ? 'on' : ''}`}
-        aria-pressed={view === 'risk'}
-        onClick={() => onChange('risk')}
-        title={`Every limit with its use, trading states, volatility and detectors, limit changes (${MOD}+Shift+L)`}
-        data-testid="view-risk"
-      >
-        Risk
-      </button>
-      <button
-        type="button"
-        className={`view-tab ${view === 'evaluation' ? 'on' : ''}`}
-        aria-pressed={view === 'evaluation'}
-        onClick={() => onChange('evaluation')}
-        title={`Backtest strategies on a scenario (${MOD}+Shift+E)`}
-        data-testid="view-evaluation"
-      >
-        Evaluation{busy ? ' ⏳' : ''}
-      </button>
-      <button
-        type="button"
-        className={`view-tab ${view === 'replay' ? 'on' : ''}`}
-        aria-pressed={view === 'replay'}
-        onClick={() => onChange('replay')}
-        title={`Recorded sessions: replay one, branch it (${MOD}+Shift+Y)`}
-        data-testid="view-replay"
-      >
-        Replay
-      </button>
+    <span className="view-tabs" role="group" aria-label={`Lower region view (${[...keys, `${MOD}+Shift+T: order ticket`].join(', ')})`}>
+      {LOWER_VIEWS.map((v) => (
+        <button
+          key={v.view}
+          type="button"
+          className={`view-tab ${view === v.view ? 'on' : ''}`}
+          aria-pressed={view === v.view}
+          onClick={() => onChange(v.view)}
+          title={v.key === null ? v.title : `${v.title} (${MOD}+Shift+${v.key.toUpperCase()})`}
+          data-testid={`view-${v.view}`}
+        >
+          {v.label}
+          {v.view === 'evaluation' && busy ? ' ⏳' : ''}
+        </button>
+      ))}
     </span>
   );
 }

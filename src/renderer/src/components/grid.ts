@@ -46,3 +46,17 @@ export const gridTheme = themeQuartz.withPart(colorSchemeDark).withParams({
   wrapperBorder: false,
   wrapperBorderRadius: 0,
 });
+
+/** The rows to add, update and remove to take a grid showing `before` to `after` (maps by row id; a row is updated when it is another object). */
+export function mapTransaction<T>(before: ReadonlyMap<string, T>, after: ReadonlyMap<string, T>): { add: T[]; update: T[]; remove: T[] } {
+  const add: T[] = [];
+  const update: T[] = [];
+  const remove: T[] = [];
+  for (const [id, row] of after) {
+    const old = before.get(id);
+    if (old === undefined) add.push(row);
+    else if (old !== row) update.push(row);
+  }
+  for (const [id, row] of before) if (!after.has(id)) remove.push(row);
+  return { add, update, remove };
+}

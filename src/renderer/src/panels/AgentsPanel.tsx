@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { LaunchAgentForm } from './LaunchAgent';
 import { AgGridReact } from 'ag-grid-react';
 import type { GetRowIdParams, GridApi, GridReadyEvent } from 'ag-grid-community';
-import { gridTheme as theme } from '../components/grid';
+import { gridTheme as theme, mapTransaction } from '../components/grid';
 import type { AgentView } from '../../../engine/contract/index';
 import { useCockpit } from '../context';
 import type { CockpitState } from '../store/types';
@@ -42,17 +42,8 @@ export function AgentsPanel() {
         api.refreshCells({ force: true });
       }
       if (s.agents === before) return;
-      const add: AgentView[] = [];
-      const update: AgentView[] = [];
-      const remove: AgentView[] = [];
-      for (const [id, agent] of s.agents) {
-        const old = before.get(id);
-        if (old === undefined) add.push(agent);
-        else if (old !== agent) update.push(agent);
-      }
-      for (const [id, agent] of before) if (!s.agents.has(id)) remove.push(agent);
       shown.current = s.agents;
-      api.applyTransactionAsync({ add, update, remove });
+      api.applyTransactionAsync(mapTransaction(before, s.agents));
     });
   }, [store]);
 

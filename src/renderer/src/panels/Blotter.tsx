@@ -4,7 +4,7 @@ import type { ColDef, GetRowIdParams, GridApi, GridReadyEvent, ICellRendererPara
 import type { CockpitActions } from '../actions/actions';
 import type { UiStore } from '../store/ui-store';
 import { OrderTicket } from './OrderTicket';
-import { gridTheme } from '../components/grid';
+import { gridTheme, mapTransaction } from '../components/grid';
 import { useCockpit, useCockpitState } from '../context';
 import { formatPrice, formatSimTime, formatSize } from '../format/format';
 import type { OrderRow, OrderState } from '../store/orders';
@@ -109,17 +109,8 @@ export function Blotter() {
         const api = gridApi.current;
         const before = shown.current;
         if (api === null || before === null || api.isDestroyed() || s.orders === before) return;
-        const add: OrderRow[] = [];
-        const update: OrderRow[] = [];
-        const remove: OrderRow[] = [];
-        for (const [id, o] of s.orders) {
-          const old = before.get(id);
-          if (old === undefined) add.push(o);
-          else if (old !== o) update.push(o);
-        }
-        for (const [id, o] of before) if (!s.orders.has(id)) remove.push(o);
         shown.current = s.orders;
-        api.applyTransactionAsync({ add, update, remove });
+        api.applyTransactionAsync(mapTransaction(before, s.orders));
       }),
     [store],
   );
