@@ -98,10 +98,16 @@ test('launchesAnAgentOnANewParentOrderKillsAndRetiresIt', async ({ cockpit, page
   const row = grid.locator('.ag-row').filter({ hasText: 'TWAP buy 1,000' });
   await expect(row).toBeVisible();
   await expect(cockpit.decisionsFeed).toContainText('TWAP buy 1,000', { timeout: 30_000 });
+  // At a glance: the TWAP seller's inventory goes short as it fills, with its P&L and its share of the limit.
+  await expect(grid.locator('.ag-row[row-id="agent-2"] [col-id="position"]')).toHaveText(/^-[\d,]+$/, { timeout: 30_000 });
+  await expect(grid.locator('.ag-row[row-id="agent-2"] [col-id="limitUse"]')).toHaveText(/^\d+(\.\d)?%$/);
+  await expect(grid.locator('.ag-row[row-id="agent-2"] [col-id="pnl"]')).toHaveText(/^-?[\d,]+\.\d{2}$/);
   await page.screenshot({ path: join(ROOT, 'docs', 'launch.png') });
-  await row.getByRole('button', { name: 'Kill' }).click();
+  // Its row, by its id (the four agents of the session are agent-1 to agent-4); the buttons are in the row's right-pinned part.
+  const actions = grid.locator('.ag-row[row-id="agent-5"] .row-actions');
+  await actions.getByRole('button', { name: 'Kill' }).click();
   await cockpit.confirmReason('e2e: enough');
-  await row.getByRole('button', { name: 'Retire' }).click();
+  await actions.getByRole('button', { name: 'Retire' }).click();
   await cockpit.confirmReason('e2e: done with it');
   await expect(row).toHaveCount(0);
   await page.keyboard.press('Control+Shift+A');

@@ -6,7 +6,7 @@ import { gridTheme as theme, mapTransaction } from '../components/grid';
 import type { AgentView } from '../../../engine/contract/index';
 import { useCockpit } from '../context';
 import type { CockpitState } from '../store/types';
-import { agentColumns, type AgentGridContext } from './agent-grid';
+import { agentColumns, RISK_COLUMNS, type AgentGridContext } from './agent-grid';
 
 const defaultColDef = { sortable: true, resizable: true };
 const getRowId = (p: GetRowIdParams<AgentView>): string => p.data.id;
@@ -19,7 +19,7 @@ export function AgentsPanel() {
   const { store, actions } = useCockpit();
   const gridApi = useRef<GridApi<AgentView> | null>(null);
   const shown = useRef<ReadonlyMap<string, AgentView> | null>(null);
-  const context = useMemo<AgentGridContext>(() => ({ tickSize: () => store.getState().session?.tickSize ?? 0.01, actions }), [store, actions]);
+  const context = useMemo<AgentGridContext>(() => ({ tickSize: () => store.getState().session?.tickSize ?? 0.01, actions, risk: () => store.getState().risk?.agents }), [store, actions]);
 
   const onGridReady = useCallback(
     (e: GridReadyEvent<AgentView>) => {
@@ -32,7 +32,10 @@ export function AgentsPanel() {
 
   useEffect(() => {
     let tick = store.getState().session?.tickSize ?? 0;
-    return store.subscribe((s: CockpitState) => {
+    let risk = store.getState().risk;
+    let riskAt = 0;
+    let trailing: ReturnType<typeof setTimeout> | null = null;
+    const unsubscribe = store.subscribe((s: CockpitState) => {
       const api = gridApi.current;
       const before = shown.current;
       if (api === null || before === null || api.isDestroyed()) return;
@@ -41,10 +44,27 @@ export function AgentsPanel() {
         tick = t;
         api.refreshCells({ force: true });
       }
+      // The inventory, P&L and limit-use cells follow the risk sample, at most four times a second.
+      if (s.risk !== risk) {
+        const refresh = (): void => {
+          trailing = null;
+          risk = store.getState().risk;
+          riskAt = performance.now();
+          if (!api.isDestroyed()) api.refreshCells({ columns: [...RISK_COLUMNS] });
+        };
+        const wait = riskAt + 250 - performance.now();
+        // The last sample before a pause is shown too: a refresh skipped now comes when the wait is over.
+        if (wait <= 0) refresh();
+        else trailing ??= setTimeout(refresh, wait);
+      }
       if (s.agents === before) return;
       shown.current = s.agents;
       api.applyTransactionAsync(mapTransaction(before, s.agents));
     });
+    return () => {
+      unsubscribe();
+      if (trailing !== null) clearTimeout(trailing);
+    };
   }, [store]);
 
   const [launching, setLaunching] = useState(false);

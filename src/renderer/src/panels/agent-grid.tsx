@@ -1,5 +1,6 @@
 import type { ColDef, ICellRendererParams, ValueFormatterParams } from 'ag-grid-community';
 import type { AgentView } from '../../../engine/contract/index';
+import type { AgentRisk } from '../store/types';
 import type { CockpitActions } from '../actions/actions';
 import { formatBps, formatPercent, formatPrice, formatSize } from '../format/format';
 
@@ -7,7 +8,21 @@ import { formatBps, formatPercent, formatPrice, formatSize } from '../format/for
 export interface AgentGridContext {
   readonly tickSize: () => number;
   readonly actions: CockpitActions;
+  /** Each agent's limits and their use as last sampled (the risk view's), by agent id. */
+  readonly risk: () => ReadonlyMap<string, AgentRisk> | undefined;
 }
+
+/** The columns read from the risk sample rather than the agent's row: the grid refreshes them when the sample moves. */
+export const RISK_COLUMNS = ['position', 'pnl', 'limitUse'] as const;
+
+/** The share of its position limit an agent uses, on the side it is on (0 when flat). */
+export function positionLimitUse(r: Pick<AgentRisk, 'use' | 'limits'>): number {
+  const p = r.use.position;
+  const max = p >= 0 ? r.limits.maxLongLots : r.limits.maxShortLots;
+  return p === 0 || !(max > 0) ? 0 : Math.abs(p) / max;
+}
+
+const riskOf = (p: { data?: AgentView; context: unknown }): AgentRisk | undefined => (p.data === undefined ? undefined : (p.context as AgentGridContext).risk()?.get(p.data.id));
 
 type Params = ICellRendererParams<AgentView, unknown, AgentGridContext>;
 type Format = ValueFormatterParams<AgentView, number | null>;
@@ -70,22 +85,21 @@ export function ActionsCell(props: Params) {
 /** The agent grid's columns. */
 export const agentColumns: ColDef<AgentView>[] = [
   { field: 'name', headerName: 'Agent', width: 132, pinned: 'left', cellClass: 'strong' },
-  { field: 'strategy', headerName: 'Strategy', width: 84 },
   { field: 'state', headerName: 'State', width: 76, cellClass: (p) => `state-cell state-${String(p.value)}` },
   { field: 'side', headerName: 'Side', width: 54, cellClass: (p) => `side-cell ${String(p.value)}` },
-  { field: 'quantity', headerName: 'Qty', width: 78, type: 'rightAligned', valueFormatter: (p: Format) => formatSize(p.value) },
-  { field: 'filled', headerName: 'Filled', width: 78, type: 'rightAligned', valueFormatter: (p: Format) => formatSize(p.value) },
+  { field: 'quantity', headerName: 'Qty', width: 70, type: 'rightAligned', valueFormatter: (p: Format) => formatSize(p.value) },
+  { field: 'filled', headerName: 'Filled', width: 70, type: 'rightAligned', valueFormatter: (p: Format) => formatSize(p.value) },
   {
     colId: 'progress',
     headerName: 'Done / time',
     headerTooltip: 'Share of the quantity done against share of the horizon elapsed',
-    width: 136,
+    width: 120,
     valueGetter: (p) => (p.data && p.data.quantity > 0 ? p.data.filled / p.data.quantity : 0),
     cellRenderer: ProgressCell,
     sortable: true,
   },
   { field: 'avgPrice', headerName: 'Avg px', width: 82, type: 'rightAligned', valueFormatter: price },
-  { field: 'arrivalMid', headerName: 'Arrival mid', width: 88, type: 'rightAligned', valueFormatter: price },
+  { field: 'arrivalMid', headerName: 'Arrival mid', width: 80, type: 'rightAligned', valueFormatter: price },
   {
     field: 'shortfallBps',
     headerName: 'IS bps',
@@ -95,6 +109,29 @@ export const agentColumns: ColDef<AgentView>[] = [
     valueFormatter: (p: Format) => formatBps(p.value),
     cellClass: (p) => (typeof p.value !== 'number' ? '' : p.value > 0 ? 'cost' : p.value < 0 ? 'gain' : ''),
   },
-  { field: 'lastReason', headerName: 'Last reason', minWidth: 160, flex: 2, tooltip: (p) => p.value ?? undefined, valueFormatter: (p) => p.value ?? '—' },
+  { colId: 'position', headerName: 'Inventory', headerTooltip: 'Position in lots, signed (short below zero)', width: 80, type: 'rightAligned', valueGetter: (p) => riskOf(p)?.use.position ?? null, valueFormatter: (p) => formatSize(p.value as number | null) },
+  {
+    colId: 'pnl',
+    headerName: 'P&L',
+    headerTooltip: 'Profit and loss marked at the mid, in the instrument’s currency',
+    width: 76,
+    type: 'rightAligned',
+    valueGetter: (p) => riskOf(p)?.use.pnl ?? null,
+    valueFormatter: (p) => (typeof p.value === 'number' ? p.value.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 }) : '—'),
+    cellClass: (p) => (typeof p.value !== 'number' ? '' : p.value < 0 ? 'cost' : p.value > 0 ? 'gain' : ''),
+  },
+  {
+    colId: 'limitUse',
+    headerName: 'Limit use',
+    headerTooltip: 'Share of the position limit used, on the side the agent is on',
+    width: 70,
+    type: 'rightAligned',
+    valueGetter: (p) => {
+      const r = riskOf(p);
+      return r === undefined ? null : positionLimitUse(r);
+    },
+    valueFormatter: (p) => formatPercent(p.value as number | null),
+  },
+  { field: 'lastReason', headerName: 'Last reason', minWidth: 100, flex: 2, tooltip: (p) => p.value ?? undefined, valueFormatter: (p) => p.value ?? '—' },
   { colId: 'actions', headerName: '', width: 124, cellRenderer: ActionsCell, sortable: false, resizable: false, pinned: 'right' },
 ];

@@ -30,3 +30,13 @@ describe('audit trail search', () => {
     expect(auditMatches(row, 'killall')).toBe(false);
   });
 });
+
+describe('agent grid limit use', () => {
+  it('isThePositionsShareOfTheLimitOnItsSide', async () => {
+    const { positionLimitUse } = await import('./agent-grid');
+    const limits = { maxLongLots: 1_000, maxShortLots: 4_000 } as never;
+    expect(positionLimitUse({ use: { position: 250 } as never, limits })).toBe(0.25);
+    expect(positionLimitUse({ use: { position: -1_000 } as never, limits })).toBe(0.25);
+    expect(positionLimitUse({ use: { position: 0 } as never, limits })).toBe(0);
+  });
+});
