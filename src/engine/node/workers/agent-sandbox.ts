@@ -171,8 +171,6 @@ export function sandboxedStrategies(spec: StrategyModule, options: SandboxOption
   const factory: StrategyFactory = (agent, context) => {
     if (closed) throw new Error(`the agent sandboxes are closed; ${agent.name} cannot start`);
     const worker = spare.shift() ?? boot();
-    // One stays loaded ahead, so an agent launched later does not wait for a worker to load its strategies.
-    if (spare.length === 0) spare.push(boot());
     // No agent decides beside a worker still loading (it would compete for the cores): the first
     // start waits for all of them; SandboxedStrategy reports its own worker's failure or timeout.
     const until = performance.now() + loadMs;
