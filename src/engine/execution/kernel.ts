@@ -148,7 +148,7 @@ export interface RunningAgent {
 /** The trader's own orders go out as this agent's orders: the desk (Kernel.desk). */
 export const DESK_ID = 'trader';
 /** The desk as the kernel runs it: no strategy, no schedule, no parent order to fill (one it never reaches stands in for it). */
-const DESK_SPEC: AgentSpec = { name: 'Trader (manual)', strategy: 'manual', side: 'buy', quantity: Number.MAX_SAFE_INTEGER, horizonSeconds: 86_400, intervalSeconds: 1, startAfterSeconds: 0 };
+const DESK_SPEC: AgentSpec = { name: 'Trader (manual)', strategy: 'manual', side: 'buy', quantity: Number.MAX_SAFE_INTEGER, horizonSeconds: 86_400, intervalSeconds: 1, startAfterSeconds: 0, recordDecisions: false };
 
 /** Whether an agent is the trader's desk. */
 export function isDesk(a: { readonly id: string }): boolean {
@@ -503,37 +503,9 @@ export class Kernel {
   protected desk(): RunningAgent {
     const found = this.agents.find(isDesk);
     if (found !== undefined) return found;
-    const ts = this.now();
-    const desk: RunningAgent = {
-      id: DESK_ID,
-      spec: DESK_SPEC,
-      port: new AgentPort(this.venue, this.agents.length),
-      parent: { side: DESK_SPEC.side, quantity: DESK_SPEC.quantity, horizonNs: DESK_SPEC.horizonSeconds * NS_PER_SECOND },
-      startNs: ts,
-      intervalNs: NS_PER_SECOND,
-      strategy: null,
-      session: null,
-      observer: new MarketObserver(),
-      state: 'running',
-      nextAt: Infinity,
-      filled: 0,
-      notional: 0,
-      lastReason: null,
-      flattenReason: null,
-    };
-    desk.session = new ExecutionSession({
-      venue: desk.port,
-      gate: this.gate,
-      agentState: () => desk.state,
-      onOrder: (step) => this.onOrder(desk, step),
-      parent: desk.parent,
-      agentId: desk.id,
-      tickSize: this.config.market.tickSize,
-      decisionIntervalNs: desk.intervalNs,
-      observer: desk.observer,
-      venuePrintsAgentFills: this.config.market.venuePrintsAgentFills,
-      recordDecisions: false,
-    });
+    const desk = this.makeAgent(DESK_ID, DESK_SPEC, this.agents.length);
+    desk.nextAt = Infinity;
+    this.openSession(desk);
     this.agents.push(desk);
     return desk;
   }
@@ -544,9 +516,8 @@ export class Kernel {
     return { code: r.reject.code, detail: describeReject(r.reject, (id) => this.orderName(id), (units) => this.price(units)) };
   }
 
-  /** Opens an agent's session at its start (its arrival mid is taken there) and builds its strategy. */
-  protected startAgent(a: RunningAgent): void {
-    const ts = this.now();
+  /** Opens an agent's session now (its arrival mid is taken here): the one path from the agent's orders through the gate to its port. */
+  private openSession(a: RunningAgent): ExecutionSession {
     a.session = new ExecutionSession({
       venue: a.port,
       gate: this.gate,
@@ -560,8 +531,15 @@ export class Kernel {
       venuePrintsAgentFills: this.config.market.venuePrintsAgentFills,
       ...(a.spec.recordDecisions === undefined ? {} : { recordDecisions: a.spec.recordDecisions }),
     });
-    a.strategy = this.deps.strategies(a.spec, { market: this.config.market, parent: a.parent, startNs: a.session.startNs });
-    this.emit({ kind: 'AgentStarted', ts, agentId: a.id, arrivalMid: a.session.arrivalMid, startNs: a.session.startNs, endNs: a.session.endNs });
+    return a.session;
+  }
+
+  /** Opens an agent's session at its start and builds its strategy. */
+  protected startAgent(a: RunningAgent): void {
+    const ts = this.now();
+    const session = this.openSession(a);
+    a.strategy = this.deps.strategies(a.spec, { market: this.config.market, parent: a.parent, startNs: session.startNs });
+    this.emit({ kind: 'AgentStarted', ts, agentId: a.id, arrivalMid: session.arrivalMid, startNs: session.startNs, endNs: session.endNs });
   }
 
   protected decideOrThrow(a: RunningAgent): void {

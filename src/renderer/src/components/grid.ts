@@ -11,6 +11,10 @@ import {
   colorSchemeDark,
   themeQuartz,
 } from 'ag-grid-community';
+import type { GridApi, GridReadyEvent } from 'ag-grid-community';
+import { useCallback, useEffect, useRef, type RefObject } from 'react';
+import type { CockpitStore } from '../store/cockpit-store';
+import type { CockpitState } from '../store/types';
 
 // Only the grid features the cockpit's tables use (AllCommunityModule would add about 0.4 MB to the
 // bundle); in development ValidationModule names any feature used without its module.
@@ -59,4 +63,36 @@ export function mapTransaction<T>(before: ReadonlyMap<string, T>, after: Readonl
   }
   for (const [id, row] of before) if (!after.has(id)) remove.push(row);
   return { add, update, remove };
+}
+
+/**
+ * Keeps a grid's rows to a map of the store (`select`: rows by id): the whole map when the grid is
+ * ready, then one batched transaction per change from a store subscription, so a burst of events
+ * costs one grid update and no React render. Returns the grid's ready handler and its API.
+ */
+export function useMapGrid<T>(store: CockpitStore, select: (s: CockpitState) => ReadonlyMap<string, T>): { onGridReady: (e: GridReadyEvent<T>) => void; api: RefObject<GridApi<T> | null> } {
+  const api = useRef<GridApi<T> | null>(null);
+  const shown = useRef<ReadonlyMap<string, T> | null>(null);
+  const selectRef = useRef(select);
+  const onGridReady = useCallback(
+    (e: GridReadyEvent<T>) => {
+      api.current = e.api;
+      shown.current = selectRef.current(store.getState());
+      e.api.setGridOption('rowData', [...shown.current.values()]);
+    },
+    [store],
+  );
+  useEffect(
+    () =>
+      store.subscribe((s) => {
+        const grid = api.current;
+        const before = shown.current;
+        const after = selectRef.current(s);
+        if (grid === null || before === null || grid.isDestroyed() || after === before) return;
+        shown.current = after;
+        grid.applyTransactionAsync(mapTransaction(before, after));
+      }),
+    [store],
+  );
+  return { onGridReady, api };
 }

@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { LaunchAgentForm } from './LaunchAgent';
 import { AgGridReact } from 'ag-grid-react';
-import type { GetRowIdParams, GridApi, GridReadyEvent } from 'ag-grid-community';
-import { gridTheme as theme, mapTransaction } from '../components/grid';
+import type { GetRowIdParams } from 'ag-grid-community';
+import { gridTheme as theme, useMapGrid } from '../components/grid';
 import type { AgentView } from '../../../engine/contract/index';
 import { useCockpit } from '../context';
 import type { CockpitState } from '../store/types';
@@ -10,6 +10,7 @@ import { agentColumns, RISK_COLUMNS, type AgentGridContext } from './agent-grid'
 
 const defaultColDef = { sortable: true, resizable: true };
 const getRowId = (p: GetRowIdParams<AgentView>): string => p.data.id;
+const selectAgents = (s: CockpitState): ReadonlyMap<string, AgentView> => s.agents;
 
 /**
  * Every agent, one row each, keyed by agent id. Rows change through `applyTransactionAsync` from a
@@ -17,28 +18,18 @@ const getRowId = (p: GetRowIdParams<AgentView>): string => p.data.id;
  */
 export function AgentsPanel() {
   const { store, actions } = useCockpit();
-  const gridApi = useRef<GridApi<AgentView> | null>(null);
-  const shown = useRef<ReadonlyMap<string, AgentView> | null>(null);
+  const { onGridReady, api: gridApi } = useMapGrid(store, selectAgents);
   const context = useMemo<AgentGridContext>(() => ({ tickSize: () => store.getState().session?.tickSize ?? 0.01, actions, risk: () => store.getState().risk?.agents }), [store, actions]);
-
-  const onGridReady = useCallback(
-    (e: GridReadyEvent<AgentView>) => {
-      gridApi.current = e.api;
-      shown.current = store.getState().agents;
-      e.api.setGridOption('rowData', [...shown.current.values()]);
-    },
-    [store],
-  );
 
   useEffect(() => {
     let tick = store.getState().session?.tickSize ?? 0;
     let risk = store.getState().risk;
     let riskAt = 0;
     let trailing: ReturnType<typeof setTimeout> | null = null;
+    // The rows follow the store through useMapGrid; the cells that read other state are refreshed here.
     const unsubscribe = store.subscribe((s: CockpitState) => {
       const api = gridApi.current;
-      const before = shown.current;
-      if (api === null || before === null || api.isDestroyed()) return;
+      if (api === null || api.isDestroyed()) return;
       const t = s.session?.tickSize ?? 0;
       if (t !== tick) {
         tick = t;
@@ -57,15 +48,12 @@ export function AgentsPanel() {
         if (wait <= 0) refresh();
         else trailing ??= setTimeout(refresh, wait);
       }
-      if (s.agents === before) return;
-      shown.current = s.agents;
-      api.applyTransactionAsync(mapTransaction(before, s.agents));
     });
     return () => {
       unsubscribe();
       if (trailing !== null) clearTimeout(trailing);
     };
-  }, [store]);
+  }, [store, gridApi]);
 
   const [launching, setLaunching] = useState(false);
   return (

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { AgGridReact } from 'ag-grid-react';
-import type { ColDef, GetRowIdParams, GridApi, GridReadyEvent, ICellRendererParams, IRowNode, RowClassParams, ValueFormatterParams } from 'ag-grid-community';
+import type { ColDef, GetRowIdParams, ICellRendererParams, IRowNode, RowClassParams, ValueFormatterParams } from 'ag-grid-community';
 import type { CockpitActions } from '../actions/actions';
 import type { UiStore } from '../store/ui-store';
 import { OrderTicket } from './OrderTicket';
-import { gridTheme, mapTransaction } from '../components/grid';
+import { gridTheme, useMapGrid } from '../components/grid';
 import { useCockpit, useCockpitState } from '../context';
 import { formatPrice, formatSimTime, formatSize } from '../format/format';
 import type { OrderRow, OrderState } from '../store/orders';
@@ -67,6 +67,7 @@ export const blotterColumns: ColDef<OrderRow>[] = [
 ];
 
 const getRowId = (p: GetRowIdParams<OrderRow>): string => p.data.orderId;
+const selectOrders = (s: CockpitState): ReadonlyMap<string, OrderRow> => s.orders;
 const defaultColDef = { sortable: true, resizable: true };
 const rowClass = (p: RowClassParams<OrderRow>): string | undefined => (p.data?.denied ? 'row-denied' : undefined);
 
@@ -81,8 +82,7 @@ export function Blotter() {
   const count = useCockpitState((s) => s.orders.size);
   const [agent, setAgent] = useState<string>('');
   const [deniedOnly, setDeniedOnly] = useState(false);
-  const gridApi = useRef<GridApi<OrderRow> | null>(null);
-  const shown = useRef<ReadonlyMap<string, OrderRow> | null>(null);
+  const { onGridReady, api: gridApi } = useMapGrid(store, selectOrders);
   const filter = useRef({ agent, deniedOnly });
   filter.current = { agent, deniedOnly };
   const context = useMemo<BlotterContext>(
@@ -90,30 +90,9 @@ export function Blotter() {
     [store, actions, ui],
   );
 
-  const onGridReady = useCallback(
-    (e: GridReadyEvent<OrderRow>) => {
-      gridApi.current = e.api;
-      shown.current = store.getState().orders;
-      e.api.setGridOption('rowData', [...shown.current.values()]);
-    },
-    [store],
-  );
-
   useEffect(() => {
     gridApi.current?.onFilterChanged();
-  }, [agent, deniedOnly]);
-
-  useEffect(
-    () =>
-      store.subscribe((s: CockpitState) => {
-        const api = gridApi.current;
-        const before = shown.current;
-        if (api === null || before === null || api.isDestroyed() || s.orders === before) return;
-        shown.current = s.orders;
-        api.applyTransactionAsync(mapTransaction(before, s.orders));
-      }),
-    [store],
-  );
+  }, [agent, deniedOnly, gridApi]);
 
   const passes = useCallback((node: IRowNode<OrderRow>): boolean => {
     const o = node.data;
