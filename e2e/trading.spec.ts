@@ -114,3 +114,44 @@ test('launchesAnAgentOnANewParentOrderKillsAndRetiresIt', async ({ cockpit, page
   await expect(page.getByTestId('audit-row').filter({ hasText: 'LaunchAgent' })).toContainText('e2e: a new parent order');
   await expect(page.getByTestId('audit-row').filter({ hasText: 'RetireAgent' })).toContainText('✓ done');
 });
+
+// A running agent redirected from its card: the form refuses what is out of range; urgency and a
+// participation cap take effect, shown beside the originals with who and why; a pause price the
+// mid reaches pauses it; the override is on the audit trail.
+test('overridesARunningAgentsParametersAndFindsTheOverrideInTheAuditTrail', async ({ cockpit, page }) => {
+  const grid = page.locator('.agents-grid').first();
+  // agent-2 is the session's TWAP seller.
+  await expect(grid.locator('.ag-row[row-id="agent-2"] [col-id="position"]')).toHaveText(/^-[\d,]+$/, { timeout: 30_000 });
+  await grid.locator('.ag-row[row-id="agent-2"] .row-actions').getByTestId('tune-agent-2').click();
+  const card = page.getByTestId('agent-card');
+  await expect(card).toContainText('TWAP');
+  await page.getByTestId('override-urgency').fill('9');
+  await page.getByTestId('override-send').click();
+  await expect(page.getByTestId('override-error')).toContainText('Urgency: 0.25 to 4');
+  await page.getByTestId('override-urgency').fill('2');
+  await page.getByTestId('override-cap').fill('10');
+  await page.getByTestId('override-send').click();
+  await cockpit.confirmReason('e2e: hurry, within 10%');
+  await expect(card.getByTestId('card-urgency')).toContainText('2×');
+  await expect(card.getByTestId('card-urgency')).toContainText('1×');
+  await expect(card.getByTestId('card-urgency')).toContainText('e2e: hurry, within 10%');
+  await expect(card.getByTestId('card-participationCap')).toContainText('10%');
+  await expect(grid.locator('.ag-row[row-id="agent-2"] [col-id="participation"]')).toHaveText(/^\d+(\.\d)?% \/ 10%$/);
+  await expect(cockpit.decisionsFeed).toContainText('TWAP urgency 2', { timeout: 30_000 });
+  await page.screenshot({ path: join(ROOT, 'docs', 'override.png') });
+
+  // A seller's pause price above the mid is reached at once: the agent pauses itself, and the price is used up.
+  const bid = Number(await page.getByTestId('bid-price').textContent());
+  await page.getByTestId('override-pause').fill((bid + 1).toFixed(2));
+  await page.getByTestId('override-send').click();
+  await cockpit.confirmReason('e2e: stop if it gets there');
+  await expect(grid.locator('.ag-row[row-id="agent-2"] [col-id="state"]')).toHaveText('paused', { timeout: 15_000 });
+  await expect(card.getByTestId('card-pauseAtPrice')).toContainText('engine');
+
+  await page.keyboard.press('Control+Shift+A');
+  await expect(page.getByTestId('audit-row').filter({ hasText: 'OverrideAgent' }).first()).toBeVisible();
+  await page.getByTestId('audit-search').fill('within 10%');
+  await expect(page.getByTestId('audit-row')).toHaveCount(1);
+  await expect(page.getByTestId('audit-row')).toContainText('OverrideAgent');
+  await expect(page.getByTestId('audit-row')).toContainText('✓ done');
+});

@@ -4,6 +4,7 @@ import type { AgentLifecycle, RiskDenial, TradingState } from '../risk/gate';
 import type { RiskSample } from '../kernel/snapshot';
 import type { ReplayStatus } from '../replay/replay.contract';
 import type { DetectorName, PostureAction, PostureRule } from '../risk/posture';
+import type { AgentOverride, OverrideField } from '../agents/agents.contract';
 
 /** What the engine is doing: running the clock, paused by a human, or halted by the kill switch. */
 export type SessionState = 'running' | 'paused' | 'halted';
@@ -35,7 +36,13 @@ export type EngineEvent =
   | Ev<'AgentStarted', { agentId: string; arrivalMid: number; startNs: number; endNs: number }>
   | Ev<'AgentStateChanged', { agentId: string; state: AgentState; reason: string }>
   /** The trader launched an agent on a new parent order (`spec`: its strategy and parent order, AgentSpec as the kernel takes it). */
-  | Ev<'AgentLaunched', { agentId: string; name: string; strategy: string; side: Side; quantity: number; horizonNs: number; intervalNs: number; limitPrice: number | null; participation: number | null }>
+  | Ev<'AgentLaunched', { agentId: string; name: string; strategy: string; side: Side; quantity: number; horizonNs: number; intervalNs: number; limitPrice: number | null; participation: number | null; urgency: number; participationCap: number | null }>
+  /**
+   * The trader changed an agent's parameters (`changed`), or the engine used up a pause price it
+   * reached (`by` 'engine'); `overrides`: every parameter changed so far, with its original;
+   * `params`: the parameters as they now stand (at least the changed ones).
+   */
+  | Ev<'AgentOverridden', { agentId: string; changed: readonly OverrideField[]; overrides: readonly AgentOverride[]; params: Partial<Record<OverrideField, number | null>>; by: string; reason: string }>
   /** A finished agent the trader took off the views. */
   | Ev<'AgentRetired', { agentId: string; reason: string }>
   | Ev<'KillSwitchEngaged', { reason: string; agentsHalted: number; ordersCancelled: number; state: SessionState }>

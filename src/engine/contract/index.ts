@@ -14,6 +14,7 @@ export * from './events';
 export type { HostInfo, PolicyReport, PolicyReportTable } from '../kernel/session.contract';
 export type { ManualOrderResult, ManualOrderStatus } from '../kernel/trading.contract';
 export type { SessionSnapshot, AgentView, RiskView, RiskSample } from '../kernel/snapshot';
+export type { AgentOverride, OverrideField } from '../agents/agents.contract';
 export type { DetectorView, DynamicRiskView } from '../risk/overlay';
 export type { DetectorName, PostureRule, PostureAction } from '../risk/posture';
 export { postureRulesSchema, DEFAULT_POSTURE_RULES } from '../risk/posture';

@@ -15,8 +15,9 @@ import type { IdSource } from '../core/ids';
 import type { Side } from '../book/types';
 import type { AgentState, DecisionExplanation, DepthView, OrderExposure, UnsequencedEvent } from '../contract/events';
 import type { Venue, VenueEvent, VenueOrder, VenueRejectReason } from '../venue/types';
+import type { AgentOverride } from '../agents/agents.contract';
 import { ExecutionSession, type OrderStep } from './session';
-import { MarketObserver } from './market-observer';
+import { MarketObserver, venueMid } from './market-observer';
 import type { ExecutionStrategy, ParentOrder, SessionRefusal } from './types';
 import type { VolumeProfile } from './schedules';
 import { AgentPort } from './agent-port';
@@ -64,6 +65,10 @@ export interface AgentSpec {
   readonly finishWhenFilled?: boolean;
   /** A POV agent's participation rate (0..1); the strategies' default when not given. */
   readonly participation?: number;
+  /** The pace the agent starts at (ExecutionSession.retune's urgency; 1 when not given). */
+  readonly urgency?: number;
+  /** The most of the market's volume the agent may take (0..1); none when not given. */
+  readonly participationCap?: number;
   /** Told of each of the agent's orders the gate denies, besides the OrderDenied event. */
   readonly onDenied?: (order: VenueOrder, denial: RiskDenial) => void;
 }
@@ -143,6 +148,10 @@ export interface RunningAgent {
   flattenReason: string | null;
   /** Set once the trader retired the finished agent: it leaves the views, its record stays. */
   retired?: boolean;
+  /** The mid at which the agent pauses itself (a buyer's when the mid rises to it, a seller's when it falls to it), or null. */
+  pauseAt: number | null;
+  /** The parameters the trader changed, each with its original (the pause price's entry goes to null once reached). */
+  overrides: AgentOverride[];
 }
 
 /** The trader's own orders go out as this agent's orders: the desk (Kernel.desk). */
@@ -211,6 +220,8 @@ export class Kernel {
       notional: 0,
       lastReason: null,
       flattenReason: null,
+      pauseAt: null,
+      overrides: [],
     };
   }
 
@@ -271,6 +282,7 @@ export class Kernel {
       for (const a of live) (a.session as ExecutionSession).finishSlice();
       if (next === this.nextQuoteAt) {
         this.sampleQuote();
+        this.pauseAtPrices();
         if (next % NS_PER_SECOND === 0) {
           this.observeMid(next);
           this.sampleRisk(next);
@@ -531,6 +543,8 @@ export class Kernel {
       venuePrintsAgentFills: this.config.market.venuePrintsAgentFills,
       ...(a.spec.recordDecisions === undefined ? {} : { recordDecisions: a.spec.recordDecisions }),
     });
+    const { urgency, participationCap } = a.spec;
+    if (urgency !== undefined || participationCap !== undefined) a.session.retune({ ...(urgency === undefined ? {} : { urgency }), ...(participationCap === undefined ? {} : { participationCap }) });
     return a.session;
   }
 
@@ -582,6 +596,27 @@ export class Kernel {
     }
     if (a.state === 'done' && !a.flattenReason) {
       this.emit({ kind: 'AgentStateChanged', ts, agentId: a.id, state: 'done', reason: `parent order finished: ${a.filled} of ${a.parent.quantity} filled` });
+    }
+  }
+
+  /**
+   * Pauses each running agent whose pause price the mid has reached (checked on the quote grid):
+   * its working orders are cancelled, and the pause price is used up, so resuming does not pause
+   * it again at once.
+   */
+  protected pauseAtPrices(): void {
+    let mid: number | undefined;
+    for (const a of this.agents) {
+      if (a.pauseAt === null || a.state !== 'running') continue;
+      mid ??= venueMid(this.venue, NaN);
+      if (!(mid > 0) || (a.parent.side === 'buy' ? mid < a.pauseAt : mid > a.pauseAt)) continue;
+      const reason = `the mid ${this.price(mid, 1)} reached the pause price ${this.price(a.pauseAt)}`;
+      this.cancelWorking(a, `paused: ${reason}`);
+      a.pauseAt = null;
+      a.overrides = a.overrides.map((o) => (o.field === 'pauseAtPrice' ? { ...o, value: null, by: 'engine', ts: this.now(), reason } : o));
+      a.state = 'paused';
+      this.emit({ kind: 'AgentStateChanged', ts: this.now(), agentId: a.id, state: 'paused', reason });
+      this.emit({ kind: 'AgentOverridden', ts: this.now(), agentId: a.id, changed: ['pauseAtPrice'], overrides: [...a.overrides], params: { pauseAtPrice: null }, by: 'engine', reason });
     }
   }
 

@@ -12,7 +12,7 @@ import type { AgentFill, AgentOrder, AgentOrderId, ElapseResult, Venue, VenueEve
 import { RiskGate, type AgentLifecycle, type RiskDenial } from '../risk/gate';
 import { MarketObserver, venueMid } from './market-observer';
 import type { ChildOrder, Decision, DecisionAction, ExecutionFill, MarketView, ParentOrder, SessionRefusal, StrategyStep } from './types';
-import { workingLots } from './types';
+import { formatShare as fmtShare, workingLots } from './types';
 
 /** What an `ExecutionSession` works on. */
 export interface ExecutionSessionOptions {
@@ -56,6 +56,17 @@ export type OrderStep =
   | { readonly kind: 'cancelled'; readonly orderId: AgentOrderId; readonly lots: number; readonly reason: string };
 
 /** Counts of what the venue refused during a session. */
+/** What `ExecutionSession.retune` changes; a field left out stays as it is. */
+export interface SessionRetune {
+  /** Null lifts the limit. */
+  readonly limitPrice?: number | null;
+  /** The horizon's new end, ns on the venue's clock. */
+  readonly endNs?: number;
+  readonly urgency?: number;
+  /** Null lifts the cap. */
+  readonly participationCap?: number | null;
+}
+
 export interface SessionRejects {
   /** Orders refused, by the risk gate or by the venue. */
   readonly submits: number;
@@ -84,13 +95,11 @@ const FOK_DEPTH_LEVELS = 1_000;
 /** Works one parent order on one venue; see the module comment. */
 export class ExecutionSession {
   readonly venue: Venue;
-  readonly parent: ParentOrder;
   readonly agentId: string;
   readonly tickSize: number;
   readonly decisionIntervalNs: number;
   readonly observer: MarketObserver;
   readonly startNs: number;
-  readonly endNs: number;
   readonly arrivalMid: number;
   readonly fills: ExecutionFill[] = [];
   readonly decisions: Decision[] = [];
@@ -116,6 +125,10 @@ export class ExecutionSession {
   private readonly touch = new TouchTracker();
   /** The touch followed through the slice under way (see beginSlice), or null. */
   private following: TouchTracker | null = null;
+  /** The parent order as it stands: the trader's overrides change its limit price and its horizon (`retune`). */
+  private current: ParentOrder;
+  private end: number;
+  private tuning: { urgency: number; participationCap: number | null } = { urgency: 1, participationCap: null };
 
   constructor(options: ExecutionSessionOptions) {
     const { venue, parent } = options;
@@ -128,7 +141,7 @@ export class ExecutionSession {
     this.gate = options.gate;
     this.agentState = options.agentState ?? alwaysRunning;
     this.onOrder = options.onOrder;
-    this.parent = parent;
+    this.current = parent;
     this.agentId = options.agentId;
     this.tickSize = options.tickSize;
     this.decisionIntervalNs = options.decisionIntervalNs;
@@ -138,13 +151,60 @@ export class ExecutionSession {
     this.venuePrintsAgentFills = options.venuePrintsAgentFills ?? false;
     this.nextId = options.firstOrderId ?? 1;
     this.startNs = venue.now();
-    this.endNs = this.startNs + parent.horizonNs;
+    this.end = this.startNs + parent.horizonNs;
     const mid = venueMid(venue, this.observer.lastSampledMid());
     if (!(mid > 0)) throw new Error(`the venue shows no two-sided market at the start (${this.startNs} ns): cannot take an arrival mid`);
     this.arrivalMid = mid;
     this.mid = mid;
     this.observer.sampleMid(this.startNs, mid);
     this.observer.mark();
+  }
+
+  /** The parent order as it stands now (its limit and horizon as the trader last set them). */
+  get parent(): ParentOrder {
+    return this.current;
+  }
+
+  /** When the horizon ends (ns): the start plus the parent's horizon. */
+  get endNs(): number {
+    return this.end;
+  }
+
+  /** The trader's urgency (1 unless overridden) and participation cap (null: none). */
+  get pace(): { readonly urgency: number; readonly participationCap: number | null } {
+    return this.tuning;
+  }
+
+  /**
+   * Changes how the rest of the order is worked, from the next decision: the limit price (null
+   * lifts it), the horizon's end (at least now), the urgency the strategy paces itself by, and a
+   * cap on the share of the market's volume the agent takes. Working orders stay as they are.
+   */
+  retune(t: SessionRetune): void {
+    if (t.limitPrice !== undefined) {
+      if (t.limitPrice !== null && !(t.limitPrice > 0)) throw new Error(`a limit price must be positive, received ${t.limitPrice}`);
+      const { limitPrice: _old, ...rest } = this.current;
+      this.current = t.limitPrice === null ? rest : { ...rest, limitPrice: t.limitPrice };
+    }
+    if (t.endNs !== undefined) {
+      if (!Number.isSafeInteger(t.endNs) || t.endNs <= this.startNs) throw new Error(`a horizon must end after the order started, received ${t.endNs}`);
+      this.end = t.endNs;
+      this.current = { ...this.current, horizonNs: t.endNs - this.startNs };
+    }
+    if (t.urgency !== undefined) {
+      if (!(t.urgency > 0) || !Number.isFinite(t.urgency)) throw new Error(`urgency must be a positive number, received ${t.urgency}`);
+      this.tuning = { ...this.tuning, urgency: t.urgency };
+    }
+    if (t.participationCap !== undefined) {
+      if (t.participationCap !== null && !(t.participationCap > 0 && t.participationCap < 1)) throw new Error(`a participation cap must be in (0, 1), received ${t.participationCap}`);
+      this.tuning = { ...this.tuning, participationCap: t.participationCap };
+    }
+  }
+
+  /** The share of the volume traded since the start that is the agent's: filled / (filled + the market's), 0 before any. */
+  get participation(): number {
+    const market = this.observer.volumeSinceMark();
+    return this.filledLots + market > 0 ? this.filledLots / (this.filledLots + market) : 0;
   }
 
   /** Lots filled so far. */
@@ -212,6 +272,7 @@ export class ExecutionSession {
       openOrders,
       fills: this.fills,
       lastRefusal: this.lastRefusal,
+      urgency: this.tuning.urgency,
     };
   }
 
@@ -382,13 +443,14 @@ export class ExecutionSession {
   private send(child: ChildOrder): number {
     const parent = this.parent;
     const working = this.venue.openOrders();
-    const room = parent.quantity - this.filledLots - workingLots(working);
+    const room = Math.min(parent.quantity - this.filledLots - workingLots(working), this.capRoom(working));
     const price = child.price === undefined ? undefined : clampToLimit(parent.side, child.price, parent.limitPrice);
     const order = (id: number, lots: number): VenueOrder =>
       price === undefined ? { kind: 'market', id, side: parent.side, size: lots } : { kind: 'limit', id, side: parent.side, price, size: lots, tif: child.tif };
     // A size that is not a positive number is the strategy's error: the gate denies it with the reason, and the strategy is told.
     if (!(child.size > 0)) return this.submit(order(this.nextId++, child.size));
     const size = Math.min(Math.floor(child.size), room);
+    if (room < child.size && this.tuning.participationCap !== null) this.note(`cut to the participation cap of ${fmtShare(this.tuning.participationCap)}: room for ${Math.max(0, room)} lots`);
     if (size <= 0) return 0;
     // A size the gate would refuse outright (not a whole positive number) goes to it as it is, to be denied with its reason.
     if (!Number.isSafeInteger(size)) return this.submit(order(this.nextId++, size));
@@ -405,9 +467,24 @@ export class ExecutionSession {
       left -= lots;
       sent += 1;
     }
-    const note = `${size} lots sized to the limits (${fit.limitedBy}): sent ${sent} order${sent === 1 ? '' : 's'} of at most ${fit.size}${left > 0 ? `, ${left} lots wait for room` : ''}`;
-    this.sizing = this.sizing === null ? note : `${this.sizing}; ${note}`;
+    this.note(`${size} lots sized to the limits (${fit.limitedBy}): sent ${sent} order${sent === 1 ? '' : 's'} of at most ${fit.size}${left > 0 ? `, ${left} lots wait for room` : ''}`);
     return got;
+  }
+
+  /** Adds to what the decision's orders were cut to (said in its reason). */
+  private note(text: string): void {
+    this.sizing = this.sizing === null ? text : `${this.sizing}; ${text}`;
+  }
+
+  /**
+   * Lots the participation cap leaves room for: with cap p, filled plus working may reach
+   * p/(1 − p) times the market's volume since the start (p of all the volume, the agent's
+   * included); unbounded without a cap.
+   */
+  private capRoom(working: readonly AgentOrder[]): number {
+    const cap = this.tuning.participationCap;
+    if (cap === null) return Infinity;
+    return Math.floor((cap / (1 - cap)) * this.observer.volumeSinceMark()) - this.filledLots - workingLots(working);
   }
 
   private gateContext(): { agentId: string; agentState: AgentLifecycle; mid: number; now: number } {

@@ -7,7 +7,10 @@
 import type { AlmgrenChrissParams, VolumeProfile } from './schedules';
 import { almgrenChrissFraction, almgrenChrissKappa, twapFraction, vwapSchedule } from './schedules';
 import { followSchedule } from './tactics';
-import type { ExecutionStrategy, MarketView, StrategyStep } from './types';
+import { formatShare as fmtPct, pacedFraction, type ExecutionStrategy, type MarketView, type StrategyStep } from './types';
+
+/** The highest rate a trader's urgency takes a POV agent to: half the market's volume. */
+export const POV_MAX_RATE = 0.5;
 
 /** Straight-line schedule: Q·t/T done at time t. */
 export class TwapStrategy implements ExecutionStrategy {
@@ -16,9 +19,10 @@ export class TwapStrategy implements ExecutionStrategy {
   decide(view: MarketView): StrategyStep {
     const q = view.parent.quantity;
     const h = view.parent.horizonNs;
-    const now = q * twapFraction(view.elapsed);
-    const next = q * twapFraction((view.ts + view.nextDecisionInNs - view.startNs) / h);
-    return followSchedule(view, { now, next }, { label: 'TWAP' });
+    const u = view.urgency;
+    const now = q * pacedFraction(twapFraction(view.elapsed), u);
+    const next = q * pacedFraction(twapFraction((view.ts + view.nextDecisionInNs - view.startNs) / h), u);
+    return followSchedule(view, { now, next }, { label: u === 1 ? 'TWAP' : `TWAP urgency ${u}` });
   }
 }
 
@@ -26,16 +30,22 @@ export class TwapStrategy implements ExecutionStrategy {
 export class VwapStrategy implements ExecutionStrategy {
   readonly name = 'vwap';
   private schedule: ((t: number) => number) | undefined;
+  /** The horizon end the schedule was built for: a trader's new horizon rebuilds it. */
+  private scheduleEnd = NaN;
 
   /** `profile` maps venue time to volume weights (see `VolumeProfile`). */
   constructor(private readonly profile: VolumeProfile) {}
 
   decide(view: MarketView): StrategyStep {
-    this.schedule ??= vwapSchedule(this.profile, view.startNs, view.endNs);
+    if (this.schedule === undefined || this.scheduleEnd !== view.endNs) {
+      this.schedule = vwapSchedule(this.profile, view.startNs, view.endNs);
+      this.scheduleEnd = view.endNs;
+    }
     const q = view.parent.quantity;
-    const fNow = this.schedule(view.ts);
-    const fNext = this.schedule(view.ts + view.nextDecisionInNs);
-    return followSchedule(view, { now: q * fNow, next: q * fNext }, { label: 'VWAP', inputs: { profileDone: fNow, twapDone: view.elapsed } });
+    const u = view.urgency;
+    const fNow = pacedFraction(this.schedule(view.ts), u);
+    const fNext = pacedFraction(this.schedule(view.ts + view.nextDecisionInNs), u);
+    return followSchedule(view, { now: q * fNow, next: q * fNext }, { label: u === 1 ? 'VWAP' : `VWAP urgency ${u}`, inputs: { profileDone: fNow, twapDone: view.elapsed } });
   }
 }
 
@@ -46,20 +56,20 @@ export class VwapStrategy implements ExecutionStrategy {
  */
 export class PovStrategy implements ExecutionStrategy {
   readonly name = 'pov';
-  private readonly ratio: number;
-
   constructor(readonly rate: number) {
     if (!(rate > 0 && rate < 1)) throw new Error(`the participation rate must be in (0, 1), received ${rate}`);
-    this.ratio = rate / (1 - rate);
   }
 
   decide(view: MarketView): StrategyStep {
     const q = view.parent.quantity;
-    const now = Math.min(q, this.ratio * view.marketVolumeSinceStart);
+    // The trader's urgency scales the rate, to at most POV_MAX_RATE.
+    const rate = view.urgency === 1 ? this.rate : Math.min(POV_MAX_RATE, this.rate * view.urgency);
+    const ratio = rate / (1 - rate);
+    const now = Math.min(q, ratio * view.marketVolumeSinceStart);
     const forecast = (view.recentVolume * view.nextDecisionInNs) / view.recentVolumeWindowNs;
-    const next = Math.min(q, now + this.ratio * forecast);
+    const next = Math.min(q, now + ratio * forecast);
     const participation = view.filled + view.marketVolumeSinceStart > 0 ? view.filled / (view.filled + view.marketVolumeSinceStart) : 0;
-    return followSchedule(view, { now, next }, { label: `POV ${fmtPct(this.rate)}`, inputs: { marketVolume: view.marketVolumeSinceStart, participation } });
+    return followSchedule(view, { now, next }, { label: `POV ${fmtPct(rate)}`, inputs: { marketVolume: view.marketVolumeSinceStart, participation } });
   }
 }
 
@@ -80,12 +90,9 @@ export class AlmgrenChrissStrategy implements ExecutionStrategy {
     const q = view.parent.quantity;
     const h = view.parent.horizonNs;
     const kT = (this.kappa * h) / 1e9;
-    const now = q * almgrenChrissFraction(view.elapsed, kT);
-    const next = q * almgrenChrissFraction((view.ts + view.nextDecisionInNs - view.startNs) / h, kT);
+    const u = view.urgency;
+    const now = q * pacedFraction(almgrenChrissFraction(view.elapsed, kT), u);
+    const next = q * pacedFraction(almgrenChrissFraction((view.ts + view.nextDecisionInNs - view.startNs) / h, kT), u);
     return followSchedule(view, { now, next }, { label: `AC κT=${kT.toFixed(2)}`, inputs: { kappaT: kT, twapDone: view.elapsed } });
   }
-}
-
-function fmtPct(x: number): string {
-  return `${Math.round(x * 1000) / 10}%`;
 }

@@ -71,6 +71,23 @@ export interface MarketView {
   readonly fills: readonly ExecutionFill[];
   /** The last order of this parent that did not go out, and why (the risk gate's denial or the venue's reject). */
   readonly lastRefusal: SessionRefusal | null;
+  /**
+   * The pace the trader set, 1 unless overridden: a schedule strategy is done by time t with
+   * f(t)^(1/urgency) of the order instead of f(t) (above 1 it front-loads, below 1 it holds back);
+   * POV takes `urgency` times its rate. See `pacedFraction`.
+   */
+  readonly urgency: number;
+}
+
+/** A share as a trader reads it, to a tenth of a percent: 0.125 → `12.5%`. */
+export function formatShare(x: number): string {
+  return `${Math.round(x * 1000) / 10}%`;
+}
+
+/** A schedule's done-fraction at the trader's urgency: f^(1/u), so 1 is the schedule itself and the ends stay 0 and 1. */
+export function pacedFraction(fraction: number, urgency: number): number {
+  if (urgency === 1 || fraction <= 0 || fraction >= 1) return fraction;
+  return Math.pow(fraction, 1 / urgency);
 }
 
 /** One fill of a child order, with the market's mid just before it. */

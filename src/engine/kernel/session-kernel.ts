@@ -8,7 +8,7 @@
  */
 
 import { replayCommands } from '../replay/replay.contract';
-import { NS_PER_SECOND } from '../core/clock';
+import { formatClock, NS_PER_SECOND } from '../core/clock';
 import type { EngineEvent, SessionState, UnsequencedEvent, AgentState } from '../contract/events';
 import type { CommandResult } from '../contract/result';
 import { fail, ok } from '../contract/result';
@@ -16,6 +16,7 @@ import type { CommandPayload, ValidCommand } from '../contract/index';
 import { DESK_ID, isDesk, Kernel, TRADE_HISTORY, type AgentSpec, type KernelDeps, type RunningAgent, type SessionMarket } from '../execution/kernel';
 import type { ExecutionSession, ManualOrder } from '../execution/session';
 import type { ManualOrderResult } from './trading.contract';
+import type { AgentOverride, OverrideField } from '../agents/agents.contract';
 import type { AgentView, RiskSample, RiskView, SessionSnapshot } from './snapshot';
 import type { LimitUse } from '../risk/gate';
 import { venueMid } from '../execution/market-observer';
@@ -238,11 +239,15 @@ export class SessionKernel extends Kernel {
           startAfterSeconds: 0,
           ...(a.limitPrice === undefined ? {} : { parent: { side: a.side, quantity: a.quantity, horizonNs: horizonSeconds * NS_PER_SECOND, limitPrice: a.limitPrice } }),
           ...(a.participation === undefined ? {} : { participation: a.participation }),
+          ...(a.urgency === undefined ? {} : { urgency: a.urgency }),
+          ...(a.participationCap === undefined ? {} : { participationCap: a.participationCap }),
         };
         const agent = this.addAgent(spec);
-        this.emit({ kind: 'AgentLaunched', ts, agentId: agent.id, name, strategy: a.strategy, side: a.side, quantity: a.quantity, horizonNs: agent.parent.horizonNs, intervalNs: agent.intervalNs, limitPrice: a.limitPrice ?? null, participation: a.participation ?? null });
+        this.emit({ kind: 'AgentLaunched', ts, agentId: agent.id, name, strategy: a.strategy, side: a.side, quantity: a.quantity, horizonNs: agent.parent.horizonNs, intervalNs: agent.intervalNs, limitPrice: a.limitPrice ?? null, participation: a.participation ?? null, urgency: a.urgency ?? 1, participationCap: a.participationCap ?? null });
         return ok({ agentId: agent.id, name });
       }
+      case 'OverrideAgent':
+        return this.overrideAgent(command.payload, by, at);
       case 'RetireAgent': {
         const agent = this.findAgent(command.payload.agentId);
         if (typeof agent === 'string') return fail('REJECTED', agent);
@@ -296,6 +301,53 @@ export class SessionKernel extends Kernel {
         return ok({ agentsFlattening: n });
       }
     }
+  }
+
+  /**
+   * Changes a running or paused agent's parameters from its next decision (the session's retune,
+   * and the pause price the kernel watches) and records each with its original; a refusal changes
+   * nothing.
+   */
+  private overrideAgent(o: CommandPayload<'OverrideAgent'>, by: string, at: string): CommandResult<{ agentId: string; overrides: readonly AgentOverride[] }> {
+    const agent = this.findAgent(o.agentId);
+    if (typeof agent === 'string') return fail('REJECTED', agent);
+    if (isDesk(agent)) return fail('REJECTED', "the trader's desk has no strategy to override: modify or cancel its orders");
+    if (agent.state !== 'running' && agent.state !== 'paused') return fail('REJECTED', `agent ${agent.id} is ${agent.state}; only a running or paused agent takes overrides`);
+    const session = agent.session;
+    if (session === null) return fail('REJECTED', `agent ${agent.id} has not started yet (it starts at ${formatClock(agent.startNs)}); override it once it runs`);
+    if (o.urgency !== undefined && agent.spec.strategy === 'rl') return fail('REJECTED', 'the learned policy sets its own pace from what it sees; change its participation cap, limit price, horizon or pause price instead');
+    for (const [what, price] of [['limit price', o.limitPrice], ['pause price', o.pauseAtPrice]] as const) {
+      const offGrid = typeof price === 'number' ? this.offTick(price) : null;
+      if (offGrid !== null) return fail('REJECTED', `the ${what}'s ${offGrid}`);
+    }
+    const ts = this.now();
+    const endNs = o.horizonLeftMinutes === undefined ? undefined : ts + Math.round(o.horizonLeftMinutes * 60 * NS_PER_SECOND);
+    const before = this.params(agent);
+    const asked: Array<[OverrideField, number | null | undefined]> = [
+      ['urgency', o.urgency],
+      ['participationCap', o.participationCap],
+      ['limitPrice', o.limitPrice],
+      ['endNs', endNs],
+      ['pauseAtPrice', o.pauseAtPrice],
+    ];
+    const changed = asked.filter((c): c is [OverrideField, number | null] => c[1] !== undefined);
+    session.retune({
+      ...(o.urgency === undefined ? {} : { urgency: o.urgency }),
+      ...(o.participationCap === undefined ? {} : { participationCap: o.participationCap }),
+      ...(o.limitPrice === undefined ? {} : { limitPrice: o.limitPrice }),
+      ...(endNs === undefined ? {} : { endNs }),
+    });
+    if (o.pauseAtPrice !== undefined) agent.pauseAt = o.pauseAtPrice;
+    if (endNs !== undefined) agent.nextAt = Math.min(agent.nextAt, endNs);
+    for (const [field, value] of changed) {
+      const i = agent.overrides.findIndex((x) => x.field === field);
+      const entry: AgentOverride = { field, value, original: i < 0 ? before[field] : agent.overrides[i]!.original, by, at, ts, reason: o.reason };
+      if (i < 0) agent.overrides.push(entry);
+      else agent.overrides[i] = entry;
+    }
+    const overrides = [...agent.overrides];
+    this.emit({ kind: 'AgentOverridden', ts, agentId: agent.id, changed: changed.map(([f]) => f), overrides, params: this.params(agent), by, reason: o.reason });
+    return ok({ agentId: agent.id, overrides });
   }
 
   /** Sends the trader's order as the desk's and says how it turned out at once. */
@@ -375,8 +427,12 @@ export class SessionKernel extends Kernel {
     const now = this.now();
     const mid = this.markMid();
     const agents: Record<string, LimitUse> = {};
-    for (const a of this.agents) agents[a.id] = this.gate.agentUse(a.id, now, mid);
-    return { session: this.gate.sessionUse(now, mid), agents, dynamic: this.dynamicView() };
+    const participation: Record<string, number> = {};
+    for (const a of this.agents) {
+      agents[a.id] = this.gate.agentUse(a.id, now, mid);
+      if (a.session !== null && !isDesk(a)) participation[a.id] = a.session.participation;
+    }
+    return { session: this.gate.sessionUse(now, mid), agents, participation, dynamic: this.dynamicView() };
   }
 
   /** The mid positions are marked at (NaN when a side of the book is empty). */
@@ -392,7 +448,7 @@ export class SessionKernel extends Kernel {
       reason: gate.killSwitchReason,
       limits: gate.limits,
       session: { ...gate.session, use: gate.sessionUse(now, mid) },
-      agents: this.agents.filter((a) => a.retired !== true).map((a) => ({ agentId: a.id, ...gate.agentTradingState(a.id), limits: gate.limitsFor(a.id), ownLimits: gate.agentOverrides().has(a.id), use: gate.agentUse(a.id, now, mid) })),
+      agents: this.agents.filter((a) => a.retired !== true).map((a) => ({ agentId: a.id, ...gate.agentTradingState(a.id), limits: gate.limitsFor(a.id), ownLimits: gate.agentOverrides().has(a.id), use: gate.agentUse(a.id, now, mid), participation: a.session === null || isDesk(a) ? null : a.session.participation })),
       history: gate.history.slice(-20),
       dynamic: this.dynamicView(),
     };
@@ -400,7 +456,7 @@ export class SessionKernel extends Kernel {
 
   private view(a: RunningAgent, now: number): AgentView {
     const { filled, avgPrice, shortfallBps } = this.fillFigures(a);
-    const endNs = a.startNs + a.parent.horizonNs;
+    const endNs = a.session?.endNs ?? a.startNs + a.parent.horizonNs;
     return {
       id: a.id,
       name: a.spec.name,
@@ -412,11 +468,25 @@ export class SessionKernel extends Kernel {
       avgPrice,
       arrivalMid: a.session?.arrivalMid ?? null,
       shortfallBps,
-      scheduleElapsed: Math.max(0, Math.min(1, (now - a.startNs) / a.parent.horizonNs)),
+      scheduleElapsed: Math.max(0, Math.min(1, (now - a.startNs) / (endNs - a.startNs))),
       startNs: a.startNs,
       endNs,
       working: a.session ? a.port.openOrders().reduce((n, o) => n + o.remaining, 0) : 0,
       lastReason: a.lastReason,
+      params: this.params(a),
+      overrides: [...a.overrides],
+    };
+  }
+
+  /** An agent's overridable parameters as they stand: its session's once started, its spec's before. */
+  private params(a: RunningAgent): Record<OverrideField, number | null> {
+    const s = a.session;
+    return {
+      urgency: s?.pace.urgency ?? a.spec.urgency ?? 1,
+      participationCap: s?.pace.participationCap ?? a.spec.participationCap ?? null,
+      limitPrice: (s?.parent ?? a.parent).limitPrice ?? null,
+      endNs: s?.endNs ?? a.startNs + a.parent.horizonNs,
+      pauseAtPrice: a.pauseAt,
     };
   }
 

@@ -3,6 +3,7 @@ import type { AgentState, DepthView, SessionState } from '../contract/events';
 import type { AgentLimits, LimitsChange, RiskLimits } from '../risk/limits';
 import type { LimitUse, TradingState } from '../risk/gate';
 import type { DynamicRiskView } from '../risk/overlay';
+import type { AgentOverride, OverrideField } from '../agents/agents.contract';
 
 /** What the window shows of one agent. Prices in ticks, sizes in lots. */
 export interface AgentView {
@@ -27,6 +28,10 @@ export interface AgentView {
   /** Lots resting in the agent's working orders. */
   readonly working: number;
   readonly lastReason: string | null;
+  /** The parameters the trader can override, as they stand (an override's entry has the original). */
+  readonly params: Readonly<Record<OverrideField, number | null>>;
+  /** The parameters the trader changed, with their originals, who changed them, when and why. */
+  readonly overrides: readonly AgentOverride[];
 }
 
 /** The whole session state; with the events after `lastSeq`, it is the live state. */
@@ -59,7 +64,7 @@ export interface RiskView {
   readonly limits: RiskLimits;
   readonly session: { readonly state: TradingState; readonly reason: string; readonly use: LimitUse };
   /** Each agent's trading state, the per-agent limits it is held to (its own where `ownLimits`) and its use of them. */
-  readonly agents: ReadonlyArray<{ readonly agentId: string; readonly state: TradingState; readonly reason: string; readonly limits: AgentLimits; readonly ownLimits: boolean; readonly use: LimitUse }>;
+  readonly agents: ReadonlyArray<{ readonly agentId: string; readonly state: TradingState; readonly reason: string; readonly limits: AgentLimits; readonly ownLimits: boolean; readonly use: LimitUse; readonly participation: number | null }>;
   /** The last changes of limits: who, when, why. */
   readonly history: readonly LimitsChange[];
   /** Volatility forecasts, detectors and posture rules; null when the session runs without them. */
@@ -70,6 +75,8 @@ export interface RiskView {
 export interface RiskSample {
   readonly session: LimitUse;
   readonly agents: Readonly<Record<string, LimitUse>>;
+  /** Each started agent's share of the volume traded since its start (its fills over its fills and the market's), 0..1. */
+  readonly participation: Readonly<Record<string, number>>;
   readonly dynamic: DynamicRiskView | null;
 }
 

@@ -125,6 +125,7 @@ function sampleView(): MarketView {
     openOrders: [{ id: 2, side: 'sell', price: 1001, size: 10, filled: 0, remaining: 10, acceptedAt: 34_230_000_000_000, sizeAhead: 30 }],
     fills: [{ orderId: 1, side: 'sell', price: 1000, size: 10, liquidity: 'taker', remaining: 0, ts: 34_215_000_000_000, midBefore: 1000.5 }],
     lastRefusal: null,
+    urgency: 1,
   };
 }
 

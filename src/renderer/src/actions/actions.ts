@@ -46,6 +46,8 @@ export interface CockpitActions {
   launchAgent(request: Omit<CommandRequest<'LaunchAgent'>, 'reason'>): Promise<ActionOutcome>;
   /** Takes a finished agent off the views. */
   retireAgent(agentId: string): Promise<ActionOutcome>;
+  /** Changes a running or paused agent's parameters from its next decision (asking why). */
+  overrideAgent(agentId: string, request: Omit<CommandRequest<'OverrideAgent'>, 'reason' | 'agentId'>): Promise<ActionOutcome>;
   /** Recorded sessions: list, open one in this window, move through it. */
   readonly replay: ReplayActions;
 }
@@ -135,6 +137,22 @@ export function createActions(api: CockpitApi, store: CockpitStore, ui: UiStore,
         },
         (reason) => ({ ...request, reason }),
       ),
+    overrideAgent: (agentId, request) => {
+      const tick = store.getState().session?.tickSize ?? 0.01;
+      const parts = [
+        request.urgency === undefined ? null : `urgency ${request.urgency}×`,
+        request.participationCap === undefined ? null : request.participationCap === null ? 'no participation cap' : `participation cap ${Math.round(request.participationCap * 1000) / 10}%`,
+        request.limitPrice === undefined ? null : request.limitPrice === null ? 'no limit price' : `limit ${formatPrice(request.limitPrice, tick)}`,
+        request.horizonLeftMinutes === undefined ? null : `${request.horizonLeftMinutes} min left`,
+        request.pauseAtPrice === undefined ? null : request.pauseAtPrice === null ? 'no pause price' : `pause at ${formatPrice(request.pauseAtPrice, tick)}`,
+      ].filter((x): x is string => x !== null);
+      return run(
+        'Override agent',
+        'OverrideAgent',
+        { title: `Override ${agentName(agentId)}: ${parts.join(', ')}`, detail: 'Takes effect at its next decision; the card keeps the original beside the new value, with your name and reason.', defaultReason: 'override from cockpit', confirmLabel: 'Override' },
+        (reason) => ({ agentId, ...request, reason }),
+      );
+    },
     retireAgent: (agentId) =>
       run('Retire agent', 'RetireAgent', { title: `Retire ${agentName(agentId)}`, detail: 'Takes the finished agent off the views; its record stays in the journal.', defaultReason: 'order finished', confirmLabel: 'Retire' }, (reason) => ({ agentId, reason })),
     cancelOrder: (orderId) =>

@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { LaunchAgentForm } from './LaunchAgent';
+import { AgentCard } from './AgentCard';
+import { useStore } from 'zustand';
 import { AgGridReact } from 'ag-grid-react';
 import type { GetRowIdParams } from 'ag-grid-community';
 import { gridTheme as theme, useMapGrid } from '../components/grid';
@@ -17,9 +19,10 @@ const selectAgents = (s: CockpitState): ReadonlyMap<string, AgentView> => s.agen
  * store subscription, so a burst of fills costs one batched grid update and no React render.
  */
 export function AgentsPanel() {
-  const { store, actions } = useCockpit();
+  const { store, actions, ui } = useCockpit();
+  const tuning = useStore(ui, (s) => s.tuning);
   const { onGridReady, api: gridApi } = useMapGrid(store, selectAgents);
-  const context = useMemo<AgentGridContext>(() => ({ tickSize: () => store.getState().session?.tickSize ?? 0.01, actions, risk: () => store.getState().risk?.agents }), [store, actions]);
+  const context = useMemo<AgentGridContext>(() => ({ tickSize: () => store.getState().session?.tickSize ?? 0.01, actions, risk: () => store.getState().risk?.agents, openCard: (agentId) => ui.setState({ tuning: agentId }) }), [store, actions, ui]);
 
   useEffect(() => {
     let tick = store.getState().session?.tickSize ?? 0;
@@ -58,6 +61,7 @@ export function AgentsPanel() {
   const [launching, setLaunching] = useState(false);
   return (
     <div className="agents-panel">
+      {tuning !== null && <AgentCard key={tuning} agentId={tuning} />}
       {launching ? (
         <LaunchAgentForm onDone={() => setLaunching(false)} />
       ) : (

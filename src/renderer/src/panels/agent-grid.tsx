@@ -10,10 +10,12 @@ export interface AgentGridContext {
   readonly actions: CockpitActions;
   /** Each agent's limits and their use as last sampled (the risk view's), by agent id. */
   readonly risk: () => ReadonlyMap<string, AgentRisk> | undefined;
+  /** Opens the agent's card (its parameters and overrides). */
+  readonly openCard: (agentId: string) => void;
 }
 
 /** The columns read from the risk sample rather than the agent's row: the grid refreshes them when the sample moves. */
-export const RISK_COLUMNS = ['position', 'pnl', 'limitUse'] as const;
+export const RISK_COLUMNS = ['position', 'pnl', 'limitUse', 'participation'] as const;
 
 /** The share of its position limit an agent uses, on the side it is on (0 when flat). */
 export function positionLimitUse(r: Pick<AgentRisk, 'use' | 'limits'>): number {
@@ -55,9 +57,15 @@ export function ActionsCell(props: Params) {
   const ctx = props.context;
   if (a === undefined || ctx === undefined) return null;
   const final = a.state === 'killed' || a.state === 'done';
+  const card = (
+    <button type="button" className={`btn tiny ${a.overrides.length > 0 ? 'overridden' : ''}`} onClick={() => ctx.openCard(a.id)} title={`${a.name}'s parameters${a.overrides.length > 0 ? ' (overridden)' : ''}: override them`} data-testid={`tune-${a.id}`}>
+      {a.overrides.length > 0 ? 'Tune ✎' : 'Tune'}
+    </button>
+  );
   if (final) {
     return (
       <div className="row-actions">
+        {card}
         <button type="button" className="btn tiny" onClick={() => void ctx.actions.retireAgent(a.id)} title={`Take ${a.name} off the views`}>
           Retire
         </button>
@@ -66,6 +74,7 @@ export function ActionsCell(props: Params) {
   }
   return (
     <div className="row-actions">
+      {card}
       {a.state === 'paused' ? (
         <button type="button" className="btn tiny" onClick={() => void ctx.actions.resumeAgent(a.id)} disabled={final} title={`Resume ${a.name}`}>
           Resume
@@ -132,6 +141,18 @@ export const agentColumns: ColDef<AgentView>[] = [
     },
     valueFormatter: (p) => formatPercent(p.value as number | null),
   },
+  {
+    colId: 'participation',
+    headerName: 'Part.',
+    headerTooltip: 'Participation: the agent’s share of the volume traded since it started (its cap, when one is set, after the slash)',
+    width: 70,
+    type: 'rightAligned',
+    valueGetter: (p) => riskOf(p)?.participation ?? null,
+    valueFormatter: (p) => {
+      const cap = p.data?.params.participationCap ?? null;
+      return `${formatPercent(p.value as number | null)}${cap === null ? '' : ` / ${formatPercent(cap)}`}`;
+    },
+  },
   { field: 'lastReason', headerName: 'Last reason', minWidth: 100, flex: 2, tooltip: (p) => p.value ?? undefined, valueFormatter: (p) => p.value ?? '—' },
-  { colId: 'actions', headerName: '', width: 124, cellRenderer: ActionsCell, sortable: false, resizable: false, pinned: 'right' },
+  { colId: 'actions', headerName: '', width: 168, cellRenderer: ActionsCell, sortable: false, resizable: false, pinned: 'right' },
 ];

@@ -1,5 +1,6 @@
 import type { AgentView, EngineEvent, EventBatch, HostInfo, SessionSnapshot } from '../../../engine/contract/index';
 import { formatPrice, formatSize, simSecond } from '../format/format';
+import { describeOverrides } from '../format/overrides';
 import { describeDeltas } from '../format/limits';
 import { BarBuilder } from './bars';
 import { RiskPass, riskFromSnapshot } from './risk';
@@ -283,10 +284,18 @@ class Pass {
           endNs: e.ts + e.horizonNs,
           working: 0,
           lastReason: null,
+          params: { urgency: e.urgency, participationCap: e.participationCap, limitPrice: e.limitPrice, endNs: e.ts + e.horizonNs, pauseAtPrice: null },
+          overrides: [],
         };
         this.agents ??= new Map(this.base.agents);
         this.agents.set(e.agentId, view);
         this.log(e, 'info', `${e.name} launched`, `${e.strategy} ${e.side} ${formatSize(e.quantity)} over ${Math.round(e.horizonNs / 60e9)} min${e.limitPrice === null ? '' : `, limit ${formatPrice(e.limitPrice, this.session.tickSize)}`}`, null);
+        break;
+      }
+      case 'AgentOverridden': {
+        const endNs = e.params.endNs;
+        this.updateAgent(e.agentId, (a) => ({ ...a, overrides: e.overrides, params: { ...a.params, ...e.params }, ...(typeof endNs === 'number' ? { endNs } : {}) }));
+        this.log(e, 'warn', `${this.agentName(e.agentId)} overridden`, describeOverrides(e.overrides.filter((o) => e.changed.includes(o.field)), this.session.tickSize), e.reason);
         break;
       }
       case 'AgentRetired':

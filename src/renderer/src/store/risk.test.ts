@@ -91,23 +91,25 @@ describe('trading states', () => {
 
 describe('use of the limits', () => {
   it('takesEachBatchsSampleForTheSessionTheAgentsAndTheDynamicLayer', () => {
-    const sample: RiskSample = { session: { ...NONE, position: 300, openOrders: 2, ordersInWindow: 5, pnl: -120 }, agents: { a1: { ...NONE, position: 300, workingBuyLots: 50, openOrders: 2, ordersInWindow: 5, pnl: -120 } }, dynamic };
+    const sample: RiskSample = { session: { ...NONE, position: 300, openOrders: 2, ordersInWindow: 5, pnl: -120 }, agents: { a1: { ...NONE, position: 300, workingBuyLots: 50, openOrders: 2, ordersInWindow: 5, pnl: -120 } }, participation: { a1: 0.08 }, dynamic };
     const { state } = applyBatches(live(), [sampled([], sample)]);
     expect(state.risk?.session.use).toEqual(sample.session);
     expect(state.risk?.agents.get('a1')?.use).toEqual(sample.agents.a1);
     expect(state.risk?.agents.get('a2')?.use).toEqual(NONE);
     expect(state.risk?.dynamic).toEqual(dynamic);
+    expect(state.risk?.agents.get('a1')?.participation).toBe(0.08);
+    expect(state.risk?.agents.get('a2')?.participation).toBeNull();
   });
 
   it('keepsTheSameObjectsWhenASampleChangesNothing', () => {
-    const first = applyBatches(live(), [sampled([], { session: NONE, agents: { a1: NONE, a2: NONE }, dynamic })]).state;
-    const second = applyBatches(first, [sampled([], { session: { ...NONE }, agents: { a1: { ...NONE }, a2: { ...NONE } }, dynamic: JSON.parse(JSON.stringify(dynamic)) as DynamicRiskView }, 10)]).state;
+    const first = applyBatches(live(), [sampled([], { session: NONE, agents: { a1: NONE, a2: NONE }, participation: {}, dynamic })]).state;
+    const second = applyBatches(first, [sampled([], { session: { ...NONE }, agents: { a1: { ...NONE }, a2: { ...NONE } }, participation: {}, dynamic: JSON.parse(JSON.stringify(dynamic)) as DynamicRiskView }, 10)]).state;
     expect(second.risk).toBe(first.risk);
   });
 
   it('showsThatDynamicRiskStoppedWhenTheSampleSaysNull', () => {
-    const withDynamic = applyBatches(live(), [sampled([], { session: NONE, agents: {}, dynamic })]).state;
-    expect(applyBatches(withDynamic, [sampled([], { session: NONE, agents: {}, dynamic: null })]).state.risk?.dynamic).toBeNull();
+    const withDynamic = applyBatches(live(), [sampled([], { session: NONE, agents: {}, participation: {}, dynamic })]).state;
+    expect(applyBatches(withDynamic, [sampled([], { session: NONE, agents: {}, participation: {}, dynamic: null })]).state.risk?.dynamic).toBeNull();
   });
 
   it('booksOrderExposureToTheAgentAndTheSessionUntilTheNextSample', () => {
@@ -127,21 +129,21 @@ describe('use of the limits', () => {
 
   it('putsTheRestOfAnExpiredOrderOnTheOnlySideWithLotsWorking', () => {
     const s = live();
-    const started = applyBatches(s, [sampled([], { session: { ...NONE, workingSellLots: 90, openOrders: 2 }, agents: { a2: { ...NONE, workingSellLots: 90, openOrders: 2 } }, dynamic: null })]).state;
+    const started = applyBatches(s, [sampled([], { session: { ...NONE, workingSellLots: 90, openOrders: 2 }, agents: { a2: { ...NONE, workingSellLots: 90, openOrders: 2 } }, participation: {}, dynamic: null })]).state;
     const { state } = applyBatches(started, [batch([ev(11, T0, { kind: 'OrderExpired', agentId: 'a2', orderId: 'a2/7', lots: 50, exposure: { position: -10, openOrders: 1, workingLots: 30 } })])]);
     expect(state.risk?.agents.get('a2')?.use).toMatchObject({ position: -10, openOrders: 1, workingSellLots: 30, workingBuyLots: 0 });
     expect(state.risk?.session.use).toMatchObject({ position: -10, openOrders: 1, workingSellLots: 30 });
   });
 
   it('keepsTheOtherSidesWorkingLotsWhenAnOrderIsAcceptedOnOneSide', () => {
-    const started = applyBatches(live(), [sampled([], { session: { ...NONE, workingSellLots: 40, openOrders: 1 }, agents: { a1: { ...NONE, workingSellLots: 40, openOrders: 1 } }, dynamic: null })]).state;
+    const started = applyBatches(live(), [sampled([], { session: { ...NONE, workingSellLots: 40, openOrders: 1 }, agents: { a1: { ...NONE, workingSellLots: 40, openOrders: 1 } }, participation: {}, dynamic: null })]).state;
     const { state } = applyBatches(started, [batch([ev(11, T0, { kind: 'OrderAccepted', agentId: 'a1', orderId: 'a1/2', side: 'buy', price: 9_990, size: 10, resting: 10, exposure: { position: 0, openOrders: 2, workingLots: 50 } })])]);
     expect(state.risk?.agents.get('a1')?.use).toMatchObject({ workingBuyLots: 10, workingSellLots: 40, openOrders: 2 });
     expect(state.risk?.session.use).toMatchObject({ workingBuyLots: 10, workingSellLots: 40, openOrders: 2 });
   });
 
   it('letsTheBatchsSampleOverrideTheExposureOfItsEvents', () => {
-    const sample: RiskSample = { session: { ...NONE, position: 7 }, agents: { a1: { ...NONE, position: 7 } }, dynamic: null };
+    const sample: RiskSample = { session: { ...NONE, position: 7 }, agents: { a1: { ...NONE, position: 7 } }, participation: {}, dynamic: null };
     const { state } = applyBatches(live(), [sampled([ev(11, T0, { kind: 'OrderAccepted', agentId: 'a1', orderId: 'a1/1', side: 'buy', price: 1, size: 5, resting: 5, exposure: { position: 2, openOrders: 1, workingLots: 5 } })], sample)]);
     expect(state.risk?.agents.get('a1')?.use).toEqual(sample.agents.a1);
   });

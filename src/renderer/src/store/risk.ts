@@ -19,7 +19,7 @@ export function riskFromSnapshot(view: RiskView): RiskState {
   return {
     limits: view.limits,
     session: { state: view.session.state, reason: view.session.reason, use: view.session.use },
-    agents: new Map(view.agents.map((a) => [a.agentId, { agentId: a.agentId, state: a.state, reason: a.reason, limits: a.limits, ownLimits: a.ownLimits, use: a.use }])),
+    agents: new Map(view.agents.map((a) => [a.agentId, { agentId: a.agentId, state: a.state, reason: a.reason, limits: a.limits, ownLimits: a.ownLimits, use: a.use, participation: a.participation }])),
     history,
     dynamic: view.dynamic,
   };
@@ -107,7 +107,10 @@ export class RiskPass {
     const sessionUse = sameUse(risk.session.use, s.session) ? risk.session.use : s.session;
     const dynamic = sameDynamic(risk.dynamic, s.dynamic) ? risk.dynamic : s.dynamic;
     if (sessionUse !== risk.session.use || dynamic !== risk.dynamic) this.risk = { ...risk, session: { ...risk.session, use: sessionUse }, dynamic };
-    for (const [id, use] of Object.entries(s.agents)) this.updateAgent(id, (a) => (sameUse(a.use, use) ? a : { ...a, use }));
+    for (const [id, use] of Object.entries(s.agents)) {
+      const participation = s.participation[id] ?? null;
+      this.updateAgent(id, (a) => (sameUse(a.use, use) && a.participation === participation ? a : { ...a, use, participation }));
+    }
   }
 
   /** Returns the record this pass made of the limits change published as event `seq`, if any. */

@@ -207,6 +207,8 @@ export interface AgentRisk extends TradingPosture {
   /** Whether the agent has limits of its own rather than the session's per-agent ones. */
   readonly ownLimits: boolean;
   readonly use: LimitUse;
+  /** The agent's share of the volume traded since it started, 0..1 (null before it starts). */
+  readonly participation: number | null;
 }
 
 /** The group a limit belongs to in `RiskLimits`. */

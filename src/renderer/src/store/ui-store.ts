@@ -30,6 +30,8 @@ export interface UiState {
   readonly modifying: { readonly orderId: string; readonly side: 'buy' | 'sell'; readonly price: number; readonly remaining: number } | null;
   /** Bumped to move the keyboard's focus to the ticket. */
   readonly ticketFocus: number;
+  /** The agent whose card is open (its parameters and the trader's overrides), or null. */
+  readonly tuning: string | null;
   /** Where the trader asked for a what-if branch of the replay (the form is open), or null. */
   readonly branchAt: BranchPoint | null;
 }
@@ -48,7 +50,7 @@ let ids = 0;
 
 /** Creates the window-only store. */
 export function createUiStore(): UiStore {
-  return createStore<UiState>()(() => ({ prompt: null, toasts: [], view: 'live', branchAt: null, modifying: null, ticketFocus: 0 }));
+  return createStore<UiState>()(() => ({ prompt: null, toasts: [], view: 'live', branchAt: null, modifying: null, ticketFocus: 0, tuning: null }));
 }
 
 /**

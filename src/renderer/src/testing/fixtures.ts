@@ -40,6 +40,8 @@ export function agent(overrides: Partial<AgentView> = {}): AgentView {
     endNs: 34_200_000_000_000 + 1_620_000_000_000,
     working: 0,
     lastReason: null,
+    params: { urgency: 1, participationCap: null, limitPrice: null, endNs: 34_200_000_000_000 + 1_620_000_000_000, pauseAtPrice: null },
+    overrides: [],
     ...overrides,
   };
 }
@@ -55,7 +57,7 @@ export function riskView(agentIds: readonly string[] = ['a1']): RiskView {
     reason: null,
     limits,
     session: { state: 'ACTIVE', reason: 'trading', use },
-    agents: agentIds.map((agentId) => ({ agentId, state: 'ACTIVE', reason: 'trading', limits: limits.perAgent, ownLimits: false, use })),
+    agents: agentIds.map((agentId) => ({ agentId, state: 'ACTIVE', reason: 'trading', limits: limits.perAgent, ownLimits: false, use, participation: null })),
     history: [],
     dynamic: null,
   };
