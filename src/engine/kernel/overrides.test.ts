@@ -132,4 +132,16 @@ describe('overriding a running agent', () => {
     kernel.elapse(5 * S);
     expect(override(kernel, { agentId: 'agent-1', urgency: 2 })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/has not started yet \(it starts at \d\d:\d\d:\d\d/) } });
   });
+
+  it('launchesAnAgentAtAnUrgencyAndUnderACap', () => {
+    const { kernel } = session();
+    const r = send(kernel, 'LaunchAgent', { strategy: 'twap', side: 'buy', quantity: 20_000, horizonMinutes: 10, intervalSeconds: 5, urgency: 4, participationCap: 0.03, reason: 'test' });
+    expect(r).toMatchObject({ ok: true, value: { agentId: 'agent-4' } });
+    kernel.elapse(120 * S);
+    const a = agentOf(kernel, 'agent-4');
+    expect(a.params).toMatchObject({ urgency: 4, participationCap: 0.03 });
+    expect(a.overrides).toEqual([]);
+    expect(a.filled).toBeGreaterThan(0);
+    expect(kernel.riskSample().participation['agent-4']).toBeLessThanOrEqual(0.03 + 0.005);
+  });
 });

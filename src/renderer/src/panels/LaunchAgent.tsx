@@ -13,9 +13,13 @@ export interface LaunchForm {
   readonly limitPrice: string;
   /** POV's share of the volume, in percent. */
   readonly participation: string;
+  /** The pace (1 the strategy's own); empty for 1. */
+  readonly urgency: string;
+  /** The most of the market's volume, in percent; empty for none. */
+  readonly participationCap: string;
 }
 
-export const DEFAULT_LAUNCH: LaunchForm = { strategy: 'twap', side: 'buy', quantity: '5000', horizonMinutes: '30', intervalSeconds: '30', limitPrice: '', participation: '10' };
+export const DEFAULT_LAUNCH: LaunchForm = { strategy: 'twap', side: 'buy', quantity: '5000', horizonMinutes: '30', intervalSeconds: '30', limitPrice: '', participation: '10', urgency: '', participationCap: '' };
 
 /** Returns the LaunchAgent request of the form (without its reason), or what is wrong with it; `tickSize`: currency per price unit. */
 export function launchRequest(f: LaunchForm, tickSize: number): { readonly request: Omit<CommandRequest<'LaunchAgent'>, 'reason'> } | { readonly error: string } {
@@ -38,8 +42,30 @@ export function launchRequest(f: LaunchForm, tickSize: number): { readonly reque
     if (!Number.isFinite(pct) || pct < 1 || pct > 50) return { error: 'Participation: 1 to 50 % of the market’s volume.' };
     participation = pct / 100;
   }
+  let urgency: number | undefined;
+  if (f.urgency.trim() !== '') {
+    urgency = Number(f.urgency.trim());
+    if (f.strategy === 'rl') return { error: 'Urgency: the learned policy sets its own pace; leave it empty.' };
+    if (!Number.isFinite(urgency) || urgency < 0.25 || urgency > 4) return { error: 'Urgency: 0.25 to 4 (1 is the strategy’s own pace), or empty.' };
+  }
+  let participationCap: number | undefined;
+  if (f.participationCap.trim() !== '') {
+    const pct = Number(f.participationCap.trim().replace(/%$/, ''));
+    if (!Number.isFinite(pct) || pct < 1 || pct > 50) return { error: 'Participation cap: 1 to 50 % of the market’s volume, or empty for none.' };
+    participationCap = pct / 100;
+  }
   return {
-    request: { strategy: f.strategy, side: f.side, quantity, horizonMinutes: horizon, intervalSeconds: interval, ...(limitPrice === undefined ? {} : { limitPrice }), ...(participation === undefined ? {} : { participation }) },
+    request: {
+      strategy: f.strategy,
+      side: f.side,
+      quantity,
+      horizonMinutes: horizon,
+      intervalSeconds: interval,
+      ...(limitPrice === undefined ? {} : { limitPrice }),
+      ...(participation === undefined ? {} : { participation }),
+      ...(urgency === undefined ? {} : { urgency }),
+      ...(participationCap === undefined ? {} : { participationCap }),
+    },
   };
 }
 
@@ -106,6 +132,14 @@ export function LaunchAgentForm({ onDone }: { onDone: () => void }) {
           <span className="label">Participation %</span> <input className="num" size={3} value={f.participation} onChange={(e) => set({ participation: e.target.value })} data-testid="launch-participation" />
         </label>
       )}
+      {f.strategy !== 'rl' && (
+        <label>
+          <span className="label">Urgency</span> <input className="num" size={3} value={f.urgency} placeholder="1" onChange={(e) => set({ urgency: e.target.value })} data-testid="launch-urgency" title="Above 1 front-loads the schedule, below 1 holds it back" />
+        </label>
+      )}
+      <label>
+        <span className="label">Cap %</span> <input className="num" size={3} value={f.participationCap} placeholder="none" onChange={(e) => set({ participationCap: e.target.value })} data-testid="launch-cap" />
+      </label>
       <button type="submit" className="btn tiny" data-testid="launch-send">
         Launch…
       </button>
