@@ -4,6 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { EngineHost } from './host/engine-host';
 import { appRoot, engineWorkerPath, rendererDir, replayWorkerPath } from './host/app-root';
 import { SessionRouter, type RoutedClient } from './host/session-router';
+import type { EngineOptions } from './host/protocol';
+import { findLobsterDir } from '../engine/node/files/backtest-markets';
 import { userDataDir } from './host/paths';
 import { policyArg, scenarioArg, startArg, venueArg } from './host/launch-args';
 import { APP_VERSION } from './version';
@@ -15,6 +17,8 @@ app.enableSandbox();
 
 let engine: EngineHost | null = null;
 let router: SessionRouter | null = null;
+/** The options the first session was started with; a window's StartSession keeps its data folder and policy. */
+let base: EngineOptions | null = null;
 let mainWindow: BrowserWindow | null = null;
 
 const rendererIndex = join(rendererDir(), 'index.html');
@@ -75,19 +79,17 @@ app.whenReady().then(async () => {
     const start = startArg(process.argv);
     const scenario = scenarioArg(process.argv);
     if (scenario !== undefined && venue !== undefined) throw new Error('give either --scenario (simulator) or --venue lobster:FILE, received both');
-    engine = new EngineHost(
-      {
-        seed: 42,
-        dataDir: app.getPath('userData'),
-        appVersion: APP_VERSION,
-        ...(policyDir === undefined ? {} : { policyDir: resolve(policyDir) }),
-        ...(venue === undefined ? {} : { lobster: { messages: resolve(venue.slice('lobster:'.length)) } }),
-        ...(scenario === undefined ? {} : { scenario }),
-        ...(start === undefined ? {} : { startNs: start }),
-        ...(process.env.COCKPIT_SQLITE_BINDING ? { sqliteBinding: process.env.COCKPIT_SQLITE_BINDING } : {}),
-      },
-      engineWorkerPath(),
-    );
+    base = {
+      seed: 42,
+      dataDir: app.getPath('userData'),
+      appVersion: APP_VERSION,
+      ...(policyDir === undefined ? {} : { policyDir: resolve(policyDir) }),
+      ...(venue === undefined ? {} : { lobster: { messages: resolve(venue.slice('lobster:'.length)) } }),
+      ...(scenario === undefined ? {} : { scenario }),
+      ...(start === undefined ? {} : { startNs: start }),
+      ...(process.env.COCKPIT_SQLITE_BINDING ? { sqliteBinding: process.env.COCKPIT_SQLITE_BINDING } : {}),
+    };
+    engine = new EngineHost(base, engineWorkerPath());
     await engine.ready();
   } catch (err) {
     dialog.showErrorBox('Trader Cockpit could not start its engine', err instanceof Error ? err.message : String(err));
@@ -100,7 +102,7 @@ app.whenReady().then(async () => {
     workerPath: replayWorkerPath(),
     appVersion: APP_VERSION,
     ...(process.env.COCKPIT_SQLITE_BINDING ? { sqliteBinding: process.env.COCKPIT_SQLITE_BINDING } : {}),
-  });
+  }, { base, workerPath: engineWorkerPath(), lobsterDir: findLobsterDir });
   const windowClient: RoutedClient = router.connect((msg) => {
     if (msg.t === 'events' && mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC_EVENTS, msg.batch);
   }, 'cockpit window');
@@ -111,7 +113,7 @@ app.whenReady().then(async () => {
     return windowClient.request(name, payload);
   });
   globalShortcut.register(KILL_ALL_ACCELERATOR, () => {
-    void engine?.request('KillAll', { reason: `global shortcut ${KILL_ALL_ACCELERATOR}` }, 'global shortcut');
+    void router?.liveEngine.request('KillAll', { reason: `global shortcut ${KILL_ALL_ACCELERATOR}` }, 'global shortcut');
   });
   await createWindow();
   app.on('activate', () => {
@@ -121,5 +123,5 @@ app.whenReady().then(async () => {
 
 app.on('will-quit', () => globalShortcut.unregisterAll());
 app.on('window-all-closed', () => {
-  void Promise.all([router?.stop(), engine?.stop()]).then(() => app.quit());
+  void Promise.all([router?.stop(), router?.liveEngine.stop() ?? engine?.stop()]).then(() => app.quit());
 });

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { sessionCommands } from '../kernel/session.contract';
+import { hostCommands, sessionCommands } from '../kernel/session.contract';
 import { riskCommands } from '../risk/risk.contract';
 import { agentCommands } from '../agents/agents.contract';
 import { executionCommands } from '../execution/execution.contract';
@@ -11,7 +11,7 @@ import type { EventBatch } from './events';
 
 export * from './result';
 export * from './events';
-export type { HostInfo, PolicyReport, PolicyReportTable } from '../kernel/session.contract';
+export type { HostInfo, PolicyReport, PolicyReportTable, RecordedDay, SessionMarkets, StartSessionMarket } from '../kernel/session.contract';
 export type { ManualOrderResult, ManualOrderStatus } from '../kernel/trading.contract';
 export type { SessionSnapshot, AgentView, RiskView, RiskSample } from '../kernel/snapshot';
 export type { AgentOverride, OverrideField } from '../agents/agents.contract';
@@ -28,7 +28,7 @@ export type { BacktestResult, BacktestRow } from '../execution/execution.contrac
 export { MAX_BACKTEST_SEEDS, MAX_BACKTEST_STRATEGIES, WORKFLOW_QUEUE_LIMITS } from '../execution/execution.contract';
 
 /** Every command the engine host answers, by name; each domain owns its part. */
-export const commands = { ...sessionCommands, ...riskCommands, ...agentCommands, ...executionCommands, ...replayCommands, ...tradingCommands } as const;
+export const commands = { ...sessionCommands, ...hostCommands, ...riskCommands, ...agentCommands, ...executionCommands, ...replayCommands, ...tradingCommands } as const;
 
 type Commands = typeof commands;
 export type CommandName = keyof Commands;

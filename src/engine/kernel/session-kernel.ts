@@ -17,7 +17,7 @@ import { DESK_ID, isDesk, Kernel, TRADE_HISTORY, type AgentSpec, type KernelDeps
 import type { ExecutionSession, ManualOrder } from '../execution/session';
 import type { ManualOrderResult } from './trading.contract';
 import type { AgentOverride, OverrideField } from '../agents/agents.contract';
-import type { AgentView, RiskSample, RiskView, SessionSnapshot } from './snapshot';
+import { SNAPSHOT_ACTIONS, type AgentView, type RiskSample, type RiskView, type SessionSnapshot } from './snapshot';
 import type { LimitUse } from '../risk/gate';
 import { venueMid } from '../execution/market-observer';
 import type { DynamicRisk } from '../risk/overlay';
@@ -28,7 +28,7 @@ export type { AgentSpec, CockpitStrategy, KernelDeps, StrategyContext, StrategyF
 export { DEFAULT_LIMITS };
 
 /** The commands the session kernel carries out; workflows (RunBacktest, CancelWorkflow) run beside it in the host. */
-export type SessionCommand = Exclude<ValidCommand, { name: WorkflowCommandName | ReplayCommandName }>;
+export type SessionCommand = Exclude<ValidCommand, { name: WorkflowCommandName | ReplayCommandName | 'StartSession' }>;
 /** The commands that start or cancel a workflow. */
 export type WorkflowCommandName = 'RunBacktest' | 'CancelWorkflow';
 /** The commands of recorded sessions and their replays (the host's, never the kernel's). */
@@ -41,7 +41,7 @@ export function isSessionCommand(command: ValidCommand): command is SessionComma
 
 /** Whether a command of this name is the session kernel's (by name alone: a recorded action's). */
 export function isSessionCommandName(name: string): boolean {
-  return name !== 'RunBacktest' && name !== 'CancelWorkflow' && !Object.hasOwn(replayCommands, name);
+  return name !== 'RunBacktest' && name !== 'CancelWorkflow' && name !== 'StartSession' && !Object.hasOwn(replayCommands, name);
 }
 
 /** Longest detail an audit row keeps of a command's payload. */
@@ -81,6 +81,8 @@ export const DEFAULT_AGENTS: readonly AgentSpec[] = [
 /** The live session; see the module comment. */
 export class SessionKernel extends Kernel {
   private readonly listeners = new Set<(e: EngineEvent) => void>();
+  /** The last human actions, for the snapshot's audit trail. */
+  private readonly actions: Array<Extract<EngineEvent, { kind: 'ActionRecorded' }>> = [];
   private seq = 0;
   private paused = false;
   private speed: number;
@@ -419,6 +421,7 @@ export class SessionKernel extends Kernel {
       agents: this.agents.filter((a) => !isDesk(a) && a.retired !== true).map((a) => this.view(a, now)),
       risk: this.riskView(now),
       depth: this.depth(),
+      actions: [...this.actions],
     };
   }
 
@@ -507,6 +510,10 @@ export class SessionKernel extends Kernel {
   protected override emit(event: UnsequencedEvent): void {
     this.seq += 1;
     const e = { ...event, seq: this.seq } as EngineEvent;
+    if (e.kind === 'ActionRecorded') {
+      this.actions.push(e);
+      if (this.actions.length > SNAPSHOT_ACTIONS) this.actions.shift();
+    }
     for (const l of this.listeners) l(e);
   }
 }

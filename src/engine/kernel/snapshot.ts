@@ -1,5 +1,5 @@
 import type { Side } from '../book/types';
-import type { AgentState, DepthView, SessionState } from '../contract/events';
+import type { AgentState, DepthView, EngineEvent, SessionState } from '../contract/events';
 import type { AgentLimits, LimitsChange, RiskLimits } from '../risk/limits';
 import type { LimitUse, TradingState } from '../risk/gate';
 import type { DynamicRiskView } from '../risk/overlay';
@@ -55,7 +55,12 @@ export interface SessionSnapshot {
   readonly agents: readonly AgentView[];
   readonly risk: RiskView;
   readonly depth: DepthView;
+  /** The last human actions (the audit trail's ActionRecorded events), oldest first, at most SNAPSHOT_ACTIONS; absent in snapshots journaled before it was kept. */
+  readonly actions?: ReadonlyArray<Extract<EngineEvent, { kind: 'ActionRecorded' }>>;
 }
+
+/** How many of the last human actions a snapshot carries. */
+export const SNAPSHOT_ACTIONS = 500;
 
 /** The risk overlay as the window shows it: limits and their use now, trading states, the record of limit changes. */
 export interface RiskView {

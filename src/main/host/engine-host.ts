@@ -6,7 +6,7 @@ import type { HostMessage } from '../../engine/contract/wire';
 import type { CommandError, CommandResult } from '../../engine/contract/result';
 import { validateCommand, type Decoded } from '../../engine/contract/validate';
 import type { ValidCommand } from '../../engine/contract/index';
-import type { EngineOptions, ReplayWorkerOptions, ToWorkerMessage, WorkerMessage } from './protocol';
+import type { EngineOptions, ReplayWorkerOptions, SessionHandover, ToWorkerMessage, WorkerMessage } from './protocol';
 
 /** One window's connection to the engine: what it sends in, and where its replies go. */
 export interface EngineClient {
@@ -110,11 +110,11 @@ export class EngineHost {
     return () => this.batchListeners.delete(listener);
   }
 
-  /** Stops the engine, flushing its journal. */
-  async stop(): Promise<void> {
+  /** Stops the engine, flushing its journal; `handover`: it ends for a session a window started (recorded on its audit trail first). */
+  async stop(handover?: SessionHandover): Promise<void> {
     if (this.exited) return;
     const done = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
-    this.post({ t: 'stop' });
+    this.post(handover === undefined ? { t: 'stop' } : { t: 'stop', handover });
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, 3000).unref());
     await Promise.race([done, timeout]);
     if (!this.exited) await this.worker.terminate();

@@ -6,8 +6,10 @@ import { DEFAULT_AGENTS, DEFAULT_LIMITS, isSessionCommand, SessionKernel } from 
 import type { AgentSpec, StrategyFactory } from '../../engine/kernel/session-kernel';
 import { DEFAULT_POLICY_DIR, loadPolicySync, shippedPolicies } from '../../engine/node/models/policy-files';
 import { appRoot } from './app-root';
-import { loadScenario, scenarioFile } from '../../engine/node/files/sim-scenarios';
-import { lobsterPairFor, lobsterSessionMarket } from '../../engine/node/files/backtest-markets';
+import { listScenarios, loadScenario, scenarioFile } from '../../engine/node/files/sim-scenarios';
+import { recordedDays } from '../../engine/node/files/lobster-files';
+import { formatTimeOfDay } from '../../engine/core/clock';
+import { findLobsterDir, lobsterPairFor, lobsterSessionMarket } from '../../engine/node/files/backtest-markets';
 import { simSessionMarket } from '../../engine/kernel/market';
 import { fail, type CommandResult } from '../../engine/contract/result';
 import type { EngineEvent } from '../../engine/contract/events';
@@ -113,6 +115,11 @@ async function main(): Promise<void> {
     policyReport: readPolicyReport(policyPath),
     policyOrder: { side: env.side, quantity: env.quantity, horizonSeconds: env.horizonSeconds, intervalSeconds: env.horizonSeconds / env.steps },
     journalPath: journal?.path ?? null,
+    markets: {
+      scenarios: listScenarios(),
+      days: lobsterDays(),
+      current: options.lobster !== undefined ? { kind: 'lobster', day: basename(options.lobster.messages), ...(options.startNs === undefined ? {} : { start: formatTimeOfDay(options.startNs) }) } : { kind: 'sim', scenario: basename(options.scenario ?? 'calm').replace(/\.json$/, ''), seed: options.seed },
+    },
   };
 
   let pending: EngineEvent[] = [];
@@ -122,6 +129,8 @@ async function main(): Promise<void> {
   // The state before the first event, so that a replay can show any moment from a snapshot.
   recorder?.open();
   kernel.start();
+  // A session a window started says so first: who, when, why, and on what.
+  if (options.opening !== undefined) kernel.recordAction({ ...options.opening, command: 'StartSession', ok: true, code: null });
 
   // Workflows the window starts run beside the session, one queue for all of them; their
   // lifecycle and progress are session events (sequenced, journaled, shown in the window).
@@ -171,6 +180,8 @@ async function main(): Promise<void> {
 
   function handle(msg: ToWorkerMessage): void {
     if (msg.t === 'stop') {
+      // Ended for a session a window started: the last action on this one's audit trail.
+      if (msg.handover !== undefined) kernel.recordAction({ ...msg.handover, command: 'StartSession', ok: true, code: null, detail: `ended for a new session: ${msg.handover.detail}` });
       workflows.cancelAll('the engine is stopping');
       clearInterval(timer);
       flush();
@@ -293,6 +304,15 @@ async function main(): Promise<void> {
   }
 
   post({ t: 'ready', sessionId, journalPath: journal?.path ?? null, backend: backend.name });
+}
+
+/** The recorded days a new session can run on: the shared LOBSTER folder's, none when there is no such folder. */
+function lobsterDays(): ReturnType<typeof recordedDays> {
+  try {
+    return recordedDays(findLobsterDir());
+  } catch {
+    return [];
+  }
 }
 
 /** Who sent a workflow's command and when, for its audit row. */

@@ -21,6 +21,16 @@ export interface EngineOptions {
   /** A better-sqlite3 binary built for this runtime, where the default one is built for another. */
   readonly sqliteBinding?: string;
   readonly appVersion: string;
+  /** Who started this session from a window, when and why (StartSession): the session's first action on the audit trail. */
+  readonly opening?: SessionHandover;
+}
+
+/** A StartSession as the sessions on either side of it record it: who, when (wall clock), why, and the market the new one runs on. */
+export interface SessionHandover {
+  readonly by: string;
+  readonly at: string;
+  readonly reason: string;
+  readonly detail: string;
 }
 
 /** What a replay worker (replay-worker.ts) is started with: one recorded session's journal. */
@@ -41,4 +51,5 @@ export type ToWorkerMessage =
   /** `by`: who sent it (the Electron window, a browser window and its address), recorded with the changes it makes. */
   | { readonly t: 'cmd'; readonly id: number; readonly command: ValidCommand; readonly by: string }
   | { readonly t: 'refused'; readonly name: string; readonly code: CommandErrorCode }
-  | { readonly t: 'stop' };
+  /** `handover`: the session ends because a window started another (recorded on its audit trail before its journal closes). */
+  | { readonly t: 'stop'; readonly handover?: SessionHandover };

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { Journal } from '../../engine/node/journal/journal';
-import { marketLabel } from '../../engine/node/journal/sessions';
+import { marketLabel, startMarketOf } from '../../engine/node/journal/sessions';
 import { policyReport } from '../../engine/node/models/policy-card';
 import { ReplayPlayer } from '../../engine/replay/player';
 import { fail, type CommandResult } from '../../engine/contract/result';
@@ -56,6 +56,8 @@ function main(): void {
     policyReport: readPolicyReport(meta.policy.dir),
     policyOrder: rlAgent ?? { side: 'buy', quantity: 0, horizonSeconds: 0, intervalSeconds: 0 },
     journalPath: journal.path,
+    // A replay starts nothing; the market is the recorded one.
+    markets: { scenarios: [], days: [], current: startMarketOf(meta.market, meta.seed) },
   };
 
   /** A batch as the live session would have sent it: the events, then the sampled state at its end. */

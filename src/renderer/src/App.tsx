@@ -138,7 +138,7 @@ const LOWER_VIEWS: ReadonlyArray<{ readonly view: LowerView; readonly label: str
   { view: 'audit', label: 'Audit', key: 'a', title: 'Every human action: who, what, why, when, result' },
   { view: 'risk', label: 'Risk', key: 'l', title: 'Every limit with its use, trading states, volatility and detectors, limit changes' },
   { view: 'evaluation', label: 'Evaluation', key: 'e', title: 'Backtest strategies on a scenario' },
-  { view: 'replay', label: 'Replay', key: 'y', title: 'Recorded sessions: replay one, branch it' },
+  { view: 'replay', label: 'Sessions', key: 'y', title: 'Start a new live session; the recorded sessions: replay one, branch it' },
 ];
 
 /** Switches the lower region between its views (LOWER_VIEWS). */

@@ -1,4 +1,6 @@
+import { readdirSync } from 'node:fs';
 import { basename } from 'node:path';
+import type { RecordedDay } from '../../kernel/session.contract';
 import { performance } from 'node:perf_hooks';
 import type { OrderBook } from '../../book/types';
 import { LobsterDay, LobsterFormatError, checkMessageTimeOrder, parseMessageBytes, parseOrderbookBytes } from '../../data/lobster';
@@ -95,4 +97,29 @@ export async function streamLobsterPair(pair: LobsterFilePair, onPair: (message:
     messages.close();
     rows.close();
   }
+}
+
+/** A LOBSTER message file's name: TICKER_YYYY-MM-DD_FROMMS_TOMS_message_LEVELS.csv[.gz] (the format's own naming). */
+const DAY_NAME = /^([A-Za-z0-9.]+)_(\d{4}-\d{2}-\d{2})_(\d+)_(\d+)_message_(\d+)\.csv(\.gz)?$/;
+
+/** Returns what a LOBSTER message file's name says of its day, or null when the name is not one. */
+export function recordedDayOf(file: string): RecordedDay | null {
+  const m = DAY_NAME.exec(file);
+  if (!m) return null;
+  return { file, ticker: m[1]!, date: m[2]!, levels: Number(m[5]), fromNs: Number(m[3]) * 1_000_000, toNs: Number(m[4]) * 1_000_000 };
+}
+
+/** The recorded days of a LOBSTER folder whose orderbook file is beside the message file, by ticker; none when the folder cannot be read. */
+export function recordedDays(dir: string): RecordedDay[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const present = new Set(names);
+  return names
+    .map(recordedDayOf)
+    .filter((d): d is RecordedDay => d !== null && present.has(d.file.replace('_message_', '_orderbook_')))
+    .sort((a, b) => a.ticker.localeCompare(b.ticker) || a.date.localeCompare(b.date));
 }

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { SessionListing } from '../../replay/replay.contract';
+import type { StartSessionMarket } from '../../kernel/session.contract';
 import { Journal, type JournalMarket, type SessionSummary } from './journal';
 
 /** A recorded session, or a file in the sessions folder that is not one and why. */
@@ -77,6 +78,12 @@ export function recoverSessions(dataDir: string, nativeBinding?: string): string
 /** The scenario or the recorded day a session ran on, in words: `calm`, `lobster:GOOG_…_message_10.csv`. */
 export function marketLabel(market: JournalMarket): string {
   return market.kind === 'sim' ? market.scenario : `lobster:${market.messages.path.split(/[\\/]/).pop() ?? market.messages.path}`;
+}
+
+/** A recorded session's market as StartSession would be given it (a scenario given by path is named by its file). */
+export function startMarketOf(market: JournalMarket, seed: number): StartSessionMarket {
+  if (market.kind === 'lobster') return { kind: 'lobster', day: basename(market.messages.path) };
+  return { kind: 'sim', scenario: basename(market.scenario).replace(/\.json$/, ''), seed };
 }
 
 /** A session's id: its journal's file name without `.sqlite`. */

@@ -10,6 +10,7 @@ import { isLoopback, startBrowserServer } from '../../server/browser-server';
 import { APP_VERSION } from '../../version';
 import type { EngineOptions } from '../../host/protocol';
 import { parseTimeOfDay } from './backtest';
+import { findLobsterDir } from '../../../engine/node/files/backtest-markets';
 
 interface ServeOptions {
   port: number;
@@ -57,10 +58,8 @@ export function registerServe(program: Command): void {
         lobster = { messages: resolve(m[1] as string) };
       }
       const dataDir = opts.dataDir ?? userDataDir();
-      const engine = new EngineHost(
-        { seed: opts.seed, dataDir, appVersion: APP_VERSION, ...(opts.scenario ? { scenario: opts.scenario } : {}), ...(lobster ? { lobster } : {}), ...(opts.start === undefined ? {} : { startNs: opts.start }), ...(opts.policy ? { policyDir: resolve(opts.policy) } : {}), ...(opts.speed ? { speed: opts.speed } : {}), ...(opts.backend ? { backend: opts.backend } : {}) },
-        engineWorkerPath(),
-      );
+      const base: EngineOptions = { seed: opts.seed, dataDir, appVersion: APP_VERSION, ...(opts.scenario ? { scenario: opts.scenario } : {}), ...(lobster ? { lobster } : {}), ...(opts.start === undefined ? {} : { startNs: opts.start }), ...(opts.policy ? { policyDir: resolve(opts.policy) } : {}), ...(opts.speed ? { speed: opts.speed } : {}), ...(opts.backend ? { backend: opts.backend } : {}) };
+      const engine = new EngineHost(base, engineWorkerPath());
       let started;
       try {
         started = await engine.ready();
@@ -68,16 +67,17 @@ export function registerServe(program: Command): void {
         throw new CliError(`the engine did not start: ${err instanceof Error ? err.message : String(err)}`);
       }
       // Each window may open a recorded session of the data folder as a replay of its own.
-      const router = new SessionRouter(engine, { dataDir, workerPath: replayWorkerPath(), appVersion: APP_VERSION });
+      // A window may also start a new live session in this one's place (StartSession), with the same policy and data folder.
+      const router = new SessionRouter(engine, { dataDir, workerPath: replayWorkerPath(), appVersion: APP_VERSION }, { base, workerPath: engineWorkerPath(), lobsterDir: findLobsterDir });
       const server = await startBrowserServer({ host: opts.host, port: opts.port, rendererDir: renderer, engine: router }).catch((err: unknown) => {
-        void engine.stop();
+        void router.liveEngine.stop();
         throw new CliError(`cannot listen on ${opts.host}:${opts.port}: ${err instanceof Error ? err.message : String(err)}`);
       });
       process.stdout.write(`${server.url}\n`);
       process.stdout.write(`session ${started.sessionId} · inference backend ${started.backend} · journal ${started.journalPath ?? 'off'}\n`);
       process.stdout.write('press Ctrl+C to stop\n');
       const shutdown = (): void => {
-        void Promise.all([server.close(), router.stop(), engine.stop()]).then(() => process.exit(0));
+        void Promise.all([server.close(), router.stop(), router.liveEngine.stop()]).then(() => process.exit(0));
       };
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);

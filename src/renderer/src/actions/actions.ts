@@ -1,4 +1,4 @@
-import type { AgentLimits, CockpitApi, CommandError, CommandName, CommandRequest, ManualOrderResult, RiskLimits, TradingState } from '../../../engine/contract/index';
+import type { AgentLimits, StartSessionMarket, CockpitApi, CommandError, CommandName, CommandRequest, ManualOrderResult, RiskLimits, TradingState } from '../../../engine/contract/index';
 import { formatPrice, formatSize } from '../format/format';
 import { describeDeltas } from '../format/limits';
 import { diffAgentLimits, diffLimits } from '../store/risk';
@@ -48,6 +48,8 @@ export interface CockpitActions {
   retireAgent(agentId: string): Promise<ActionOutcome>;
   /** Changes a running or paused agent's parameters from its next decision (asking why). */
   overrideAgent(agentId: string, request: Omit<CommandRequest<'OverrideAgent'>, 'reason' | 'agentId'>): Promise<ActionOutcome>;
+  /** Ends the live session and starts a new one on a scenario and seed or a recorded day, at a speed (asking why); every window follows it. */
+  startSession(market: StartSessionMarket, speed: number): Promise<ActionOutcome>;
   /** Recorded sessions: list, open one in this window, move through it. */
   readonly replay: ReplayActions;
 }
@@ -152,6 +154,27 @@ export function createActions(api: CockpitApi, store: CockpitStore, ui: UiStore,
         { title: `Override ${agentName(agentId)}: ${parts.join(', ')}`, detail: 'Takes effect at its next decision; the card keeps the original beside the new value, with your name and reason.', defaultReason: 'override from cockpit', confirmLabel: 'Override' },
         (reason) => ({ agentId, ...request, reason }),
       );
+    },
+    startSession: async (market, speed) => {
+      const what = market.kind === 'sim' ? `${market.scenario}, seed ${market.seed}` : `${market.day.split('_')[0] ?? market.day} ${market.day.split('_')[1] ?? ''} (recorded day)${market.start === undefined ? '' : ` from ${market.start}`}`;
+      const reason = await askReason(ui, {
+        title: `Start a new session: ${what} at ${speed}×`,
+        detail: 'The live session ends: its agents stop, its working orders go with it and its journal is closed. The new one starts with the default agents; every window follows it.',
+        defaultReason: 'new session from cockpit',
+        confirmLabel: 'Start session',
+        danger: true,
+      });
+      if (reason === null) return CANCELLED;
+      store.setState((s) => addCockpitActivity(s, 'info', 'Starting a new session', what, reason));
+      const result = await api.invoke('StartSession', { market, speed, reason });
+      if (!result.ok) {
+        pushToast(ui, { tone: 'error', title: `Start session failed · ${result.error.code}`, message: describeError(result.error) });
+        store.setState((s) => addCockpitActivity(s, 'danger', `Start session failed: ${result.error.code}`, describeError(result.error), reason));
+        return { status: 'refused', error: result.error };
+      }
+      resync();
+      pushToast(ui, { tone: 'info', title: 'Session started', message: `${result.value.sessionId}: ${result.value.market}` });
+      return DONE;
     },
     retireAgent: (agentId) =>
       run('Retire agent', 'RetireAgent', { title: `Retire ${agentName(agentId)}`, detail: 'Takes the finished agent off the views; its record stays in the journal.', defaultReason: 'order finished', confirmLabel: 'Retire' }, (reason) => ({ agentId, reason })),

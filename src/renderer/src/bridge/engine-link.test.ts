@@ -161,6 +161,23 @@ describe('EngineLink', () => {
     expect(s.decisions).toEqual([]);
   });
 
+  it('rebuildsFromTheNewSessionsSnapshotWhenAStreamStartsAgainFromItsFirstEvent', async () => {
+    const { api, store, m } = setup();
+    await api.answerSnapshot(10);
+    api.emit(batch([trade(11, T0, 11)]));
+    m.frame();
+    expect(api.calls).toHaveLength(1);
+    // A window started a new session: its stream begins at seq 1, which a gap check would take for old news.
+    api.emit(batch([trade(1, T0, 101), trade(2, T0, 102)]));
+    m.frame();
+    expect(api.calls).toHaveLength(2);
+    await api.answerSnapshot(1);
+    const s = store.getState();
+    expect(s.sync).toBe('live');
+    expect(s.lastSeq).toBe(2);
+    expect(s.tape.map((t) => t.price)).toEqual([102]);
+  });
+
   it('retriesTheSnapshotWhenTheEngineIsNotReady', async () => {
     const { api, store, m } = setup();
     await api.fail();

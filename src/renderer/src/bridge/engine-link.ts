@@ -130,6 +130,8 @@ export class EngineLink {
 
   private receive(batch: EventBatch): void {
     if (this.stopped) return;
+    // A stream that starts again from its first event is a new session (one a window started): rebuilt from its snapshot.
+    if (batch.firstSeq === 1 && this.store.getState().lastSeq > 0 && !this.awaiting) this.resync('reset');
     this.queue.push(batch);
     if (this.flushScheduled) return;
     this.flushScheduled = true;

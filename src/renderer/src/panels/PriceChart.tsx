@@ -109,7 +109,14 @@ export function PriceChart() {
         size: 0.5,
       }));
       marks.setMarkers(fillMarks);
-      for (const [agentId, points] of runningVwap(s.fills)) {
+      const vwaps = runningVwap(s.fills);
+      // An agent with no fills (a new session's, or the fills cleared by a reset) has no VWAP line.
+      for (const [agentId, line] of vwapLines) {
+        if (vwaps.has(agentId)) continue;
+        chart.removeSeries(line);
+        vwapLines.delete(agentId);
+      }
+      for (const [agentId, points] of vwaps) {
         let line = vwapLines.get(agentId);
         if (line === undefined) {
           line = chart.addSeries(LineSeries, { color: agentColour(s.agents, agentId), lineWidth: 1, priceLineVisible: false, lastValueVisible: false, crosshairMarkerVisible: false, title: `${shortName(s, agentId)} VWAP` });

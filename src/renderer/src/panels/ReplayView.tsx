@@ -4,6 +4,7 @@ import type { SessionListing } from '../../../engine/contract/index';
 import { useCockpit, useCockpitState } from '../context';
 import { formatSimTime } from '../format/format';
 import { BranchForm, Comparison } from './WhatIf';
+import { StartSessionForm } from './StartSession';
 
 /** The simulated span of a listed session, or a dash. */
 export function sessionSpan(s: Pick<SessionListing, 'firstTs' | 'lastTs'>): string {
@@ -48,6 +49,7 @@ export function ReplayView({ active }: { active: boolean }) {
   const sessions = list === null ? [] : [...list.sessions].reverse();
   return (
     <div className="replay-view" data-testid="replay-view">
+      {replaying === null && <StartSessionForm />}
       {branchAt !== null && <BranchForm point={branchAt} policies={list?.policies ?? []} />}
       {whatIf.running !== null && (
         <div className="dim" role="status" data-testid="branch-running">

@@ -12,6 +12,15 @@ function live(lastSeq = 10, overrides = {}): CockpitState {
 }
 
 describe('applySnapshot', () => {
+  it('takesTheAuditTrailFromTheSnapshotAndKeepsWhatCameAfterItUnlessTheStreamChanged', () => {
+    const action = (seq: number, command: string) => ({ kind: 'ActionRecorded' as const, seq, ts: 0, by: 'w', at: '2026-12-07T15:00:00.000Z', command, reason: 'r', ok: true, code: null, detail: '' });
+    const base = live(10);
+    const withLater = applyBatches(base, [batch([ev(11, 0, { kind: 'ActionRecorded', by: 'w', at: '2026-12-07T15:00:01.000Z', command: 'PauseAgent', reason: 'r', ok: true, code: null, detail: '' })])]).state;
+    const snap = snapshot(10, { actions: [action(3, 'StartSession'), action(7, 'SetSpeed')] });
+    expect(applySnapshot(withLater, snap, host, 'connect').audit.map((r) => r.command)).toEqual(['PauseAgent', 'SetSpeed', 'StartSession']);
+    expect(applySnapshot(withLater, snap, host, 'reset').audit.map((r) => r.command)).toEqual(['SetSpeed', 'StartSession']);
+  });
+
   it('rebuildsSessionQuoteAgentsAndKillSwitch', () => {
     const s = applySnapshot(
       initialState({ transport: 'electron', status: 'connected', detail: null }),

@@ -88,9 +88,13 @@ export function applySnapshot(
       : state.activity;
 
   const reset = cause === 'reset';
+  // The audit trail: the snapshot's actions, with those the window saw after it (a reconnect keeps them).
+  const recorded: AuditRow[] = (snapshot.actions ?? []).map(auditRow).reverse();
+  const later = reset ? [] : state.audit.filter((r) => r.seq > snapshot.lastSeq);
   return {
     ...state,
-    ...(reset ? { decisions: [], riskFeed: [], orders: new Map(), fills: [], audit: [] } : {}),
+    ...(reset ? { decisions: [], riskFeed: [], orders: new Map(), fills: [] } : {}),
+    audit: [...later, ...recorded].slice(0, AUDIT_MAX),
     sync: 'live',
     host,
     session,
@@ -163,6 +167,11 @@ function shownPercent(share: number): number {
 
 /** Audit rows the window keeps (the journal keeps every one). */
 export const AUDIT_MAX = 2_000;
+
+/** A human action as the audit trail lists it. */
+function auditRow(e: Extract<EngineEvent, { kind: 'ActionRecorded' }>): AuditRow {
+  return { seq: e.seq, ts: e.ts, at: e.at, by: e.by, command: e.command, detail: e.detail, reason: e.reason, ok: e.ok, code: e.code };
+}
 
 /** Backtest results kept for the evaluation view. */
 export const BACKTESTS_MAX = 5;
@@ -357,7 +366,7 @@ class Pass {
         break;
       }
       case 'ActionRecorded':
-        this.audit.push({ seq: e.seq, ts: e.ts, at: e.at, by: e.by, command: e.command, detail: e.detail, reason: e.reason, ok: e.ok, code: e.code });
+        this.audit.push(auditRow(e));
         break;
       case 'WorkflowUpdated': {
         const running = this.evaluation.running;

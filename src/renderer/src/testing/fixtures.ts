@@ -19,6 +19,11 @@ export const host: HostInfo = {
     evaluations: [{ title: 'calm: sell 2000 over 600 s, held-out seeds 1..20', command: 'cockpit backtest …', rows: [{ strategy: 'twap', 'vs TWAP bps [95% CI]': null }], verdict: 'WINS: beats TWAP', wins: true }],
   },
   journalPath: null,
+  markets: {
+    scenarios: ['calm', 'volatile'],
+    days: [{ file: 'GOOG_2012-06-21_34200000_57600000_message_10.csv.gz', ticker: 'GOOG', date: '2012-06-21', levels: 10, fromNs: 34_200_000_000_000, toNs: 57_600_000_000_000 }],
+    current: { kind: 'sim', scenario: 'calm', seed: 42 },
+  },
 };
 
 /** Returns an agent view with sensible defaults. */
