@@ -1,6 +1,8 @@
 /**
- * The markets a backtest runs on, built from files: a simulator scenario (episodes keyed by seed)
- * or a LOBSTER day (episodes keyed by start time of day). Each worker thread builds its market once
+ * The markets a backtest runs on, built from files: a simulator scenario (episodes keyed by seed),
+ * or a recorded day (episodes keyed by start time): a LOBSTER day, a Databento DBN MBO file (the
+ * MBO venue) or a Binance capture (the Binance venue); the last two take their slots from
+ * `recordedSlots`. Each worker thread builds its market once
  * from a `MarketSpec` and rebuilds a venue per episode.
  *
  * LOBSTER seeds: seed k is the episode starting at `firstStart + k·stride`, where `firstStart` is
