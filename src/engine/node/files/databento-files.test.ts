@@ -8,6 +8,7 @@ import { createOrderBook } from '../../book/order-book';
 import { DbnFormatError, decodeMboRecord, parseDbnMetadata } from '../../data/databento';
 import { FileReadError } from './gzip-lines';
 import { loadMboDay, verifyDatabentoFile } from './databento-files';
+import { Xxh64 } from './zstd-frames';
 
 const FILE = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../../shared/data/cme/ESM4_2024-05-08T000000-000002_mbo.dbn.zst');
 const tmp = mkdtempSync(join(tmpdir(), 'dbn-'));
@@ -43,6 +44,20 @@ describe('DBN v1 header and records', () => {
   });
 });
 
+describe('XXH64 (the zstd content checksum)', () => {
+  it('givesTheReferenceDigestsFedWholeOrInPieces', () => {
+    expect(new Xxh64().digest()).toBe(0xef46db3751d8e999n);
+    const a = new Xxh64();
+    a.update(Uint8Array.of(0x61));
+    expect(a.digest()).toBe(0xd24ec4f1a98c6e5bn);
+    const whole = new Xxh64();
+    whole.update(raw.subarray(0, 1000));
+    const pieces = new Xxh64();
+    for (const [from, to] of [[0, 7], [7, 40], [40, 41], [41, 1000]] as const) pieces.update(raw.subarray(from, to));
+    expect(pieces.digest()).toBe(whole.digest());
+  });
+});
+
 describe('cockpit databento verify', () => {
   it('rebuildsTheEsSampleToItsPublishedFinalQuote', async () => {
     const r = await verifyDatabentoFile(FILE, createOrderBook());
@@ -66,13 +81,21 @@ describe('cockpit databento verify', () => {
 
   it('refusesATruncatedZstdStreamNamingTheFile', async () => {
     await expect(verifyDatabentoFile(write('cut.dbn.zst', compressed.subarray(0, 100_000)), createOrderBook())).rejects.toThrow(FileReadError);
-    await expect(verifyDatabentoFile(write('cut.dbn.zst', compressed.subarray(0, 100_000)), createOrderBook())).rejects.toThrow(/cut\.dbn\.zst.*unexpected EOF/);
+    await expect(verifyDatabentoFile(write('cut.dbn.zst', compressed.subarray(0, 100_000)), createOrderBook())).rejects.toThrow(/cut\.dbn\.zst: .*ends inside frame 2 \(truncated\)/);
   });
 
   it('refusesCorruptCompressedBytesAtTheFirstBadRecord', async () => {
     const bad = Buffer.from(compressed);
     bad.fill(0xff, 50_000, 50_004);
-    await expect(verifyDatabentoFile(write('corrupt.dbn.zst', bad), createOrderBook())).rejects.toThrow(/corrupt\.dbn\.zst: record [\d,]+: expected/);
+    await expect(verifyDatabentoFile(write('corrupt.dbn.zst', bad), createOrderBook())).rejects.toThrow(/corrupt\.dbn\.zst: (record [\d,]+: expected|.*content checksum)/);
+  });
+
+  it('refusesAFrameWhoseContentDoesNotMatchItsChecksum', async () => {
+    // The first frame's XXH64 checksum is the 4 bytes before the second frame's magic.
+    const second = compressed.indexOf(Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), 4);
+    const bad = Buffer.from(compressed);
+    bad[second - 1] = (bad[second - 1] as number) ^ 0x01;
+    await expect(verifyDatabentoFile(write('checksum.dbn.zst', bad), createOrderBook())).rejects.toThrow(/checksum\.dbn\.zst: .*frame 1's content checksum is 0x[0-9a-f]+, the frame says 0x[0-9a-f]+ \(corrupt\)/);
   });
 
   it('refusesAFileEndingInsideARecord', async () => {

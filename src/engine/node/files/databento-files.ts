@@ -1,32 +1,40 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Decompress } from 'fzstd';
 import type { OrderBook } from '../../book/types';
 import { DbnFormatError, MBO_RECORD_BYTES, MboFlow, dbnHeaderLength, decodeMboRecord, formatDbnPrice, parseDbnMetadata, requireMbo, DBN_UNITS_PER_PRICE_UNIT } from '../../data/databento';
 import type { DbnMetadata, MboFlowMessage, MboFlowReport, MboRecord } from '../../data/databento';
 import { FileReadError } from './gzip-lines';
+import { ZstdFrames } from './zstd-frames';
 
 /** The first four bytes of a zstd frame (0xFD2FB528, little-endian). */
 const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
 const READ_CHUNK = 1 << 16;
 const NS_PER_DAY = 86_400_000_000_000n;
 
+/** A DBN file that cannot be read or decompressed: names the file and what went wrong. */
+export class DbnReadError extends FileReadError {
+  constructor(file: string, cause: unknown) {
+    super(file, cause);
+    this.name = 'DbnReadError';
+    this.message = `${file}: cannot read it as DBN (zstd-compressed or plain): ${cause instanceof Error ? cause.message : String(cause)}`;
+  }
+}
+
 /**
- * Streams the decompressed bytes of a DBN file: zstd-compressed (any number of frames, decompressed
- * with fzstd as the chunks are read) or plain when it does not start with the zstd magic. A file
- * that cannot be read, or whose zstd stream is truncated or corrupt, throws a `FileReadError` naming
- * the file and how many decompressed bytes came before the failure.
+ * Streams the decompressed bytes of a DBN file: zstd-compressed (any number of frames, each
+ * decompressed with fzstd as its bytes are read and checked against its XXH64 content checksum, see
+ * `ZstdFrames`) or plain when it does not start with the zstd magic. A file that cannot be read, or
+ * whose zstd stream is truncated or corrupt, throws a `DbnReadError` (a `FileReadError`) naming the file and how many
+ * decompressed bytes came before the failure.
  */
 export async function* dbnBytes(path: string): AsyncGenerator<Uint8Array> {
   const name = basename(path);
-  const out: Uint8Array[] = [];
   let produced = 0;
-  let decompressor: Decompress | null = null;
+  let frames: ZstdFrames | null = null;
   let first = true;
-  let zstd = false;
   const fail = (err: unknown): never => {
-    throw new FileReadError(name, new Error(`${zstd ? 'zstd stream' : 'file'} ${err instanceof Error ? err.message : String(err)} after ${produced.toLocaleString('en-US')} decompressed bytes (truncated or corrupt?)`));
+    throw new DbnReadError(name, new Error(`zstd stream: ${err instanceof Error ? err.message : String(err)} after ${produced.toLocaleString('en-US')} decompressed bytes`));
   };
   let stream;
   try {
@@ -34,35 +42,34 @@ export async function* dbnBytes(path: string): AsyncGenerator<Uint8Array> {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       if (first) {
         first = false;
-        zstd = ZSTD_MAGIC.every((b, i) => chunk[i] === b);
-        if (zstd) decompressor = new Decompress((data) => {
-          out.push(data);
-          produced += data.length;
-        });
+        if (ZSTD_MAGIC.every((b, i) => chunk[i] === b)) frames = new ZstdFrames();
       }
-      if (decompressor === null) {
+      if (frames === null) {
         produced += chunk.length;
         yield chunk;
         continue;
       }
+      let out: Uint8Array[] = [];
       try {
-        decompressor.push(chunk);
+        out = frames.push(chunk);
       } catch (err) {
         fail(err);
       }
-      while (out.length > 0) yield out.shift() as Uint8Array;
+      for (const data of out) {
+        produced += data.length;
+        yield data;
+      }
     }
-    if (decompressor !== null) {
+    if (frames !== null) {
       try {
-        decompressor.push(new Uint8Array(0), true);
+        frames.end();
       } catch (err) {
         fail(err);
       }
-      while (out.length > 0) yield out.shift() as Uint8Array;
     }
   } catch (err) {
     if (err instanceof FileReadError) throw err;
-    throw new FileReadError(name, err);
+    throw new DbnReadError(name, err);
   } finally {
     stream?.destroy();
   }
