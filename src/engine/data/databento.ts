@@ -254,8 +254,6 @@ export function formatDbnPrice(price: bigint, minDecimals = 2): string {
 
 /** DBN prices are units of 1e-9; the engine's price unit for DBN data is 1e-9 × this (0.01, a cent). */
 export const DBN_UNITS_PER_PRICE_UNIT = 10_000_000n;
-/** The engine's price unit for DBN data, in the instrument's currency. */
-export const DBN_PRICE_UNIT = 0.01;
 
 /** What the order-flow rebuild found. */
 export interface MboFlowReport {
@@ -303,7 +301,6 @@ export class MboFlow {
   private readonly dayStartNs: bigint;
   private instrumentId: number | null;
   private readonly pendingFills = new Map<number, number>();
-  private eventOpen = false;
   private tickGcd = 0;
   private counts = { records: 0, adds: 0, cancels: 0, modifies: 0, fills: 0, trades: 0, clears: 0, snapshotRecords: 0, filledSize: 0, crossedEvents: 0, otherInstruments: 0 };
 
@@ -337,13 +334,15 @@ export class MboFlow {
     const out: MboFlowMessage[] = [];
     const bad = (received: string, expected: string): never => this.bad(index, received, expected);
     switch (r.action) {
-      case 'R':
+      case 'R': {
         this.counts.clears++;
-        for (const level of [...this.book.l3().bids, ...this.book.l3().asks]) {
+        const l3 = this.book.l3();
+        for (const level of [...l3.bids, ...l3.asks]) {
           for (const o of level.orders) out.push(this.apply({ kind: 'delete', timeNs, orderId: o.id, size: o.size, price: o.price, side: o.side }, index));
         }
         this.pendingFills.clear();
         break;
+      }
       case 'A': {
         this.counts.adds++;
         const m: MboFlowMessage = { kind: 'submit', timeNs, orderId: this.id(r, index), size: this.size(r, index), price: this.price(r, index), side: this.side(r, index) };
@@ -397,12 +396,9 @@ export class MboFlow {
         break;
     }
     if ((r.flags & FLAG_LAST) !== 0) {
-      this.eventOpen = false;
       const bid = this.book.bestBid();
       const ask = this.book.bestAsk();
       if (bid !== undefined && ask !== undefined && bid >= ask) this.counts.crossedEvents++;
-    } else {
-      this.eventOpen = true;
     }
     return out;
   }
@@ -412,11 +408,6 @@ export class MboFlow {
     let unmatched = 0;
     for (const n of this.pendingFills.values()) if (n > 0) unmatched++;
     return { instrumentId: this.instrumentId ?? 0, ...this.counts, unmatchedFills: unmatched, tickUnits: this.tickGcd };
-  }
-
-  /** Whether the last record left an event open (no flag 128 yet). */
-  get midEvent(): boolean {
-    return this.eventOpen;
   }
 
   /** Removes `size` of a resting order: the part a pending fill explains as an execution, the rest as a cancel (or a delete when none is left). */
