@@ -47,6 +47,36 @@ describe('the Binance venue queue model', () => {
     expect(fills).toEqual([expect.objectContaining({ orderId: 1, size: 10, remaining: 10, ts: 7 * S }), expect.objectContaining({ orderId: 1, size: 10, remaining: 0, ts: 8 * S })]);
   });
 
+  it('takesTheVisibleLevelsUpToItsLimitAndNeverTakesTheSameLotsTwice', () => {
+    const c = capture([
+      [1, JSON.stringify({ lastUpdateId: 100, bids: [['61824.00', '0.00050']], asks: [['61825.00', '0.00010'], ['61826.00', '0.00020'], ['61830.00', '0.00100']] })],
+      [2, depth(101, 101, [['61823.00', '0.00010']])],
+      [4, depth(102, 102, [], [['61825.00', '0.00015']])],
+    ]);
+    const venue = new BinanceVenue(c, { book: createOrderBook(), startNs: 3 * S });
+    const r = venue.submit({ kind: 'limit', id: 1, side: 'buy', price: 6_182_600, size: 50, tif: 'IOC' });
+    expect(r).toMatchObject({ accepted: true, cancelled: 20, fills: [expect.objectContaining({ price: 6_182_500, size: 10, liquidity: 'taker' }), expect.objectContaining({ price: 6_182_600, size: 20 })] });
+    expect(venue.bestAsk()).toBe(6_183_000);
+    // The level grows from 10 to 15 lots: only the 5 new lots are there for the agent.
+    venue.elapse(S);
+    expect(venue.l2(1).asks).toEqual([[6_182_500, 5]]);
+  });
+
+  it('fillsARestingBidWhenTheMarketTradesThroughItsPrice', () => {
+    const c = capture([
+      [1, JSON.stringify({ lastUpdateId: 100, bids: [['61824.00', '0.00050'], ['61820.00', '0.00050']], asks: [['61825.00', '0.00010']] })],
+      [2, depth(101, 101, [['61823.00', '0.00010']])],
+      [4, trade(1, '61820.00', '0.00005', true)],
+    ]);
+    const venue = new BinanceVenue(c, { book: createOrderBook(), startNs: 3 * S });
+    venue.submit({ kind: 'limit', id: 1, side: 'buy', price: 6_182_400, size: 20 });
+    expect(venue.submit({ kind: 'limit', id: 2, side: 'sell', price: 6_182_400, size: 1 })).toMatchObject({ accepted: false, reject: { code: 'WOULD_SELF_TRADE' } });
+    const fills = venue.elapse(2 * S).events.filter((e) => e.kind === 'OrderFilled');
+    // A sell printing at 61820.00 went through 61824.00, so that level was gone before the next diff shows it: the 5 lots fill the agent.
+    expect(fills).toEqual([expect.objectContaining({ orderId: 1, price: 6_182_400, size: 5, remaining: 15, liquidity: 'maker' })]);
+    expect(venue.order(1)?.sizeAhead).toBe(0);
+  });
+
   it('refusesAStartBeforeTheBookIsRebuilt', () => {
     const c = capture([[1, depth(99, 99, [['61824.00', '0.00050']])]]);
     expect(() => new BinanceVenue(c, { book: createOrderBook(), startNs: S })).toThrow(/not rebuilt by the start/);

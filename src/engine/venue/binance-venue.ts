@@ -11,8 +11,9 @@
  * - A trade at the agent's price, on its side (the maker's: `m = true` means the bids), takes from
  *   the front: it shrinks the size ahead, and what it has beyond the size ahead fills the agent
  *   (the aggressor would have reached the agent before the orders behind it). A trade on its side
- *   at a worse price went through the agent's price and fills it likewise. Several agent orders
- *   share a trade in price-time order.
+ *   at a worse price went through the agent's price: its level was gone (the diffs, 100 ms apart on
+ *   spot, may not show it yet), so nothing is left ahead and the trade fills it. Several agent
+ *   orders share a trade in price-time order.
  * - A decrease of the level in a diff is first the trades at that price since the last diff that
  *   touched it (already taken off the front); the rest is cancels, assumed spread evenly over the
  *   queue, so the size ahead shrinks by that part times ahead / (level size before the cancels).
@@ -248,6 +249,8 @@ export class BinanceVenue implements Venue {
     const candidates = this.byPriority(makerSide, (o) => o.price === price || better(makerSide, o.price, price));
     let consumed = 0;
     for (const o of candidates) {
+      // A print beyond the agent's price means its level was gone: nothing is ahead of it any more.
+      if (o.price !== price) o.ahead = 0;
       const room = Math.floor((units - o.ahead - consumed) / this.lot);
       if (room > 0) {
         const n = Math.min(room, o.size - o.filled);
