@@ -124,7 +124,7 @@ export function registerBacktest(program: Command): void {
     .option('--pre-trade <duration>', 'agent-free window before each start that warms the features (historical venues: also calibrates AC); default 5m on the simulator, 30m on LOBSTER, 500ms on Databento, 60s on Binance', parseDuration('--pre-trade'))
     .option('--pov-rate <rate>', 'POV participation rate in (0, 1)', parseRate('--pov-rate', true), BACKTEST_DEFAULTS.povRate)
     .option('--ac-lambda <perBps>', 'Almgren-Chriss risk aversion λ in 1/bps: minimises E[IS] + λ·Var[IS] with IS in bps', parseRate('--ac-lambda', false), BACKTEST_DEFAULTS.acLambdaPerBps)
-    .option('--limit <price>', 'limit price of the parent order in venue price units (ticks on the simulator, dollars×10000 on LOBSTER)', parsePositiveInt('--limit'))
+    .option('--limit <price>', 'limit price of the parent order in venue price units (ticks on the simulator, dollars×10000 on LOBSTER, cents on Databento, ticks of 0.01 (spot) or 0.1 (USD-M) on Binance)', parsePositiveInt('--limit'))
     .option('--unfilled-penalty-bps <bps>', 'penalty per unfilled lot on top of its end-mid valuation, bps of the arrival mid', parseRate('--unfilled-penalty-bps', false), BACKTEST_DEFAULTS.unfilledPenaltyBps)
     .option('--workers <n>', 'worker threads (default: all cores; 0 runs in this thread)', (v: string) => {
       const n = Number(v);
