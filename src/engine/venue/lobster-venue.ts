@@ -1,7 +1,9 @@
 /**
- * A historical venue on LOBSTER data: the real order flow of a recorded day replays through the
- * order book (`LobsterReplay`, checked row by row against the orderbook file) while an agent's
- * orders trade against it.
+ * A historical venue on order-by-order data: the real order flow of a recorded day replays through
+ * the order book while an agent's orders trade against it. On LOBSTER data the flow is the message
+ * file (`LobsterReplay`, checked row by row against the orderbook file); on Databento MBO data it is
+ * the flow `MboFlow` rebuilds from the records (data/databento.ts, passed in as `replay`), with the
+ * whole book known (`levels` beyond any depth), so the queue ahead of an agent order is always known.
  *
  * The model, and where it leans:
  * - The real flow is never changed by the agent. Real orders keep arriving, cancelling and
@@ -41,7 +43,7 @@
  *   the agent's own orders.
  */
 
-import type { L2Snapshot, OrderBook, Side } from '../book/types';
+import type { L2Snapshot, LevelChange, OrderBook, Side } from '../book/types';
 import type { LobsterMessage } from '../data/lobster';
 import { LobsterReplay } from '../data/lobster-replay';
 import type { LobsterReplayReport } from '../data/lobster-replay';
@@ -58,13 +60,22 @@ import type {
   VenueRejectReason,
 } from './types';
 
-/** The recorded day the venue replays: message i and orderbook row i (see `LobsterDay`). */
-export interface LobsterRecords {
+/** The real order flow the venue replays: message i at `timeAt(i)`; the book is known to `levels` levels a side. */
+export interface OrderFlowRecords {
   readonly levels: number;
   readonly length: number;
   message(i: number): LobsterMessage;
-  row(i: number): ArrayLike<number>;
   timeAt(i: number): number;
+}
+
+/** The recorded LOBSTER day the venue replays: message i and orderbook row i (see `LobsterDay`). */
+export interface LobsterRecords extends OrderFlowRecords {
+  row(i: number): ArrayLike<number>;
+}
+
+/** Applies message i of the real flow to the book, reporting each level change. */
+export interface FlowReplay {
+  step(message: LobsterMessage, index: number): void;
 }
 
 export interface LobsterVenueOptions {
@@ -75,6 +86,8 @@ export interface LobsterVenueOptions {
    * happened. Defaults to the first message's time.
    */
   readonly startNs?: number;
+  /** How the flow is applied to the book; default the LOBSTER replay against the records' orderbook rows. */
+  readonly replay?: (book: OrderBook, onLevelChange: (c: LevelChange) => void) => FlowReplay;
 }
 
 interface ShadowOrder {
@@ -94,9 +107,10 @@ type Status = 'trading' | 'halted' | 'quoting';
 
 /** Replays a LOBSTER day and lets one agent trade against it; see the module comment for the model. */
 export class LobsterVenue implements Venue {
-  private readonly records: LobsterRecords;
+  private readonly records: OrderFlowRecords;
   private readonly book: OrderBook;
-  private readonly replay: LobsterReplay;
+  private readonly replay: FlowReplay;
+  private readonly lobsterReplay: LobsterReplay | null = null;
   private next = 0;
   private time: number;
   private status: Status = 'trading';
@@ -110,13 +124,21 @@ export class LobsterVenue implements Venue {
   /** Book order ids with taken lots, by level key. */
   private readonly takenAtLevel = new Map<number, Set<number>>();
 
-  constructor(records: LobsterRecords, options: LobsterVenueOptions) {
-    if (records.length === 0) throw new Error('the venue needs at least one LOBSTER row, received none');
+  constructor(records: OrderFlowRecords | LobsterRecords, options: LobsterVenueOptions) {
+    if (records.length === 0) throw new Error('the venue needs at least one message of the real flow, received none');
     this.records = records;
     this.book = options.book;
-    this.replay = new LobsterReplay(options.book, records.levels, {
-      onLevelChange: (c) => this.events.push({ kind: 'LevelChanged', ts: this.eventTs, side: c.side, price: c.price, size: c.size }),
-    });
+    const onLevelChange = (c: LevelChange): void => {
+      this.events.push({ kind: 'LevelChanged', ts: this.eventTs, side: c.side, price: c.price, size: c.size });
+    };
+    if (options.replay) {
+      this.replay = options.replay(options.book, onLevelChange);
+    } else {
+      if (!('row' in records)) throw new Error('a flow without orderbook rows needs a replay (LobsterVenueOptions.replay)');
+      const lobster = new LobsterReplay(options.book, records.levels, { onLevelChange });
+      this.lobsterReplay = lobster;
+      this.replay = { step: (m, i) => lobster.step(m, records.row(i)) };
+    }
     const start = options.startNs ?? records.timeAt(0);
     if (!Number.isSafeInteger(start)) throw new Error(`startNs must be an integer ns count, received ${start}`);
     this.time = start;
@@ -210,7 +232,8 @@ export class LobsterVenue implements Venue {
 
   /** Returns the replay's check of the real book against the orderbook rows so far. */
   replayReport(): LobsterReplayReport {
-    return this.replay.report();
+    if (this.lobsterReplay === null) throw new Error('the venue replays a flow without orderbook rows: there is no row check to report');
+    return this.lobsterReplay.report();
   }
 
   private validate(order: VenueOrder): VenueRejectReason | undefined {
@@ -276,7 +299,7 @@ export class LobsterVenue implements Venue {
     // Whether each real order came before an agent order must be read before the replay moves on.
     const realId = m.kind === 'halt' ? -1 : m.orderId;
     const arrival = this.arrivals.get(realId);
-    this.replay.step(m, this.records.row(i));
+    this.replay.step(m, i);
     switch (m.kind) {
       case 'submit':
         this.arrivals.set(m.orderId, i);

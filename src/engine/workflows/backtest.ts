@@ -1,6 +1,6 @@
 /**
  * The backtest workflow: execution strategies (the baselines, trained policies, fixed tactics) on
- * the same seeds of a simulator scenario or the same slots of a recorded LOBSTER day, with honest
+ * the same seeds of a simulator scenario or the same slots of a recorded day (LOBSTER, Databento MBO, a Binance capture), with honest
  * statistics. `cockpit backtest` maps its flags to `BacktestOptions` and prints the report; the
  * window's RunBacktest runs the same function in a worker thread (backtest-thread.ts).
  */
@@ -12,8 +12,8 @@ import { BASELINES, isBaseline, summarise } from '../execution/backtest';
 import { DEFAULT_UNFILLED_PENALTY_BPS } from '../execution/metrics';
 import type { BacktestResult, BacktestRow } from '../execution/execution.contract';
 import type { CommandPayload } from '../contract/index';
-import { clock, findVolumeFile, lobsterMessageFileFor, lobsterPairFor } from '../node/files/backtest-markets';
-import type { MarketSpec } from '../node/files/backtest-markets';
+import { binanceMarketFor, clock, findVolumeFile, lobsterMessageFileFor, lobsterPairFor } from '../node/files/backtest-markets';
+import type { BinanceMarketName, MarketSpec } from '../node/files/backtest-markets';
 import { runBacktest } from '../node/workers/backtest-pool';
 import type { BacktestOutcome } from '../node/workers/backtest-pool';
 import { seedRange } from '../core/seed-list';
@@ -39,10 +39,59 @@ export const BACKTEST_DEFAULTS = {
   /** Agent-free window before each start: 5 minutes on the simulator, 30 on a recorded day. */
   simPreTradeNs: 5 * 60 * SECOND,
   lobsterPreTradeNs: 30 * 60 * SECOND,
+  /** The CME sample spans 2 s: half a second warms the features. */
+  databentoPreTradeNs: SECOND / 2,
+  /** The Binance captures span 6–9 minutes after their book is rebuilt. */
+  binancePreTradeNs: 60 * SECOND,
 } as const;
 
-/** Where a backtest runs: a simulator scenario (a shipped name or a .json path) or a LOBSTER day (its message file; the orderbook file is found beside it). */
-export type BacktestMarket = { readonly kind: 'sim'; readonly scenario: string } | { readonly kind: 'lobster'; readonly messages: string };
+/**
+ * Where a backtest runs: a simulator scenario (a shipped name or a .json path), a LOBSTER day (its
+ * message file; the orderbook file is found beside it), a Databento DBN MBO file, or a Binance
+ * capture (spot, or USD-M when its name says `usdm` or `market` does).
+ */
+export type BacktestMarket =
+  | { readonly kind: 'sim'; readonly scenario: string }
+  | { readonly kind: 'lobster'; readonly messages: string }
+  | { readonly kind: 'databento'; readonly file: string }
+  | { readonly kind: 'binance'; readonly file: string; readonly market?: BinanceMarketName };
+
+/** The historical venue kinds: every market but the simulator. */
+export type HistoricalKind = Exclude<BacktestMarket['kind'], 'sim'>;
+
+/** Parses `--venue KIND:FILE` (lobster:, databento:, binance: or binance-usdm:/binance-spot: to name the Binance market) into a market. */
+export function parseVenueFlag(venue: string): Exclude<BacktestMarket, { kind: 'sim' }> {
+  const m = /^(lobster|databento|binance|binance-spot|binance-usdm):(.+)$/.exec(venue);
+  if (!m) throw new Error(`--venue must be lobster:FILE (a LOBSTER message file), databento:FILE (a DBN MBO file) or binance:FILE (a Binance capture; binance-usdm:FILE or binance-spot:FILE to name its market), received "${venue}"`);
+  const file = m[2] as string;
+  switch (m[1]) {
+    case 'lobster':
+      return { kind: 'lobster', messages: file };
+    case 'databento':
+      return { kind: 'databento', file };
+    case 'binance-spot':
+      return { kind: 'binance', file, market: 'spot' };
+    case 'binance-usdm':
+      return { kind: 'binance', file, market: 'usdm' };
+    default:
+      return { kind: 'binance', file };
+  }
+}
+
+/** The market spec of a historical venue and its report label; `firstStartNs` moves seed 0; `preTradeNs` defaults by kind. */
+export function historicalMarketSpec(market: Exclude<BacktestMarket, { kind: 'sim' }>, preTradeNs: number | undefined, horizonNs: number, volumeFile: string, firstStartNs?: number): { market: MarketSpec; label: string } {
+  const start = firstStartNs === undefined ? {} : { firstStartNs };
+  switch (market.kind) {
+    case 'lobster':
+      return lobsterMarketSpec(market.messages, preTradeNs ?? BACKTEST_DEFAULTS.lobsterPreTradeNs, horizonNs, volumeFile, firstStartNs);
+    case 'databento':
+      return { market: { kind: 'databento', file: market.file, preTradeNs: preTradeNs ?? BACKTEST_DEFAULTS.databentoPreTradeNs, horizonNs, volumeFile, ...start }, label: `databento:${basename(market.file)}` };
+    case 'binance': {
+      const name = market.market ?? binanceMarketFor(market.file);
+      return { market: { kind: 'binance', file: market.file, market: name, preTradeNs: preTradeNs ?? BACKTEST_DEFAULTS.binancePreTradeNs, horizonNs, volumeFile, ...start }, label: `binance-${name}:${basename(market.file)}` };
+    }
+  }
+}
 
 export interface BacktestOptions {
   readonly market: BacktestMarket;
@@ -75,7 +124,7 @@ export interface BacktestOptions {
 /** The report of a backtest (`cockpit backtest --json` prints it as it is). */
 export interface BacktestReport {
   readonly scenario: string;
-  readonly venue: 'simulator' | 'lobster';
+  readonly venue: 'simulator' | HistoricalKind;
   readonly seeds: readonly number[];
   readonly side: 'buy' | 'sell';
   readonly qty: number;
@@ -137,9 +186,9 @@ export async function backtest(options: BacktestOptions, context: WorkflowContex
 
   let market: MarketSpec;
   let label: string;
-  if (options.market.kind === 'lobster') {
-    if (acCalibration === 'pilot') throw new Error('--ac-calibration pilot needs the simulator; on LOBSTER AC is calibrated on the pre-trade window');
-    ({ market, label } = lobsterMarketSpec(options.market.messages, options.preTradeNs ?? o.lobsterPreTradeNs, horizonNs, volumeFile, options.startNs));
+  if (options.market.kind !== 'sim') {
+    if (acCalibration === 'pilot') throw new Error('--ac-calibration pilot needs the simulator; on a historical venue AC is calibrated on the pre-trade window');
+    ({ market, label } = historicalMarketSpec(options.market, options.preTradeNs, horizonNs, volumeFile, options.startNs));
   } else {
     market = {
       kind: 'sim',
@@ -188,10 +237,10 @@ export async function backtest(options: BacktestOptions, context: WorkflowContex
 
   // Trained policies (rl:DIR) are keyed by their entry in the report, beside the baselines.
   const reports = summarise([...strategies, ...policies.map((p) => p.name)] as BaselineName[], results);
-  const isLobster = market.kind === 'lobster';
+  const historical = market.kind !== 'sim';
   return {
     scenario: label,
-    venue: isLobster ? 'lobster' : 'simulator',
+    venue: market.kind === 'sim' ? 'simulator' : market.kind,
     seeds,
     side,
     qty: quantity,
@@ -211,7 +260,7 @@ export async function backtest(options: BacktestOptions, context: WorkflowContex
       ? null
       : !pilotCalibrated
         ? {
-            method: `per episode, from its ${market.preTradeNs / 60 / SECOND}-minute pre-trade window (--pre-trade) before the start; γ = 0${isLobster ? ' (the historical venue cannot be moved by the agent)' : ''}`,
+            method: `per episode, from its ${market.preTradeNs / SECOND}-second pre-trade window (--pre-trade) before the start; γ = 0${historical ? ' (the historical venue cannot be moved by the agent)' : ''}`,
             episodes: results.map((r) => ({ seed: r.seed, ...(r.calibration ?? {}) })),
           }
         : {
@@ -221,13 +270,17 @@ export async function backtest(options: BacktestOptions, context: WorkflowContex
     conventions: [
       'shortfall: bps of the arrival mid over the whole parent quantity, positive = cost for buys and sells alike',
       `unfilled lots are valued at the end mid plus ${o.unfilledPenaltyBps} bps of the arrival mid each (a cost)`,
-      isLobster
+      historical
         ? 'impact: null — the historical venue replays the recorded flow whatever the agent does, so there is no counterfactual to measure it against'
         : 'impact: end mid with the agent minus end mid of the same seed without it, bps of the arrival mid, positive = against the trader',
       'vsTwap: paired difference of shortfall to TWAP on the same seeds, positive = costlier than TWAP',
       'ci95: Student-t 95% interval of the mean (null below two episodes); timing risk: standard deviation of shortfall across episodes',
       'spread paid: mean over episodes of the fill price against the mid just before each fill, averaged over filled lots, bps (negative = earned by resting)',
-      isLobster ? 'seeds: seed k starts at the first start (--start, else the first minute after the pre-trade window) + k × the horizon rounded up to minutes (non-overlapping episodes)' : 'seeds: each seed fixes the whole simulated market; every strategy meets the same seeds',
+      market.kind === 'lobster'
+        ? 'seeds: seed k starts at the first start (--start, else the first minute after the pre-trade window) + k × the horizon rounded up to minutes (non-overlapping episodes)'
+        : historical
+          ? 'seeds: seed k starts at the first start (--start, else the first 100 ms step after the pre-trade window, which follows the first record or, on Binance, the rebuilt book) + k × the horizon rounded up to 100 ms (non-overlapping episodes)'
+          : 'seeds: each seed fixes the whole simulated market; every strategy meets the same seeds',
     ],
     wallSeconds: (performance.now() - started) / 1000,
     workers: outcome.workers,

@@ -29,7 +29,7 @@ describe('the evaluate workflow', () => {
 
   it('refusesSeedsThatAreNotHeldOutAndAStartOnTheSimulator', async () => {
     await expect(evaluate({ model: SHIPPED, market: { kind: 'sim', scenario: 'calm' }, seeds: '899999..900000' })).rejects.toThrow('held-out evaluation seeds lie below 900000');
-    await expect(evaluate({ model: SHIPPED, market: { kind: 'sim', scenario: 'calm' }, seeds: '1', startNs: 1 })).rejects.toThrow('--start is for --venue lobster:FILE here');
+    await expect(evaluate({ model: SHIPPED, market: { kind: 'sim', scenario: 'calm' }, seeds: '1', startNs: 1 })).rejects.toThrow('--start is for a historical --venue here');
     await expect(evaluate({ model: join(dir, 'none'), market: { kind: 'sim', scenario: 'calm' }, seeds: '1' })).rejects.toThrow('no policy.json');
     const aborted = new AbortController();
     aborted.abort('not now');

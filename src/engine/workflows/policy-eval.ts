@@ -23,7 +23,8 @@ import { VALIDATION_SEED_MIN } from '../learn/seeds';
 import { findVolumeFile } from '../node/files/backtest-markets';
 import { readCard, writeCard } from '../node/models/policy-card';
 import { loadPolicySync } from '../node/models/policy-files';
-import { lobsterMarketSpec } from './backtest';
+import { historicalMarketSpec } from './backtest';
+import type { BacktestMarket } from './backtest';
 import type { WorkflowContext } from './workflow';
 import { throwIfCancelled } from './workflow';
 
@@ -102,13 +103,13 @@ export async function evaluatePolicy(
 export interface EvaluateOptions {
   /** The model directory (as given; reported relative to the working directory). */
   readonly model: string;
-  /** A simulator scenario, or a LOBSTER day by its message file. */
-  readonly market: { readonly kind: 'sim'; readonly scenario: string } | { readonly kind: 'lobster'; readonly messages: string };
+  /** A simulator scenario, or a historical venue: a LOBSTER day by its message file, a DBN MBO file, a Binance capture. */
+  readonly market: BacktestMarket;
   /** Held-out seeds as written ("A..B", "A" or "A,B,C"; the simulator's lie below 900000). */
   readonly seeds: string;
   /** Default: the side the policy was trained for. */
   readonly side?: 'buy' | 'sell';
-  /** Default: the training env's on the simulator, 1800 s on a recorded day. */
+  /** Default: the training env's on the simulator; on a recorded day 1800 s (LOBSTER), 0.5 s (Databento), 60 s (Binance). */
   readonly preTradeSeconds?: number;
   /** A recorded day: the start of seed 0 (time of day, ns). */
   readonly startNs?: number;
@@ -139,13 +140,13 @@ export async function evaluate(options: EvaluateOptions, context: WorkflowContex
   let market: MarketSpec;
   let where: string;
   let venueFlag: string | null = null;
-  if (options.market.kind === 'lobster') {
-    const pre = options.preTradeSeconds ?? 1800;
-    market = lobsterMarketSpec(options.market.messages, pre * SECOND, horizonNs, volumeFile, options.startNs).market;
-    venueFlag = `lobster:${options.market.messages}`;
+  if (options.market.kind !== 'sim') {
+    market = historicalMarketSpec(options.market, options.preTradeSeconds === undefined ? undefined : options.preTradeSeconds * SECOND, horizonNs, volumeFile, options.startNs).market;
+    const pre = market.preTradeNs / SECOND;
+    venueFlag = venueFlagOf(options.market);
     where = `--venue ${venueFlag} --pre-trade ${pre}s${start === null ? '' : ` --start ${start}`}`;
   } else {
-    if (options.startNs !== undefined) throw new Error('--start is for --venue lobster:FILE here; held-out simulator seeds start where the policy trained');
+    if (options.startNs !== undefined) throw new Error('--start is for a historical --venue here; held-out simulator seeds start where the policy trained');
     if (seeds.some((s) => s >= VALIDATION_SEED_MIN)) throw new Error(`held-out evaluation seeds lie below ${VALIDATION_SEED_MIN}, received "${options.seeds}"`);
     const pre = options.preTradeSeconds ?? manifest.env.preTradeSeconds;
     market = { kind: 'sim', scenario: options.market.scenario, preTradeNs: pre * SECOND, horizonNs, volumeFile };
@@ -163,4 +164,16 @@ export async function evaluate(options: EvaluateOptions, context: WorkflowContex
     writeCard(dir, { ...card, evaluations: [...card.evaluations.filter((e) => e.title !== title), entry] });
   }
   return evaluation;
+}
+
+/** The `--venue` flag that names a historical market (the inverse of `parseVenueFlag`). */
+function venueFlagOf(market: Exclude<BacktestMarket, { kind: 'sim' }>): string {
+  switch (market.kind) {
+    case 'lobster':
+      return `lobster:${market.messages}`;
+    case 'databento':
+      return `databento:${market.file}`;
+    case 'binance':
+      return market.market === undefined ? `binance:${market.file}` : `binance-${market.market}:${market.file}`;
+  }
 }

@@ -5,6 +5,7 @@ import { registerServe } from './commands/serve';
 import { registerBenchBook } from './commands/bench-book';
 import { registerLobster } from './commands/lobster';
 import { registerBinance } from './commands/binance';
+import { registerDatabento } from './commands/databento';
 import { registerSim } from './commands/sim';
 import { registerBacktest } from './commands/backtest';
 import { registerBenchSim } from './commands/bench-sim';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerLobster(program);
   registerBinance(program);
+  registerDatabento(program);
   registerSim(program);
   registerBacktest(program);
   registerTrain(program);

@@ -1,6 +1,8 @@
 /**
- * The markets a backtest runs on, built from files: a simulator scenario (episodes keyed by seed)
- * or a LOBSTER day (episodes keyed by start time of day). Each worker thread builds its market once
+ * The markets a backtest runs on, built from files: a simulator scenario (episodes keyed by seed),
+ * or a recorded day (episodes keyed by start time): a LOBSTER day, a Databento DBN MBO file (the
+ * MBO venue) or a Binance capture (the Binance venue); the last two take their slots from
+ * `recordedSlots`. Each worker thread builds its market once
  * from a `MarketSpec` and rebuilds a venue per episode.
  *
  * LOBSTER seeds: seed k is the episode starting at `firstStart + k·stride`, where `firstStart` is
@@ -27,6 +29,13 @@ import { averageProfile, leaveOneOutProfile, parseMinuteVolumes } from '../../ex
 import type { Scenario } from '../../sim/scenario';
 import { createSimVenue } from '../../sim/sim-venue';
 import { LobsterVenue } from '../../venue/lobster-venue';
+import { BinanceVenue } from '../../venue/binance-venue';
+import { createMboVenue } from '../../venue/mbo-venue';
+import type { Venue } from '../../venue/types';
+import { BTCUSDT, BTCUSDT_USDM } from '../../data/binance';
+import type { BinanceInstrument, BinanceLocalTimeUnit } from '../../data/binance';
+import { loadBinanceCapture } from './binance-files';
+import { loadMboDay } from './databento-files';
 import { loadLobsterDay } from './lobster-files';
 import { loadScenario } from './sim-scenarios';
 import { NS_PER_SECOND as SECOND } from '../../core/clock';
@@ -65,7 +74,40 @@ export type MarketSpec =
       readonly volumeFile: string;
       /** Start of seed 0 in ns after midnight (later seeds follow every stride); defaults to the first whole minute after the pre-trade window. */
       readonly firstStartNs?: number;
+    }
+  | {
+      /** A Databento DBN v1 MBO file (the MBO venue, true queue positions). */
+      readonly kind: 'databento';
+      readonly file: string;
+      readonly preTradeNs: number;
+      readonly horizonNs: number;
+      readonly volumeFile: string;
+      /** Start of seed 0 in ns after the UTC midnight of the file's start; see `recordedSlots`. */
+      readonly firstStartNs?: number;
+    }
+  | {
+      /** A Binance capture in hftbacktest's format (the Binance venue, estimated queue positions). */
+      readonly kind: 'binance';
+      readonly file: string;
+      readonly market: BinanceMarketName;
+      readonly preTradeNs: number;
+      readonly horizonNs: number;
+      readonly volumeFile: string;
+      /** Start of seed 0 in ns after the UTC midnight of the first record's day; see `recordedSlots`. */
+      readonly firstStartNs?: number;
     };
+
+/** The Binance captures a market names: spot BTCUSDT (local times in ns) or the USD-M perpetual (local times in µs). */
+export type BinanceMarketName = 'spot' | 'usdm';
+export const BINANCE_MARKETS: Record<BinanceMarketName, { readonly instrument: BinanceInstrument; readonly localTimeUnit: BinanceLocalTimeUnit }> = {
+  spot: { instrument: BTCUSDT, localTimeUnit: 'ns' },
+  usdm: { instrument: BTCUSDT_USDM, localTimeUnit: 'us' },
+};
+
+/** The Binance market a capture's file name says (`usdm` in it: the USD-M perpetual), else spot. */
+export function binanceMarketFor(file: string): BinanceMarketName {
+  return /usdm/i.test(basename(file)) ? 'usdm' : 'spot';
+}
 
 /** A market built from files, with what the report says about it. */
 export interface LoadedMarket extends BacktestMarket {
@@ -145,6 +187,18 @@ export function lobsterMessageFileFor(ticker: string): string {
 export async function loadMarket(spec: MarketSpec): Promise<LoadedMarket> {
   const volumes = readMinuteVolumes(spec.volumeFile);
   if (spec.kind === 'sim') return simMarket(loadScenario(spec.scenario), spec, volumes);
+  if (spec.kind === 'databento') {
+    if (!existsSync(spec.file)) throw new Error(`no such Databento file: ${spec.file}`);
+    const day = await loadMboDay(spec.file, createOrderBook());
+    const tick = day.report.tickUnits > 0 ? day.report.tickUnits : 1;
+    return recordedMarket(`databento:${basename(spec.file)}`, day.firstNs, day.lastNs, tick, spec, (startNs) => createMboVenue(day.messages, { book: createOrderBook(), startNs }));
+  }
+  if (spec.kind === 'binance') {
+    if (!existsSync(spec.file)) throw new Error(`no such Binance capture: ${spec.file}`);
+    const { instrument, localTimeUnit } = BINANCE_MARKETS[spec.market];
+    const capture = await loadBinanceCapture(spec.file, instrument, localTimeUnit);
+    return recordedMarket(`binance:${basename(spec.file)}`, capture.syncNs, capture.lastNs, 1, spec, (startNs) => new BinanceVenue(capture, { book: createOrderBook(), startNs }));
+  }
   const day = await loadLobsterDay({ messages: spec.messages, orderbook: spec.orderbook, levels: spec.levels });
   const ticker = basename(spec.messages).split('_')[0] ?? '';
   return lobsterMarket(day, ticker, spec, volumes);
@@ -224,6 +278,57 @@ export function lobsterMarket(day: LobsterDay, ticker: string, spec: Extract<Mar
   };
 }
 
+/** Where recorded episodes start: whole 100 ms steps (the CME sample spans 2 s). */
+const RECORDED_STEP_NS = 100_000_000;
+
+/**
+ * A recorded stream (a DBN MBO file, a Binance capture) spanning [first, last] ns on its clock:
+ * seed k starts at `firstStart + k·stride`, `firstStart` being `firstStartNs` or the first 100 ms
+ * step leaving the pre-trade window after `first` (for Binance the first time its book is in sync),
+ * `stride` the horizon rounded up to 100 ms, so episodes never overlap; a seed must end its horizon
+ * by the last record. Returns the slots, or throws naming what does not fit.
+ */
+export function recordedSlots(label: string, first: number, last: number, preTradeNs: number, horizonNs: number, firstStartNs?: number): { firstStart: number; stride: number; slots: number } {
+  const firstStart = firstStartNs ?? Math.ceil((first + preTradeNs) / RECORDED_STEP_NS) * RECORDED_STEP_NS;
+  if (firstStart - preTradeNs < first) throw new Error(`on ${label} a start at ${clock(firstStart)} leaves no room for the ${seconds(preTradeNs)} pre-trade window after ${clock(first)}, where its book is first known`);
+  const stride = Math.ceil(horizonNs / RECORDED_STEP_NS) * RECORDED_STEP_NS;
+  const slots = Math.max(0, Math.floor((last - firstStart - horizonNs) / stride) + 1);
+  if (slots === 0) {
+    throw new Error(`${label} spans ${clock(first)}–${clock(last)} (${seconds(last - first)}): no room for a ${seconds(horizonNs)} episode from ${clock(firstStart)} after a ${seconds(preTradeNs)} pre-trade window; shorten --horizon or --pre-trade`);
+  }
+  return { firstStart, stride, slots };
+}
+
+/** A recorded stream as a backtest market: seeds map to start times (`recordedSlots`), VWAP falls back to TWAP (no volume profile for it). */
+function recordedMarket(label: string, first: number, last: number, tickSize: number, spec: { readonly preTradeNs: number; readonly horizonNs: number; readonly firstStartNs?: number }, openAt: (startNs: number) => Venue): LoadedMarket {
+  const { firstStart, stride, slots } = recordedSlots(label, first, last, spec.preTradeNs, spec.horizonNs, spec.firstStartNs);
+  const startFor = (seed: number): number => {
+    if (!Number.isSafeInteger(seed) || seed < 0 || seed >= slots) {
+      throw new Error(`on ${label} a ${seconds(spec.horizonNs)} episode has seeds 0..${slots - 1} (start ${clock(firstStart)} + seed × ${seconds(stride)}), received seed ${seed}`);
+    }
+    return firstStart + seed * stride;
+  };
+  return {
+    tickSize,
+    venuePrintsAgentFills: false,
+    counterfactual: false,
+    acCalibration: 'pre-trade',
+    preTradeNs: spec.preTradeNs,
+    profileNote: `VWAP falls back to TWAP (no volume profile for ${label})`,
+    startFor,
+    open(seed: number) {
+      const startNs = startFor(seed);
+      return { venue: openAt(startNs - spec.preTradeNs), startNs };
+    },
+    volumeProfile: (start, horizon) => ({ originNs: start, bucketNs: horizon, weights: [1] }),
+  };
+}
+
+/** Writes ns as seconds the way messages name a span ("0.5 s", "60 s"). */
+function seconds(ns: number): string {
+  return `${Number((ns / SECOND).toFixed(3))} s`;
+}
+
 /** The prefix of a training market that replays a LOBSTER day (`lobster:MESSAGE_FILE`) instead of a simulator scenario. */
 export const LOBSTER_PREFIX = 'lobster:';
 
@@ -278,7 +383,8 @@ export function lobsterSlots(first: number, last: number, preTradeNs: number, ho
 export function clock(ns: number): string {
   const s = Math.floor(ns / SECOND);
   const p = (n: number): string => String(n).padStart(2, '0');
-  return `${p(Math.floor(s / 3600))}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}`;
+  const ms = Math.floor((ns - s * SECOND) / 1e6);
+  return `${p(Math.floor(s / 3600))}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}${ms === 0 ? '' : `.${String(ms).padStart(3, '0')}`}`;
 }
 
 

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { BASELINES } from '../../../engine/execution/backtest';
 import { findVolumeFile } from '../../../engine/node/files/backtest-markets';
 import type { MarketSpec } from '../../../engine/node/files/backtest-markets';
-import { backtest, BACKTEST_DEFAULTS, lobsterMarketSpec, type BacktestMarket, type BacktestReport } from '../../../engine/workflows/backtest';
+import { backtest, BACKTEST_DEFAULTS, lobsterMarketSpec, parseVenueFlag, type BacktestMarket, type BacktestReport } from '../../../engine/workflows/backtest';
 import { parseSeedList as parseSeeds } from '../../../engine/core/seed-list';
 import { CliError, parsePositiveInt, printReport, table } from '../output';
 import { NS_PER_SECOND as SECOND, parseTimeOfDay as timeOfDay } from '../../../engine/core/clock';
@@ -78,6 +78,15 @@ function lobsterVenueFile(venue: string): string {
   return m[1] as string;
 }
 
+/** Parses `--venue KIND:FILE` (lobster:, databento:, binance:, binance-usdm:, binance-spot:), as a CLI error when it is none of them. */
+export function venueMarket(venue: string): Exclude<BacktestMarket, { kind: 'sim' }> {
+  try {
+    return parseVenueFlag(venue);
+  } catch (err) {
+    throw new CliError(err instanceof Error ? err.message : String(err));
+  }
+}
+
 /** Reads `--start` (core/clock.ts `parseTimeOfDay`), as a CLI error when it is not a time of day. */
 export function parseTimeOfDay(text: string): number {
   try {
@@ -104,18 +113,18 @@ export function registerBacktest(program: Command): void {
     .command('backtest')
     .description('run execution strategies on the same seeds and report shortfall, impact, timing risk and fill rate with 95% CIs and paired differences to TWAP')
     .option('--scenario <name>', 'simulator scenario (a shipped name or a .json path)')
-    .option('--venue <venue>', 'lobster:FILE runs on the historical LOBSTER venue (the message file; the orderbook file is found beside it)')
-    .requiredOption('--seeds <range>', 'seeds "A..B" (inclusive), "A" or "A,B,C"; on LOBSTER seed k is the k-th non-overlapping start time')
+    .option('--venue <venue>', 'a historical venue: lobster:FILE (a LOBSTER message file; the orderbook file is found beside it), databento:FILE (a DBN v1 MBO .dbn.zst) or binance:FILE (a Binance capture, USD-M when its name says usdm; binance-spot:/binance-usdm: to say which)')
+    .requiredOption('--seeds <range>', 'seeds "A..B" (inclusive), "A" or "A,B,C"; on a historical venue seed k is the k-th non-overlapping start time')
     .option('--strategies <list>', `comma-separated, of ${BASELINES.join(', ')}, rl:MODEL_DIR (a trained policy), or fixed:URGENCY+LEAD (one RL action held throughout: urgency patient, on-schedule or ahead; lead 0-2 extra slices rested, e.g. fixed:on-schedule+2)`, BASELINES.join(','))
     .option('--side <side>', 'buy or sell', 'sell')
     .requiredOption('--qty <lots>', 'parent quantity in lots', parsePositiveInt('--qty'))
     .requiredOption('--horizon <duration>', 'time to complete the order, e.g. 30m or 1800s', parseDuration('--horizon'))
     .addOption(new Option('--interval <duration>', 'time between decisions').argParser(parseDuration('--interval')).default(BACKTEST_DEFAULTS.intervalNs, '5s'))
     .option('--start <HH:MM[:SS]>', 'the episode start time of day; on LOBSTER the start of seed 0, later seeds following every horizon (default: the open plus the pre-trade window)', parseTimeOfDay)
-    .option('--pre-trade <duration>', 'agent-free window before each start that warms the features (LOBSTER: also calibrates AC); default 5m on the simulator, 30m on LOBSTER', parseDuration('--pre-trade'))
+    .option('--pre-trade <duration>', 'agent-free window before each start that warms the features (historical venues: also calibrates AC); default 5m on the simulator, 30m on LOBSTER, 500ms on Databento, 60s on Binance', parseDuration('--pre-trade'))
     .option('--pov-rate <rate>', 'POV participation rate in (0, 1)', parseRate('--pov-rate', true), BACKTEST_DEFAULTS.povRate)
     .option('--ac-lambda <perBps>', 'Almgren-Chriss risk aversion λ in 1/bps: minimises E[IS] + λ·Var[IS] with IS in bps', parseRate('--ac-lambda', false), BACKTEST_DEFAULTS.acLambdaPerBps)
-    .option('--limit <price>', 'limit price of the parent order in venue price units (ticks on the simulator, dollars×10000 on LOBSTER)', parsePositiveInt('--limit'))
+    .option('--limit <price>', 'limit price of the parent order in venue price units (ticks on the simulator, dollars×10000 on LOBSTER, cents on Databento, ticks of 0.01 (spot) or 0.1 (USD-M) on Binance)', parsePositiveInt('--limit'))
     .option('--unfilled-penalty-bps <bps>', 'penalty per unfilled lot on top of its end-mid valuation, bps of the arrival mid', parseRate('--unfilled-penalty-bps', false), BACKTEST_DEFAULTS.unfilledPenaltyBps)
     .option('--workers <n>', 'worker threads (default: all cores; 0 runs in this thread)', (v: string) => {
       const n = Number(v);
@@ -146,10 +155,10 @@ async function runFromFlags(opts: BacktestFlags): Promise<BacktestReport> {
   }
   let market: BacktestMarket;
   if (opts.venue !== undefined) {
-    if (opts.scenario !== undefined) throw new CliError('give either --scenario (simulator) or --venue lobster:FILE, received both');
-    market = { kind: 'lobster', messages: lobsterVenueFile(opts.venue) };
+    if (opts.scenario !== undefined) throw new CliError('give either --scenario (simulator) or --venue KIND:FILE, received both');
+    market = venueMarket(opts.venue);
   } else {
-    if (opts.scenario === undefined) throw new CliError('give --scenario NAME (simulator) or --venue lobster:FILE, received neither');
+    if (opts.scenario === undefined) throw new CliError('give --scenario NAME (simulator) or --venue KIND:FILE (lobster:, databento:, binance:), received neither');
     market = { kind: 'sim', scenario: opts.scenario };
   }
   let bar: SingleBar | null = null;
@@ -214,6 +223,6 @@ function describe(r: BacktestReport): string {
   }
   const seeds = r.seeds.length > 6 ? `${r.seeds[0]}..${r.seeds[r.seeds.length - 1]} (${r.seeds.length})` : r.seeds.join(', ');
   const head = `${r.scenario}: ${r.side} ${r.qty.toLocaleString('en-US')} lots over ${r.horizon}, decisions every ${r.decisionIntervalSeconds} s, seeds ${seeds}`;
-  const starts = r.venue === 'lobster' ? `\nepisode starts: ${r.episodeStarts.map((e) => `${e.seed}→${e.start}`).join(', ')}` : '';
+  const starts = r.venue !== 'simulator' ? `\nepisode starts: ${r.episodeStarts.map((e) => `${e.seed}→${e.start}`).join(', ')}` : '';
   return [head, table(rows), '', ...r.conventions.map((c) => `· ${c}`), starts, `${r.wallSeconds.toFixed(1)} s wall on ${r.workers === 0 ? 'this thread' : `${r.workers} worker threads`}`].join('\n');
 }

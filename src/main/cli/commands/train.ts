@@ -8,7 +8,7 @@ import type { TrainPolicyOptions, TrainReport } from '../../../engine/workflows/
 import { checkEvalSeeds, trainPolicy } from '../../../engine/workflows/train-policy';
 import type { EvaluateOptions, PolicyEvaluation } from '../../../engine/workflows/policy-eval';
 import { evaluate } from '../../../engine/workflows/policy-eval';
-import { parseRate, parseTimeOfDay, volumeFileOrCliError } from './backtest';
+import { parseRate, parseTimeOfDay, venueMarket, volumeFileOrCliError } from './backtest';
 import { CliError, parsePositiveInt, printReport, table } from '../output';
 
 interface TrainOptions {
@@ -214,9 +214,9 @@ export function registerEvaluate(program: Command): void {
     .description('evaluate a trained policy against TWAP, VWAP and AC on held-out seeds (paired differences, verdict); --write-card adds the table to its model card')
     .requiredOption('--model <dir>', 'model directory')
     .option('--scenario <name>', 'simulator scenario')
-    .option('--venue <venue>', 'lobster:FILE (historical venue)')
-    .requiredOption('--seeds <range>', 'held-out seeds "A..B" (simulator: below 900000; LOBSTER: start-time slots)')
-    .option('--pre-trade <seconds>', 'pre-trade window in seconds (default: the training env on the simulator, 1800 on LOBSTER)')
+    .option('--venue <venue>', 'a historical venue: lobster:FILE, databento:FILE (DBN MBO) or binance:FILE (a Binance capture)')
+    .requiredOption('--seeds <range>', 'held-out seeds "A..B" (simulator: below 900000; historical venues: start-time slots)')
+    .option('--pre-trade <seconds>', 'pre-trade window in seconds (default: the training env on the simulator, 1800 on LOBSTER, 0.5 on Databento, 60 on Binance)')
     .option('--workers <n>', 'worker threads for the baselines', parsePositiveInt('--workers'))
     .option('--side <side>', 'sell or buy (default: the side the policy was trained for)')
     .option('--start <HH:MM[:SS]>', 'LOBSTER: the start of seed 0, later seeds following every horizon (default: the first minute after the pre-trade window)', parseTimeOfDay)
@@ -237,11 +237,9 @@ async function runEvaluate(opts: EvaluateFlags): Promise<PolicyEvaluation> {
   if (preTradeSeconds !== undefined && !(preTradeSeconds > 0)) throw new CliError(`--pre-trade must be a positive number of seconds, received "${opts.preTrade}"`);
   let market: EvaluateOptions['market'];
   if (opts.venue !== undefined) {
-    const m = /^lobster:(.+)$/.exec(opts.venue);
-    if (!m) throw new CliError(`--venue must be lobster:FILE (a LOBSTER message file), received "${opts.venue}"`);
-    market = { kind: 'lobster', messages: m[1] as string };
+    market = venueMarket(opts.venue);
   } else {
-    if (opts.scenario === undefined) throw new CliError('give --scenario NAME or --venue lobster:FILE');
+    if (opts.scenario === undefined) throw new CliError('give --scenario NAME or --venue KIND:FILE (lobster:, databento:, binance:)');
     market = { kind: 'sim', scenario: opts.scenario };
   }
   try {
