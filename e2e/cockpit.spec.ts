@@ -199,3 +199,20 @@ test('runsTheLiveSessionOnARecordedGoogDay', async ({ page }) => {
     await stop();
   }
 });
+
+// Focus moves between the panels from the keyboard: F6 forward, Shift+F6 back, wrapping around.
+test('movesFocusBetweenThePanelsWithF6', async ({ cockpit, page }) => {
+  await expect(cockpit.lastPrice).toHaveText(/^\d+\.\d{2}$/);
+  const focusedPanel = (): Promise<string | null> => page.locator('section.panel:focus > header h2').textContent({ timeout: 2_000 });
+  await page.keyboard.press('F6');
+  expect(await focusedPanel()).toBe('Market');
+  await page.keyboard.press('F6');
+  const second = await focusedPanel();
+  expect(second).not.toBe('Market');
+  await page.keyboard.press('Shift+F6');
+  expect(await focusedPanel()).toBe('Market');
+  await page.keyboard.press('Shift+F6');
+  const last = await focusedPanel();
+  expect(last).not.toBeNull();
+  expect(last).not.toBe('Market');
+});

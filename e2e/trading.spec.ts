@@ -84,6 +84,7 @@ async function journey(cockpit: CockpitPage, url: string): Promise<void> {
 // appears, decides and trades through the gate; killed, it is retired off the grid; both actions
 // are on the audit trail.
 test('launchesAnAgentOnANewParentOrderKillsAndRetiresIt', async ({ cockpit, page }) => {
+  test.setTimeout(120_000);
   await expect(cockpit.lastPrice).toHaveText(/^\d+\.\d{2}$/);
   await page.getByTestId('launch-open').click();
   await page.getByTestId('launch-qty').fill('1000');
@@ -105,8 +106,24 @@ test('launchesAnAgentOnANewParentOrderKillsAndRetiresIt', async ({ cockpit, page
   await page.screenshot({ path: join(ROOT, 'docs', 'launch.png') });
   // Its row, by its id (the four agents of the session are agent-1 to agent-4); the buttons are in the row's right-pinned part.
   const actions = grid.locator('.ag-row[row-id="agent-5"] .row-actions');
+  // Its orders in the blotter: one at least before it is killed.
+  await page.keyboard.press('Control+Shift+O');
+  await page.getByTestId('blotter-agent').selectOption('agent-5');
+  const states = page.getByTestId('blotter').locator('.ag-cell[col-id="state"]');
+  await expect.poll(() => states.count(), { timeout: 30_000 }).toBeGreaterThan(0);
+  await page.keyboard.press('Control+Shift+O');
   await actions.getByRole('button', { name: 'Kill' }).click();
   await cockpit.confirmReason('e2e: enough');
+  // Killed, it sends nothing more: none of its orders works, and no new one comes while the clock runs on.
+  await page.keyboard.press('Control+Shift+O');
+  await expect(states.filter({ hasText: '● working' })).toHaveCount(0);
+  const count = await states.count();
+  const clock = await page.getByTestId('sim-clock').textContent();
+  // A decision every five simulated seconds at 5x: three decisions' worth of wall time.
+  await page.waitForTimeout(3_000);
+  await expect(page.getByTestId('sim-clock')).not.toHaveText(clock ?? '');
+  await expect(states).toHaveCount(count);
+  await page.keyboard.press('Control+Shift+O');
   await actions.getByRole('button', { name: 'Retire' }).click();
   await cockpit.confirmReason('e2e: done with it');
   await expect(row).toHaveCount(0);

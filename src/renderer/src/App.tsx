@@ -1,3 +1,4 @@
+import { focusNextPanel } from './components/panel-focus';
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import { ActivityLog } from './panels/ActivityLog';
@@ -38,6 +39,11 @@ export function App() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'F6' && !e.ctrlKey && !e.metaKey && !e.altKey && !promptOpen) {
+        e.preventDefault();
+        focusNextPanel(document, document.activeElement, e.shiftKey);
+        return;
+      }
       if (!(e.ctrlKey || e.metaKey) || !e.shiftKey || e.altKey || e.repeat) return;
       const key = e.key.toLowerCase();
       if (key === 'k' || e.code === 'KeyK') {
@@ -145,7 +151,7 @@ const LOWER_VIEWS: ReadonlyArray<{ readonly view: LowerView; readonly label: str
 function ViewTabs({ view, onChange, busy }: { view: LowerView; onChange: (v: LowerView) => void; busy: boolean }) {
   const keys = LOWER_VIEWS.filter((v) => v.key !== null).map((v) => `${MOD}+Shift+${v.key!.toUpperCase()}: ${v.label.toLowerCase()}`);
   return (
-    <span className="view-tabs" role="group" aria-label={`Lower region view (${[...keys, `${MOD}+Shift+T: order ticket`].join(', ')})`}>
+    <span className="view-tabs" role="group" aria-label={`Lower region view (${[...keys, `${MOD}+Shift+T: order ticket`, 'F6 / Shift+F6: next / previous panel'].join(', ')})`}>
       {LOWER_VIEWS.map((v) => (
         <button
           key={v.view}

@@ -93,7 +93,7 @@ export function ActionsCell(props: Params) {
 
 /** The agent grid's columns. */
 export const agentColumns: ColDef<AgentView>[] = [
-  { field: 'name', headerName: 'Agent', width: 132, pinned: 'left', cellClass: 'strong' },
+  { field: 'name', headerName: 'Agent', width: 118, pinned: 'left', cellClass: 'strong' },
   { field: 'state', headerName: 'State', width: 76, cellClass: (p) => `state-cell state-${String(p.value)}` },
   { field: 'side', headerName: 'Side', width: 54, cellClass: (p) => `side-cell ${String(p.value)}` },
   { field: 'quantity', headerName: 'Qty', width: 70, type: 'rightAligned', valueFormatter: (p: Format) => formatSize(p.value) },
@@ -102,13 +102,13 @@ export const agentColumns: ColDef<AgentView>[] = [
     colId: 'progress',
     headerName: 'Done / time',
     headerTooltip: 'Share of the quantity done against share of the horizon elapsed',
-    width: 120,
+    width: 108,
     valueGetter: (p) => (p.data && p.data.quantity > 0 ? p.data.filled / p.data.quantity : 0),
     cellRenderer: ProgressCell,
     sortable: true,
   },
-  { field: 'avgPrice', headerName: 'Avg px', width: 82, type: 'rightAligned', valueFormatter: price },
-  { field: 'arrivalMid', headerName: 'Arrival mid', width: 80, type: 'rightAligned', valueFormatter: price },
+  { field: 'avgPrice', headerName: 'Avg px', width: 76, type: 'rightAligned', valueFormatter: price },
+  { field: 'arrivalMid', headerName: 'Arrival mid', width: 76, type: 'rightAligned', valueFormatter: price },
   {
     field: 'shortfallBps',
     headerName: 'IS bps',
@@ -145,7 +145,7 @@ export const agentColumns: ColDef<AgentView>[] = [
     colId: 'participation',
     headerName: 'Part.',
     headerTooltip: 'Participation: the agent’s share of the volume traded since it started (its cap, when one is set, after the slash)',
-    width: 70,
+    width: 62,
     type: 'rightAligned',
     valueGetter: (p) => riskOf(p)?.participation ?? null,
     valueFormatter: (p) => {
@@ -153,6 +153,6 @@ export const agentColumns: ColDef<AgentView>[] = [
       return `${formatPercent(p.value as number | null)}${cap === null ? '' : ` / ${formatPercent(cap)}`}`;
     },
   },
-  { field: 'lastReason', headerName: 'Last reason', minWidth: 100, flex: 2, tooltip: (p) => p.value ?? undefined, valueFormatter: (p) => p.value ?? '—' },
-  { colId: 'actions', headerName: '', width: 168, cellRenderer: ActionsCell, sortable: false, resizable: false, pinned: 'right' },
+  { field: 'lastReason', headerName: 'Last reason', minWidth: 60, flex: 2, tooltip: (p) => p.value ?? undefined, valueFormatter: (p) => p.value ?? '—' },
+  { colId: 'actions', headerName: '', width: 150, cellRenderer: ActionsCell, sortable: false, resizable: false, pinned: 'right' },
 ];
