@@ -7,6 +7,8 @@ const chromium = process.env.COCKPIT_CHROMIUM ?? (existsSync('/usr/bin/chromium'
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
+  // The load measurements run on their own (npm run perf:window), not with the journeys.
+  testIgnore: process.env.COCKPIT_PERF ? [] : ['**/perf.spec.ts'],
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,

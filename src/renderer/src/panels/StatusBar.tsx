@@ -55,7 +55,7 @@ export function StatusBar() {
       )}
       <span className="sb-spacer" />
       <span className="sb-item">
-        <span className="label">Seq</span> <span ref={seq} className="num" />
+        <span className="label">Seq</span> <span ref={seq} className="num" data-testid="seq" />
       </span>
       <span className={`sb-item link link-${link}`} title={connection.detail ?? undefined} data-testid="connection">
         <span className="link-dot" aria-hidden="true" />
