@@ -14,6 +14,7 @@ import { registerRisk } from './commands/risk';
 import { registerBenchRisk } from './commands/bench-risk';
 import { registerReplay, registerSessions } from './commands/sessions';
 import { registerBenchJournal } from './commands/bench-journal';
+import { registerSignal } from './commands/signal';
 
 /** Builds the `cockpit` program; each domain registers its own subcommands. */
 export function buildProgram(): Command {
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerRisk(program);
   registerSessions(program);
   registerReplay(program);
+  registerSignal(program);
 
   const bench = program.command('bench').description('benchmarks: figures printed side by side in one run');
   registerBenchBook(bench);
