@@ -8,7 +8,7 @@ import { loadSignalModel, saveSignalModel, SignalModelError, signalModelDirs } f
 import { selectBackend } from '../node/models/tf-backend';
 import type { SignalModelKind, SignalModelSpec } from './model';
 import { SignalPredictor } from './model';
-import { buildSignalModel, toSignalNet } from './tf-models';
+import { buildSignalModel, SEQ_KERNEL, toSignalNet, unfoldWindows } from './tf-models';
 
 let tf: typeof TF;
 const tmp = mkdtempSync(join(tmpdir(), 'signal-model-'));
@@ -67,7 +67,7 @@ async function fit(kind: SignalModelKind, window: number): Promise<{ model: TF.S
   }
   const model = buildSignalModel(tf, kind, 2, window, 7);
   model.compile({ optimizer: tf.train.adam(0.03), loss: 'categoricalCrossentropy' });
-  const xT = tf.tensor(xs, kind === 'seq' ? [n, window, 2] : [n, 2]);
+  const xT = kind === 'seq' ? tf.tensor(unfoldWindows(xs, n, window, 2), [n, window - SEQ_KERNEL + 1, SEQ_KERNEL * 2]) : tf.tensor(xs, [n, 2]);
   const yT = tf.tensor2d(ys, [n, 3]);
   await model.fit(xT, yT, { epochs: kind === 'seq' ? 10 : 12, batchSize: 64, shuffle: false, verbose: 0 });
   xT.dispose();
@@ -88,7 +88,7 @@ describe('signal models', () => {
     const m = 400 - window + 1;
     const xs = new Float32Array(m * window * 2);
     for (let s2 = 0; s2 < m; s2++) xs.set(test.x.subarray(2 * s2, 2 * (s2 + window)), s2 * window * 2);
-    const input = tf.tensor(xs, kind === 'seq' ? [m, window, 2] : [m, 2]);
+    const input = kind === 'seq' ? tf.tensor(unfoldWindows(xs, m, window, 2), [m, window - SEQ_KERNEL + 1, SEQ_KERNEL * 2]) : tf.tensor(xs, [m, 2]);
     const want = (model.predict(input) as TF.Tensor).dataSync();
     input.dispose();
     let right = 0;

@@ -17,7 +17,7 @@ import { CLASSES, checkLabelSpec, classBalance } from '../signals/labels';
 import type { ClassBalance } from '../signals/labels';
 import { macroF1, accuracy } from '../signals/metrics';
 import type { SignalModelKind, SignalModelSpec } from '../signals/model';
-import { buildSignalModel, MLP_HIDDEN, SEQ_FILTERS, SEQ_HIDDEN, SEQ_KERNEL } from '../signals/tf-models';
+import { buildSignalModel, MLP_HIDDEN, SEQ_FILTERS, SEQ_HIDDEN, SEQ_KERNEL, unfoldWindows } from '../signals/tf-models';
 import type { LabelledDay } from './signal-data';
 import { labelledDay, splitRange } from './signal-data';
 import type { WorkflowContext } from './workflow';
@@ -154,8 +154,10 @@ export async function trainSignalModel(options: SignalTrainOptions, context: Wor
 
   const model = buildSignalModel(tf, kind, C, window, seed);
   model.compile({ optimizer: tf.train.adam(kind === 'logreg' ? 0.01 : 0.002), loss: 'categoricalCrossentropy' });
-  const shape = (n: number): number[] => (kind === 'seq' ? [n, window, C] : [n, C]);
-  const xVal = tf.tensor(val.x, shape(val.n));
+  const steps = window - SEQ_KERNEL + 1;
+  const shape = (n: number): number[] => (kind === 'seq' ? [n, steps, SEQ_KERNEL * C] : [n, C]);
+  const netInput = (x: Float32Array, n: number): Float32Array => (kind === 'seq' ? unfoldWindows(x, n, window, C) : x);
+  const xVal = tf.tensor(netInput(val.x, val.n), shape(val.n));
   const rng = new Rng(seed);
   const order = Int32Array.from({ length: train.n }, (_, i) => i);
   const xs = new Float32Array(train.x.length);
@@ -181,7 +183,7 @@ export async function trainSignalModel(options: SignalTrainOptions, context: Wor
         xs.set(train.x.subarray(src * rowLen, (src + 1) * rowLen), i * rowLen);
         ys[i * 3 + (train.y[src] as number)] = 1;
       }
-      const xT = tf.tensor(xs, shape(train.n));
+      const xT = tf.tensor(netInput(xs, train.n), shape(train.n));
       const yT = tf.tensor2d(ys, [train.n, 3]);
       const h = await model.fit(xT, yT, { epochs: 1, batchSize: 256, shuffle: false, classWeight, verbose: 0 });
       xT.dispose();
@@ -246,7 +248,7 @@ export async function trainSignalModel(options: SignalTrainOptions, context: Wor
 function architecture(kind: SignalModelKind, inputs: number, window: number): string {
   if (kind === 'logreg') return `softmax regression, ${inputs} inputs → 3`;
   if (kind === 'mlp') return `dense ${inputs} → ${MLP_HIDDEN.join(' → ')} (relu) → 3 (softmax)`;
-  return `conv1d over ${window} events × ${inputs} inputs (${SEQ_FILTERS} filters, kernel ${SEQ_KERNEL}, relu) → mean over time → dense ${SEQ_HIDDEN} (relu) → 3 (softmax)`;
+  return `conv1d over ${window} events × ${inputs} inputs (${SEQ_FILTERS} filters, kernel ${SEQ_KERNEL} events, valid, relu; trained as a dense layer over unfolded windows) → mean over time → dense ${SEQ_HIDDEN} (relu) → 3 (softmax)`;
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;

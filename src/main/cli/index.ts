@@ -15,6 +15,7 @@ import { registerBenchRisk } from './commands/bench-risk';
 import { registerReplay, registerSessions } from './commands/sessions';
 import { registerBenchJournal } from './commands/bench-journal';
 import { registerSignal } from './commands/signal';
+import { registerBenchSignal } from './commands/bench-signal';
 
 /** Builds the `cockpit` program; each domain registers its own subcommands. */
 export function buildProgram(): Command {
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerBenchPolicy(bench);
   registerBenchRisk(bench);
   registerBenchJournal(bench);
+  registerBenchSignal(bench);
 
   return program;
 }

@@ -13,6 +13,10 @@ import { evaluateSignalModels } from '../../../engine/workflows/signal-eval';
 import type { SignalEvalReport } from '../../../engine/workflows/signal-eval';
 import { DEFAULT_THRESHOLD_TICKS, trainSignalModel } from '../../../engine/workflows/signal-train';
 import type { SignalTrainResult } from '../../../engine/workflows/signal-train';
+import { fitSignalRegimes, regimesMarkdown, regimesReportFile } from '../../../engine/workflows/signal-regimes';
+import type { SignalRegimesReport } from '../../../engine/workflows/signal-regimes';
+import { writeFileAtomic } from '../../../engine/node/models/policy-files';
+import { ScenarioError } from '../../../engine/sim/scenario';
 import { CliError, parseChoice, parsePositiveInt, printReport, table } from '../output';
 
 interface TrainOptions {
@@ -30,6 +34,16 @@ interface TrainOptions {
   json?: boolean;
 }
 
+interface RegimesOptions {
+  data: string[];
+  scenarios: string;
+  minutes: number;
+  k: number;
+  seed: number;
+  out?: string;
+  json?: boolean;
+}
+
 interface EvalOptions {
   model: string;
   data: string[];
@@ -37,6 +51,9 @@ interface EvalOptions {
   backend?: string;
   json?: boolean;
 }
+
+/** The shipped signal models (a 5-level one and a level-1 one), relative to the application root. */
+export const SHIPPED_SIGNAL_MODELS: readonly string[] = ['resources/models/lob5-signal', 'resources/models/lob1-signal'];
 
 const BACKENDS: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
@@ -71,25 +88,12 @@ async function backend(name: string | undefined): Promise<{ tf: Awaited<ReturnTy
   }
 }
 
-/** Returns the first of `names` that starts. */
-async function firstBackend(names: readonly BackendName[]): Promise<BackendName> {
-  for (const name of names) {
-    try {
-      await selectBackend(name);
-      return name;
-    } catch {
-      // try the next one
-    }
-  }
-  throw new CliError(`none of the TF.js backends ${names.join(', ')} could start`);
-}
-
 /** Turns the errors a user can act on (bad files, rows, models) into one-line CLI errors. */
 async function userErrors<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {
-    if (err instanceof LobsterFormatError || err instanceof FileReadError || err instanceof SignalModelError) throw new CliError(err.message);
+    if (err instanceof LobsterFormatError || err instanceof FileReadError || err instanceof SignalModelError || err instanceof ScenarioError) throw new CliError(err.message);
     if (err instanceof Error && /^(no such file|cannot read the level count|.* carries \d+ level|only \d+ training events|no validation events)/.test(err.message)) throw new CliError(err.message);
     throw err;
   }
@@ -111,12 +115,11 @@ export function registerSignal(program: Command): void {
     .option('--stride <n>', 'one training sample every n events', parsePositiveInt('--stride'), 4)
     .option('--epochs <n>', 'training epochs (the best on validation is kept)', parsePositiveInt('--epochs'), 8)
     .option('--seed <n>', 'weights and shuffling seed', parsePositiveInt('--seed'), 1)
-    .option('--backend <name>', `TF.js backend: ${BACKENDS.join(', ')} (default: the fastest available; for seq the fastest but wasm, which has no convolution gradient)`)
+    .option('--backend <name>', `TF.js backend: ${BACKENDS.join(', ')} (default: the fastest available)`)
     .option('--json', 'print the result as JSON')
     .action(async (opts: TrainOptions) => {
       const data = dataPairs(opts.data);
-      // TF.js's WebAssembly backend has no gradient for the convolution (Conv2DBackpropFilter): a seq model trains on the others.
-      const b = await backend(opts.backend ?? (opts.model === 'seq' ? await firstBackend(['tensorflow-gpu', 'tensorflow', 'cpu']) : undefined));
+      const b = await backend(opts.backend);
       const result = await userErrors(() =>
         trainSignalModel(
           {
@@ -152,6 +155,23 @@ export function registerSignal(program: Command): void {
       const b = await backend(opts.backend);
       const report = await userErrors(() => evaluateSignalModels({ model: opts.model, data: data[0] as LobsterFilePair, split: opts.split, tf: b.tf }));
       printReport(report, opts.json, () => describeEval(report));
+    });
+  signal
+    .command('regimes')
+    .description('fit the regime detector (k-means on per-minute volatility, spread, trades and imbalance) to real days, name the regimes, and map simulator scenarios onto them')
+    .requiredOption('--data <files...>', 'LOBSTER MESSAGES ORDERBOOK pairs of the real days')
+    .option('--scenarios <names>', 'simulator scenarios, comma-separated', 'calm,calm-informed,volatile,thin,trending,flash-crash')
+    .option('--minutes <n>', 'simulated minutes per scenario from its open', parsePositiveInt('--minutes'), 120)
+    .option('--k <n>', 'regimes', parsePositiveInt('--k'), 4)
+    .option('--seed <n>', 'k-means and simulator seed', parsePositiveInt('--seed'), 1)
+    .option('--out <dir>', 'write regimes.json (the model), regimes-report.json and REGIMES.md here')
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: RegimesOptions) => {
+      const data = dataPairs(opts.data);
+      const scenarios = opts.scenarios.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
+      const report: SignalRegimesReport = await userErrors(() => fitSignalRegimes({ data, scenarios, minutes: opts.minutes, k: opts.k, seed: opts.seed, ...(opts.out ? { out: opts.out } : {}) }));
+      if (opts.out) writeFileAtomic(regimesReportFile(opts.out), `# Market regimes: real days and simulator scenarios\n\n${regimesMarkdown(report)}`);
+      printReport(report, opts.json, () => regimesMarkdown(report));
     });
 }
 
