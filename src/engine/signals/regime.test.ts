@@ -47,6 +47,9 @@ describe('regime detector', () => {
     ]);
     expect(new Set(names).size).toBe(5);
     expect(names[3]).toBe('volatile');
+    expect(names[4]).toBe('calm');
+    expect(names.slice(0, 3)).toEqual(['busy', 'busy-2', 'busy-3']);
+    expect(nameRegimes([[0, 0, 0, 0], [1, 0, 0, 0], [-1, 0, 0, 0], [0, 0.2, -0.1, 2], [0, -1.5, 0, 0.3]]).slice(3)).toEqual(['one-sided', 'tight']);
   });
 
   it('findsSeparatedClusters', () => {

@@ -1,7 +1,7 @@
 /**
  * Market regimes: k-means on per-minute summaries of the book and the tape (realised volatility,
  * spread, trade count and touch imbalance), each cluster named for what its centroid is (volatile,
- * thin, calm, busy…). Fed the same events as `SignalFeatures` (time, top-N row, print), so it runs
+ * calm, thin, busy, one-sided…). Fed the same events as `SignalFeatures` (time, top-N row, print), so it runs
  * on a historical replay, in the simulator and live. Everything is relative (bps of the mid, counts
  * per minute), so instruments of any price compare. Pure and deterministic (seeded k-means++).
  */
@@ -170,11 +170,20 @@ export function kMeans(xs: readonly (readonly number[])[], k: number, seed: numb
   return best;
 }
 
+/** The name of a regime set apart by a feature (index in `REGIME_FEATURES`), above or below average. */
+const DISTINCT_NAMES: ReadonlyArray<readonly [string, string]> = [
+  ['volatile', 'calm'],
+  ['thin', 'tight'],
+  ['busy', 'quiet'],
+  ['one-sided', 'balanced'],
+];
+
 /**
  * Names standardised centroids (feature order `REGIME_FEATURES`) for what they are: the most
- * volatile cluster is "volatile"; of the rest, the widest spread for its trading is "thin"; of the
- * rest, the least volatile is "calm"; any other is "busy" when it trades more than average,
- * otherwise "quiet" (a repeated name gets a number).
+ * volatile cluster is "volatile", the least volatile of the rest "calm", and each other one is
+ * named for the feature that sets it most apart (the largest standardised value in size): "thin"
+ * (wide spread) or "tight", "busy" (many trades) or "quiet", "one-sided" (a lopsided touch) or
+ * "balanced". A repeated name gets a number.
  */
 export function nameRegimes(centroids: readonly (readonly number[])[]): string[] {
   const names = new Array<string>(centroids.length).fill('');
@@ -195,11 +204,19 @@ export function nameRegimes(centroids: readonly (readonly number[])[]): string[]
     }
   };
   take('volatile', (c) => c[0] as number);
-  take('thin', (c) => (c[1] as number) - (c[2] as number));
   take('calm', (c) => -(c[0] as number));
-  const used = new Map<string, number>();
-  for (const k of left) {
-    const base = (centroids[k]![2] as number) > 0 ? 'busy' : 'quiet';
+  const used = new Map<string, number>([
+    ['volatile', 1],
+    ['calm', 1],
+  ]);
+  for (const k of [...left].sort((a, b) => a - b)) {
+    const c = centroids[k] as number[];
+    let j = 0;
+    c.forEach((v, i) => {
+      if (Math.abs(v) > Math.abs(c[j] as number)) j = i;
+    });
+    const pair = DISTINCT_NAMES[j] as readonly [string, string];
+    const base = (c[j] as number) >= 0 ? pair[0] : pair[1];
     const n = (used.get(base) ?? 0) + 1;
     used.set(base, n);
     names[k] = n === 1 ? base : `${base}-${n}`;
@@ -207,7 +224,7 @@ export function nameRegimes(centroids: readonly (readonly number[])[]): string[]
   return names;
 }
 
-/** Fits a regime model of `k` clusters to bucket summaries (k = 4: volatile, thin, calm, and busy or quiet). */
+/** Fits a regime model of `k` clusters to bucket summaries (named by `nameRegimes`). */
 export function fitRegimeModel(points: readonly RegimePoint[], k: number, seed: number, bucketNs = NS_PER_MINUTE): RegimeModel {
   const d = REGIME_FEATURES.length;
   if (points.length < k) throw new Error(`a ${k}-regime model needs at least ${k} buckets, received ${points.length}`);
