@@ -16,6 +16,14 @@ import { LONG_WINDOW } from '../signals/features';
 import type { FeatureMatrix } from '../signals/sources';
 import { lobsterFeatureMatrix } from '../signals/sources';
 
+/** Data the signal workflows cannot use (a missing file, a file that is not LOBSTER's, too little depth or too few events); says which and why. */
+export class SignalDataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SignalDataError';
+  }
+}
+
 /** The share of a day's events in the training and validation splits; the test split is the rest. */
 export const TRAIN_SHARE = 0.6;
 export const VALIDATION_SHARE = 0.2;
@@ -33,16 +41,16 @@ export interface LabelledDay {
 
 /** Returns the LOBSTER pair of `messages` and `orderbook`, levels from the orderbook file's name; throws naming what is wrong. */
 export function lobsterPair(messages: string, orderbook: string): LobsterFilePair {
-  for (const f of [messages, orderbook]) if (!existsSync(f)) throw new Error(`no such file: ${f}`);
+  for (const f of [messages, orderbook]) if (!existsSync(f)) throw new SignalDataError(`no such file: ${f}`);
   const levels = levelsFromFileName(basename(orderbook));
-  if (levels === undefined) throw new Error(`cannot read the level count from "${basename(orderbook)}", expected a LOBSTER orderbook file named like …_orderbook_<levels>.csv[.gz]`);
-  if (!basename(orderbook).includes('_orderbook_')) throw new Error(`"${basename(orderbook)}" is not an orderbook file (…_orderbook_<levels>.csv[.gz]); --data takes MESSAGES ORDERBOOK pairs`);
+  if (levels === undefined) throw new SignalDataError(`cannot read the level count from "${basename(orderbook)}", expected a LOBSTER orderbook file named like …_orderbook_<levels>.csv[.gz]`);
+  if (!basename(orderbook).includes('_orderbook_')) throw new SignalDataError(`"${basename(orderbook)}" is not an orderbook file (…_orderbook_<levels>.csv[.gz]); --data takes MESSAGES ORDERBOOK pairs`);
   return { messages, orderbook, levels };
 }
 
 /** Reads a day and computes its features (at most `maxLevels` levels) and labels. */
 export async function labelledDay(pair: LobsterFilePair, maxLevels: number, spec: LabelSpec): Promise<LabelledDay> {
-  if (pair.levels < maxLevels) throw new Error(`${basename(pair.orderbook)} carries ${pair.levels} level${pair.levels === 1 ? '' : 's'} a side; the model needs ${maxLevels}`);
+  if (pair.levels < maxLevels) throw new SignalDataError(`${basename(pair.orderbook)} carries ${pair.levels} level${pair.levels === 1 ? '' : 's'} a side; the model needs ${maxLevels}`);
   const day = await loadLobsterDay(pair);
   const matrix = lobsterFeatureMatrix(day, maxLevels);
   return { file: basename(pair.messages), ticker: basename(pair.messages).split('_')[0] ?? basename(pair.messages), matrix, labels: directionLabels(matrix.mids, spec, matrix.tickSize) };

@@ -16,7 +16,7 @@ import type { ClassBalance } from '../signals/labels';
 import { pairedMacroF1Difference, scoreClassifier } from '../signals/metrics';
 import type { BootstrapOptions, ClassifierScore } from '../signals/metrics';
 import type { SplitName } from './signal-data';
-import { labelledDay, splitRange } from './signal-data';
+import { labelledDay, SignalDataError, splitRange } from './signal-data';
 import type { WorkflowContext } from './workflow';
 import { throwIfCancelled } from './workflow';
 
@@ -58,12 +58,12 @@ export async function evaluateSignalModels(options: SignalEvalOptions, context: 
   const { horizon, thresholdTicks } = first.spec;
   for (const m of models) {
     if (m.spec.horizon !== horizon || m.spec.thresholdTicks !== thresholdTicks) {
-      throw new Error(`${m.dir}: horizon ${m.spec.horizon} and threshold ${m.spec.thresholdTicks}, but ${first.dir} has ${horizon} and ${thresholdTicks}: evaluate models of one label at a time`);
+      throw new SignalDataError(`${m.dir}: horizon ${m.spec.horizon} and threshold ${m.spec.thresholdTicks}, but ${first.dir} has ${horizon} and ${thresholdTicks}: evaluate models of one label at a time`);
     }
   }
   const levels = Math.max(...models.map((m) => m.spec.levels));
   if (options.data.levels < levels) {
-    throw new Error(`${basename(options.data.orderbook)} carries ${options.data.levels} level${options.data.levels === 1 ? '' : 's'} a side; ${models.find((m) => m.spec.levels === levels)?.dir} needs ${levels} (use a level-1 model on level-1 files)`);
+    throw new SignalDataError(`${basename(options.data.orderbook)} carries ${options.data.levels} level${options.data.levels === 1 ? '' : 's'} a side; ${models.find((m) => m.spec.levels === levels)?.dir} needs ${levels} (use a level-1 model on level-1 files)`);
   }
   const day = await labelledDay(options.data, levels, { horizon, thresholdTicks });
   const split = options.split ?? 'test';

@@ -14,6 +14,7 @@ import { BUY, SimMarket } from '../sim/market';
 import { classifyRegime, fitRegimeModel, REGIME_FEATURE_DOCS, REGIME_FEATURES, RegimeTracker } from '../signals/regime';
 import type { RegimeModel, RegimePoint } from '../signals/regime';
 import { flatRowFromL2, lobsterTrade } from '../signals/sources';
+import { SignalDataError } from './signal-data';
 import type { WorkflowContext } from './workflow';
 import { throwIfCancelled } from './workflow';
 
@@ -109,7 +110,7 @@ export async function fitSignalRegimes(options: SignalRegimesOptions, context: W
   const k = options.k ?? 4;
   const seed = options.seed ?? 1;
   const minutes = options.minutes ?? 120;
-  if (options.data.length === 0) throw new Error('no data: pass at least one MESSAGES ORDERBOOK pair');
+  if (options.data.length === 0) throw new SignalDataError('no data: pass at least one MESSAGES ORDERBOOK pair');
   const realPoints: Array<[string, RegimePoint[]]> = [];
   for (const pair of options.data) {
     throwIfCancelled(context.signal);

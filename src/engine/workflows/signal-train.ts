@@ -19,7 +19,7 @@ import { macroF1, accuracy } from '../signals/metrics';
 import type { SignalModelKind, SignalModelSpec } from '../signals/model';
 import { buildSignalModel, MLP_HIDDEN, SEQ_FILTERS, SEQ_HIDDEN, SEQ_KERNEL, unfoldWindows } from '../signals/tf-models';
 import type { LabelledDay } from './signal-data';
-import { labelledDay, splitRange } from './signal-data';
+import { labelledDay, SignalDataError, splitRange } from './signal-data';
 import type { WorkflowContext } from './workflow';
 import { throwIfCancelled } from './workflow';
 
@@ -103,7 +103,7 @@ export async function trainSignalModel(options: SignalTrainOptions, context: Wor
   const { tf, kind, horizon } = options;
   const thresholdTicks = options.thresholdTicks ?? DEFAULT_THRESHOLD_TICKS;
   checkLabelSpec({ horizon, thresholdTicks });
-  if (options.data.length === 0) throw new Error('no data: pass at least one MESSAGES ORDERBOOK pair');
+  if (options.data.length === 0) throw new SignalDataError('no data: pass at least one MESSAGES ORDERBOOK pair');
   const levels = options.levels ?? Math.min(MAX_MODEL_LEVELS, ...options.data.map((p) => p.levels));
   const window = kind === 'seq' ? (options.window ?? DEFAULT_SEQ_WINDOW) : 1;
   const stride = options.stride ?? 4;
@@ -135,7 +135,7 @@ export async function trainSignalModel(options: SignalTrainOptions, context: Wor
       count++;
     }
   }
-  if (count < 100) throw new Error(`only ${count} training events: the data is too short for a ${horizon}-event horizon`);
+  if (count < 100) throw new SignalDataError(`only ${count} training events: the data is too short for a ${horizon}-event horizon`);
   const mean = sum.map((s) => s / count);
   const std = sum2.map((s, c) => {
     const v = s / count - (mean[c] as number) ** 2;
@@ -143,7 +143,7 @@ export async function trainSignalModel(options: SignalTrainOptions, context: Wor
   });
   const train = samples(days, 'train', cols, mean, std, window, stride, horizon);
   const val = samples(days, 'validation', cols, mean, std, window, stride, horizon);
-  if (val.n === 0) throw new Error('no validation events: the data is too short');
+  if (val.n === 0) throw new SignalDataError('no validation events: the data is too short');
   const trainBalance = classBalance(train.y);
   const validationBalance = classBalance(val.y);
 

@@ -7,7 +7,7 @@ import type { BackendName } from '../../../engine/node/models/tf-backend';
 import { selectBackend } from '../../../engine/node/models/tf-backend';
 import { SIGNAL_MODEL_KINDS } from '../../../engine/signals/model';
 import type { SignalModelKind } from '../../../engine/signals/model';
-import { lobsterPair, SPLIT_NAMES } from '../../../engine/workflows/signal-data';
+import { lobsterPair, SignalDataError, SPLIT_NAMES } from '../../../engine/workflows/signal-data';
 import type { SplitName } from '../../../engine/workflows/signal-data';
 import { evaluateSignalModels } from '../../../engine/workflows/signal-eval';
 import type { SignalEvalReport } from '../../../engine/workflows/signal-eval';
@@ -93,8 +93,7 @@ async function userErrors<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {
-    if (err instanceof LobsterFormatError || err instanceof FileReadError || err instanceof SignalModelError || err instanceof ScenarioError) throw new CliError(err.message);
-    if (err instanceof Error && /^(no such file|cannot read the level count|.* carries \d+ level|only \d+ training events|no validation events)/.test(err.message)) throw new CliError(err.message);
+    if (err instanceof LobsterFormatError || err instanceof FileReadError || err instanceof SignalModelError || err instanceof ScenarioError || err instanceof SignalDataError) throw new CliError(err.message);
     throw err;
   }
 }
