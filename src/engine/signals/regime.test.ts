@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../core/rng';
 import type { RegimePoint } from './regime';
-import { fitRegimeModel, kMeans, nameRegimes, RegimeDetector, RegimeTracker } from './regime';
+import { fitRegimeModel, kMeans, nameRegimes, parseRegimeModel, RegimeDetector, RegimeTracker } from './regime';
 
 const MINUTE = 60_000_000_000;
 
@@ -35,6 +35,13 @@ describe('regime detector', () => {
       const d = model.centroids.map((c) => c.reduce((s, cv, j) => s + (cv - z[j]!) ** 2, 0));
       expect(d.indexOf(Math.min(...d))).toBe(k);
     });
+  });
+
+  it('readsBackTheModelItWritesAndRefusesAnother', () => {
+    const model = fitRegimeModel(constructed(), 4, 1);
+    expect(parseRegimeModel(JSON.parse(JSON.stringify(model)), 'r.json')).toEqual(model);
+    expect(() => parseRegimeModel({ ...model, names: ['a'] }, 'r.json')).toThrow(/r\.json is not a regime model: .*one name per centroid/);
+    expect(() => parseRegimeModel({ ...model, features: ['x'] }, 'r.json')).toThrow(/expected the features logVolBps/);
   });
 
   it('givesDistinctNamesWhateverTheCentroids', () => {

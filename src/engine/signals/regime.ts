@@ -6,6 +6,7 @@
  * per minute), so instruments of any price compare. Pure and deterministic (seeded k-means++).
  */
 
+import { z } from 'zod';
 import { Rng } from '../core/rng';
 import type { TradeTick } from './features';
 
@@ -94,15 +95,25 @@ export class RegimeTracker {
   }
 }
 
-/** A fitted regime model: standardisation, centroids (standardised) and their names. */
-export interface RegimeModel {
-  readonly format: 'cockpit-regime-model';
-  readonly features: readonly string[];
-  readonly mean: readonly number[];
-  readonly std: readonly number[];
-  readonly centroids: readonly (readonly number[])[];
-  readonly names: readonly string[];
-  readonly bucketNs: number;
+/** A fitted regime model: standardisation, centroids (standardised) and their names (`regimes.json`). */
+export const regimeModelSchema = z
+  .object({
+    format: z.literal('cockpit-regime-model'),
+    features: z.array(z.string()).refine((f) => f.join() === REGIME_FEATURES.join(), `expected the features ${REGIME_FEATURES.join(', ')}`),
+    mean: z.array(z.number()).length(REGIME_FEATURES.length),
+    std: z.array(z.number().positive()).length(REGIME_FEATURES.length),
+    centroids: z.array(z.array(z.number()).length(REGIME_FEATURES.length)).min(1),
+    names: z.array(z.string().min(1)).min(1),
+    bucketNs: z.number().positive(),
+  })
+  .refine((m) => m.names.length === m.centroids.length, 'one name per centroid');
+export type RegimeModel = z.output<typeof regimeModelSchema>;
+
+/** Parses a `regimes.json`; throws naming `source` and each bad key. */
+export function parseRegimeModel(json: unknown, source: string): RegimeModel {
+  const r = regimeModelSchema.safeParse(json);
+  if (!r.success) throw new Error(`${source} is not a regime model: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  return r.data;
 }
 
 function dist2(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -11,6 +11,8 @@ import type { Tf } from '../../learn/tf-mlp';
 import { parseSignalModelSpec, SignalPredictor } from '../../signals/model';
 import type { SignalModelSpec, SignalNet } from '../../signals/model';
 import { toSignalNet } from '../../signals/tf-models';
+import { parseRegimeModel } from '../../signals/regime';
+import type { RegimeModel } from '../../signals/regime';
 import { loadModel, saveModel, writeFileAtomic, writeJson } from './policy-files';
 
 /** The description file that marks a directory as a signal model. */
@@ -87,4 +89,18 @@ export async function loadSignalModel(dir: string, tf: Tf): Promise<LoadedSignal
   // Check the weights against the description once, here.
   new SignalPredictor(spec, net);
   return { dir, spec, net, predictor: () => new SignalPredictor(spec, net) };
+}
+
+/** The shipped regime model's directory, relative to the application root. */
+export const DEFAULT_REGIME_DIR = 'resources/models/lob-regimes';
+
+/** Reads `regimes.json` of `dir` (written by cockpit signal regimes); throws a `SignalModelError` naming the file. */
+export function loadRegimeModel(dir: string): RegimeModel {
+  const file = join(dir, 'regimes.json');
+  if (!existsSync(file)) throw new SignalModelError(`${dir} holds no regimes.json (cockpit signal regimes --out DIR writes one)`);
+  try {
+    return parseRegimeModel(JSON.parse(readFileSync(file, 'utf8')), file);
+  } catch (err) {
+    throw new SignalModelError(err instanceof Error ? err.message : String(err));
+  }
 }
