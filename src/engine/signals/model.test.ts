@@ -7,7 +7,7 @@ import { Rng } from '../core/rng';
 import { loadSignalModel, saveSignalModel, SignalModelError, signalModelDirs } from '../node/models/signal-files';
 import { selectBackend } from '../node/models/tf-backend';
 import type { SignalModelKind, SignalModelSpec } from './model';
-import { SignalPredictor } from './model';
+import { directionSignal, SignalPredictor } from './model';
 import { buildSignalModel, SEQ_KERNEL, toSignalNet, unfoldWindows } from './tf-models';
 
 let tf: typeof TF;
@@ -111,6 +111,11 @@ describe('signal models', () => {
     again.observe([test.x[0]!, test.x[1]!]);
     expect(again.predict().up + again.predict().flat + again.predict().down).toBeCloseTo(1, 6);
     model.dispose();
+  });
+
+  it('summariseAPredictionAsTheExpectedDirection', () => {
+    expect(directionSignal({ down: 0.1, flat: 0.2, up: 0.7 })).toBeCloseTo(0.6, 12);
+    expect(directionSignal({ down: 1, flat: 0, up: 0 })).toBe(-1);
   });
 
   it('refuseASourceWithoutTheModelsFeatures', async () => {

@@ -213,3 +213,11 @@ export function parseSignalModelSpec(json: unknown, source: string): SignalModel
   }
   return r.data;
 }
+
+/**
+ * Returns a prediction as one number in [−1, 1]: P(up) − P(down), the expected direction of the mid
+ * over the horizon (for an observation slot such as the RL environment's `signal0`).
+ */
+export function directionSignal(p: SignalPrediction): number {
+  return Math.max(-1, Math.min(1, p.up - p.down));
+}
