@@ -15,6 +15,8 @@ import { registerRisk } from './commands/risk';
 import { registerBenchRisk } from './commands/bench-risk';
 import { registerReplay, registerSessions } from './commands/sessions';
 import { registerBenchJournal } from './commands/bench-journal';
+import { registerSignal } from './commands/signal';
+import { registerBenchSignal } from './commands/bench-signal';
 
 /** Builds the `cockpit` program; each domain registers its own subcommands. */
 export function buildProgram(): Command {
@@ -37,6 +39,7 @@ export function buildProgram(): Command {
   registerRisk(program);
   registerSessions(program);
   registerReplay(program);
+  registerSignal(program);
 
   const bench = program.command('bench').description('benchmarks: figures printed side by side in one run');
   registerBenchBook(bench);
@@ -44,6 +47,7 @@ export function buildProgram(): Command {
   registerBenchPolicy(bench);
   registerBenchRisk(bench);
   registerBenchJournal(bench);
+  registerBenchSignal(bench);
 
   return program;
 }
