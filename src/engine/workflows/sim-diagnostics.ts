@@ -12,7 +12,7 @@
 
 import { existsSync } from 'node:fs';
 import { NS_PER_SECOND } from '../core/clock';
-import { compareFigures, dayIntervals, marketFigures, summariseSimFigures, touchFigures } from '../sim/diagnostics';
+import { DIAGNOSTIC_KEYS, compareFigures, dayIntervals, marketFigures, summariseSimFigures, touchFigures } from '../sim/diagnostics';
 import type { DiagnosticComparison, Figures, RealDayFigures, SimFigures, TouchSummary } from '../sim/diagnostics';
 import { DEFAULT_METAORDERS, simulateSeedFacts, summariseSim } from '../sim/facts';
 import type { MetaorderPlan, SeedFacts } from '../sim/facts';
@@ -73,6 +73,33 @@ export async function realDayFigures(lobsterDir: string, ticker: string, touch: 
   return { day: ticker, figures: marketFigures(facts, probe.both), intervals: dayIntervals(facts, runs, probe.both) };
 }
 
+/**
+ * Reads the real days back from a diagnostics report's JSON (`cockpit sim diagnostics --json`),
+ * where a figure that could not be measured was written as null; throws naming `source` and what
+ * is missing.
+ */
+export function realDaysFromReport(json: unknown, source: string, days: readonly string[]): RealDayFigures[] {
+  const real = (json as { real?: unknown } | null)?.real;
+  if (!Array.isArray(real)) throw new Error(`${source}: expected a diagnostics report (cockpit sim diagnostics --json) with a "real" list, found none`);
+  const num = (x: unknown, what: string): number => {
+    if (x === null) return NaN;
+    if (typeof x !== 'number') throw new Error(`${source}: ${what} must be a number or null, received ${JSON.stringify(x)}`);
+    return x;
+  };
+  return days.map((day) => {
+    const d = real.find((r: unknown) => (r as { day?: unknown }).day === day) as { figures?: Record<string, unknown>; intervals?: Record<string, { lo?: unknown; hi?: unknown }> } | undefined;
+    if (d?.figures === undefined || d.intervals === undefined) throw new Error(`${source}: the report has no figures for ${day} (it has ${real.map((r: unknown) => String((r as { day?: unknown }).day)).join(', ')})`);
+    const figures = {} as Figures;
+    const intervals = {} as RealDayFigures['intervals'];
+    for (const key of DIAGNOSTIC_KEYS) {
+      figures[key] = num(d.figures[key] ?? null, `${day}.figures.${key}`);
+      const i = d.intervals[key];
+      intervals[key] = { lo: num(i?.lo ?? null, `${day}.intervals.${key}.lo`), hi: num(i?.hi ?? null, `${day}.intervals.${key}.hi`) };
+    }
+    return { day, figures, intervals };
+  });
+}
+
 /** Runs the touch probe on a scenario (see the module comment); returns both sides pooled. */
 export function simTouch(scenario: Scenario, touch: TouchPlan, context: WorkflowContext = {}): TouchSummary {
   return probeVenues((seed) => ({ venue: createSimVenue(scenario, seed, { marketEvents: false }), startNs: touch.simStartNs }), touch.simSeeds, touch.size, touch.waitNs, context).both;
@@ -105,6 +132,8 @@ export interface DiagnosticsOptions {
   readonly touch: TouchPlan;
   /** Worker threads for the seeds' facts (default 1). */
   readonly workers?: number;
+  /** The real days already measured (read back by `realDaysFromReport`), instead of measuring them. */
+  readonly real?: readonly RealDayFigures[];
 }
 
 export interface DiagnosticsReport extends DiagnosticComparison {
@@ -133,15 +162,15 @@ export async function diagnosticsReport(options: DiagnosticsOptions, context: Wo
   const { scenario, seeds, touch } = options;
   if (seeds.length === 0) throw new Error('the diagnostics need at least one simulator seed, received none');
   if (options.days.length === 0) throw new Error('the diagnostics need at least one real day, received none');
-  checkDayFiles(options.lobsterDir, options.days);
+  if (options.real === undefined) checkDayFiles(options.lobsterDir, options.days);
   throwIfCancelled(context.signal);
   const facts = await runSeedFacts(scenario, seeds, {
     workers: options.workers ?? 1,
     ...(context.signal === undefined ? {} : { signal: context.signal }),
   });
   const sim = simFigures(facts, simTouch(scenario, touch, context));
-  const real: RealDayFigures[] = [];
-  for (const day of options.days) real.push(await realDayFigures(options.lobsterDir, day, touch, options.volumeFile, context));
+  const real: RealDayFigures[] = options.real === undefined ? [] : [...options.real];
+  if (options.real === undefined) for (const day of options.days) real.push(await realDayFigures(options.lobsterDir, day, touch, options.volumeFile, context));
   const comparison = compareFigures(sim, real);
   const hhmm = (ns: number): string => `${String(Math.floor(ns / (3600 * NS_PER_SECOND))).padStart(2, '0')}:${String(Math.floor((ns / MINUTE) % 60)).padStart(2, '0')}`;
   return {

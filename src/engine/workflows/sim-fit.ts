@@ -36,15 +36,16 @@ export interface FitParameter {
 /** The parameters `cockpit sim fit` searches by default: the order flow's mix, the makers' anchoring and the fundamental's tails. */
 export const DEFAULT_FIT_PARAMETERS: readonly FitParameter[] = [
   { path: 'marketMakers.fundamentalWeight', lo: 0, hi: 1 },
-  { path: 'marketMakers.inventorySkewTicksPerLot', lo: 0, hi: 0.05 },
-  { path: 'marketMakers.spreadTicks', lo: 6, hi: 30, integer: true },
+  { path: 'marketMakers.spreadTicks', lo: 6, hi: 40, integer: true },
+  { path: 'marketMakers.size.median', lo: 20, hi: 300 },
+  { path: 'zeroIntelligence.limitRate', lo: 0.3, hi: 4 },
   { path: 'zeroIntelligence.marketRate', lo: 0.02, hi: 0.5 },
   { path: 'zeroIntelligence.cancelRate', lo: 0.02, hi: 2 },
   { path: 'hawkes.baseRate', lo: 0.01, hi: 0.4 },
-  { path: 'hawkes.sidePersistence', lo: 0.3, hi: 0.9 },
   { path: 'informed.rate', lo: 0.05, hi: 2 },
   { path: 'informed.thresholdTicks', lo: 1, hi: 30 },
-  { path: 'fundamental.volOfVol', lo: 0.2, hi: 1.5 },
+  { path: 'fundamental.volOfVol', lo: 0.1, hi: 1.5 },
+  { path: 'fundamental.volMeanReversionMinutes', lo: 1, hi: 60 },
   { path: 'fundamental.jumpRatePerHour', lo: 0.1, hi: 6 },
 ];
 

@@ -14,8 +14,9 @@ import type { MarketSpec } from '../../../engine/node/files/backtest-markets';
 import { touchProbe } from '../../../engine/workflows/touch-probe';
 import { DIAGNOSTIC_DAYS, defaultTouchPlan, diagnosticsReport } from '../../../engine/workflows/sim-diagnostics';
 import type { DiagnosticsReport } from '../../../engine/workflows/sim-diagnostics';
-import { checkDayFiles, realDayFigures } from '../../../engine/workflows/sim-diagnostics';
+import { checkDayFiles, realDayFigures, realDaysFromReport } from '../../../engine/workflows/sim-diagnostics';
 import { DEFAULT_FIT_PARAMETERS, fitScenario } from '../../../engine/workflows/sim-fit';
+import { DEFAULT_METAORDERS } from '../../../engine/sim/facts';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { scenarioFile } from '../../../engine/node/files/sim-scenarios';
 import type { TouchProbeReport, TouchProbeSide } from '../../../engine/workflows/touch-probe';
@@ -65,6 +66,7 @@ interface DiagnosticsFlags {
   touchSize: number;
   touchWait: number;
   workers?: number;
+  realFrom?: string;
   json?: boolean;
 }
 
@@ -80,6 +82,8 @@ interface FitFlags {
   touchSeeds: string;
   touchRealSeeds?: string;
   trail?: string;
+  realFrom?: string;
+  metaorders: boolean;
 }
 
 function scenarioOrCliError(nameOrPath: string): Scenario {
@@ -192,6 +196,7 @@ export function registerSim(program: Command): void {
     .option('--touch-size <lots>', 'touch probe order size, lots', parsePositiveInt('--touch-size'), 50)
     .option('--touch-wait <duration>', 'how long the probe order rests, e.g. 30s', parseDuration('--touch-wait'), 30 * SECOND)
     .option('--workers <n>', 'worker threads for the simulator seeds (default 1)', parsePositiveInt('--workers'))
+    .option('--real-from <file>', 'take the real days from a saved report (this command\'s --json) instead of measuring them again')
     .option('--json', 'print the report as JSON')
     .action(async (opts: DiagnosticsFlags) => {
       const report = await runDiagnostics(opts);
@@ -213,6 +218,8 @@ export function registerSim(program: Command): void {
     .option('--touch-seeds <range>', 'touch probe seeds on the simulator in every evaluation', '900300..900339')
     .option('--touch-real-seeds <range>', 'touch probe seeds on each real day (default 0..299)')
     .option('--trail <file>', 'append each evaluation to this file as a JSON line')
+    .option('--real-from <file>', 'take the real days from a saved report (cockpit sim diagnostics --json) instead of measuring them again')
+    .option('--no-metaorders', 'leave the controlled metaorders out of each evaluation (their exponent then counts as unmeasured, the same for every point): about five times faster')
     .action(async (opts: FitFlags) => {
       const startFile = scenarioFileOrCliError(opts.scenario);
       const seeds = parseSeedList(opts.seeds, '--seeds', MAX_SIM_SEEDS);
@@ -232,9 +239,14 @@ export function registerSim(program: Command): void {
       const name = opts.name ?? String(startFile.json.name);
       let result;
       try {
-        checkDayFiles(dir, days);
-        const real = [];
-        for (const day of days) real.push(await realDayFigures(dir, day, touch, volumeFile));
+        let real;
+        if (opts.realFrom !== undefined) {
+          real = realDaysFromReport(JSON.parse(readFileSync(opts.realFrom, 'utf8')), opts.realFrom, days);
+        } else {
+          checkDayFiles(dir, days);
+          real = [];
+          for (const day of days) real.push(await realDayFigures(dir, day, touch, volumeFile));
+        }
         result = fitScenario({
           start: startFile.json,
           name,
@@ -243,6 +255,7 @@ export function registerSim(program: Command): void {
           touch,
           real,
           evaluations: opts.evaluations,
+          ...(opts.metaorders ? {} : { metaorders: { ...DEFAULT_METAORDERS, fractions: [] } }),
           onEvaluation: (e) => {
             if (opts.trail !== undefined) appendFileSync(opts.trail, `${JSON.stringify(e)}\n`);
             process.stderr.write(`evaluation ${e.index}: objective ${e.objective.toFixed(3)}, distance ${e.distance.toFixed(3)} (days ${e.distancePoints.toFixed(3)}), ${e.inRange} in range\n`);
@@ -319,7 +332,8 @@ async function runDiagnostics(opts: DiagnosticsFlags): Promise<DiagnosticsReport
   }
   const volumeFile = volumeFileOrCliError(opts.volume);
   try {
-    return await diagnosticsReport({ scenario, seeds, days, lobsterDir: dir, volumeFile, touch, ...(opts.workers === undefined ? {} : { workers: opts.workers }) });
+    const real = opts.realFrom === undefined ? undefined : realDaysFromReport(JSON.parse(readFileSync(opts.realFrom, 'utf8')), opts.realFrom, days);
+    return await diagnosticsReport({ scenario, seeds, days, lobsterDir: dir, volumeFile, touch, ...(opts.workers === undefined ? {} : { workers: opts.workers }), ...(real === undefined ? {} : { real }) });
   } catch (err) {
     throw new CliError(err instanceof Error ? err.message : String(err));
   }
