@@ -5,7 +5,7 @@
  *
  * The simulator's figures: each seed's background day (facts and controlled metaorders, on worker
  * threads: node/workers/facts-pool.ts), averaged over the seeds; the touch probe pooled over its
- * own seeds, each probing at `touchStartNs` (10:00 by default), as `cockpit sim touch --scenario`.
+ * own seeds, spread over the same times of day as a real day's probes (10:00 to 14:59 by default).
  * A real day's: its facts over the regular session and the touch probe on the historical venue,
  * seed k at 10:00 plus k waits rounded up to minutes, as `cockpit sim touch --venue`.
  */
@@ -35,18 +35,24 @@ export interface TouchPlan {
   /** Lots the probe order rests. */
   readonly size: number;
   readonly waitNs: number;
-  /** Probe seeds on the simulator (each probes both sides at `simStartNs`). */
+  /** Probe seeds on the simulator (each probes both sides; see `simSpreadMinutes`). */
   readonly simSeeds: readonly number[];
   /** Probe seeds on a real day (seed k: 10:00 plus k waits, rounded up to minutes). */
   readonly realSeeds: readonly number[];
-  /** The simulator's probe time, ns after midnight. */
+  /** The simulator's first probe time, ns after midnight. */
   readonly simStartNs: number;
+  /**
+   * The i-th of n simulator seeds probes at `simStartNs` plus ⌊i · simSpreadMinutes / n⌋ minutes, so
+   * the probes cover the same times of day as a real day's (seed k at 10:00 plus k minutes); 0 puts
+   * every probe at `simStartNs`, as `cockpit sim touch --scenario` does.
+   */
+  readonly simSpreadMinutes: number;
 }
 
 /** The probe behind the figures quoted in the README: 50 lots for 30 s, 300 seeds a side. */
 export function defaultTouchPlan(): TouchPlan {
   const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
-  return { size: 50, waitNs: 30 * NS_PER_SECOND, simSeeds: range(900_300, 900_599), realSeeds: range(0, 299), simStartNs: 10 * 3600 * NS_PER_SECOND };
+  return { size: 50, waitNs: 30 * NS_PER_SECOND, simSeeds: range(900_300, 900_599), realSeeds: range(0, 299), simStartNs: 10 * 3600 * NS_PER_SECOND, simSpreadMinutes: 300 };
 }
 
 /** Throws naming the first missing file of the days' LOBSTER pairs in `lobsterDir`. */
@@ -102,7 +108,9 @@ export function realDaysFromReport(json: unknown, source: string, days: readonly
 
 /** Runs the touch probe on a scenario (see the module comment); returns both sides pooled. */
 export function simTouch(scenario: Scenario, touch: TouchPlan, context: WorkflowContext = {}): TouchSummary {
-  return probeVenues((seed) => ({ venue: createSimVenue(scenario, seed, { marketEvents: false }), startNs: touch.simStartNs }), touch.simSeeds, touch.size, touch.waitNs, context).both;
+  const n = touch.simSeeds.length;
+  const startOf = new Map(touch.simSeeds.map((seed, i) => [seed, touch.simStartNs + Math.floor((i * touch.simSpreadMinutes) / n) * MINUTE]));
+  return probeVenues((seed) => ({ venue: createSimVenue(scenario, seed, { marketEvents: false }), startNs: startOf.get(seed)! }), touch.simSeeds, touch.size, touch.waitNs, context).both;
 }
 
 const NO_TOUCH: TouchSummary = { n: 0, anyFill: NaN, adverseIfFilledBps: null, adverseIfNotBps: null };
@@ -140,7 +148,7 @@ export interface DiagnosticsReport extends DiagnosticComparison {
   readonly scenario: string;
   readonly seeds: readonly number[];
   readonly days: readonly string[];
-  readonly touch: { readonly size: number; readonly waitSeconds: number; readonly simSeeds: number; readonly realSeeds: number; readonly simStart: string };
+  readonly touch: { readonly size: number; readonly waitSeconds: number; readonly simSeeds: number; readonly realSeeds: number; readonly simStart: string; readonly simEnd: string };
   readonly sim: SimFigures;
   readonly real: readonly RealDayFigures[];
   readonly seconds: number;
@@ -177,7 +185,7 @@ export async function diagnosticsReport(options: DiagnosticsOptions, context: Wo
     scenario: scenario.name,
     seeds,
     days: options.days,
-    touch: { size: touch.size, waitSeconds: touch.waitNs / NS_PER_SECOND, simSeeds: touch.simSeeds.length, realSeeds: touch.realSeeds.length, simStart: hhmm(touch.simStartNs) },
+    touch: { size: touch.size, waitSeconds: touch.waitNs / NS_PER_SECOND, simSeeds: touch.simSeeds.length, realSeeds: touch.realSeeds.length, simStart: hhmm(touch.simStartNs), simEnd: hhmm(touch.simStartNs + Math.floor(((touch.simSeeds.length - 1) * touch.simSpreadMinutes) / touch.simSeeds.length) * MINUTE) },
     ...comparison,
     sim,
     real,

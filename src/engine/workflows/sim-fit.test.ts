@@ -59,7 +59,7 @@ describe('fit parameters', () => {
 });
 
 describe('fitScenario', () => {
-  const touch = { size: 5, waitNs: 10 * NS_PER_SECOND, simSeeds: [1, 2], realSeeds: [0], simStartNs: (34_200 + 600) * NS_PER_SECOND };
+  const touch = { size: 5, waitNs: 10 * NS_PER_SECOND, simSeeds: [1, 2], realSeeds: [0], simStartNs: (34_200 + 600) * NS_PER_SECOND, simSpreadMinutes: 5 };
   const plan = { fractions: [], participation: 0.1, startSeconds: 60, childSeconds: 10 };
 
   it('spendsAtMostItsBudgetAndReturnsTheBestPointItEvaluated', () => {

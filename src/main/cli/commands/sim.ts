@@ -355,7 +355,7 @@ export function describeDiagnostics(r: DiagnosticsReport): string {
     ]);
   }
   return [
-    `scenario ${r.scenario}, seeds ${r.seeds[0]}..${r.seeds[r.seeds.length - 1]} (${r.seeds.length}); real ${r.days.join(', ')}; touch probe ${r.touch.size} lots for ${r.touch.waitSeconds} s (${r.touch.simSeeds} sim seeds at ${r.touch.simStart}, ${r.touch.realSeeds} real seeds); ${r.seconds.toFixed(1)} s`,
+    `scenario ${r.scenario}, seeds ${r.seeds[0]}..${r.seeds[r.seeds.length - 1]} (${r.seeds.length}); real ${r.days.join(', ')}; touch probe ${r.touch.size} lots for ${r.touch.waitSeconds} s (${r.touch.simSeeds} sim seeds from ${r.touch.simStart} to ${r.touch.simEnd}, ${r.touch.realSeeds} real seeds from 10:00 a minute apart); ${r.seconds.toFixed(1)} s`,
     table(rows),
     `in range: ${r.inRange} of ${r.figures}; distance ${fmt(r.distance)} (against the days' own values: ${fmt(r.distancePoints)})`,
     ...r.notes.map((n) => `note: ${n}`),
