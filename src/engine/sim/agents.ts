@@ -219,7 +219,9 @@ class MarketMaker extends SimAgent {
     this.vol = 0.9 * this.vol + 0.1 * Math.abs(mid - this.lastMid);
     this.lastMid = mid;
     this.fair = p.fairValueWeight * mid + (1 - p.fairValueWeight) * this.fair;
-    const center = this.fair - this.inventory * p.inventorySkewTicksPerLot;
+    const w = p.fundamentalWeight;
+    const reference = w > 0 ? w * m.fundamental + (1 - w) * this.fair : this.fair;
+    const center = reference - this.inventory * p.inventorySkewTicksPerLot;
     const half = p.spreadTicks / 2 + p.volatilityWidening * this.vol;
     const L = p.levels;
     const bidTop = Math.min(Math.floor(center - half + 1e-9), ask - 1);

@@ -71,6 +71,12 @@ export interface MarketFacts {
    * trend within the minute, above 1 when they bounce back.
    */
   readonly varianceRatio10s: number;
+  /** The mid sampled each second (the last known one when a side is empty), ticks (kept for the variance ratio's bootstrap). */
+  readonly mids1s: readonly number[];
+  /** The spread sampled each second while both sides are quoted, ticks (kept for its distribution). */
+  readonly spreads1s: readonly number[];
+  /** (bid size + ask size) / 2 at the touch sampled each second while both sides are quoted, lots. */
+  readonly depths1s: readonly number[];
 }
 
 const MINUTE = 60 * NS_PER_SECOND;
@@ -84,6 +90,8 @@ export class FactsRecorder {
   private lastMid = NaN;
   private readonly mids: number[] = [];
   private readonly secondMids: number[] = [];
+  private readonly secondSpreads: number[] = [];
+  private readonly secondDepths: number[] = [];
   private spreadSum = 0;
   private spreadN = 0;
   private depthSum = 0;
@@ -185,6 +193,9 @@ export class FactsRecorder {
       flowMinutes,
       nextReturns,
       varianceRatio10s: varianceRatio(this.secondMids, 10, 60),
+      mids1s: this.secondMids,
+      spreads1s: this.secondSpreads,
+      depths1s: this.secondDepths,
     };
   }
 
@@ -205,6 +216,8 @@ export class FactsRecorder {
     while (this.nextSecond < t) {
       this.secondMids.push(mid);
       if (ok) {
+        this.secondSpreads.push(spread);
+        this.secondDepths.push(depth);
         this.spreadSum += spread;
         this.spreadN++;
         this.depthSum += depth;

@@ -191,13 +191,14 @@ export function realStockFacts(stock: string, f: MarketFacts, runs: readonly Sig
   };
 }
 
-/** The order-flow correlation's 95% interval: 10-minute blocks of the aligned minute pairs. */
-function flowCorrInterval(f: MarketFacts, seed: number): { lo: number; hi: number } {
+/** Returns the order-flow correlation's 95% interval: 10-minute blocks of the aligned minute pairs. */
+export function flowCorrInterval(f: MarketFacts, seed: number): { lo: number; hi: number } {
   const index = f.flowMinutes.map((_, i) => i);
   return blockBootstrap(index, (idx) => correlation(idx.map((i) => f.flowMinutes[i] as number), idx.map((i) => f.nextReturns[i] as number)), { block: 10, seed });
 }
 
-function bootstrapRuns(runs: readonly SignRun[], seed: number, rounds = 200): { lo: number; hi: number } {
+/** Returns the sign-run impact exponent's 95% interval, the runs resampled with replacement. */
+export function bootstrapRuns(runs: readonly SignRun[], seed: number, rounds = 200): { lo: number; hi: number } {
   const rng = new Rng(seed);
   const values: number[] = [];
   const sample: SignRun[] = new Array<SignRun>(runs.length);

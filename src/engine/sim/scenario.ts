@@ -80,6 +80,13 @@ const marketMakers = z.strictObject({
   volatilityWidening: rate,
   /** Weight of the latest mid in the maker's fair value EWMA (1 = the mid itself). */
   fairValueWeight: probability.default(1),
+  /**
+   * Weight of the fundamental value in the centre of the maker's quotes, against its fair value
+   * from the mid (0, the default: the mid alone). Dealers who know the value, as in Glosten and
+   * Milgrom (1985): they quote around it, so flow that carries no information moves the price only
+   * until they re-quote, and the price follows the value, not the flow.
+   */
+  fundamentalWeight: probability.default(0),
   latency: latency.default(noLatency),
 });
 

@@ -8,10 +8,17 @@ import { findLobsterDir } from '../../../engine/node/files/backtest-markets';
 import type { FactsReport } from '../../../engine/workflows/sim-facts';
 import { listScenarios, loadScenario } from '../../../engine/node/files/sim-scenarios';
 import { ScenarioError } from '../../../engine/sim/scenario';
-import type { Scenario } from '../../../engine/sim/scenario';
+import type { Scenario, ScenarioInput } from '../../../engine/sim/scenario';
 import { NS_PER_SECOND as SECOND } from '../../../engine/core/clock';
 import type { MarketSpec } from '../../../engine/node/files/backtest-markets';
 import { touchProbe } from '../../../engine/workflows/touch-probe';
+import { DIAGNOSTIC_DAYS, defaultTouchPlan, diagnosticsReport } from '../../../engine/workflows/sim-diagnostics';
+import type { DiagnosticsReport } from '../../../engine/workflows/sim-diagnostics';
+import { checkDayFiles, realDayFigures, realDaysFromReport } from '../../../engine/workflows/sim-diagnostics';
+import { DEFAULT_FIT_PARAMETERS, fitScenario } from '../../../engine/workflows/sim-fit';
+import { DEFAULT_METAORDERS } from '../../../engine/sim/facts';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { scenarioFile } from '../../../engine/node/files/sim-scenarios';
 import type { TouchProbeReport, TouchProbeSide } from '../../../engine/workflows/touch-probe';
 import type { MeanWithCi } from '../../../engine/execution/stats';
 import { CliError, parsePositiveInt, printReport, table } from '../output';
@@ -48,6 +55,37 @@ interface FactsOptions {
   json?: boolean;
 }
 
+interface DiagnosticsFlags {
+  scenario: string;
+  seeds: string;
+  real: string;
+  data?: string;
+  volume?: string;
+  touchSeeds?: string;
+  touchRealSeeds?: string;
+  touchSize: number;
+  touchWait: number;
+  workers?: number;
+  realFrom?: string;
+  json?: boolean;
+}
+
+interface FitFlags {
+  scenario: string;
+  out: string;
+  name?: string;
+  seeds: string;
+  evaluations: number;
+  real: string;
+  data?: string;
+  volume?: string;
+  touchSeeds: string;
+  touchRealSeeds?: string;
+  trail?: string;
+  realFrom?: string;
+  metaorders: boolean;
+}
+
 function scenarioOrCliError(nameOrPath: string): Scenario {
   try {
     return loadScenario(nameOrPath);
@@ -55,6 +93,14 @@ function scenarioOrCliError(nameOrPath: string): Scenario {
     if (err instanceof ScenarioError) throw new CliError(err.message);
     throw err;
   }
+}
+
+/** Returns a scenario file's JSON (a shipped name or a path), checked by the schema. */
+function scenarioFileOrCliError(nameOrPath: string): { readonly path: string; readonly json: ScenarioInput } {
+  scenarioOrCliError(nameOrPath);
+  const path = scenarioFile(nameOrPath);
+  // Checked by the schema above; the file itself (not its defaults filled in) is what the search edits.
+  return { path, json: JSON.parse(readFileSync(path, 'utf8')) as ScenarioInput };
 }
 
 /** Registers `cockpit sim …`: the market simulator's scenarios, calibration and stylized facts. */
@@ -138,6 +184,95 @@ export function registerSim(program: Command): void {
     });
 
   sim
+    .command('diagnostics')
+    .description('the figures that tell the simulator from a real book (flow predictability, variance ratio, touch fills and adverse selection, kurtosis, autocorrelations, spread and depth distributions, impact exponents), for a scenario and for real LOBSTER days by the same code, with the real range, a verdict per figure and a distance')
+    .requiredOption('--scenario <name|file>', 'scenario name or file')
+    .requiredOption('--seeds <range>', 'simulator seeds, "A..B", "A" or "A,B,C"')
+    .option('--real <days>', 'LOBSTER days to compare with, of AAPL, AMZN, GOOG', 'GOOG,AAPL,AMZN')
+    .option('--data <dir>', 'LOBSTER folder (default: ../shared/data/lobster beside the checkout)')
+    .option('--volume <file>', 'per-minute volume CSV (default: ../shared/data/volume beside the checkout)')
+    .option('--touch-seeds <range>', 'touch probe seeds on the simulator (default 900300..900599)')
+    .option('--touch-real-seeds <range>', 'touch probe seeds on each real day (default 0..299)')
+    .option('--touch-size <lots>', 'touch probe order size, lots', parsePositiveInt('--touch-size'), 50)
+    .option('--touch-wait <duration>', 'how long the probe order rests, e.g. 30s', parseDuration('--touch-wait'), 30 * SECOND)
+    .option('--workers <n>', 'worker threads for the simulator seeds (default 1)', parsePositiveInt('--workers'))
+    .option('--real-from <file>', 'take the real days from a saved report (this command\'s --json) instead of measuring them again')
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: DiagnosticsFlags) => {
+      const report = await runDiagnostics(opts);
+      printReport(report, opts.json, () => describeDiagnostics(report));
+      if (report.inRange < report.figures) process.exitCode = 2;
+    });
+
+  sim
+    .command('fit')
+    .description('search a scenario\'s order-flow and maker parameters (Nelder–Mead over the diagnostics\' distance to the real days) and write the best scenario found')
+    .requiredOption('--scenario <name|file>', 'the scenario to start from')
+    .requiredOption('--out <file>', 'scenario file to write')
+    .option('--name <name>', 'the written scenario\'s name (default: the start\'s)')
+    .option('--seeds <range>', 'simulator seeds of every evaluation', '1..3')
+    .option('--evaluations <n>', 'simulated evaluations at most', parsePositiveInt('--evaluations'), 100)
+    .option('--real <days>', 'LOBSTER days to fit to, of AAPL, AMZN, GOOG', 'GOOG,AAPL,AMZN')
+    .option('--data <dir>', 'LOBSTER folder (default: ../shared/data/lobster beside the checkout)')
+    .option('--volume <file>', 'per-minute volume CSV (default: ../shared/data/volume beside the checkout)')
+    .option('--touch-seeds <range>', 'touch probe seeds on the simulator in every evaluation', '900300..900339')
+    .option('--touch-real-seeds <range>', 'touch probe seeds on each real day (default 0..299)')
+    .option('--trail <file>', 'append each evaluation to this file as a JSON line')
+    .option('--real-from <file>', 'take the real days from a saved report (cockpit sim diagnostics --json) instead of measuring them again')
+    .option('--no-metaorders', 'leave the controlled metaorders out of each evaluation (their exponent then counts as unmeasured, the same for every point): about five times faster')
+    .action(async (opts: FitFlags) => {
+      const startFile = scenarioFileOrCliError(opts.scenario);
+      const seeds = parseSeedList(opts.seeds, '--seeds', MAX_SIM_SEEDS);
+      const days = parseRealDays(opts.real);
+      const touch = {
+        ...defaultTouchPlan(),
+        simSeeds: parseSeedList(opts.touchSeeds, '--touch-seeds', MAX_SIM_SEEDS),
+        ...(opts.touchRealSeeds === undefined ? {} : { realSeeds: parseSeedList(opts.touchRealSeeds, '--touch-real-seeds', MAX_SIM_SEEDS) }),
+      };
+      let dir: string;
+      try {
+        dir = opts.data ?? findLobsterDir();
+      } catch (err) {
+        throw new CliError(err instanceof Error ? err.message : String(err));
+      }
+      const volumeFile = volumeFileOrCliError(opts.volume);
+      const name = opts.name ?? String(startFile.json.name);
+      let result;
+      try {
+        let real;
+        if (opts.realFrom !== undefined) {
+          real = realDaysFromReport(JSON.parse(readFileSync(opts.realFrom, 'utf8')), opts.realFrom, days);
+        } else {
+          checkDayFiles(dir, days);
+          real = [];
+          for (const day of days) real.push(await realDayFigures(dir, day, touch, volumeFile));
+        }
+        result = fitScenario({
+          start: startFile.json,
+          name,
+          params: DEFAULT_FIT_PARAMETERS,
+          seeds,
+          touch,
+          real,
+          evaluations: opts.evaluations,
+          ...(opts.metaorders ? {} : { metaorders: { ...DEFAULT_METAORDERS, fractions: [] } }),
+          onEvaluation: (e) => {
+            if (opts.trail !== undefined) appendFileSync(opts.trail, `${JSON.stringify(e)}\n`);
+            process.stderr.write(`evaluation ${e.index}: objective ${e.objective.toFixed(3)}, distance ${e.distance.toFixed(3)} (days ${e.distancePoints.toFixed(3)}), ${e.inRange} in range\n`);
+          },
+        });
+      } catch (err) {
+        if (err instanceof ScenarioError) throw new CliError(err.message);
+        throw new CliError(err instanceof Error ? err.message : String(err));
+      }
+      writeFileSync(opts.out, `${JSON.stringify(result.scenario, null, 2)}\n`);
+      const summary = { out: opts.out, start: result.start, best: result.best, evaluations: result.evaluations.length };
+      printReport(summary, false, () =>
+        [`wrote ${opts.out} (scenario "${name}") after ${result.evaluations.length} evaluations`, `start: objective ${fmt(result.start.objective)}, distance ${fmt(result.start.distance)}`, `best (evaluation ${result.best.index}): objective ${fmt(result.best.objective)}, distance ${fmt(result.best.distance)}, ${result.best.inRange} in range`].join('\n'),
+      );
+    });
+
+  sim
     .command('facts')
     .description('stylized facts of a scenario over seeds beside the real LOBSTER days (AAPL, AMZN, GOOG), pass/fail per statistic')
     .requiredOption('--scenario <name|file>', 'scenario name or file')
@@ -164,6 +299,67 @@ export function registerSim(program: Command): void {
       printReport(report, opts.json, () => describeFacts(report));
       if (report.verdict !== 'pass') process.exitCode = 2;
     });
+}
+
+/** Parses `--real A,B,C` into known LOBSTER days. */
+export function parseRealDays(text: string): string[] {
+  const days = text.split(',').map((d) => d.trim().toUpperCase()).filter((d) => d.length > 0);
+  if (days.length === 0) throw new CliError(`--real must list LOBSTER days, e.g. GOOG,AAPL,AMZN, received "${text}"`);
+  for (const d of days) {
+    if (DIAGNOSTIC_DAYS[d] === undefined) throw new CliError(`--real: no LOBSTER day "${d}", expected some of ${Object.keys(DIAGNOSTIC_DAYS).join(', ')}`);
+  }
+  if (new Set(days).size !== days.length) throw new CliError(`--real lists a day twice, received "${text}"`);
+  return days;
+}
+
+async function runDiagnostics(opts: DiagnosticsFlags): Promise<DiagnosticsReport> {
+  const scenario = scenarioOrCliError(opts.scenario);
+  const seeds = parseSeedList(opts.seeds, '--seeds', MAX_SIM_SEEDS);
+  const days = parseRealDays(opts.real);
+  const base = defaultTouchPlan();
+  const touch = {
+    ...base,
+    size: opts.touchSize,
+    waitNs: opts.touchWait,
+    ...(opts.touchSeeds === undefined ? {} : { simSeeds: parseSeedList(opts.touchSeeds, '--touch-seeds', MAX_SIM_SEEDS) }),
+    ...(opts.touchRealSeeds === undefined ? {} : { realSeeds: parseSeedList(opts.touchRealSeeds, '--touch-real-seeds', MAX_SIM_SEEDS) }),
+  };
+  let dir: string;
+  try {
+    dir = opts.data ?? findLobsterDir();
+  } catch (err) {
+    throw new CliError(err instanceof Error ? err.message : String(err));
+  }
+  const volumeFile = volumeFileOrCliError(opts.volume);
+  try {
+    const real = opts.realFrom === undefined ? undefined : realDaysFromReport(JSON.parse(readFileSync(opts.realFrom, 'utf8')), opts.realFrom, days);
+    return await diagnosticsReport({ scenario, seeds, days, lobsterDir: dir, volumeFile, touch, ...(opts.workers === undefined ? {} : { workers: opts.workers }), ...(real === undefined ? {} : { real }) });
+  } catch (err) {
+    throw new CliError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** Formats the diagnostics report as a table. */
+export function describeDiagnostics(r: DiagnosticsReport): string {
+  const rows: Array<Array<string | number>> = [['figure', 'sim', 'sim min', 'sim max', ...r.days, 'range lo', 'range hi', 'verdict']];
+  for (const row of r.rows) {
+    rows.push([
+      row.key,
+      fmt(row.sim),
+      fmt(row.simMin),
+      fmt(row.simMax),
+      ...row.real.map((d) => (row.source === 'literature' ? '—' : fmt(d.value))),
+      fmt(row.rangeLo),
+      fmt(row.rangeHi),
+      row.source === 'literature' ? `${row.verdict} (lit.)` : row.verdict,
+    ]);
+  }
+  return [
+    `scenario ${r.scenario}, seeds ${r.seeds[0]}..${r.seeds[r.seeds.length - 1]} (${r.seeds.length}); real ${r.days.join(', ')}; touch probe ${r.touch.size} lots for ${r.touch.waitSeconds} s (${r.touch.simSeeds} sim seeds from ${r.touch.simStart} to ${r.touch.simEnd}, ${r.touch.realSeeds} real seeds from 10:00 a minute apart); ${r.seconds.toFixed(1)} s`,
+    table(rows),
+    `in range: ${r.inRange} of ${r.figures}; distance ${fmt(r.distance)} (against the days' own values: ${fmt(r.distancePoints)})`,
+    ...r.notes.map((n) => `note: ${n}`),
+  ].join('\n');
 }
 
 async function runTouch(opts: TouchOptions): Promise<TouchProbeReport & { readonly market: string; readonly wallSeconds: number }> {
