@@ -52,6 +52,6 @@ describe('a live session on a recorded LOBSTER day', () => {
   });
 
   it('refusesAStartOutsideTheDay', async () => {
-    await expect(lobsterSessionMarket(GOOG, { startNs: 17 * 3600 * S })).rejects.toThrow(/starts between its first message at 09:30:00 and its last at 15:59:59, received 17:00:00/);
+    await expect(lobsterSessionMarket(GOOG, { startNs: 17 * 3600 * S })).rejects.toThrow(/starts between its first message at 09:30:00.015 and its last at 15:59:59.871, received 17:00:00/);
   });
 });

@@ -248,7 +248,10 @@ describe('session kernel on the simulator', () => {
     const r = command(kernel, 'KillAgent', { agentId: 'agent-99', reason: 'x' });
     expect(r.ok).toBe(false);
     // Nothing changed but the audit trail, which records the refused action with why.
-    expect(kernel.snapshot()).toEqual({ ...before, lastSeq: before.lastSeq + 1 });
+    // Nothing changed but the audit trail, which records the refusal.
+    const after = kernel.snapshot();
+    expect({ ...after, actions: [] }).toEqual({ ...before, actions: [], lastSeq: before.lastSeq + 1 });
+    expect(after.actions?.at(-1)).toMatchObject({ ok: false, code: 'REJECTED' });
     expect(events.at(-1)).toMatchObject({ kind: 'ActionRecorded', command: 'KillAgent', reason: 'x', ok: false, code: 'REJECTED', detail: expect.stringContaining('no agent "agent-99"') });
   });
 
