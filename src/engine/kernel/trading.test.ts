@@ -1,33 +1,13 @@
+import { calmSession, sendCommand } from '../node/testing/calm-session';
 import { describe, expect, it } from 'vitest';
-import { simSessionMarket } from './market';
-import { SequentialIds } from '../core/ids';
 import { NS_PER_SECOND } from '../core/clock';
-import type { EngineEvent } from '../contract/events';
-import type { CommandResult } from '../contract/result';
-import { validateCommand } from '../contract/validate';
-import { loadScenario } from '../node/files/sim-scenarios';
-import { DEFAULT_AGENTS, DEFAULT_LIMITS, SessionKernel, isSessionCommand } from './session-kernel';
-import { baselineStrategies } from './strategies';
+import { DEFAULT_LIMITS, SessionKernel } from './session-kernel';
 import type { ManualOrderResult } from './trading.contract';
 
 const S = NS_PER_SECOND;
 
-/** A calm session with the default agents, 60 simulated seconds in. */
-function session(): { kernel: SessionKernel; events: EngineEvent[] } {
-  const kernel = new SessionKernel({ ids: new SequentialIds(), strategies: baselineStrategies }, { sessionId: 's', seed: 3, speed: 5, market: simSessionMarket(loadScenario('calm'), 3), agents: DEFAULT_AGENTS, limits: DEFAULT_LIMITS });
-  const events: EngineEvent[] = [];
-  kernel.subscribe((e) => events.push(e));
-  kernel.start();
-  kernel.elapse(60 * S);
-  return { kernel, events };
-}
-
-function send(kernel: SessionKernel, name: string, payload: unknown): CommandResult<unknown> {
-  const v = validateCommand(name, payload);
-  if (!v.ok) return { ok: false, error: v.error };
-  if (!isSessionCommand(v.command)) throw new Error(`${name} runs beside the kernel`);
-  return kernel.execute(v.command, 'test window');
-}
+const session = calmSession;
+const send = sendCommand;
 
 function place(kernel: SessionKernel, order: Record<string, unknown>): ManualOrderResult {
   const r = send(kernel, 'PlaceOrder', { postOnly: false, reason: 'test', ...order });

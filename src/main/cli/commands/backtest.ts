@@ -1,7 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import { Option, type Command } from 'commander';
 import { BASELINES } from '../../../engine/execution/backtest';
-import { findVolumeFile } from '../../../engine/node/files/backtest-markets';
+import { findLobsterDir, findVolumeFile } from '../../../engine/node/files/backtest-markets';
 import type { MarketSpec } from '../../../engine/node/files/backtest-markets';
 import { backtest, BACKTEST_DEFAULTS, lobsterMarketSpec, parseVenueFlag, type BacktestMarket, type BacktestReport } from '../../../engine/workflows/backtest';
 import { parseSeedList as parseSeeds } from '../../../engine/core/seed-list';
@@ -56,6 +56,15 @@ export function parseSeedList(text: string, flag = '--seeds', maxSeeds?: number)
 export function volumeFileOrCliError(explicit?: string): string {
   try {
     return explicit ?? findVolumeFile();
+  } catch (err) {
+    throw new CliError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** The LOBSTER folder: `explicit` (a --data flag) or the shared one beside the checkout, a CliError when there is none. */
+export function lobsterDirOrCliError(explicit?: string): string {
+  try {
+    return explicit ?? findLobsterDir();
   } catch (err) {
     throw new CliError(err instanceof Error ? err.message : String(err));
   }

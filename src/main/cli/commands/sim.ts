@@ -4,7 +4,6 @@ import { LobsterFormatError, levelsFromFileName } from '../../../engine/data/lob
 import { FileReadError } from '../../../engine/node/files/gzip-lines';
 import { calibrateFromLobster } from '../../../engine/workflows/sim-calibrate';
 import { factsReport } from '../../../engine/workflows/sim-facts';
-import { findLobsterDir } from '../../../engine/node/files/backtest-markets';
 import type { FactsReport } from '../../../engine/workflows/sim-facts';
 import { listScenarios, loadScenario } from '../../../engine/node/files/sim-scenarios';
 import { ScenarioError } from '../../../engine/sim/scenario';
@@ -22,7 +21,7 @@ import { scenarioFile } from '../../../engine/node/files/sim-scenarios';
 import type { TouchProbeReport, TouchProbeSide } from '../../../engine/workflows/touch-probe';
 import type { MeanWithCi } from '../../../engine/execution/stats';
 import { CliError, parsePositiveInt, printReport, table } from '../output';
-import { lobsterVenueSpec, parseDuration, parseSeedList, parseTimeOfDay, volumeFileOrCliError } from './backtest';
+import { lobsterVenueSpec, parseDuration, parseSeedList, parseTimeOfDay, lobsterDirOrCliError, volumeFileOrCliError } from './backtest';
 
 /** At most this many seeds for the facts and the calibration, which run every seed in full. */
 const MAX_SIM_SEEDS = 1000;
@@ -229,12 +228,7 @@ export function registerSim(program: Command): void {
         simSeeds: parseSeedList(opts.touchSeeds, '--touch-seeds', MAX_SIM_SEEDS),
         ...(opts.touchRealSeeds === undefined ? {} : { realSeeds: parseSeedList(opts.touchRealSeeds, '--touch-real-seeds', MAX_SIM_SEEDS) }),
       };
-      let dir: string;
-      try {
-        dir = opts.data ?? findLobsterDir();
-      } catch (err) {
-        throw new CliError(err instanceof Error ? err.message : String(err));
-      }
+      const dir = lobsterDirOrCliError(opts.data);
       const volumeFile = volumeFileOrCliError(opts.volume);
       const name = opts.name ?? String(startFile.json.name);
       let result;
@@ -283,12 +277,7 @@ export function registerSim(program: Command): void {
     .action(async (opts: FactsOptions) => {
       const scenario = scenarioOrCliError(opts.scenario);
       const seeds = parseSeedList(opts.seeds, '--seeds', MAX_SIM_SEEDS);
-      let dir: string;
-      try {
-        dir = opts.data ?? findLobsterDir();
-      } catch (err) {
-        throw new CliError(err instanceof Error ? err.message : String(err));
-      }
+      const dir = lobsterDirOrCliError(opts.data);
       let report: FactsReport;
       try {
         report = await factsReport({ scenario, seeds, lobsterDir: dir, ...(opts.workers === undefined ? {} : { workers: opts.workers }) });
@@ -324,12 +313,7 @@ async function runDiagnostics(opts: DiagnosticsFlags): Promise<DiagnosticsReport
     ...(opts.touchSeeds === undefined ? {} : { simSeeds: parseSeedList(opts.touchSeeds, '--touch-seeds', MAX_SIM_SEEDS) }),
     ...(opts.touchRealSeeds === undefined ? {} : { realSeeds: parseSeedList(opts.touchRealSeeds, '--touch-real-seeds', MAX_SIM_SEEDS) }),
   };
-  let dir: string;
-  try {
-    dir = opts.data ?? findLobsterDir();
-  } catch (err) {
-    throw new CliError(err instanceof Error ? err.message : String(err));
-  }
+  const dir = lobsterDirOrCliError(opts.data);
   const volumeFile = volumeFileOrCliError(opts.volume);
   try {
     const real = opts.realFrom === undefined ? undefined : realDaysFromReport(JSON.parse(readFileSync(opts.realFrom, 'utf8')), opts.realFrom, days);
