@@ -54,6 +54,8 @@ export type EngineEvent =
   /** A detector fired or cleared; `action`: what the posture rules did about it, in words (`agents`: the agents it moved). */
   | Ev<'RiskAlert', { detector: DetectorName; edge: 'fired' | 'cleared'; reason: string; value: number; threshold: number; action: PostureAction | 'RESTORED' | null; agents: readonly string[] }>
   | Ev<'PostureRulesChanged', { rules: readonly PostureRule[]; reason: string; by: string }>
+  /** The market signal changed (sampled once a simulated second; see SignalView). */
+  | Ev<'SignalUpdated', { signal: SignalView }>
   /**
    * A human action, for the audit trail: who (`by`), what (`command`, `detail`), why, when (`at`:
    * wall clock; `ts`: simulated) and how it ended (`ok`, the refusal's `code`). Every command the
@@ -63,6 +65,25 @@ export type EngineEvent =
   | Ev<'ActionRecorded', { by: string; at: string; command: string; reason: string | null; ok: boolean; code: string | null; detail: string }>
   /** A workflow the window started (a backtest) changed state or made progress; `done` of `total` units (episodes). */
   | Ev<'WorkflowUpdated', { jobId: string; workflow: WorkflowName; state: WorkflowState; done: number; total: number; detail: string }>;
+
+/**
+ * The market signal as the window shows it: the direction model's probabilities that the mean mid
+ * over its horizon (book events) ends below, within or above its threshold, up − down, whether its
+ * windows are full, and the regime of the last complete minute with its stress: tanh of its
+ * centroid's standardised volatility (0 at the real days' average, towards +1 for the volatile
+ * regime, towards −1 for the calm one; 0 before the first minute closes).
+ */
+export interface SignalView {
+  readonly model: string;
+  readonly horizonEvents: number;
+  readonly down: number;
+  readonly flat: number;
+  readonly up: number;
+  readonly direction: number;
+  readonly warm: boolean;
+  readonly regime: { readonly name: string; readonly index: number; readonly sinceNs: number } | null;
+  readonly regimeStress: number;
+}
 
 /** An agent's fills so far: lots, average price (ticks, null before the first) and shortfall against its arrival mid (bps, positive = cost; null before the agent starts). */
 export interface AgentFillFigures {

@@ -14,6 +14,7 @@ import type { RiskLimits } from '../risk/limits';
 import type { CalibrationSums, ImpactEstimate } from './calibration';
 import { addCalibration, calibrationSizes, EMPTY_CALIBRATION, estimateImpact, sampleCalibration } from './calibration';
 import { MarketObserver, timeUntilStart, venueMid, warmUp } from './market-observer';
+import type { MarketSignal } from '../signals/market-signal';
 import type { EpisodeMetrics } from './metrics';
 import { episodeMetrics } from './metrics';
 import { counterfactualEndMid, runEpisode } from './runner';
@@ -321,6 +322,8 @@ export interface EpisodeRun {
   readonly startNs: number;
   /** The seed's agent-free end mid (null where the market has no counterfactual). */
   readonly counterfactualEndMid: number | null;
+  /** The market signal, fed by the warm-up, for a strategy that observes it. */
+  readonly signal?: MarketSignal;
 }
 
 /** Runs one strategy's episode of a backtest and reduces it to its summary (named by `strategy.name`). */
@@ -337,6 +340,7 @@ export function runSummarisedEpisode(market: Pick<BacktestMarket, 'tickSize' | '
     recordDecisions: true,
     venuePrintsAgentFills: market.venuePrintsAgentFills,
     ...(spec.limits ? { limits: spec.limits } : {}),
+    ...(run.signal ? { signal: run.signal } : {}),
   });
   const metrics = episodeMetrics({
     side: parent.side,

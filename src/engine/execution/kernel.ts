@@ -13,7 +13,7 @@
 import { NS_PER_SECOND } from '../core/clock';
 import type { IdSource } from '../core/ids';
 import type { Side } from '../book/types';
-import type { AgentState, DecisionExplanation, DepthView, OrderExposure, UnsequencedEvent } from '../contract/events';
+import type { AgentState, DecisionExplanation, DepthView, OrderExposure, SignalView, UnsequencedEvent } from '../contract/events';
 import type { Venue, VenueEvent, VenueOrder, VenueRejectReason } from '../venue/types';
 import type { AgentOverride } from '../agents/agents.contract';
 import { ExecutionSession, type OrderStep } from './session';
@@ -25,6 +25,7 @@ import { describeDenial, RiskGate, type RiskDenial, type TradingState } from '..
 import type { RiskLimits } from '../risk/limits';
 import { PostureBook, type PostureRule } from '../risk/posture';
 import type { DetectorEdge, DynamicRisk, DynamicRiskView, MarketSample } from '../risk/overlay';
+import type { MarketSignal, SignalReading } from '../signals/market-signal';
 
 /** What a kernel runs on: a venue that shows its book, and what it needs to know of the instrument. */
 export interface SessionMarket {
@@ -85,6 +86,8 @@ export interface KernelConfig {
   readonly dynamic?: DynamicRisk;
   /** What the overlay does when a detector fires (DEFAULT_POSTURE_RULES by default). */
   readonly postureRules?: readonly PostureRule[];
+  /** The market's signal, fed with every event of the venue; every agent's view carries its reading. None by default. */
+  readonly signal?: MarketSignal;
 }
 
 /** Levels a side the market sample's depth counts. */
@@ -188,6 +191,8 @@ export class Kernel {
   protected lastQuote = { bid: 0, ask: 0, bidSize: 0, askSize: 0 };
   /** Which detector holds which agent in which posture. */
   protected readonly posture: PostureBook;
+  /** What the last SignalUpdated said, so an unchanged signal is not published again. */
+  private lastSignalKey = '';
 
   constructor(
     protected readonly deps: KernelDeps,
@@ -199,6 +204,7 @@ export class Kernel {
     this.quoteGridNs = config.quoteGridNs === undefined ? QUOTE_GRID_NS : config.quoteGridNs;
     this.nextQuoteAt = this.quoteGridNs === null ? Infinity : this.gridAfter(this.venue.now());
     config.agents.forEach((spec, index) => this.agents.push(this.makeAgent(deps.ids.next('agent'), spec, index)));
+    config.signal?.resync(this.venue);
   }
 
   /** An agent as the kernel runs it, on port `index` of the venue (unique to it), starting `spec.startAfterSeconds` from now. */
@@ -277,7 +283,10 @@ export class Kernel {
       // Every working agent's session follows the slice as it happens (fills at the mid of their moment).
       const live = this.agents.filter((a) => a.session !== null && (a.state === 'running' || a.state === 'paused' || a.state === 'flattening'));
       for (const a of live) (a.session as ExecutionSession).beginSlice();
+      // The agents' and the trader's orders since the last slice moved the book without an event.
+      this.config.signal?.resync(this.venue);
       const slice = this.venue.elapse(next - this.now());
+      this.config.signal?.push(slice.events);
       this.distribute(slice.events, live);
       for (const a of live) (a.session as ExecutionSession).finishSlice();
       if (next === this.nextQuoteAt) {
@@ -285,6 +294,7 @@ export class Kernel {
         this.pauseAtPrices();
         if (next % NS_PER_SECOND === 0) {
           this.observeMid(next);
+          this.publishSignal();
           this.sampleRisk(next);
         }
         this.nextQuoteAt += this.quoteGridNs as number;
@@ -301,6 +311,30 @@ export class Kernel {
         (a.session as ExecutionSession).advance(0);
       }
     }
+  }
+
+  /** The market's signal after the last event, or null (no signal kept, or no event yet). */
+  signalReading(): SignalReading | null {
+    return this.config.signal?.reading() ?? null;
+  }
+
+  /** The market signal as the window shows it, or null. */
+  protected signalView(): SignalView | null {
+    const r = this.signalReading();
+    if (r === null) return null;
+    const { ts: _ts, ...view } = r;
+    return view;
+  }
+
+  /** Publishes the market signal when it has changed since the last second (probabilities to 0.1%, or the regime). */
+  protected publishSignal(): void {
+    if (!this.publishing) return;
+    const view = this.signalView();
+    if (view === null) return;
+    const key = `${view.down.toFixed(3)} ${view.up.toFixed(3)} ${view.warm} ${view.regime?.name ?? ''} ${view.regime?.sinceNs ?? ''}`;
+    if (key === this.lastSignalKey) return;
+    this.lastSignalKey = key;
+    this.emit({ kind: 'SignalUpdated', ts: this.now(), signal: view });
   }
 
   /** An agent's fills so far: lots, average price (ticks) and shortfall against its arrival mid (bps, positive = cost). */
@@ -363,7 +397,11 @@ export class Kernel {
   protected sampleRisk(ts: number): void {
     const dynamic = this.config.dynamic;
     if (!dynamic) return;
-    for (const e of dynamic.sample(marketSample(this.venue, ts, this.config.market.tickSize))) this.onDetector(e);
+    const sample = marketSample(this.venue, ts, this.config.market.tickSize);
+    // The regime detector reads the market signal's regime, where the session keeps one.
+    const reading = this.signalReading();
+    const regime = reading?.regime ? { name: reading.regime.name, stress: reading.regimeStress } : null;
+    for (const e of dynamic.sample(regime ? { ...sample, regime } : sample)) this.onDetector(e);
   }
 
   /** Moves the agents as the posture rules say for a detector's edge, and alerts the trader with what fired, why, and what was done. */
@@ -541,6 +579,7 @@ export class Kernel {
       decisionIntervalNs: a.intervalNs,
       observer: a.observer,
       venuePrintsAgentFills: this.config.market.venuePrintsAgentFills,
+      ...(this.config.signal === undefined ? {} : { signal: () => this.signalReading() }),
       ...(a.spec.recordDecisions === undefined ? {} : { recordDecisions: a.spec.recordDecisions }),
     });
     const { urgency, participationCap } = a.spec;

@@ -5,7 +5,7 @@
  */
 
 import type { Side } from '../book/types';
-import type { Venue } from '../venue/types';
+import type { Venue, VenueEvent } from '../venue/types';
 
 /** Windows and prior of a `MarketObserver`. */
 export interface MarketObserverOptions {
@@ -173,11 +173,16 @@ export function venueMid(venue: Venue, fallback: number): number {
   return fallback;
 }
 
+/** What else a warm-up feeds with the venue's events (the kernel's `MarketSignal`). */
+export interface EventSink {
+  push(events: readonly VenueEvent[]): void;
+}
+
 /**
  * Lets the market run for `durationNs` without an agent, in steps of `stepNs`, feeding the observer
- * its prints and mids. Returns the venue time at the end.
+ * its prints and mids, and `sink` every event. Returns the venue time at the end.
  */
-export function warmUp(venue: Venue, observer: MarketObserver, durationNs: number, stepNs: number): number {
+export function warmUp(venue: Venue, observer: MarketObserver, durationNs: number, stepNs: number, sink?: EventSink): number {
   if (!Number.isSafeInteger(durationNs) || durationNs < 0) throw new Error(`warm-up duration must be a non-negative integer ns count, received ${durationNs}`);
   if (!Number.isSafeInteger(stepNs) || stepNs <= 0) throw new Error(`warm-up step must be a positive integer ns count, received ${stepNs}`);
   let mid = venueMid(venue, NaN);
@@ -187,6 +192,7 @@ export function warmUp(venue: Venue, observer: MarketObserver, durationNs: numbe
     const dt = Math.min(stepNs, left);
     const r = venue.elapse(dt);
     for (const e of r.events) if (e.kind === 'TradePrinted') observer.addPrint(e);
+    sink?.push(r.events);
     mid = venueMid(venue, mid);
     observer.sampleMid(r.now, mid);
     left -= dt;
@@ -202,6 +208,6 @@ export function timeUntilStart(venue: Venue, startNs: number): number {
 }
 
 /** Runs `warmUp` from the venue's time up to the episode's start `startNs`. */
-export function warmUpTo(venue: Venue, observer: MarketObserver, startNs: number, stepNs: number): number {
-  return warmUp(venue, observer, timeUntilStart(venue, startNs), stepNs);
+export function warmUpTo(venue: Venue, observer: MarketObserver, startNs: number, stepNs: number, sink?: EventSink): number {
+  return warmUp(venue, observer, timeUntilStart(venue, startNs), stepNs, sink);
 }

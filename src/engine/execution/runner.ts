@@ -11,6 +11,7 @@ import { episodeLimits, type RiskLimits } from '../risk/limits';
 import { NS_PER_SECOND } from '../core/clock';
 import { Kernel, type AgentSpec } from './kernel';
 import type { UnsequencedEvent } from '../contract/events';
+import type { MarketSignal } from '../signals/market-signal';
 import { MarketObserver, venueMid } from './market-observer';
 import type { SessionRejects } from './session';
 import type { Decision, ExecutionFill, ExecutionStrategy, ParentOrder } from './types';
@@ -35,6 +36,8 @@ export interface EpisodeOptions {
   readonly onDenied?: AgentSpec['onDenied'];
   /** Told of every event the episode's kernel publishes (none are built without it). */
   readonly onEvent?: (event: UnsequencedEvent) => void;
+  /** The market's signal, already fed by the warm-up: the agent's views carry its reading. */
+  readonly signal?: MarketSignal;
 }
 
 /** What happened in one episode, before any metric is taken. */
@@ -84,6 +87,7 @@ export function episodeKernel(options: EpisodeKernelOptions): Kernel {
       limits: options.limits ?? episodeLimits(parent.quantity),
       quoteGridNs: null,
       ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
     },
   );
 }

@@ -13,6 +13,7 @@ import { RiskGate, type AgentLifecycle, type RiskDenial } from '../risk/gate';
 import { MarketObserver, venueMid } from './market-observer';
 import type { ChildOrder, Decision, DecisionAction, ExecutionFill, MarketView, ParentOrder, SessionRefusal, StrategyStep } from './types';
 import { formatShare as fmtShare, workingLots } from './types';
+import type { SignalReading } from '../signals/market-signal';
 
 /** What an `ExecutionSession` works on. */
 export interface ExecutionSessionOptions {
@@ -43,6 +44,8 @@ export interface ExecutionSessionOptions {
    * the view shows, so participation is measured against the others' volume. Defaults to false.
    */
   readonly venuePrintsAgentFills?: boolean;
+  /** The market's signal for the view (`MarketView.signal`), when the kernel keeps one. */
+  readonly signal?: () => SignalReading | null;
 }
 
 /** One step of an order's life, as the session saw it happen. */
@@ -117,6 +120,7 @@ export class ExecutionSession {
   private readonly gate: RiskGate;
   private readonly agentState: () => AgentLifecycle;
   private readonly onOrder: ((step: OrderStep) => void) | undefined;
+  private readonly signal: (() => SignalReading | null) | undefined;
   /** Counts the decisions (strategy steps, sweeps, flatten steps) the session carried out; the duplicate guard tells them apart. */
   private decisionCount = 0;
   /** What the last decision's orders were cut to, to fit the limits (said in its reason), or null. */
@@ -141,6 +145,7 @@ export class ExecutionSession {
     this.gate = options.gate;
     this.agentState = options.agentState ?? alwaysRunning;
     this.onOrder = options.onOrder;
+    this.signal = options.signal;
     this.current = parent;
     this.agentId = options.agentId;
     this.tickSize = options.tickSize;
@@ -273,7 +278,13 @@ export class ExecutionSession {
       fills: this.fills,
       lastRefusal: this.lastRefusal,
       urgency: this.tuning.urgency,
+      ...this.signalField(),
     };
+  }
+
+  private signalField(): { readonly signal?: SignalReading } {
+    const s = this.signal?.() ?? null;
+    return s === null ? {} : { signal: s };
   }
 
   /**

@@ -12,6 +12,7 @@
 import type { RiskDenial } from '../risk/gate';
 import type { L2Snapshot, Side } from '../book/types';
 import type { AgentFill, AgentOrder, AgentOrderId, VenueRejectReason } from '../venue/types';
+import type { SignalReading } from '../signals/market-signal';
 
 /** A block to buy or sell within a horizon from the moment it starts. */
 export interface ParentOrder {
@@ -77,6 +78,8 @@ export interface MarketView {
    * POV takes `urgency` times its rate. See `pacedFraction`.
    */
   readonly urgency: number;
+  /** The market's signal after the last event (direction probabilities and regime), when the session computes one (`MarketSignal`). */
+  readonly signal?: SignalReading;
 }
 
 /** A share as a trader reads it, to a tenth of a percent: 0.125 → `12.5%`. */

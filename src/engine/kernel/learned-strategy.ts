@@ -3,6 +3,7 @@ import type { ExecutionPolicy } from '../learn/policy';
 import { actionLabel } from '../learn/explain';
 import { PolicyStrategy } from '../rl/env-policy';
 import type { ChildOrder, MarketView, StrategyStep } from '../execution/types';
+import { signalSlots } from '../signals/market-signal';
 import type { CockpitStrategy } from './session-kernel';
 
 /** Whether an agent decides with the session's learned policy: its strategy is 'rl'. */
@@ -19,6 +20,8 @@ export interface LearnedStrategyOptions {
   readonly side: 'buy' | 'sell';
   /** Explain every decision (integrated gradients, about a millisecond each); off in bulk runs. */
   readonly explain: boolean;
+  /** The policy was trained with the market signal in its observation's signal slots (`signalSlots`); the session must keep one. */
+  readonly observesSignal?: boolean;
 }
 
 /**
@@ -35,10 +38,11 @@ export class LearnedStrategy implements CockpitStrategy {
 
   constructor(private readonly options: LearnedStrategyOptions) {
     this.name = options.name;
-    this.inner = new PolicyStrategy({ name: options.name, steps: options.steps, policy: (obs) => this.act(obs) });
+    this.inner = new PolicyStrategy({ name: options.name, steps: options.steps, policy: (obs) => this.act(obs), ...(options.observesSignal === true ? { signals: signalSlots } : {}) });
   }
 
   decide(view: MarketView): StrategyStep {
+    if (this.options.observesSignal === true && view.signal === undefined) throw new Error(`policy ${this.name} decides on the market signal, which this session does not keep`);
     this.last = null;
     this.lastWhy = null;
     const step = this.inner.decide(view);
@@ -54,7 +58,7 @@ export class LearnedStrategy implements CockpitStrategy {
   private act(observation: Float32Array): number {
     const { policy, explain, side } = this.options;
     if (!explain) return policy.act(observation);
-    const e = policy.explain(observation, { side });
+    const e = policy.explain(observation, { side, signalSlots: this.options.observesSignal === true });
     this.lastLabel = e.actionLabel;
     this.lastWhy = e.why;
     this.last = {

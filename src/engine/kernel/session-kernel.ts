@@ -23,6 +23,8 @@ import { venueMid } from '../execution/market-observer';
 import type { DynamicRisk } from '../risk/overlay';
 import type { PostureRule } from '../risk/posture';
 import { DEFAULT_LIMITS, type RiskLimits } from '../risk/limits';
+import type { MarketSignal } from '../signals/market-signal';
+import { isLearned } from './learned-strategy';
 
 export type { AgentSpec, CockpitStrategy, KernelDeps, StrategyContext, StrategyFactory } from '../execution/kernel';
 export { DEFAULT_LIMITS };
@@ -70,6 +72,10 @@ export interface SessionConfig {
   /** The dynamic-risk monitor the session samples the market into; none by default. */
   readonly dynamic?: DynamicRisk;
   readonly postureRules?: readonly PostureRule[];
+  /** The market signal every agent's view carries and the window shows; none by default. */
+  readonly signal?: MarketSignal;
+  /** Whether the learned policy (strategy 'rl') decides on the market signal (trained with it). */
+  readonly learnedObservesSignal?: boolean;
 }
 
 export const DEFAULT_AGENTS: readonly AgentSpec[] = [
@@ -91,7 +97,14 @@ export class SessionKernel extends Kernel {
     deps: KernelDeps,
     private readonly session: SessionConfig,
   ) {
-    super(deps, { market: session.market, agents: session.agents, limits: session.limits, ...(session.dynamic ? { dynamic: session.dynamic } : {}), ...(session.postureRules ? { postureRules: session.postureRules } : {}) });
+    super(deps, {
+      market: session.market,
+      agents: session.agents,
+      limits: session.limits,
+      ...(session.dynamic ? { dynamic: session.dynamic } : {}),
+      ...(session.postureRules ? { postureRules: session.postureRules } : {}),
+      ...(session.signal ? { signal: session.signal } : {}),
+    });
     this.speed = session.speed;
   }
 
@@ -422,6 +435,7 @@ export class SessionKernel extends Kernel {
       risk: this.riskView(now),
       depth: this.depth(),
       actions: [...this.actions],
+      ...(this.session.signal ? { signal: this.signalView() } : {}),
     };
   }
 
@@ -478,6 +492,7 @@ export class SessionKernel extends Kernel {
       lastReason: a.lastReason,
       params: this.params(a),
       overrides: [...a.overrides],
+      observesSignal: isLearned(a.spec) && this.session.learnedObservesSignal === true,
     };
   }
 

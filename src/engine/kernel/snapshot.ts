@@ -1,5 +1,5 @@
 import type { Side } from '../book/types';
-import type { AgentState, DepthView, EngineEvent, SessionState } from '../contract/events';
+import type { AgentState, DepthView, EngineEvent, SessionState, SignalView } from '../contract/events';
 import type { AgentLimits, LimitsChange, RiskLimits } from '../risk/limits';
 import type { LimitUse, TradingState } from '../risk/gate';
 import type { DynamicRiskView } from '../risk/overlay';
@@ -32,6 +32,8 @@ export interface AgentView {
   readonly params: Readonly<Record<OverrideField, number | null>>;
   /** The parameters the trader changed, with their originals, who changed them, when and why. */
   readonly overrides: readonly AgentOverride[];
+  /** Whether the agent decides on the market signal (a policy trained with it); absent in snapshots journaled before it was kept. */
+  readonly observesSignal?: boolean;
 }
 
 /** The whole session state; with the events after `lastSeq`, it is the live state. */
@@ -57,6 +59,8 @@ export interface SessionSnapshot {
   readonly depth: DepthView;
   /** The last human actions (the audit trail's ActionRecorded events), oldest first, at most SNAPSHOT_ACTIONS; absent in snapshots journaled before it was kept. */
   readonly actions?: ReadonlyArray<Extract<EngineEvent, { kind: 'ActionRecorded' }>>;
+  /** The market signal after the last event; null before it has seen one, absent when the session keeps none. */
+  readonly signal?: SignalView | null;
 }
 
 /** How many of the last human actions a snapshot carries. */

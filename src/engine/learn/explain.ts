@@ -73,6 +73,15 @@ export function actionLabel(a: number, side: 'buy' | 'sell' = 'sell'): string {
   return `${side} ${describeAction(spec)}`;
 }
 
+/** How a decision is explained: integration steps, the trader's side, the action (the best by default), and whether the signal slots hold the market signal. */
+export interface ExplainOptions {
+  readonly steps?: number;
+  readonly side?: 'buy' | 'sell';
+  readonly action?: number;
+  /** The policy observes the market signal (signal0: direction, signal1: regime stress): its share is always said. */
+  readonly signalSlots?: boolean;
+}
+
 /** Returns the readable phrase for a feature's raw value, or null when it says nothing useful. */
 export function describeFeature(feature: string, v: number): string {
   const pct = (x: number): string => `${Math.round(Math.abs(x) * 100)}%`;
@@ -99,13 +108,17 @@ export function describeFeature(feature: string, v: number): string {
       return v > 0.05 ? 'price moved in our favour' : v < -0.05 ? 'price moved against us' : 'price near arrival';
     case 'orderFlow':
       return v > 0.25 ? 'order flow with us' : v < -0.25 ? 'order flow against us' : 'order flow balanced';
+    case 'signal0':
+      return `signal ${v > 0.1 ? 'up' : v < -0.1 ? 'down' : 'flat'} (${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(2)})`;
+    case 'signal1':
+      return v > 0.5 ? 'volatile regime' : v < -0.4 ? 'calm regime' : 'ordinary regime';
     default:
       return `${feature} ${v.toFixed(2)}`;
   }
 }
 
 /** Explains the decision of `mlp` on raw observation `raw` (normalised as `normalised`). */
-export function explainDecision(mlp: Mlp, kind: OutputKind, raw: ArrayLike<number>, normalised: Float32Array, options: { steps?: number; side?: 'buy' | 'sell'; action?: number } = {}): DecisionExplanation {
+export function explainDecision(mlp: Mlp, kind: OutputKind, raw: ArrayLike<number>, normalised: Float32Array, options: ExplainOptions = {}): DecisionExplanation {
   const steps = options.steps ?? 32;
   const out = mlpForward(mlp, normalised);
   let action = options.action ?? 0;
@@ -119,8 +132,15 @@ export function explainDecision(mlp: Mlp, kind: OutputKind, raw: ArrayLike<numbe
   const label = actionLabel(action, options.side);
   const top = [...features].filter((f) => f.attribution !== 0).sort((a, b) => Math.abs(b.attribution) - Math.abs(a.attribution)).slice(0, 3);
   const total = top.reduce((s, f) => s + Math.abs(f.attribution), 0) || 1;
-  const reasons = top.map((f) => `${describeFeature(f.feature, f.value)} (${f.attribution >= 0 ? '+' : '−'}${Math.round((Math.abs(f.attribution) / total) * 100)}%)`);
-  const why = reasons.length > 0 ? reasons.join(', ') : 'no feature stands out from the training mean';
+  const share = (f: FeatureAttribution, of: number): string => `${f.attribution >= 0 ? '+' : '−'}${Math.round((Math.abs(f.attribution) / of) * 100)}%`;
+  const reasons = top.map((f) => `${describeFeature(f.feature, f.value)} (${share(f, total)})`);
+  let why = reasons.length > 0 ? reasons.join(', ') : 'no feature stands out from the training mean';
+  if (options.signalSlots === true) {
+    // A policy trained on the market signal always says what the signal did, in shares of all the attributions.
+    const all = features.reduce((n, f) => n + Math.abs(f.attribution), 0) || 1;
+    const signal = features.filter((f) => f.feature === 'signal0' || f.feature === 'signal1');
+    why += `; market signal: ${signal.map((f) => `${describeFeature(f.feature, f.value)} ${share(f, all)}`).join(', ')} of the decision`;
+  }
   return {
     action,
     actionLabel: label,

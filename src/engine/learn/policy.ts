@@ -6,7 +6,7 @@
  * (PPO's most probable action).
  */
 
-import type { DecisionExplanation, OutputKind } from './explain';
+import type { DecisionExplanation, ExplainOptions, OutputKind } from './explain';
 import { explainDecision } from './explain';
 import type { Mlp } from './mlp';
 import { argmax, mlpForward, mlpInputs, mlpOutputs } from './mlp';
@@ -64,7 +64,7 @@ export class ExecutionPolicy {
   }
 
   /** Returns the greedy decision for `observation` with its explanation (opt-in: costs `steps` backward passes). */
-  explain(observation: ArrayLike<number>, options: { steps?: number; side?: 'buy' | 'sell' } = {}): DecisionExplanation {
+  explain(observation: ArrayLike<number>, options: Omit<ExplainOptions, 'action'> = {}): DecisionExplanation {
     const x = this.normaliser.normalise(observation, new Float32Array(this.width), 1);
     return explainDecision(this.mlp, this.kind, observation, x, options);
   }

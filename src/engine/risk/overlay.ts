@@ -18,6 +18,8 @@ export interface MarketSample {
   /** Lots. */
   readonly bidDepth: number;
   readonly askDepth: number;
+  /** The market regime of the last complete minute, when the session keeps a market signal (signals/market-signal.ts): its name and stress in (−1, 1). */
+  readonly regime?: { readonly name: string; readonly stress: number } | null;
 }
 
 /** A detector firing or clearing, in words and numbers. */

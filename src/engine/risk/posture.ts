@@ -9,7 +9,7 @@
 
 import { z } from 'zod';
 
-export const DETECTORS = ['flash-crash', 'spread-blowout', 'depth-vacuum'] as const;
+export const DETECTORS = ['flash-crash', 'spread-blowout', 'depth-vacuum', 'volatile-regime'] as const;
 export type DetectorName = (typeof DETECTORS)[number];
 
 /** REDUCING: the agents may only reduce their positions; PAUSE: they stop deciding and their orders are cancelled; ALERT: the trader is told, nothing moves. */
@@ -28,11 +28,17 @@ export const postureRulesSchema = z
   .max(DETECTORS.length)
   .refine((rules) => new Set(rules.map((r) => r.detector)).size === rules.length, 'one rule a detector');
 
-/** The rules a session starts with: a flash crash or a depth vacuum holds the agents to REDUCING, a spread blow-out pauses them; all given back on clear. */
+/**
+ * The rules a session starts with: a flash crash or a depth vacuum holds the agents to REDUCING, a
+ * spread blow-out pauses them; all given back on clear. A volatile regime only alerts: the regime
+ * comes from a fitted model, and the overlay moves agents on its own only on model-free detectors;
+ * the trader can set it to REDUCING or PAUSE (SetPostureRules).
+ */
 export const DEFAULT_POSTURE_RULES: readonly PostureRule[] = [
   { detector: 'flash-crash', action: 'REDUCING', restoreOnClear: true },
   { detector: 'spread-blowout', action: 'PAUSE', restoreOnClear: true },
   { detector: 'depth-vacuum', action: 'REDUCING', restoreOnClear: true },
+  { detector: 'volatile-regime', action: 'ALERT', restoreOnClear: true },
 ];
 
 /** What to do to an agent. */

@@ -19,8 +19,9 @@
  *  9 priceMove        tanh(mid move since arrival in the trader's favour, bps / 20), in (−1, 1)
  * 10 orderFlow        recent aggressive volume on the side that favours the trader (buyers for a
  *                     seller) minus the other, over the recent volume, in [−1, 1]
- * 11 signal0          an external signal clipped to [−1, 1] (0 when none is given)
- * 12 signal1          idem
+ * 11 signal0          an external signal clipped to [−1, 1] (0 when none is given); with the market's
+ *                     signal (`marketSignal`), its direction: P(up) − P(down) over the model's horizon
+ * 12 signal1          idem; with the market's signal, the regime's stress (`SignalReading.regimeStress`)
  *
  * Actions (`ACTION_COUNT` = 9, `ACTIONS` lists them) steer the TWAP schedule rather than replace it,
  * through the baselines' own tactics (`followSchedule`: cross what is late, rest the next slice at
@@ -63,6 +64,7 @@ import { followSchedule } from '../execution/tactics';
 import type { Venue } from '../venue/types';
 import type { RiskLimits } from '../risk/limits';
 import { NS_PER_SECOND as SECOND } from '../core/clock';
+import { signalSlots, type MarketSignal } from '../signals/market-signal';
 
 /** The observation's fields, in order (see the module comment). */
 export const OBSERVATION_FIELDS = [
@@ -136,8 +138,10 @@ export interface ExecutionEnvConfig {
   readonly unfilledPenaltyBps?: number;
   /** Sampling step of the pre-trade warm-up; defaults to 1 s. */
   readonly warmUpStepNs?: number;
-  /** Fills the signal slots from the view (values are clipped to [−1, 1]). */
+  /** Fills the signal slots from the view (values are clipped to [−1, 1]); `signalSlots` when `marketSignal` is given. */
   readonly signals?: (view: MarketView) => ArrayLike<number>;
+  /** Makes each episode's market signal (fed from the warm-up on): the views carry its reading. */
+  readonly marketSignal?: () => MarketSignal;
   /** Keep `Decision` records (slower; off by default). */
   readonly recordDecisions?: boolean;
   /** The hard limits every order meets; `episodeLimits(parent.quantity)` when not given. */
@@ -273,7 +277,9 @@ export class ExecutionEnv {
     const { market, parent } = this.config;
     const { venue, startNs } = market.open(seed);
     const observer = new MarketObserver();
-    warmUpTo(venue, observer, startNs, this.config.warmUpStepNs ?? SECOND);
+    const signal = this.config.marketSignal?.();
+    signal?.resync(venue);
+    warmUpTo(venue, observer, startNs, this.config.warmUpStepNs ?? SECOND, signal);
     // The episode is the kernel with one agent, whose decisions are the learner's actions; its
     // episodes run to the horizon whatever it has filled, so every episode has `steps` steps.
     const kernel = episodeKernel({
@@ -288,6 +294,7 @@ export class ExecutionEnv {
       venuePrintsAgentFills: market.venuePrintsAgentFills,
       ...(this.config.limits === undefined ? {} : { limits: this.config.limits }),
       finishWhenFilled: false,
+      ...(signal === undefined ? {} : { signal }),
     });
     // The agent opens its session now; its first decision waits for the learner's action.
     kernel.elapse(0, false);
@@ -365,7 +372,8 @@ export class ExecutionEnv {
   }
 
   private encode(view: MarketView): void {
-    encodeObservation(view, this.slice, this.intervalNs, this.obs, 0, this.config.signals?.(view));
+    const slots = this.config.signals ?? (this.config.marketSignal ? signalSlots : undefined);
+    encodeObservation(view, this.slice, this.intervalNs, this.obs, 0, slots?.(view));
   }
 }
 

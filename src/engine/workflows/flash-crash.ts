@@ -140,7 +140,7 @@ export async function flashCrashComparison(options: FlashCrashOptions, context: 
   }
   let falseAlarms: FlashCrashReport['falseAlarms'] = null;
   if (options.calm) {
-    const byDetector: Record<DetectorName, number> = { 'flash-crash': 0, 'spread-blowout': 0, 'depth-vacuum': 0 };
+    const byDetector: Record<DetectorName, number> = { 'flash-crash': 0, 'spread-blowout': 0, 'depth-vacuum': 0, 'volatile-regime': 0 };
     for (const [i, seed] of calmSeeds.entries()) {
       throwIfCancelled(context.signal);
       const r = runOnce(options.calm.scenario, seed, [], limits, options.calm.scenario.session.durationSeconds, { monitor: options.monitor(), rules });

@@ -38,6 +38,7 @@ import { loadLobsterDay } from '../node/files/lobster-files';
 import type { PolicyEnvSettings, PolicyManifest } from '../node/models/policy-files';
 import { loadModel, loadTensors, readJson, saveModel, saveTensors, writeFileAtomic, writeJson } from '../node/models/policy-files';
 import { loadScenario } from '../node/files/sim-scenarios';
+import { marketSignalMaker } from '../node/models/signal-files';
 import { NS_PER_SECOND as SECOND } from '../core/clock';
 import type { WorkflowContext } from './workflow';
 import { abortReason, WorkflowCancelled } from './workflow';
@@ -158,7 +159,16 @@ export async function trainingMarket(name: string, env: PolicyEnvSettings): Prom
 }
 
 function makeEnv(market: EnvMarket, env: PolicyEnvSettings, side: Side = env.side): ExecutionEnv {
-  return new ExecutionEnv({ market, parent: { side, quantity: env.quantity, horizonNs: env.horizonSeconds * SECOND }, steps: env.steps, impactPenalty: env.impactPenalty, trackingPenalty: env.trackingPenalty ?? 0, inventoryPenalty: env.inventoryPenalty ?? 0 });
+  return new ExecutionEnv({
+    market,
+    parent: { side, quantity: env.quantity, horizonNs: env.horizonSeconds * SECOND },
+    steps: env.steps,
+    impactPenalty: env.impactPenalty,
+    trackingPenalty: env.trackingPenalty ?? 0,
+    inventoryPenalty: env.inventoryPenalty ?? 0,
+    // The signal models' directories are named from the application root, where the CLI runs.
+    ...(env.signals === undefined ? {} : { marketSignal: marketSignalMaker(env.signals, process.cwd(), market.tickSize) }),
+  });
 }
 
 const opposite = (side: Side): Side => (side === 'sell' ? 'buy' : 'sell');

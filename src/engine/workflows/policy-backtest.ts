@@ -18,7 +18,9 @@ import { ACTIONS } from '../rl/env';
 import { PolicyStrategy } from '../rl/env-policy';
 import type { MarketSpec } from '../node/files/backtest-markets';
 import { loadMarket } from '../node/files/backtest-markets';
-import type { PolicyManifest } from '../node/models/policy-files';
+import type { PolicyManifest, PolicySignals } from '../node/models/policy-files';
+import { marketSignalMaker } from '../node/models/signal-files';
+import { signalSlots } from '../signals/market-signal';
 import { loadPolicySync } from '../node/models/policy-files';
 import { NS_PER_SECOND as SECOND } from '../core/clock';
 import { throwIfCancelled } from './workflow';
@@ -54,7 +56,7 @@ export function splitPolicyStrategies(text: string): { baselines: string; polici
 }
 
 /** Loads a policy entry: its action function and decisions per episode for this backtest. */
-function openEntry(p: PolicyEntry, spec: BacktestSpec): { readonly act: (obs: Float32Array) => number; readonly steps: number } {
+function openEntry(p: PolicyEntry, spec: BacktestSpec): { readonly act: (obs: Float32Array) => number; readonly steps: number; readonly signals?: PolicySignals } {
   const parent = spec.parent;
   const steps = Math.round(parent.horizonNs / spec.decisionIntervalNs);
   if (steps < 1 || steps * spec.decisionIntervalNs !== parent.horizonNs) throw new Error(`${p.name}: the horizon must be a whole number of decision intervals`);
@@ -73,7 +75,8 @@ function openEntry(p: PolicyEntry, spec: BacktestSpec): { readonly act: (obs: Fl
     throw new Error(`${p.name} was trained with ${lp.manifest.env.steps} decisions per episode (every ${trainedInterval} s over ${lp.manifest.env.horizonSeconds} s); pass --interval ${trainedInterval}s --horizon ${lp.manifest.env.horizonSeconds}s, received ${steps} decisions`);
   }
   const policy = lp.policy;
-  return { act: (obs) => policy.act(obs), steps };
+  const signals = lp.manifest.env.signals;
+  return { act: (obs) => policy.act(obs), steps, ...(signals === undefined ? {} : { signals }) };
 }
 
 /** Returns `results` with every policy's episode added to each seed (see the module comment). */
@@ -94,10 +97,13 @@ export async function withPolicyEpisodes(
     for (const run of runs) {
       const { venue, startNs } = loaded.open(r.seed);
       const observer = new MarketObserver();
-      warmUpTo(venue, observer, startNs, spec.sampleStepNs ?? SECOND);
+      // A policy trained on the market signal sees it kept from the warm-up on, as in training.
+      const signal = run.signals === undefined ? undefined : marketSignalMaker(run.signals, process.cwd(), loaded.tickSize)();
+      signal?.resync(venue);
+      warmUpTo(venue, observer, startNs, spec.sampleStepNs ?? SECOND, signal);
       // The report keys strategies by name; a policy's name is its rl:DIR or fixed: entry.
-      const strategy = new PolicyStrategy({ name: run.entry.name, policy: run.act, steps: run.steps });
-      episodes.push(runSummarisedEpisode(loaded, spec, { venue, strategy, observer, agentId: 'rl', seed: r.seed, startNs, counterfactualEndMid: r.counterfactualEndMid }));
+      const strategy = new PolicyStrategy({ name: run.entry.name, policy: run.act, steps: run.steps, ...(signal === undefined ? {} : { signals: signalSlots }) });
+      episodes.push(runSummarisedEpisode(loaded, spec, { venue, strategy, observer, agentId: 'rl', seed: r.seed, startNs, counterfactualEndMid: r.counterfactualEndMid, ...(signal === undefined ? {} : { signal }) }));
       context.onEpisode?.();
       throwIfCancelled(context.signal);
     }

@@ -1,3 +1,4 @@
+import type { DetectorName } from '../risk/posture';
 /**
  * Fits the dynamic-risk monitor on the shared real days: each LOBSTER day is replayed on its
  * historical venue and sampled once a second exactly as a session samples its market
@@ -113,9 +114,10 @@ export async function riskFit(days: readonly RealDay[], context: WorkflowContext
   const falseAlarms: RiskFitReport['falseAlarms'][number][] = [];
   for (const d of sampled) {
     const monitor = new DynamicRiskMonitor(config);
-    const counts = { 'flash-crash': 0, 'spread-blowout': 0, 'depth-vacuum': 0 };
+    // The samples carry no regime (no market signal runs here): the regime detector stays silent.
+    const counts: Record<DetectorName, number> = { 'flash-crash': 0, 'spread-blowout': 0, 'depth-vacuum': 0, 'volatile-regime': 0 };
     for (const s of d.samples) for (const e of monitor.sample(s)) if (e.edge === 'fired') counts[e.detector] += 1;
-    falseAlarms.push({ name: d.name, ...counts, 'depth-vacuum': d.levels >= DEPTH_LEVELS ? counts['depth-vacuum'] : null });
+    falseAlarms.push({ name: d.name, 'flash-crash': counts['flash-crash'], 'spread-blowout': counts['spread-blowout'], 'depth-vacuum': d.levels >= DEPTH_LEVELS ? counts['depth-vacuum'] : null });
     context.onProgress?.({ done: days.length + falseAlarms.length, total: days.length * 2 });
   }
   const rule = `each threshold is the loosest value its measure reaches on any of the ${days.length} real days, with a ${MARGIN}× margin (flash crash: the largest ${WINDOWS.flashCrash.windowSeconds} s move in forecast σ, ×${MARGIN}, rounded up to 0.5; spread: the largest multiple of its ${WINDOWS.spreadBlowout.medianSeconds} s median, ×${MARGIN}, rounded up to 0.5; depth: the smallest share of its median on the days whose files show ${DEPTH_LEVELS} levels or more, ÷${MARGIN}, rounded down to 0.01, at least 0.01)`;

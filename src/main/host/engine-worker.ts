@@ -4,7 +4,8 @@ import { performance } from 'node:perf_hooks';
 import { SequentialIds } from '../../engine/core/ids';
 import { DEFAULT_AGENTS, DEFAULT_LIMITS, isSessionCommand, SessionKernel } from '../../engine/kernel/session-kernel';
 import type { AgentSpec, StrategyFactory } from '../../engine/kernel/session-kernel';
-import { DEFAULT_POLICY_DIR, loadPolicySync, shippedPolicies } from '../../engine/node/models/policy-files';
+import { DEFAULT_POLICY_DIR, DEFAULT_POLICY_SIGNALS, loadPolicySync, shippedPolicies } from '../../engine/node/models/policy-files';
+import { marketSignalMaker } from '../../engine/node/models/signal-files';
 import { appRoot } from './app-root';
 import { listScenarios, loadScenario, scenarioFile } from '../../engine/node/files/sim-scenarios';
 import { recordedDays } from '../../engine/node/files/lobster-files';
@@ -85,10 +86,13 @@ async function main(): Promise<void> {
   const speed = options.speed ?? DEFAULT_SPEED;
   const startNs = market.venue.now();
   const dynamicRisk = readDynamicRiskConfig(join(appRoot(), DYNAMIC_RISK_FILE));
+  // The market signal the window shows and every agent's view carries: the policy's own when it was trained with one.
+  const signals = env.signals ?? DEFAULT_POLICY_SIGNALS;
+  const signalDirs = { model: resolve(appRoot(), signals.model), regimes: resolve(appRoot(), signals.regimes) };
   const kernel = new SessionKernel(
     { ids: new SequentialIds(), strategies },
     // The dynamic-risk monitor on the parameters fitted on the shared real days (`cockpit risk fit`).
-    { sessionId, seed: options.seed, market, speed, agents, limits: DEFAULT_LIMITS, dynamic: new DynamicRiskMonitor(dynamicRisk) },
+    { sessionId, seed: options.seed, market, speed, agents, limits: DEFAULT_LIMITS, dynamic: new DynamicRiskMonitor(dynamicRisk), signal: marketSignalMaker(signalDirs, '/', market.tickSize)(), learnedObservesSignal: env.signals !== undefined },
   );
 
   let journal: Journal | null = null;
@@ -103,7 +107,7 @@ async function main(): Promise<void> {
         : { kind: 'sim', scenario, file: hashedFile(scenarioFile(scenario)) };
     journal = Journal.create(
       path,
-      { sessionId, seed: options.seed, createdAt: wall.toISOString(), appVersion: options.appVersion, market: recorded, startNs, speed, policy: { dir: policyPath, sha256: sha256Dir(policyPath) }, agents, limits: DEFAULT_LIMITS, dynamicRisk },
+      { sessionId, seed: options.seed, createdAt: wall.toISOString(), appVersion: options.appVersion, market: recorded, startNs, speed, policy: { dir: policyPath, sha256: sha256Dir(policyPath) }, agents, limits: DEFAULT_LIMITS, dynamicRisk, signal: { model: { dir: signalDirs.model, sha256: sha256Dir(signalDirs.model) }, regimes: { dir: signalDirs.regimes, sha256: sha256Dir(signalDirs.regimes) } } },
       options.sqliteBinding,
     );
   }

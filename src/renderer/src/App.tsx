@@ -7,6 +7,7 @@ import { DecisionsFeed } from './panels/DecisionsFeed';
 import { DepthLadder } from './panels/DepthLadder';
 import { EvaluationView } from './panels/EvaluationView';
 import { PriceChart } from './panels/PriceChart';
+import { SignalStrip } from './panels/SignalStrip';
 import { QuoteBoard } from './panels/QuoteBoard';
 import { RiskFeed } from './panels/RiskFeed';
 import { RiskPanel } from './panels/RiskPanel';
@@ -79,6 +80,7 @@ export function App() {
       <ReplayBar />
       <main className="workspace">
         <Panel title="Market" className="area-chart" meta={symbol}>
+          <SignalStrip />
           <PriceChart />
         </Panel>
         <Panel title="Quote" className="area-quote">

@@ -59,6 +59,8 @@ export interface JournalMeta {
   readonly parent?: JournalParent;
   /** The policies the learned agent switched to after `policy`, in order (a branch's, and its parent's before the branch point); absent when none. */
   readonly policySwitches?: readonly PolicySwitch[];
+  /** The market signal the session kept: its direction and regime model directories with the hash of their files; absent when it kept none. */
+  readonly signal?: { readonly model: { readonly dir: string; readonly sha256: string }; readonly regimes: { readonly dir: string; readonly sha256: string } };
 }
 
 /** A policy the learned agent switched to: it decides with it from its first decision after simulated time `afterTs`. */

@@ -17,6 +17,8 @@ import { isLearned } from '../../kernel/learned-strategy';
 import { lobsterSessionMarket } from '../files/backtest-markets';
 import { loadScenario } from '../files/sim-scenarios';
 import { liveStrategies } from '../workers/live-strategies';
+import { marketSignalMaker } from '../models/signal-files';
+import { loadPolicySync } from '../models/policy-files';
 import { sha256Dir, sha256File } from './hashes';
 import type { HashedFile, JournalMeta } from './journal';
 
@@ -59,6 +61,9 @@ export async function recordedSessionConfig(meta: JournalMeta): Promise<{ config
   const usesPolicy = agents.data.some(isLearned);
   const switches = meta.policySwitches ?? [];
   if (usesPolicy) for (const p of [meta.policy, ...switches]) checkPolicy(p);
+  // The market signal the session kept, from the same model files.
+  if (meta.signal) for (const d of [meta.signal.model, meta.signal.regimes]) checkPolicy(d, 'signal model');
+  const signal = meta.signal ? marketSignalMaker({ model: meta.signal.model.dir, regimes: meta.signal.regimes.dir }, '/', market.tickSize)() : undefined;
   const config: SessionConfig = {
     sessionId: meta.parent?.rootSessionId ?? meta.sessionId,
     seed: meta.seed,
@@ -67,6 +72,7 @@ export async function recordedSessionConfig(meta: JournalMeta): Promise<{ config
     agents: agents.data,
     limits: limits.data as RiskLimits,
     ...(dynamic !== null && dynamic.success ? { dynamic: new DynamicRiskMonitor(dynamic.data) } : {}),
+    ...(signal === undefined ? {} : { signal, learnedObservesSignal: usesPolicy && loadPolicySync(meta.policy.dir).manifest.env.signals !== undefined }),
   };
   if (!usesPolicy) return { config, strategies: baselineStrategies };
   // The same strategies the live agents decided with, here in this thread.
@@ -74,9 +80,9 @@ export async function recordedSessionConfig(meta: JournalMeta): Promise<{ config
   return { config, strategies };
 }
 
-/** Throws unless the policy folder is still there with the files it had. */
-function checkPolicy(policy: { readonly dir: string; readonly sha256: string }): void {
-  if (!existsSync(policy.dir)) throw new Error(`the session's policy ${policy.dir} is no longer there`);
-  const now = sha256Dir(policy.dir);
-  if (now !== policy.sha256) throw new Error(`the policy ${policy.dir} has changed since the session ran (SHA-256 ${now.slice(0, 12)}…, recorded ${policy.sha256.slice(0, 12)}…)`);
+/** Throws unless the model folder (the policy's, or a signal model's) is still there with the files it had. */
+function checkPolicy(model: { readonly dir: string; readonly sha256: string }, what = 'policy'): void {
+  if (!existsSync(model.dir)) throw new Error(`the session's ${what} ${model.dir} is no longer there`);
+  const now = sha256Dir(model.dir);
+  if (now !== model.sha256) throw new Error(`the ${what} ${model.dir} has changed since the session ran (SHA-256 ${now.slice(0, 12)}…, recorded ${model.sha256.slice(0, 12)}…)`);
 }

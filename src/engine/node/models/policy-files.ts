@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
-import type { DecisionExplanation, OutputKind } from '../../learn/explain';
+import type { DecisionExplanation, ExplainOptions, OutputKind } from '../../learn/explain';
 import type { Activation, DenseLayer, Mlp } from '../../learn/mlp';
 import type { NormaliserState } from '../../learn/normaliser';
 import { ExecutionPolicy } from '../../learn/policy';
@@ -170,7 +170,22 @@ export interface PolicyEnvSettings {
    * evaluation and the cockpit's default agent use.
    */
   readonly bothSides?: boolean;
+  /**
+   * The market signal the observation's signal slots were filled from (absent: the slots were 0):
+   * its direction model and regime model directories, relative to the application root. The
+   * policy runs only where the same signal is kept.
+   */
+  readonly signals?: PolicySignals;
 }
+
+/** The signal and regime models a policy observes (directories relative to the application root). */
+export interface PolicySignals {
+  readonly model: string;
+  readonly regimes: string;
+}
+
+/** The signals `cockpit train --signals` trains with, and the cockpit shows: the level-1 model runs on every venue. */
+export const DEFAULT_POLICY_SIGNALS: PolicySignals = { model: 'resources/models/lob1-signal', regimes: 'resources/models/lob-regimes' };
 
 /** Reads `policy.json` and refuses a policy trained for another observation and action layout. */
 export function readManifest(dir: string): PolicyManifest {
@@ -181,6 +196,10 @@ export function readManifest(dir: string): PolicyManifest {
   }
   if (manifest.outputKind !== 'q-values' && manifest.outputKind !== 'logits') throw new Error(`${dir}/policy.json: outputKind must be "q-values" or "logits"`);
   if (!manifest.env) throw new Error(`${dir}/policy.json: no env settings`);
+  const signals = manifest.env.signals as Partial<PolicySignals> | undefined;
+  if (signals !== undefined && (typeof signals?.model !== 'string' || typeof signals.regimes !== 'string')) {
+    throw new Error(`${dir}/policy.json: env.signals must name a signal model and a regime model directory, received ${JSON.stringify(signals)}`);
+  }
   return manifest as PolicyManifest;
 }
 
@@ -199,7 +218,7 @@ export interface LoadedPolicy {
   /** Writes the actions of `rows` raw observations into `out` (one TF.js call when loaded with `tf`). */
   actBatch(observations: Float32Array, rows: number, out?: Int32Array): Int32Array;
   /** Returns the decision with its explanation (opt-in; integrated gradients in pure TS). */
-  explain(observation: ArrayLike<number>, options?: { steps?: number; side?: 'buy' | 'sell' }): DecisionExplanation;
+  explain(observation: ArrayLike<number>, options?: Omit<ExplainOptions, 'action'>): DecisionExplanation;
   readonly policy: ExecutionPolicy;
   readonly manifest: PolicyManifest;
   /** Where decisions run, for the status bar: e.g. "js-forward (single decision), wasm (batch)". */

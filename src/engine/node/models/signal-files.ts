@@ -5,15 +5,16 @@
  */
 
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../../learn/tf-mlp';
 import { parseSignalModelSpec, SignalPredictor } from '../../signals/model';
 import type { SignalModelSpec, SignalNet } from '../../signals/model';
-import { toSignalNet } from '../../signals/tf-models';
+import { CONV_LAYER_PREFIX, toSignalNet } from '../../signals/tf-models';
+import { MarketSignal, type MarketSignalModels } from '../../signals/market-signal';
 import { parseRegimeModel } from '../../signals/regime';
 import type { RegimeModel } from '../../signals/regime';
-import { loadModel, saveModel, writeFileAtomic, writeJson } from './policy-files';
+import { loadMlp, loadModel, saveModel, writeFileAtomic, writeJson, type PolicySignals } from './policy-files';
 
 /** The description file that marks a directory as a signal model. */
 export const SIGNAL_SPEC_FILE = 'signal.json';
@@ -103,4 +104,49 @@ export function loadRegimeModel(dir: string): RegimeModel {
   } catch (err) {
     throw new SignalModelError(err instanceof Error ? err.message : String(err));
   }
+}
+
+/**
+ * Loads a dense signal model (logreg or mlp) without TF.js, synchronously: the engine thread and
+ * the agents' workers build their `MarketSignal` from it. A `seq` model (a convolution) needs
+ * `loadSignalModel`.
+ */
+export function loadSignalModelSync(dir: string): LoadedSignalModel {
+  const spec = readSignalSpec(dir);
+  let net: SignalNet;
+  try {
+    const topology = readFileSync(join(dir, 'model.json'), 'utf8');
+    if (topology.includes(CONV_LAYER_PREFIX) || topology.includes('GlobalAveragePooling1D')) throw new Error(`a ${spec.kind} model with a convolution loads through TF.js only (loadSignalModel)`);
+    const mlp = loadMlp(dir);
+    // The last layer's softmax is the predictor's own.
+    net = { head: { layers: mlp.layers.map((l) => ((l.activation as string) === 'softmax' ? { ...l, activation: 'linear' as const } : l)) } };
+    new SignalPredictor(spec, net);
+  } catch (err) {
+    throw new SignalModelError(`${dir}: cannot read the network: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return { dir, spec, net, predictor: () => new SignalPredictor(spec, net) };
+}
+
+/** The signal model in `modelDir` and the regime model in `regimesDir`, as a `MarketSignal` runs them (synchronous, no TF.js). */
+export function loadMarketSignalModels(modelDir: string, regimesDir: string): MarketSignalModels & { readonly dir: string } {
+  const model = loadSignalModelSync(modelDir);
+  return { dir: modelDir, spec: model.spec, predictor: model.predictor, regimes: loadRegimeModel(regimesDir) };
+}
+
+const loaded = new Map<string, MarketSignalModels>();
+
+/**
+ * Returns a maker of fresh `MarketSignal`s (one per session or episode) for the models `signals`
+ * names, resolved against `root` (the application root); the models are read once per process.
+ */
+export function marketSignalMaker(signals: PolicySignals, root: string, tickSize: number): () => MarketSignal {
+  const at = (dir: string): string => (isAbsolute(dir) ? dir : join(root, dir));
+  const key = `${at(signals.model)}\u0000${at(signals.regimes)}`;
+  let models = loaded.get(key);
+  if (models === undefined) {
+    models = loadMarketSignalModels(at(signals.model), at(signals.regimes));
+    loaded.set(key, models);
+  }
+  const m = models;
+  return () => new MarketSignal(m, tickSize);
 }

@@ -27,7 +27,8 @@ export function liveStrategies(args: LiveStrategyArgs): StrategyFactory {
   const { policy, manifest } = loadPolicySync(args.policyDir);
   warmUp(policy);
   const name = basename(args.policyDir);
-  return (spec, context) => (isLearned(spec) ? new LearnedStrategy({ name, policy, steps: manifest.env.steps, side: spec.side, explain: true }) : baselineStrategies(spec, context));
+  const observesSignal = manifest.env.signals !== undefined;
+  return (spec, context) => (isLearned(spec) ? new LearnedStrategy({ name, policy, steps: manifest.env.steps, side: spec.side, explain: true, observesSignal }) : baselineStrategies(spec, context));
 }
 
 /**

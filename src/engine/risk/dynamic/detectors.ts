@@ -1,5 +1,5 @@
 /**
- * Three model-free detectors on the market sampled once a second (risk/overlay.ts `MarketSample`):
+ * Detectors on the market sampled once a second (the first three model-free) (risk/overlay.ts `MarketSample`):
  *
  * - flash crash: the mid moved at least `k` forecast standard deviations within `windowSeconds`,
  *   |ln(midₜ / midₜ₋W)| ≥ k · σ · √W, with σ the volatility forecast (bps per √s) taken at the
@@ -8,6 +8,11 @@
  *   `medianSeconds`, and at least `minTicks`;
  * - depth vacuum: the thinner side's visible depth (top 5 levels) is at most `fraction` of its
  *   median over the last `medianSeconds` (an empty side is a vacuum).
+ *
+ * - volatile regime: the market regime of the last complete minute (the session's market signal,
+ *   signals/regime.ts) is at least `stress` volatile (its centroid's standardised volatility,
+ *   squashed to (−1, 1); the shipped regimes: volatile 0.81, tight −0.17, one-sided −0.36, calm
+ *   −0.55). It stays silent where the session keeps no signal.
  *
  * Each warms up before it can fire, fires on the sample that crosses its threshold and clears once
  * it has stayed back under it for `holdSeconds`. Each reports plain data: firing, value, threshold,
@@ -21,6 +26,10 @@ import type { DetectorName } from '../posture';
 export const flashCrashConfigSchema = z.object({ k: z.number().positive(), windowSeconds: z.number().int().min(2).max(600), holdSeconds: z.number().int().min(1).max(3_600) }).strict();
 export const spreadBlowoutConfigSchema = z.object({ multiple: z.number().gt(1), minTicks: z.number().positive(), medianSeconds: z.number().int().min(30).max(7_200), holdSeconds: z.number().int().min(1).max(3_600) }).strict();
 export const depthVacuumConfigSchema = z.object({ fraction: z.number().gt(0).lt(1), medianSeconds: z.number().int().min(30).max(7_200), holdSeconds: z.number().int().min(1).max(3_600) }).strict();
+export const volatileRegimeConfigSchema = z.object({ stress: z.number().gt(-1).lt(1), holdSeconds: z.number().int().min(1).max(3_600) }).strict();
+export type VolatileRegimeConfig = z.infer<typeof volatileRegimeConfigSchema>;
+/** Fires in the shipped model's volatile regime only; clears a minute after the regime has changed. */
+export const DEFAULT_VOLATILE_REGIME: VolatileRegimeConfig = { stress: 0.5, holdSeconds: 60 };
 export type FlashCrashConfig = z.infer<typeof flashCrashConfigSchema>;
 export type SpreadBlowoutConfig = z.infer<typeof spreadBlowoutConfigSchema>;
 export type DepthVacuumConfig = z.infer<typeof depthVacuumConfigSchema>;
@@ -206,6 +215,25 @@ export class DepthVacuumDetector extends Detector {
       threshold: this.config.fraction,
       over: share <= this.config.fraction,
       reason: `the ${side} shows ${thinner.toFixed(0)} lots in its top 5 levels, ${(share * 100).toFixed(0)}% of its ${this.config.medianSeconds} s median of ${median.toFixed(0)} (fires at ${(this.config.fraction * 100).toFixed(0)}%)`,
+    };
+  }
+}
+
+/** See the module comment. */
+export class VolatileRegimeDetector extends Detector {
+  constructor(private readonly config: VolatileRegimeConfig) {
+    super('volatile-regime', 'stress', config.holdSeconds);
+  }
+
+  protected measure(s: MarketSample): { value: number; threshold: number; over: boolean; reason: string } | null {
+    const r = s.regime;
+    if (!r) return null;
+    const over = r.stress >= this.config.stress;
+    return {
+      value: r.stress,
+      threshold: this.config.stress,
+      over,
+      reason: `the market regime is ${r.name} (stress ${r.stress.toFixed(2)}; fires at ${this.config.stress.toFixed(2)})`,
     };
   }
 }

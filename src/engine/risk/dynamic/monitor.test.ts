@@ -87,3 +87,27 @@ describe('DynamicRiskMonitor', () => {
     expect(new DynamicRiskMonitor(config).view().models).toMatch(/^EWMA λ 0\.99\d+; GARCH\(1,1\)/);
   });
 });
+
+describe('the volatile-regime detector', () => {
+  it('firesWhileTheMarketSignalsRegimeIsVolatileAndClearsAfterItsHold', () => {
+    const m = new DynamicRiskMonitor({ ...CONFIG, volatileRegime: { stress: 0.5, holdSeconds: 5 } });
+    const samples = market(100, 3, (t, s) => ({ ...s, regime: t < 20 ? { name: 'calm', stress: -0.55 } : t < 50 ? { name: 'volatile', stress: 0.81 } : { name: 'tight', stress: -0.17 } }));
+    const fired: Array<{ t: number; edge: string }> = [];
+    samples.forEach((s, t) => {
+      for (const e of m.sample(s)) if (e.detector === 'volatile-regime') fired.push({ t, edge: e.edge });
+    });
+    expect(fired).toEqual([
+      { t: 20, edge: 'fired' },
+      { t: 54, edge: 'cleared' },
+    ]);
+    const view = m.view().detectors.find((d) => d.name === 'volatile-regime');
+    expect(view?.firing).toBe(false);
+    expect(view?.reason).toContain('tight');
+  });
+
+  it('staysSilentWhereTheSessionKeepsNoSignal', () => {
+    const m = new DynamicRiskMonitor(CONFIG);
+    for (const s of market(200, 4)) expect(m.sample(s).filter((e) => e.detector === 'volatile-regime')).toEqual([]);
+    expect(m.view().detectors.find((d) => d.name === 'volatile-regime')?.value).toBeNull();
+  });
+});

@@ -8,7 +8,7 @@
 
 import { z } from 'zod';
 import type { DetectorEdge, DynamicRisk, DynamicRiskView, MarketSample } from '../overlay';
-import { depthVacuumConfigSchema, DepthVacuumDetector, flashCrashConfigSchema, FlashCrashDetector, spreadBlowoutConfigSchema, SpreadBlowoutDetector } from './detectors';
+import { DEFAULT_VOLATILE_REGIME, depthVacuumConfigSchema, DepthVacuumDetector, flashCrashConfigSchema, FlashCrashDetector, spreadBlowoutConfigSchema, SpreadBlowoutDetector, volatileRegimeConfigSchema, VolatileRegimeDetector } from './detectors';
 import { EwmaVolatility, Garch11, garchUnconditionalVariance, GridReturns, WARMUP_INIT } from './volatility';
 
 export const dynamicRiskConfigSchema = z
@@ -18,6 +18,7 @@ export const dynamicRiskConfigSchema = z
     flashCrash: flashCrashConfigSchema,
     spreadBlowout: spreadBlowoutConfigSchema,
     depthVacuum: depthVacuumConfigSchema,
+    volatileRegime: volatileRegimeConfigSchema.optional(),
   })
   .strict();
 export type DynamicRiskConfig = z.infer<typeof dynamicRiskConfigSchema>;
@@ -30,6 +31,7 @@ export class DynamicRiskMonitor implements DynamicRisk {
   private readonly flash: FlashCrashDetector;
   private readonly spread: SpreadBlowoutDetector;
   private readonly depth: DepthVacuumDetector;
+  private readonly regime: VolatileRegimeDetector;
   private readonly models: string;
 
   constructor(config: DynamicRiskConfig) {
@@ -40,6 +42,7 @@ export class DynamicRiskMonitor implements DynamicRisk {
     this.flash = new FlashCrashDetector(c.flashCrash, () => this.garch.forecastBps());
     this.spread = new SpreadBlowoutDetector(c.spreadBlowout);
     this.depth = new DepthVacuumDetector(c.depthVacuum);
+    this.regime = new VolatileRegimeDetector(c.volatileRegime ?? DEFAULT_VOLATILE_REGIME);
     this.models = `EWMA λ ${c.ewma.lambda}; GARCH(1,1) ω ${c.garch.omega.toPrecision(3)} bps², α ${c.garch.alpha.toFixed(3)}, β ${c.garch.beta.toFixed(3)}; on 1 s mid returns`;
   }
 
@@ -48,7 +51,7 @@ export class DynamicRiskMonitor implements DynamicRisk {
     this.ewma.update(r);
     this.garch.update(r);
     const edges: DetectorEdge[] = [];
-    for (const d of [this.flash, this.spread, this.depth]) {
+    for (const d of [this.flash, this.spread, this.depth, this.regime]) {
       const e = d.sample(s);
       if (e) edges.push({ detector: d.name, ...e });
     }
@@ -57,6 +60,6 @@ export class DynamicRiskMonitor implements DynamicRisk {
 
   view(): Omit<DynamicRiskView, 'rules'> {
     const f = (x: number): number | null => (Number.isFinite(x) ? x : null);
-    return { ewmaBpsPerSqrtS: f(this.ewma.forecastBps()), garchBpsPerSqrtS: f(this.garch.forecastBps()), models: this.models, detectors: [this.flash.view(), this.spread.view(), this.depth.view()] };
+    return { ewmaBpsPerSqrtS: f(this.ewma.forecastBps()), garchBpsPerSqrtS: f(this.garch.forecastBps()), models: this.models, detectors: [this.flash.view(), this.spread.view(), this.depth.view(), this.regime.view()] };
   }
 }

@@ -10,6 +10,7 @@ import type { EvaluateOptions, PolicyEvaluation } from '../../../engine/workflow
 import { evaluate } from '../../../engine/workflows/policy-eval';
 import { parseRate, parseTimeOfDay, venueMarket, volumeFileOrCliError } from './backtest';
 import { CliError, parsePositiveInt, printReport, table } from '../output';
+import { DEFAULT_POLICY_SIGNALS } from '../../../engine/node/models/policy-files';
 
 interface TrainOptions {
   algo: string;
@@ -31,6 +32,7 @@ interface TrainOptions {
   gaeLambda?: number;
   evalSeeds: string;
   side: string;
+  signals?: boolean;
   json?: boolean;
 }
 
@@ -70,6 +72,7 @@ export function registerTrain(program: Command): void {
     .option('--gae-lambda <x>', 'PPO: GAE λ in [0, 1] (default 0.95)', parseUnit('--gae-lambda'))
     .option('--learning-rate <x>', 'learning rate (defaults: DQN 0.0005, PPO 0.0003)', parseRate('--learning-rate', false))
     .option('--eval-seeds <range>', 'held-out seeds "A..B" (below 900000) on which the finished policy is evaluated against TWAP, VWAP and AC per scenario, into its model card; "none" skips it', '1..100')
+    .option('--signals', `fill the observation's signal slots with the market signal (the direction model ${DEFAULT_POLICY_SIGNALS.model} and the regime of ${DEFAULT_POLICY_SIGNALS.regimes}); the policy then runs only where the same signal is kept`)
     .option('--json', 'print the result as JSON')
     .action(async (opts: TrainOptions) => {
       const report = await runTrain(opts);
@@ -130,6 +133,7 @@ async function runTrain(opts: TrainOptions): Promise<TrainReport> {
       ...(side === 'both' ? { bothSides: true } : {}),
       ...(opts.trackingPenalty === undefined ? {} : { trackingPenalty: opts.trackingPenalty }),
       ...(opts.inventoryPenalty === undefined ? {} : { inventoryPenalty: opts.inventoryPenalty }),
+      ...(opts.signals === true ? { signals: DEFAULT_POLICY_SIGNALS } : {}),
     },
     envs: opts.envs,
     checkpointEvery: opts.checkpointEvery,

@@ -4,6 +4,7 @@ import type { AgentView, CommandRequest, OverrideField } from '../../../engine/c
 import { useCockpit, useCockpitState } from '../context';
 import { formatPrice, formatSimTime } from '../format/format';
 import { formatOverrideValue, OVERRIDE_LABELS } from '../format/overrides';
+import { describeDirection, describeRegime, percent, signalContribution } from '../format/signal';
 
 /** The override form as typed: empty leaves a parameter as it is, `none` lifts a cap, a limit or a pause price. */
 export interface OverrideForm {
@@ -135,6 +136,7 @@ export function AgentCard({ agentId }: { agentId: string }) {
           })}
         </tbody>
       </table>
+      <AgentSignal agentId={agentId} observes={agent.observesSignal === true} />
       {tunable(agent) ? (
         <form className="ticket" onSubmit={(e) => void submit(e)} noValidate aria-label={`Override ${agent.name}`} data-testid="override-form">
           <label>
@@ -171,4 +173,23 @@ export function AgentCard({ agentId }: { agentId: string }) {
 /** Whether an agent can take overrides now. */
 export function tunable(a: Pick<AgentView, 'state'>): boolean {
   return a.state === 'running' || a.state === 'paused';
+}
+
+/**
+ * The market signal as it reaches the agent: the probabilities and the regime now, whether the
+ * agent decides on them, and what they weighed in its last decision (a learned policy's
+ * attributions to its signal slots).
+ */
+function AgentSignal({ agentId, observes }: { agentId: string; observes: boolean }) {
+  const signal = useCockpitState((s) => s.signal.now);
+  const last = useCockpitState((s) => s.decisions.find((d) => d.agentId === agentId && d.explanation !== null) ?? null);
+  const contribution = last?.explanation ? signalContribution(last.explanation) : null;
+  return (
+    <p className="agent-signal" data-testid="agent-signal">
+      <span className="label">Market signal</span>{' '}
+      {signal === null ? 'none yet' : `↓ ${percent(signal.down)} · → ${percent(signal.flat)} · ↑ ${percent(signal.up)} (${describeDirection(signal.direction)}), regime ${describeRegime(signal)}`}
+      {' · '}
+      {observes ? (contribution === null ? 'the agent decides on it; no decision yet' : `in its last decision: ${contribution} of the attributions`) : 'the agent does not decide on it'}
+    </p>
+  );
 }

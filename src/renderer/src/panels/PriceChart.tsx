@@ -3,6 +3,7 @@ import {
   CandlestickSeries,
   ColorType,
   CrosshairMode,
+  HistogramSeries,
   LineSeries,
   LineStyle,
   createChart,
@@ -17,7 +18,7 @@ import {
 import { useCockpit } from '../context';
 import { chartTime, formatSize, priceDecimals, simSecond, ticksToPrice } from '../format/format';
 import { runningVwap } from '../store/orders';
-import type { Bar, ChartData, CockpitState } from '../store/types';
+import type { Bar, ChartData, CockpitState, SignalState } from '../store/types';
 
 /** Each agent's colour on the chart, by its place in the session's agents. */
 export const AGENT_COLOURS = ['#4c9aff', '#f0b429', '#c792ea', '#3fcf8e', '#ff8a65', '#80deea', '#f48fb1', '#aed581'] as const;
@@ -56,7 +57,8 @@ function candle(bar: Bar, tickSize: number): CandlestickData<UTCTimestamp> {
  * `setData`; otherwise only the bars from the last one drawn onwards go through `update`. Over them:
  * every agent's fills as arrows (up for a buy, below the bar; down for a sell, above it), each
  * agent's running VWAP as a line and its arrival mid as a dashed price line, and the working
- * orders as dotted lines at their prices, each in the agent's colour.
+ * orders as dotted lines at their prices, each in the agent's colour. Beneath them, the market
+ * signal's direction once a second as a histogram (up green, down red).
  */
 export function PriceChart() {
   const { store } = useCockpit();
@@ -90,6 +92,25 @@ export function PriceChart() {
       wickUpColor: up,
       wickDownColor: down,
     });
+
+    // The market signal's direction (P(up) − P(down)) once a second, in the bottom fifth on a scale of its own.
+    const signalSeries: ISeriesApi<'Histogram'> = chart.addSeries(HistogramSeries, { priceScaleId: 'signal', priceFormat: { type: 'price', precision: 2, minMove: 0.01 }, lastValueVisible: false, priceLineVisible: false, title: 'signal' });
+    chart.priceScale('signal').applyOptions({ scaleMargins: { top: 0.82, bottom: 0 } });
+    const signalPoint = (p: SignalState['series'][number]) => ({ time: chartTime(p.second) as UTCTimestamp, value: p.direction, color: p.direction >= 0 ? up : down });
+    let drawnSignal: SignalState['series'] = [];
+    const drawSignal = (points: SignalState['series']): void => {
+      const before = drawnSignal;
+      drawnSignal = points;
+      // A shorter or restarted series (a snapshot, a trim) is drawn anew; otherwise the last point and the new ones go through update.
+      if (points.length === 0 || before.length === 0 || points.length < before.length || points[0] !== before[0] && points[0]!.second !== before[0]!.second) {
+        signalSeries.setData(points.map(signalPoint));
+        return;
+      }
+      const lastSecond = before[before.length - 1]!.second;
+      let from = points.length;
+      while (from > 0 && points[from - 1]!.second >= lastSecond) from--;
+      for (let i = from; i < points.length; i++) signalSeries.update(signalPoint(points[i]!));
+    };
 
     const marks = createSeriesMarkers(series, []);
     const vwapLines = new Map<string, ISeriesApi<'Line'>>();
@@ -184,6 +205,7 @@ export function PriceChart() {
         lastTick = tickSize;
         draw(s.chart, tickSize);
       }
+      if (s.signal.series !== drawnSignal) drawSignal(s.signal.series);
       overlays(s, tickSize);
     };
     onState(store.getState());

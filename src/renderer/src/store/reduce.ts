@@ -40,6 +40,7 @@ export function initialState(connection: Connection): CockpitState {
     fills: [],
     whatIf: { running: null, last: null },
     replay: null,
+    signal: { now: null, series: [] },
   };
 }
 
@@ -109,6 +110,7 @@ export function applySnapshot(
     killSwitch: { engaged: snapshot.risk.killSwitch, reason: snapshot.risk.reason },
     risk: riskFromSnapshot(snapshot.risk),
     depth: snapshot.depth,
+    signal: { now: snapshot.signal ?? null, series: reset || cause === 'gap' ? [] : state.signal.series },
   };
 }
 
@@ -165,6 +167,9 @@ function shownPercent(share: number): number {
   return Math.round(share * 100);
 }
 
+/** Seconds of the signal's direction the chart keeps. */
+export const SIGNAL_SERIES_MAX = 3_600;
+
 /** Audit rows the window keeps (the journal keeps every one). */
 export const AUDIT_MAX = 2_000;
 
@@ -212,6 +217,8 @@ class Pass {
   private readonly orders: OrdersPass;
   private readonly fills: FillMark[] = [];
   private readonly audit: AuditRow[] = [];
+  private signal: CockpitState['signal']['now'];
+  private readonly signalPoints: Array<{ second: number; direction: number }> = [];
 
   constructor(
     private readonly base: CockpitState,
@@ -228,6 +235,7 @@ class Pass {
     this.bars = new BarBuilder(base.chart);
     this.evaluation = base.evaluation;
     this.orders = new OrdersPass(base.orders);
+    this.signal = base.signal.now;
   }
 
   apply(e: EngineEvent): void {
@@ -368,6 +376,12 @@ class Pass {
       case 'ActionRecorded':
         this.audit.push(auditRow(e));
         break;
+      case 'SignalUpdated': {
+        if (this.signal?.regime?.name !== e.signal.regime?.name && e.signal.regime !== null) this.log(e, e.signal.regimeStress >= 0.5 ? 'warn' : 'info', `Regime: ${e.signal.regime.name}`, `stress ${e.signal.regimeStress.toFixed(2)}`, null);
+        this.signal = e.signal;
+        this.signalPoints.push({ second: simSecond(e.ts), direction: e.signal.direction });
+        break;
+      }
       case 'WorkflowUpdated': {
         const running = this.evaluation.running;
         if (running !== null && running.jobId === e.jobId && (e.state === 'queued' || e.state === 'running')) {
@@ -405,7 +419,18 @@ class Pass {
       orders: this.orders.commit(),
       fills: this.fills.length === 0 ? b.fills : [...b.fills, ...this.fills].slice(-FILLS_MAX),
       audit: prepend(b.audit, this.audit, AUDIT_MAX),
+      signal: this.signalPoints.length === 0 && this.signal === b.signal.now ? b.signal : { now: this.signal, series: this.signalSeries(b.signal.series) },
     };
+  }
+
+  /** The signal's series with this pass's points: one a simulated second (a later reading of the same second replaces it). */
+  private signalSeries(before: CockpitState['signal']['series']): CockpitState['signal']['series'] {
+    const merged = before.slice(Math.max(0, before.length - SIGNAL_SERIES_MAX));
+    for (const p of this.signalPoints) {
+      if (merged.length > 0 && merged[merged.length - 1]!.second >= p.second) merged[merged.length - 1] = p;
+      else merged.push(p);
+    }
+    return merged.length > SIGNAL_SERIES_MAX ? merged.slice(-SIGNAL_SERIES_MAX) : merged;
   }
 
   /**

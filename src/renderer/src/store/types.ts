@@ -13,6 +13,7 @@ import type {
   HostInfo,
   LimitUse,
   PostureAction,
+  SignalView,
   RiskLimits,
   SessionState,
   TradingState,
@@ -173,6 +174,13 @@ export interface CockpitState {
   readonly whatIf: { readonly running: { readonly sessionId: string; readonly atSeq: number } | null; readonly last: BranchResult | null };
   /** The recorded session this window replays, with its timeline; null: the window shows the live session. */
   readonly replay: ReplayView | null;
+  readonly signal: SignalState;
+}
+
+/** The market signal: the last reading (null before one, or when the session keeps none) and its direction once a simulated second, oldest first. */
+export interface SignalState {
+  readonly now: SignalView | null;
+  readonly series: ReadonlyArray<{ readonly second: number; readonly direction: number }>;
 }
 
 /** One human action as the audit trail shows it: who, what, why, when (wall clock and simulated), how it ended. */
