@@ -153,13 +153,6 @@ export const agentColumns: ColDef<AgentView>[] = [
       return `${formatPercent(p.value as number | null)}${cap === null ? '' : ` / ${formatPercent(cap)}`}`;
     },
   },
-  {
-    field: 'observesSignal',
-    headerName: 'Signal',
-    headerTooltip: 'Whether the agent decides on the market signal (a policy trained with it); the others run their rules whatever it says',
-    width: 64,
-    valueFormatter: (p) => (p.value === true ? 'uses' : '—'),
-  },
   { field: 'lastReason', headerName: 'Last reason', minWidth: 60, flex: 2, tooltip: (p) => p.value ?? undefined, valueFormatter: (p) => p.value ?? '—' },
   { colId: 'actions', headerName: '', width: 150, cellRenderer: ActionsCell, sortable: false, resizable: false, pinned: 'right' },
 ];
