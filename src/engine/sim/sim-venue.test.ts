@@ -164,7 +164,7 @@ describe('SimVenue', () => {
 });
 
 describe('scenarios through a session', () => {
-  it.each(['calm', 'calm-calibrated', 'volatile', 'thin', 'trending', 'flash-crash'])('keepsThe%sBookTwoSidedAndUncrossedAllDay', (name) => {
+  it.each(['calm', 'calm-calibrated', 'busy', 'volatile', 'thin', 'trending', 'flash-crash'])('keepsThe%sBookTwoSidedAndUncrossedAllDay', (name) => {
     const s = scenario(name);
     const v = createSimVenue(s, 1, { marketEvents: false });
     const book = v.market.book;

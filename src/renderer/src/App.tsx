@@ -22,6 +22,7 @@ import { Panel } from './components/Panel';
 import { ReasonPrompt } from './components/ReasonPrompt';
 import { Toasts } from './components/Toasts';
 import { useCockpit, useCockpitState } from './context';
+import { candleSeconds } from './store/candles';
 import { setView, type LowerView } from './store/ui-store';
 import type { CockpitState } from './store/types';
 
@@ -29,7 +30,7 @@ import type { CockpitState } from './store/types';
 export function App() {
   const { actions, ui } = useCockpit();
   const halted = useCockpitState((s) => s.killSwitch.engaged);
-  const symbol = useCockpitState((s) => (s.session ? `${s.session.symbol} · ${s.session.market}` : ''));
+  const symbol = useCockpitState((s) => (s.session ? `${s.session.symbol} · ${s.session.market} · ${candleSeconds(s.session.speed)} s candles` : ''));
   const agentCount = useCockpitState((s) => s.agents.size);
   const evalRunning = useCockpitState((s) => s.evaluation.running !== null);
   const promptOpen = useStore(ui, (s) => s.prompt !== null);

@@ -1,3 +1,5 @@
+import { writeText } from './dom-text';
+
 /** One cell of a live list row. */
 export interface LiveColumn<T> {
   readonly className: string;
@@ -212,7 +214,7 @@ export class LiveList<T> {
       const text = col.text(row);
       if (view.texts[c] !== text) {
         view.texts[c] = text;
-        cell.textContent = text;
+        writeText(cell, text);
         if (col.titled) cell.title = text;
       }
       const tone = col.tone?.(row) ?? '';

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { DepthView } from '../../../engine/contract/index';
+import { writeText } from '../components/dom-text';
 import { useCockpit } from '../context';
 import { formatPrice, formatSize } from '../format/format';
 import type { CockpitState } from '../store/types';
@@ -13,7 +14,7 @@ interface LevelView {
   readonly px: HTMLElement;
   readonly qty: HTMLElement;
   text: string;
-  width: string;
+  scale: string;
 }
 
 function makeLevel(parent: HTMLElement, side: 'bid' | 'ask'): LevelView {
@@ -32,7 +33,7 @@ function makeLevel(parent: HTMLElement, side: 'bid' | 'ask'): LevelView {
   qty.setAttribute('role', 'cell');
   row.append(bar, px, qty);
   parent.appendChild(row);
-  return { row, bar, px, qty, text: '', width: '' };
+  return { row, bar, px, qty, text: '', scale: '' };
 }
 
 function writeLevel(view: LevelView, level: readonly [number, number] | undefined, tick: number, maxSize: number): void {
@@ -41,13 +42,14 @@ function writeLevel(view: LevelView, level: readonly [number, number] | undefine
   const text = `${px}|${qty}`;
   if (view.text !== text) {
     view.text = text;
-    view.px.textContent = px;
-    view.qty.textContent = qty;
+    writeText(view.px, px);
+    writeText(view.qty, qty);
   }
-  const width = level === undefined || maxSize <= 0 ? '0%' : `${Math.min(100, (level[1] / maxSize) * 100).toFixed(1)}%`;
-  if (view.width !== width) {
-    view.width = width;
-    view.bar.style.width = width;
+  // A scale, not a width: the bar is redrawn without laying the row out again.
+  const scale = level === undefined || maxSize <= 0 ? 'scaleX(0)' : `scaleX(${Math.min(1, level[1] / maxSize).toFixed(3)})`;
+  if (view.scale !== scale) {
+    view.scale = scale;
+    view.bar.style.transform = scale;
   }
 }
 
@@ -86,7 +88,7 @@ export function DepthLadder() {
       const bestBid = d?.bids[0]?.[0];
       const bestAsk = d?.asks[0]?.[0];
       const text = bestBid !== undefined && bestAsk !== undefined && tick > 0 ? `spread ${formatPrice(bestAsk - bestBid, tick)} · ${bestAsk - bestBid}t` : '';
-      if (spread.textContent !== text) spread.textContent = text;
+      writeText(spread, text);
     };
     onState(store.getState());
     const unsubscribe = store.subscribe(onState);

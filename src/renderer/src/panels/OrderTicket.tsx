@@ -44,10 +44,12 @@ export function ticketRequest(f: TicketForm, tickSize: number): { readonly order
 export function OrderTicket() {
   const { actions, ui } = useCockpit();
   const tickSize = useCockpitState((s) => s.session?.tickSize ?? 0.01);
-  const quote = useCockpitState((s) => s.quote);
   const modifying = useStore(ui, (s) => s.modifying);
   const focus = useStore(ui, (s) => s.ticketFocus);
+  const shown = useStore(ui, (s) => s.view === 'orders');
   const [f, setF] = useState<TicketForm>(EMPTY_TICKET);
+  // The touch on the ticket's side, as a hint in the price field: followed only while the ticket is in view (the quote changes every frame).
+  const touch = useCockpitState((s) => (shown && s.quote ? formatPrice(f.side === 'buy' ? s.quote.bid : s.quote.ask, tickSize) : ''));
   const [error, setError] = useState<string | null>(null);
   const quantity = useRef<HTMLInputElement>(null);
 
@@ -97,7 +99,7 @@ export function OrderTicket() {
       </label>
       <label>
         <span className="label">Price</span>{' '}
-        <input className="num" inputMode="decimal" size={9} value={f.price} onChange={(e) => set({ price: e.target.value })} disabled={f.type === 'market'} placeholder={quote ? formatPrice(f.side === 'buy' ? quote.bid : quote.ask, tickSize) : ''} data-testid="ticket-price" />
+        <input className="num" inputMode="decimal" size={9} value={f.price} onChange={(e) => set({ price: e.target.value })} disabled={f.type === 'market'} placeholder={touch} data-testid="ticket-price" />
       </label>
       <label>
         <span className="label">TIF</span>{' '}

@@ -6,6 +6,7 @@ import {
   HistogramSeries,
   LineSeries,
   LineStyle,
+  MismatchDirection,
   createChart,
   createSeriesMarkers,
   type CandlestickData,
@@ -17,6 +18,7 @@ import {
 } from 'lightweight-charts';
 import { useCockpit } from '../context';
 import { chartTime, formatSize, priceDecimals, simSecond, ticksToPrice } from '../format/format';
+import { candleSeconds, candleStart, candles } from '../store/candles';
 import { runningVwap } from '../store/orders';
 import type { Bar, ChartData, CockpitState, SignalState } from '../store/types';
 
@@ -53,8 +55,10 @@ function candle(bar: Bar, tickSize: number): CandlestickData<UTCTimestamp> {
 }
 
 /**
- * The live price chart: one-second candles. A new epoch (snapshot, trim, late price) redraws with
- * `setData`; otherwise only the bars from the last one drawn onwards go through `update`. Over them:
+ * The live price chart: one-second candles, or longer ones when the session runs faster than ×60
+ * (candleSeconds), so that at most one new candle comes a frame. A new epoch (snapshot, trim, late
+ * price) or candle length redraws with `setData`; otherwise only the candles from the last one
+ * drawn onwards go through `update`. Over them:
  * every agent's fills as arrows (up for a buy, below the bar; down for a sell, above it), each
  * agent's running VWAP as a line and its arrival mid as a dashed price line, and the working
  * orders as dotted lines at their prices, each in the agent's colour. Beneath them, the market
@@ -96,14 +100,17 @@ export function PriceChart() {
     // The market signal's direction (P(up) − P(down)) once a second, in the bottom fifth on a scale of its own.
     const signalSeries: ISeriesApi<'Histogram'> = chart.addSeries(HistogramSeries, { priceScaleId: 'signal', priceFormat: { type: 'price', precision: 2, minMove: 0.01 }, lastValueVisible: false, priceLineVisible: false, title: 'signal' });
     chart.priceScale('signal').applyOptions({ scaleMargins: { top: 0.82, bottom: 0 } });
-    const signalPoint = (p: SignalState['series'][number]) => ({ time: chartTime(p.second) as UTCTimestamp, value: p.direction, color: p.direction >= 0 ? up : down });
+    // One bar a candle, the candle's last reading: a point between candles would add a time to the scale.
+    const signalPoint = (p: SignalState['series'][number]) => ({ time: chartTime(candleStart(p.second, drawnSeconds)) as UTCTimestamp, value: p.direction, color: p.direction >= 0 ? up : down });
     let drawnSignal: SignalState['series'] = [];
-    const drawSignal = (points: SignalState['series']): void => {
+    const drawSignal = (points: SignalState['series'], anew = false): void => {
       const before = drawnSignal;
       drawnSignal = points;
-      // A shorter or restarted series (a snapshot, a trim) is drawn anew; otherwise the last point and the new ones go through update.
-      if (points.length === 0 || before.length === 0 || points.length < before.length || points[0] !== before[0] && points[0]!.second !== before[0]!.second) {
-        signalSeries.setData(points.map(signalPoint));
+      // A shorter or restarted series (a snapshot, a trim) or a new candle length is drawn anew; otherwise the last point and the new ones go through update.
+      if (anew || points.length === 0 || before.length === 0 || points.length < before.length || points[0] !== before[0] && points[0]!.second !== before[0]!.second) {
+        const byCandle = new Map<number, ReturnType<typeof signalPoint>>();
+        for (const p of points) { const bar = signalPoint(p); byCandle.set(bar.time, bar); }
+        signalSeries.setData([...byCandle.values()]);
         return;
       }
       const lastSecond = before[before.length - 1]!.second;
@@ -113,6 +120,18 @@ export function PriceChart() {
     };
 
     const marks = createSeriesMarkers(series, []);
+    // The fills are marked from one screen's width left of the view onwards: the markers are
+    // placed again on every data change, so all of a long session's fills would cost that much per
+    // new bar. Scrolling back past the marked part marks again from there.
+    const markedSince = (): number => {
+      const range = chart.timeScale().getVisibleLogicalRange();
+      if (range === null) return -Infinity;
+      const left = series.dataByIndex(Math.floor(range.from - (range.to - range.from)), MismatchDirection.NearestRight);
+      return left === null ? -Infinity : (left.time as number);
+    };
+    let marksFrom = -Infinity;
+    /** The length of the candles drawn, seconds. */
+    let drawnSeconds = 1;
     const vwapLines = new Map<string, ISeriesApi<'Line'>>();
     let priceLines: IPriceLine[] = [];
     let overlaid: { fills: CockpitState['fills']; orders: CockpitState['orders']; agents: CockpitState['agents'] } | null = null;
@@ -122,13 +141,14 @@ export function PriceChart() {
       overlaid = { fills: s.fills, orders: s.orders, agents: s.agents };
       overlayAt = performance.now();
       const price = (ticks: number): number => ticksToPrice(ticks, tickSize);
-      const fillMarks: SeriesMarker<UTCTimestamp>[] = s.fills.map((f) => ({
-        time: chartTime(simSecond(f.ts)) as UTCTimestamp,
-        position: f.side === 'buy' ? 'belowBar' : 'aboveBar',
-        shape: f.side === 'buy' ? 'arrowUp' : 'arrowDown',
-        color: agentColour(s.agents, f.agentId),
-        size: 0.5,
-      }));
+      const at = (ts: number): number => chartTime(candleStart(simSecond(ts), drawnSeconds));
+      marksFrom = markedSince();
+      const fillMarks: SeriesMarker<UTCTimestamp>[] = [];
+      for (const f of s.fills) {
+        const time = at(f.ts);
+        if (time < marksFrom) continue;
+        fillMarks.push({ time: time as UTCTimestamp, position: f.side === 'buy' ? 'belowBar' : 'aboveBar', shape: f.side === 'buy' ? 'arrowUp' : 'arrowDown', color: agentColour(s.agents, f.agentId), size: 0.5 });
+      }
       marks.setMarkers(fillMarks);
       const vwaps = runningVwap(s.fills);
       // An agent with no fills (a new session's, or the fills cleared by a reset) has no VWAP line.
@@ -143,10 +163,10 @@ export function PriceChart() {
           line = chart.addSeries(LineSeries, { color: agentColour(s.agents, agentId), lineWidth: 1, priceLineVisible: false, lastValueVisible: false, crosshairMarkerVisible: false, title: `${shortName(s, agentId)} VWAP` });
           vwapLines.set(agentId, line);
         }
-        // One point a second (the chart's time step): the VWAP after the second's last fill.
-        const bySecond = new Map<number, number>();
-        for (const [ts, avg] of points) bySecond.set(simSecond(ts), avg);
-        line.setData([...bySecond].map(([sec, avg]) => ({ time: chartTime(sec) as UTCTimestamp, value: price(avg) })));
+        // One point a candle (the chart's time step): the VWAP after the candle's last fill.
+        const byCandle = new Map<number, number>();
+        for (const [ts, avg] of points) byCandle.set(at(ts), avg);
+        line.setData([...byCandle].map(([time, avg]) => ({ time: time as UTCTimestamp, value: price(avg) })));
       }
       for (const l of priceLines) series.removePriceLine(l);
       priceLines = [];
@@ -173,45 +193,72 @@ export function PriceChart() {
       }, wait);
     };
 
+    const onRange = (): void => {
+      if (overlaid === null || markedSince() >= marksFrom) return;
+      overlaid = null;
+      const s = store.getState();
+      if ((s.session?.tickSize ?? 0) > 0) overlays(s, s.session!.tickSize);
+    };
+    chart.timeScale().subscribeVisibleLogicalRangeChange(onRange);
+
     let drawnEpoch = -1;
+    /** The first second of the last candle drawn. */
     let drawnLast = -Infinity;
     let drawnTick = 0;
-    const draw = (data: ChartData, tickSize: number): void => {
+    const draw = (data: ChartData, tickSize: number, seconds: number): void => {
       if (tickSize !== drawnTick) {
         drawnTick = tickSize;
         series.applyOptions({ priceFormat: { type: 'price', minMove: tickSize, precision: priceDecimals(tickSize) } });
         drawnEpoch = -1;
       }
+      if (seconds !== drawnSeconds) {
+        drawnSeconds = seconds;
+        drawnEpoch = -1;
+        // The fills and VWAP lines move to the new candles' times.
+        overlaid = null;
+      }
       const bars = data.bars;
       if (data.epoch !== drawnEpoch) {
         drawnEpoch = data.epoch;
-        series.setData(bars.map((b) => candle(b, tickSize)));
-        drawnLast = bars[bars.length - 1]?.second ?? -Infinity;
+        const all = candles(bars, seconds);
+        series.setData(all.map((b) => candle(b, tickSize)));
+        drawnLast = all[all.length - 1]?.second ?? -Infinity;
         return;
       }
       let from = bars.length;
       while (from > 0 && bars[from - 1]!.second >= drawnLast) from--;
-      for (let i = from; i < bars.length; i++) series.update(candle(bars[i]!, tickSize));
-      drawnLast = bars[bars.length - 1]?.second ?? drawnLast;
+      const tail = candles(bars, seconds, from);
+      for (const c of tail) series.update(candle(c, tickSize));
+      drawnLast = tail[tail.length - 1]?.second ?? drawnLast;
     };
 
     let last: ChartData | null = null;
     let lastTick = 0;
+    let lastSeconds = 1;
+    /** The candle length the signal bars were drawn for. */
+    let signalSeconds = 1;
     const onState = (s: ReturnType<typeof store.getState>): void => {
       const tickSize = s.session?.tickSize ?? 0;
       if (tickSize <= 0) return;
-      if (s.chart !== last || tickSize !== lastTick) {
+      const seconds = candleSeconds(s.session!.speed);
+      if (s.chart !== last || tickSize !== lastTick || seconds !== lastSeconds) {
         last = s.chart;
         lastTick = tickSize;
-        draw(s.chart, tickSize);
+        lastSeconds = seconds;
+        draw(s.chart, tickSize, seconds);
       }
-      if (s.signal.series !== drawnSignal) drawSignal(s.signal.series);
+      if (s.signal.series !== drawnSignal || signalSeconds !== drawnSeconds) {
+        const anew = signalSeconds !== drawnSeconds;
+        signalSeconds = drawnSeconds;
+        drawSignal(s.signal.series, anew);
+      }
       overlays(s, tickSize);
     };
     onState(store.getState());
     const unsubscribe = store.subscribe(onState);
     return () => {
       unsubscribe();
+      chart.timeScale().unsubscribeVisibleLogicalRangeChange(onRange);
       if (overlayTimer !== null) clearTimeout(overlayTimer);
       chart.remove();
     };

@@ -1,11 +1,12 @@
 import { useRef } from 'react';
+import { writeText } from '../components/dom-text';
 import { useStoreListener } from '../context';
 import { formatPrice, formatSimTime, formatSize } from '../format/format';
 import { midOf } from '../store/reduce';
 import type { CockpitState } from '../store/types';
 
 function setText(el: HTMLElement | null, text: string): void {
-  if (el !== null && el.textContent !== text) el.textContent = text;
+  if (el !== null) writeText(el, text);
 }
 
 const selectQuoteView = (s: CockpitState) => s.quote;

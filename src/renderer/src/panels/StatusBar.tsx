@@ -1,4 +1,5 @@
 import { useRef } from 'react';
+import { writeText } from '../components/dom-text';
 import { useCockpitState, useStoreListener } from '../context';
 import { formatSimTime, formatSpeed } from '../format/format';
 import type { CockpitState } from '../store/types';
@@ -17,10 +18,10 @@ export function StatusBar() {
   const seq = useRef<HTMLSpanElement>(null);
 
   useStoreListener(selectClock, (ns, s) => {
-    if (clock.current !== null) clock.current.textContent = s.session === null ? '--:--:--.---' : formatSimTime(ns);
+    if (clock.current !== null) writeText(clock.current, s.session === null ? '--:--:--.---' : formatSimTime(ns));
   });
   useStoreListener(selectSeq, (n) => {
-    if (seq.current !== null) seq.current.textContent = String(n);
+    if (seq.current !== null) writeText(seq.current, String(n));
   });
 
   const link = connection.status !== 'connected' ? connection.status : sync === 'live' ? 'connected' : sync === 'waiting' ? 'syncing' : 'resyncing';
