@@ -85,6 +85,17 @@ export interface SignalView {
   readonly regimeStress: number;
 }
 
+/**
+ * The regime stress from which a regime counts as volatile (the risk overlay's volatile-regime
+ * detector by default, the window's warning, the explanation's words) and below which as calm.
+ */
+export const REGIME_STRESS = { volatile: 0.5, calm: -0.4 } as const;
+
+/** Whether a regime stress counts as volatile (REGIME_STRESS.volatile or above). */
+export function isVolatileStress(stress: number): boolean {
+  return stress >= REGIME_STRESS.volatile;
+}
+
 /** An agent's fills so far: lots, average price (ticks, null before the first) and shortfall against its arrival mid (bps, positive = cost; null before the agent starts). */
 export interface AgentFillFigures {
   readonly filled: number;

@@ -11,6 +11,7 @@
  * so an explanation costs m small backward passes and no TF.js call.
  */
 
+import { REGIME_STRESS } from '../contract/events';
 import { ACTIONS, describeAction, OBSERVATION_FIELDS } from '../rl/env';
 import type { Mlp } from './mlp';
 import { mlpForward, mlpOutputGradient, softmax } from './mlp';
@@ -111,7 +112,7 @@ export function describeFeature(feature: string, v: number): string {
     case 'signal0':
       return `signal ${v > 0.1 ? 'up' : v < -0.1 ? 'down' : 'flat'} (${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(2)})`;
     case 'signal1':
-      return v > 0.5 ? 'volatile regime' : v < -0.4 ? 'calm regime' : 'ordinary regime';
+      return v >= REGIME_STRESS.volatile ? 'volatile regime' : v < REGIME_STRESS.calm ? 'calm regime' : 'ordinary regime';
     default:
       return `${feature} ${v.toFixed(2)}`;
   }

@@ -167,7 +167,7 @@ function makeEnv(market: EnvMarket, env: PolicyEnvSettings, side: Side = env.sid
     trackingPenalty: env.trackingPenalty ?? 0,
     inventoryPenalty: env.inventoryPenalty ?? 0,
     // The signal models' directories are named from the application root, where the CLI runs.
-    ...(env.signals === undefined ? {} : { marketSignal: marketSignalMaker(env.signals, process.cwd(), market.tickSize) }),
+    ...(env.signals === undefined ? {} : { marketSignal: marketSignalMaker(env.signals, market.tickSize) }),
   });
 }
 

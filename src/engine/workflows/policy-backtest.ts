@@ -98,7 +98,7 @@ export async function withPolicyEpisodes(
       const { venue, startNs } = loaded.open(r.seed);
       const observer = new MarketObserver();
       // A policy trained on the market signal sees it kept from the warm-up on, as in training.
-      const signal = run.signals === undefined ? undefined : marketSignalMaker(run.signals, process.cwd(), loaded.tickSize)();
+      const signal = run.signals === undefined ? undefined : marketSignalMaker(run.signals, loaded.tickSize)();
       signal?.resync(venue);
       warmUpTo(venue, observer, startNs, spec.sampleStepNs ?? SECOND, signal);
       // The report keys strategies by name; a policy's name is its rl:DIR or fixed: entry.

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { SequentialIds } from '../../engine/core/ids';
 import { DEFAULT_AGENTS, DEFAULT_LIMITS, isSessionCommand, SessionKernel } from '../../engine/kernel/session-kernel';
 import type { AgentSpec, StrategyFactory } from '../../engine/kernel/session-kernel';
-import { DEFAULT_POLICY_DIR, DEFAULT_POLICY_SIGNALS, loadPolicySync, shippedPolicies } from '../../engine/node/models/policy-files';
+import { DEFAULT_POLICY_DIR, DEFAULT_POLICY_SIGNALS, loadPolicySync, observesSignal, shippedPolicies } from '../../engine/node/models/policy-files';
 import { marketSignalMaker } from '../../engine/node/models/signal-files';
 import { appRoot } from './app-root';
 import { listScenarios, loadScenario, scenarioFile } from '../../engine/node/files/sim-scenarios';
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   const kernel = new SessionKernel(
     { ids: new SequentialIds(), strategies },
     // The dynamic-risk monitor on the parameters fitted on the shared real days (`cockpit risk fit`).
-    { sessionId, seed: options.seed, market, speed, agents, limits: DEFAULT_LIMITS, dynamic: new DynamicRiskMonitor(dynamicRisk), signal: marketSignalMaker(signalDirs, '/', market.tickSize)(), learnedObservesSignal: env.signals !== undefined },
+    { sessionId, seed: options.seed, market, speed, agents, limits: DEFAULT_LIMITS, dynamic: new DynamicRiskMonitor(dynamicRisk), signal: marketSignalMaker(signalDirs, market.tickSize)(), learnedObservesSignal: observesSignal(manifest) },
   );
 
   let journal: Journal | null = null;

@@ -18,7 +18,7 @@ import { lobsterSessionMarket } from '../files/backtest-markets';
 import { loadScenario } from '../files/sim-scenarios';
 import { liveStrategies } from '../workers/live-strategies';
 import { marketSignalMaker } from '../models/signal-files';
-import { loadPolicySync } from '../models/policy-files';
+import { loadPolicySync, observesSignal } from '../models/policy-files';
 import { sha256Dir, sha256File } from './hashes';
 import type { HashedFile, JournalMeta } from './journal';
 
@@ -63,7 +63,7 @@ export async function recordedSessionConfig(meta: JournalMeta): Promise<{ config
   if (usesPolicy) for (const p of [meta.policy, ...switches]) checkPolicy(p);
   // The market signal the session kept, from the same model files.
   if (meta.signal) for (const d of [meta.signal.model, meta.signal.regimes]) checkPolicy(d, 'signal model');
-  const signal = meta.signal ? marketSignalMaker({ model: meta.signal.model.dir, regimes: meta.signal.regimes.dir }, '/', market.tickSize)() : undefined;
+  const signal = meta.signal ? marketSignalMaker({ model: meta.signal.model.dir, regimes: meta.signal.regimes.dir }, market.tickSize)() : undefined;
   const config: SessionConfig = {
     sessionId: meta.parent?.rootSessionId ?? meta.sessionId,
     seed: meta.seed,
@@ -72,7 +72,7 @@ export async function recordedSessionConfig(meta: JournalMeta): Promise<{ config
     agents: agents.data,
     limits: limits.data as RiskLimits,
     ...(dynamic !== null && dynamic.success ? { dynamic: new DynamicRiskMonitor(dynamic.data) } : {}),
-    ...(signal === undefined ? {} : { signal, learnedObservesSignal: usesPolicy && loadPolicySync(meta.policy.dir).manifest.env.signals !== undefined }),
+    ...(signal === undefined ? {} : { signal, learnedObservesSignal: usesPolicy && observesSignal(loadPolicySync(meta.policy.dir).manifest) }),
   };
   if (!usesPolicy) return { config, strategies: baselineStrategies };
   // The same strategies the live agents decided with, here in this thread.

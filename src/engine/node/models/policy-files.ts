@@ -187,6 +187,11 @@ export interface PolicySignals {
 /** The signals `cockpit train --signals` trains with, and the cockpit shows: the level-1 model runs on every venue. */
 export const DEFAULT_POLICY_SIGNALS: PolicySignals = { model: 'resources/models/lob1-signal', regimes: 'resources/models/lob-regimes' };
 
+/** Whether the policy decides on the market signal: it was trained with one (`cockpit train --signals`). */
+export function observesSignal(manifest: PolicyManifest): boolean {
+  return manifest.env.signals !== undefined;
+}
+
 /** Reads `policy.json` and refuses a policy trained for another observation and action layout. */
 export function readManifest(dir: string): PolicyManifest {
   const manifest = readJson<Partial<PolicyManifest>>(dir, 'policy.json');

@@ -137,9 +137,9 @@ const loaded = new Map<string, MarketSignalModels>();
 
 /**
  * Returns a maker of fresh `MarketSignal`s (one per session or episode) for the models `signals`
- * names, resolved against `root` (the application root); the models are read once per process.
+ * names, a relative dir resolved against `root` (the working directory unless given), an absolute one as it is; the models are read once per process.
  */
-export function marketSignalMaker(signals: PolicySignals, root: string, tickSize: number): () => MarketSignal {
+export function marketSignalMaker(signals: PolicySignals, tickSize: number, root = process.cwd()): () => MarketSignal {
   const at = (dir: string): string => (isAbsolute(dir) ? dir : join(root, dir));
   const key = `${at(signals.model)}\u0000${at(signals.regimes)}`;
   let models = loaded.get(key);

@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import { baselineStrategies } from '../../kernel/strategies';
 import { isLearned, LearnedStrategy } from '../../kernel/learned-strategy';
 import type { StrategyFactory } from '../../kernel/session-kernel';
-import { loadPolicySync } from '../models/policy-files';
+import { loadPolicySync, observesSignal } from '../models/policy-files';
 import { OBSERVATION_SIZE } from '../../rl/env';
 import type { ExecutionPolicy } from '../../learn/policy';
 
@@ -27,8 +27,8 @@ export function liveStrategies(args: LiveStrategyArgs): StrategyFactory {
   const { policy, manifest } = loadPolicySync(args.policyDir);
   warmUp(policy);
   const name = basename(args.policyDir);
-  const observesSignal = manifest.env.signals !== undefined;
-  return (spec, context) => (isLearned(spec) ? new LearnedStrategy({ name, policy, steps: manifest.env.steps, side: spec.side, explain: true, observesSignal }) : baselineStrategies(spec, context));
+  const signal = observesSignal(manifest);
+  return (spec, context) => (isLearned(spec) ? new LearnedStrategy({ name, policy, steps: manifest.env.steps, side: spec.side, explain: true, observesSignal: signal }) : baselineStrategies(spec, context));
 }
 
 /**

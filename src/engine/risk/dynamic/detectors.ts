@@ -20,6 +20,8 @@
  */
 
 import { z } from 'zod';
+import { REGIME_STRESS } from '../../contract/events';
+import { RollingWindow } from './window';
 import type { DetectorView, MarketSample } from '../overlay';
 import type { DetectorName } from '../posture';
 
@@ -29,7 +31,7 @@ export const depthVacuumConfigSchema = z.object({ fraction: z.number().gt(0).lt(
 export const volatileRegimeConfigSchema = z.object({ stress: z.number().gt(-1).lt(1), holdSeconds: z.number().int().min(1).max(3_600) }).strict();
 export type VolatileRegimeConfig = z.infer<typeof volatileRegimeConfigSchema>;
 /** Fires in the shipped model's volatile regime only; clears a minute after the regime has changed. */
-export const DEFAULT_VOLATILE_REGIME: VolatileRegimeConfig = { stress: 0.5, holdSeconds: 60 };
+export const DEFAULT_VOLATILE_REGIME: VolatileRegimeConfig = { stress: REGIME_STRESS.volatile, holdSeconds: 60 };
 export type FlashCrashConfig = z.infer<typeof flashCrashConfigSchema>;
 export type SpreadBlowoutConfig = z.infer<typeof spreadBlowoutConfigSchema>;
 export type DepthVacuumConfig = z.infer<typeof depthVacuumConfigSchema>;
@@ -92,55 +94,18 @@ abstract class Detector {
   protected abstract measure(s: MarketSample): { value: number; threshold: number; over: boolean; reason: string } | null;
 }
 
-/** A fixed-length ring of the last samples of a number. */
-class Ring {
-  private readonly xs: number[] = [];
-  private head = 0;
-
-  constructor(private readonly size: number) {}
-
-  push(x: number): void {
-    if (this.xs.length < this.size) this.xs.push(x);
-    else {
-      this.xs[this.head] = x;
-      this.head = (this.head + 1) % this.size;
-    }
-  }
-
-  get full(): boolean {
-    return this.xs.length === this.size;
-  }
-
-  get length(): number {
-    return this.xs.length;
-  }
-
-  /** The oldest value kept. */
-  oldest(): number {
-    return this.xs.length < this.size ? (this.xs[0] as number) : (this.xs[this.head] as number);
-  }
-
-  /** The median of the finite values kept, or NaN with none. */
-  median(): number {
-    const v = this.xs.filter(Number.isFinite).sort((a, b) => a - b);
-    if (v.length === 0) return NaN;
-    const m = v.length >> 1;
-    return v.length % 2 === 1 ? (v[m] as number) : ((v[m - 1] as number) + (v[m] as number)) / 2;
-  }
-}
-
 /** See the module comment. `sigma` is the volatility forecast now (bps per √s; NaN while it warms up). */
 export class FlashCrashDetector extends Detector {
-  private readonly mids: Ring;
-  private readonly sigmas: Ring;
+  private readonly mids: RollingWindow;
+  private readonly sigmas: RollingWindow;
 
   constructor(
     private readonly config: FlashCrashConfig,
     private readonly sigma: () => number,
   ) {
     super('flash-crash', 'σ', config.holdSeconds);
-    this.mids = new Ring(config.windowSeconds + 1);
-    this.sigmas = new Ring(config.windowSeconds + 1);
+    this.mids = new RollingWindow(config.windowSeconds + 1);
+    this.sigmas = new RollingWindow(config.windowSeconds + 1);
   }
 
   protected measure(s: MarketSample): { value: number; threshold: number; over: boolean; reason: string } | null {
@@ -166,11 +131,11 @@ export class FlashCrashDetector extends Detector {
 
 /** See the module comment. */
 export class SpreadBlowoutDetector extends Detector {
-  private readonly spreads: Ring;
+  private readonly spreads: RollingWindow;
 
   constructor(private readonly config: SpreadBlowoutConfig) {
     super('spread-blowout', '× median', config.holdSeconds);
-    this.spreads = new Ring(config.medianSeconds);
+    this.spreads = new RollingWindow(config.medianSeconds);
   }
 
   protected measure(s: MarketSample): { value: number; threshold: number; over: boolean; reason: string } | null {
@@ -195,11 +160,11 @@ export class SpreadBlowoutDetector extends Detector {
 
 /** See the module comment. */
 export class DepthVacuumDetector extends Detector {
-  private readonly depths: Ring;
+  private readonly depths: RollingWindow;
 
   constructor(private readonly config: DepthVacuumConfig) {
     super('depth-vacuum', '× median', config.holdSeconds);
-    this.depths = new Ring(config.medianSeconds);
+    this.depths = new RollingWindow(config.medianSeconds);
   }
 
   protected measure(s: MarketSample): { value: number; threshold: number; over: boolean; reason: string } | null {

@@ -1,3 +1,4 @@
+import { isVolatileStress } from '../../../engine/contract/events';
 import { useCockpitState } from '../context';
 import { formatSimTime } from '../format/format';
 import { describeDirection, describeRegime, percent } from '../format/signal';
@@ -36,7 +37,7 @@ export function SignalStrip() {
         {describeDirection(signal.direction)}
       </span>
       {!signal.warm && <span className="muted">warming up</span>}
-      <span className={`signal-regime ${signal.regimeStress >= 0.5 ? 'warn' : ''}`} data-testid="signal-regime">
+      <span className={`signal-regime ${isVolatileStress(signal.regimeStress) ? 'warn' : ''}`} data-testid="signal-regime">
         regime {describeRegime(signal)}
         {signal.regime !== null && <span className="muted"> since {formatSimTime(signal.regime.sinceNs)}</span>}
       </span>

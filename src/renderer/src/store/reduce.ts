@@ -1,4 +1,5 @@
 import type { AgentView, EngineEvent, EventBatch, HostInfo, SessionSnapshot } from '../../../engine/contract/index';
+import { isVolatileStress } from '../../../engine/contract/events';
 import { formatPrice, formatSize, simSecond } from '../format/format';
 import { describeOverrides } from '../format/overrides';
 import { describeDeltas } from '../format/limits';
@@ -377,7 +378,7 @@ class Pass {
         this.audit.push(auditRow(e));
         break;
       case 'SignalUpdated': {
-        if (this.signal?.regime?.name !== e.signal.regime?.name && e.signal.regime !== null) this.log(e, e.signal.regimeStress >= 0.5 ? 'warn' : 'info', `Regime: ${e.signal.regime.name}`, `stress ${e.signal.regimeStress.toFixed(2)}`, null);
+        if (this.signal?.regime?.name !== e.signal.regime?.name && e.signal.regime !== null) this.log(e, isVolatileStress(e.signal.regimeStress) ? 'warn' : 'info', `Regime: ${e.signal.regime.name}`, `stress ${e.signal.regimeStress.toFixed(2)}`, null);
         this.signal = e.signal;
         this.signalPoints.push({ second: simSecond(e.ts), direction: e.signal.direction });
         break;
