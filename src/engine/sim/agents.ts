@@ -165,7 +165,9 @@ class ZeroIntelligence extends SimAgent {
 
 /**
  * A market maker with inventory control: it quotes `levels` levels a side around a fair value (an
- * EWMA of the mid), shifted against its inventory, wider when the mid has been moving, and stops
+ * EWMA of the mid, or the fundamental, or a mix), shifted by what the order flow tells it when the
+ * scenario has the flow-impact channel (`sim/flow-impact.ts`) and against its inventory, wider
+ * when the mid has been moving, and stops
  * adding to an inventory beyond its limit. It re-quotes every `requoteMs` on average, replacing
  * only the quotes whose price changed.
  */
@@ -221,7 +223,8 @@ class MarketMaker extends SimAgent {
     this.fair = p.fairValueWeight * mid + (1 - p.fairValueWeight) * this.fair;
     const w = p.fundamentalWeight;
     const reference = w > 0 ? w * m.fundamental + (1 - w) * this.fair : this.fair;
-    const center = reference - this.inventory * p.inventorySkewTicksPerLot;
+    const flow = m.flowImpact === undefined ? 0 : m.flowImpact.shift(m.now());
+    const center = reference + flow - this.inventory * p.inventorySkewTicksPerLot;
     const half = p.spreadTicks / 2 + p.volatilityWidening * this.vol;
     const L = p.levels;
     const bidTop = Math.min(Math.floor(center - half + 1e-9), ask - 1);

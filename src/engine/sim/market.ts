@@ -22,6 +22,7 @@ import { NS_PER_SECOND } from '../core/clock';
 import { Rng } from '../core/rng';
 import { buildAgents } from './agents';
 import { EventQueue } from './event-queue';
+import { FlowImpact } from './flow-impact';
 import type { SimAgent } from './agents';
 import type { FactsRecorder } from './facts-recorder';
 import { LatencyModel, normalQuantile } from './sampling';
@@ -79,6 +80,8 @@ export class SimMarket {
   fundamental: number;
   /** Current log-volatility factor of the fundamental (1 = typical). */
   volFactor = 1;
+  /** The makers' shift of their fair value from the signed aggressive flow, every taker's (absent unless the scenario's `marketMakers.flowImpact` is set). */
+  readonly flowImpact: FlowImpact | undefined;
 
   private nowNs: number;
   private readonly queue = new EventQueue();
@@ -143,6 +146,8 @@ export class SimMarket {
     this.lastBid = start - 1;
     this.lastAsk = start + 1;
     this.refMid = start;
+    const fi = scenario.marketMakers.flowImpact;
+    this.flowImpact = fi === undefined ? undefined : new FlowImpact(fi, this.openNs);
 
     const profile = scenario.intraday?.profile ?? [1];
     let sum = 0;
@@ -356,6 +361,7 @@ export class SimMarket {
         if (o >= 1 && o <= agents.length) agents[o - 1]!.onFill(this, f.makerId, takerSide ^ 1, f.price, f.size, f.makerRemaining);
       }
       if (this.recorder !== undefined) this.recorder.trade(this.nowNs, takerSide === BUY ? 1 : -1, size, midBefore, this.mid());
+      if (this.flowImpact !== undefined) this.flowImpact.trade(this.nowNs, takerSide === BUY ? 1 : -1, size);
     }
     if (this.listener !== undefined) this.listener(r, this.nowNs, takerOwner, takerSide, aggressive);
     const b = this.book.bestBid();

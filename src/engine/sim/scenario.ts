@@ -87,6 +87,22 @@ const marketMakers = z.strictObject({
    * until they re-quote, and the price follows the value, not the flow.
    */
   fundamentalWeight: probability.default(0),
+  /**
+   * The permanent-impact channel (off when absent): the makers shift the centre of their quotes by
+   * what the signed aggressive order flow tells them, a propagator (Bouchaud et al. 2004) with
+   * Kyle's (1985) permanent λ as its case without decay. See `sim/flow-impact.ts`.
+   */
+  flowImpact: z
+    .strictObject({
+      /** The shift for an aggressive order of one lot, ticks (λ). */
+      ticks: positive,
+      /** An order of v lots shifts the centre `ticks` × v^sizeExponent (1: linear, as Kyle's). */
+      sizeExponent: z.number().finite().positive().max(1).default(1),
+      /** The impact decays as (1 + t / decaySeconds)^−decayExponent (0, the default: permanent). */
+      decayExponent: z.number().finite().nonnegative().max(2).default(0),
+      decaySeconds: positive.default(1),
+    })
+    .optional(),
   latency: latency.default(noLatency),
 });
 

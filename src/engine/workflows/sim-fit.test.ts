@@ -4,7 +4,7 @@ import type { ScenarioInput } from '../sim/scenario';
 import { parseScenario } from '../sim/scenario';
 import { DIAGNOSTIC_KEYS } from '../sim/diagnostics';
 import type { Figures, RealDayFigures } from '../sim/diagnostics';
-import { fitScenario, readPath, toCoordinate, toParameter, withPath } from './sim-fit';
+import { fitScenario, parseFitParameter, readPath, toCoordinate, toParameter, withPath } from './sim-fit';
 import type { FitParameter } from './sim-fit';
 import { realDaysFromReport } from './sim-diagnostics';
 
@@ -48,6 +48,13 @@ describe('fit parameters', () => {
     }
     expect(toParameter(p, toCoordinate(p, 6))).toBe(6);
     expect(toParameter({ path: 'x', lo: 0, hi: 1 }, toCoordinate({ path: 'x', lo: 0, hi: 1 }, 0.3))).toBeCloseTo(0.3, 3);
+  });
+
+  it('parsesASearchedParameterAndRefusesABadOne', () => {
+    expect(parseFitParameter('marketMakers.flowImpact.ticks=0.01..3')).toEqual({ path: 'marketMakers.flowImpact.ticks', lo: 0.01, hi: 3 });
+    expect(parseFitParameter('marketMakers.spreadTicks=6..40:int')).toEqual({ path: 'marketMakers.spreadTicks', lo: 6, hi: 40, integer: true });
+    expect(() => parseFitParameter('marketMakers.spreadTicks=6-40')).toThrow(/path=lo\.\.hi.*received "marketMakers\.spreadTicks=6-40"/);
+    expect(() => parseFitParameter('x=3..1')).toThrow(/lo below hi, received 3 and 1/);
   });
 
   it('setsADottedPathOnACopyAndRefusesAPathThroughANumber', () => {

@@ -51,6 +51,19 @@ export const DEFAULT_FIT_PARAMETERS: readonly FitParameter[] = [
   { path: 'fundamental.jumpRatePerHour', lo: 0.1, hi: 6 },
 ];
 
+/**
+ * Parses a searched parameter written as `path=lo..hi`, with `:int` after it for a whole number
+ * (`marketMakers.spreadTicks=6..40:int`); throws saying what was received and what was expected.
+ */
+export function parseFitParameter(text: string): FitParameter {
+  const m = /^([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)*)=(-?[0-9.eE+-]+)\.\.(-?[0-9.eE+-]+)(:int)?$/.exec(text.trim());
+  const lo = m === null ? NaN : Number(m[2]);
+  const hi = m === null ? NaN : Number(m[3]);
+  if (m === null || !Number.isFinite(lo) || !Number.isFinite(hi)) throw new Error(`a searched parameter is written path=lo..hi or path=lo..hi:int (as marketMakers.spreadTicks=6..40:int), received "${text}"`);
+  if (!(hi > lo)) throw new Error(`the bounds of "${m[1]}" must have lo below hi, received ${lo} and ${hi}`);
+  return { path: m[1]!, lo, hi, ...(m[4] === undefined ? {} : { integer: true }) };
+}
+
 /** Reads a dotted path of a scenario file. */
 export function readPath(s: ScenarioInput, path: string): number | undefined {
   let o: unknown = s;

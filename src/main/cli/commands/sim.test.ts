@@ -74,6 +74,12 @@ describe('sim diagnostics command errors', () => {
     expect(message(wait.error)).toMatch(/--touch-wait/);
   });
 
+  it('refusesABadSearchedParameterBeforeSimulatingAnything', async () => {
+    const r = await sim('fit', '--scenario', 'calm', '--out', join(dir, 'fit.json'), '--param', 'marketMakers.spreadTicks=40..6');
+    expect(r.error).toBeInstanceOf(CliError);
+    expect(message(r.error)).toMatch(/marketMakers\.spreadTicks.*lo below hi, received 40 and 6/);
+  });
+
   it('refusesAFitWithoutAnOutputFile', async () => {
     const r = await sim('fit', '--scenario', 'calm');
     expect(message(r.error)).toMatch(/--out/);

@@ -14,7 +14,7 @@ import { touchProbe } from '../../../engine/workflows/touch-probe';
 import { DIAGNOSTIC_DAYS, defaultTouchPlan, diagnosticsReport } from '../../../engine/workflows/sim-diagnostics';
 import type { DiagnosticsReport } from '../../../engine/workflows/sim-diagnostics';
 import { checkDayFiles, realDayFigures, realDaysFromReport } from '../../../engine/workflows/sim-diagnostics';
-import { DEFAULT_FIT_PARAMETERS, fitScenario } from '../../../engine/workflows/sim-fit';
+import { DEFAULT_FIT_PARAMETERS, fitScenario, parseFitParameter } from '../../../engine/workflows/sim-fit';
 import { DEFAULT_METAORDERS } from '../../../engine/sim/facts';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { scenarioFile } from '../../../engine/node/files/sim-scenarios';
@@ -83,6 +83,7 @@ interface FitFlags {
   trail?: string;
   realFrom?: string;
   metaorders: boolean;
+  param: string[];
 }
 
 function scenarioOrCliError(nameOrPath: string): Scenario {
@@ -218,6 +219,7 @@ export function registerSim(program: Command): void {
     .option('--touch-real-seeds <range>', 'touch probe seeds on each real day (default 0..299)')
     .option('--trail <file>', 'append each evaluation to this file as a JSON line')
     .option('--real-from <file>', 'take the real days from a saved report (cockpit sim diagnostics --json) instead of measuring them again')
+    .option('--param <path=lo..hi>', `a parameter to search instead of the ${DEFAULT_FIT_PARAMETERS.length} default ones, as marketMakers.spreadTicks=6..40:int (repeatable; the path must hold a number in the start scenario)`, (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--no-metaorders', 'leave the controlled metaorders out of each evaluation (their exponent then counts as unmeasured, the same for every point): about five times faster')
     .action(async (opts: FitFlags) => {
       const startFile = scenarioFileOrCliError(opts.scenario);
@@ -231,6 +233,12 @@ export function registerSim(program: Command): void {
       const dir = lobsterDirOrCliError(opts.data);
       const volumeFile = volumeFileOrCliError(opts.volume);
       const name = opts.name ?? String(startFile.json.name);
+      let params;
+      try {
+        params = opts.param.length === 0 ? DEFAULT_FIT_PARAMETERS : opts.param.map(parseFitParameter);
+      } catch (err) {
+        throw new CliError(err instanceof Error ? err.message : String(err));
+      }
       let result;
       try {
         let real;
@@ -244,7 +252,7 @@ export function registerSim(program: Command): void {
         result = fitScenario({
           start: startFile.json,
           name,
-          params: DEFAULT_FIT_PARAMETERS,
+          params,
           seeds,
           touch,
           real,
