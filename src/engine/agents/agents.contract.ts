@@ -5,7 +5,7 @@ import type { AgentState } from '../contract/events';
 const agentId = z.string().min(1).max(64);
 
 /** The strategies an agent launched from the window can run: the baselines, or the session's learned policy ('rl'). */
-export const LAUNCH_STRATEGIES = ['twap', 'vwap', 'pov', 'rl'] as const;
+export const LAUNCH_STRATEGIES = ['twap', 'vwap', 'pov', 'ac', 'rl'] as const;
 
 export const launchAgentSchema = z
   .object({
@@ -18,6 +18,8 @@ export const launchAgentSchema = z
     limitPrice: z.number().int().min(1).optional(),
     /** POV's share of the market's volume. */
     participation: z.number().min(0.01, 'participation is at least 1%').max(0.5, 'participation is at most 50%').optional(),
+    /** Almgren–Chriss's risk aversion, 1/bps (0 is TWAP; DEFAULT_AC_LAMBDA by default). */
+    riskAversion: z.number().finite().min(0, 'a risk aversion is 0 (TWAP) or more').max(1, 'a risk aversion is at most 1 per bps').optional(),
     /** The pace, as OverrideAgent's urgency (1 by default). */
     urgency: z.number().finite().min(0.25, 'urgency is at least 0.25 (a quarter of the pace)').max(4, 'urgency is at most 4').optional(),
     /** The most of the market's volume the agent may take, as OverrideAgent's cap (none by default). */
@@ -27,6 +29,7 @@ export const launchAgentSchema = z
   .strict()
   .superRefine((a, ctx) => {
     if (a.urgency !== undefined && a.strategy === 'rl') ctx.addIssue({ code: 'custom', path: ['urgency'], message: 'the learned policy sets its own pace' });
+    if (a.riskAversion !== undefined && a.strategy !== 'ac') ctx.addIssue({ code: 'custom', path: ['riskAversion'], message: 'a risk aversion is for Almgren–Chriss' });
     if (a.participation !== undefined && a.strategy !== 'pov') ctx.addIssue({ code: 'custom', path: ['participation'], message: 'a participation rate is for POV' });
     if (a.intervalSeconds >= a.horizonMinutes * 60) ctx.addIssue({ code: 'custom', path: ['intervalSeconds'], message: 'decisions come more often than the horizon' });
   });

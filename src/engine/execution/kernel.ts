@@ -66,6 +66,8 @@ export interface AgentSpec {
   readonly finishWhenFilled?: boolean;
   /** A POV agent's participation rate (0..1); the strategies' default when not given. */
   readonly participation?: number;
+  /** An Almgren–Chriss agent's risk aversion, 1/bps; the strategies' default when not given. */
+  readonly riskAversion?: number;
   /** The pace the agent starts at (ExecutionSession.retune's urgency; 1 when not given). */
   readonly urgency?: number;
   /** The most of the market's volume the agent may take (0..1); none when not given. */
@@ -183,6 +185,8 @@ function money(value: number): string {
 export class Kernel {
   protected readonly venue: Venue;
   protected readonly agents: RunningAgent[] = [];
+  /** The market as watched from the session's start, fed as an agent not started yet is: an agent launched mid-session starts from a copy (`watched`). */
+  private readonly watch = new MarketObserver();
   protected readonly trades: Array<{ ts: number; price: number; size: number }> = [];
   /** The model-free pre-trade gate: the kernel calls it through each agent's session and does not contain it. */
   protected readonly gate: RiskGate;
@@ -236,6 +240,11 @@ export class Kernel {
    * from the session's id source, a port of its own, its first decision at the next moment time
    * moves. Refused under the kill switch. Returns it.
    */
+  /** A copy of the market as watched since the session's start (volume, flow, volatility), for an agent launched now. */
+  protected watched(): MarketObserver {
+    return this.watch.clone();
+  }
+
   protected addAgent(spec: AgentSpec): RunningAgent {
     const agent = this.makeAgent(this.deps.ids.next('agent'), spec, this.agents.length);
     this.agents.push(agent);
@@ -517,7 +526,10 @@ export class Kernel {
         continue;
       }
       for (const a of live) (a.session as ExecutionSession).sliceEvent(e);
-      if (e.kind === 'TradePrinted') for (const a of this.agents) if (!a.session) a.observer.addPrint(e);
+      if (e.kind === 'TradePrinted') {
+        this.watch.addPrint(e);
+        for (const a of this.agents) if (!a.session) a.observer.addPrint(e);
+      }
       if (e.kind === 'TradePrinted' && this.publishing) {
         this.trades.push({ ts: e.ts, price: e.price, size: e.size });
         if (this.trades.length > TRADE_HISTORY * 1.25) this.trades.splice(0, this.trades.length - TRADE_HISTORY);
@@ -664,6 +676,7 @@ export class Kernel {
     const bid = this.venue.bestBid();
     const ask = this.venue.bestAsk();
     if (bid === undefined || ask === undefined) return;
+    this.watch.sampleMid(ts, (bid + ask) / 2);
     for (const a of this.agents) if (!a.session) a.observer.sampleMid(ts, (bid + ask) / 2);
   }
 

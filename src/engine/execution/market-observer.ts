@@ -49,6 +49,25 @@ export class MarketObserver {
     this.hasVariance = prior > 0;
   }
 
+  /** Returns an observer that goes on from this one's state: what it has seen so far, and nothing shared after. */
+  clone(): MarketObserver {
+    const c = new MarketObserver({ recentVolumeWindowNs: this.recentVolumeWindowNs, volatilityHalfLifeNs: this.halfLifeS * NS_PER_S });
+    c.tradeTs = this.tradeTs.slice();
+    c.tradeSize = this.tradeSize.slice();
+    c.tradeSigned = this.tradeSigned.slice();
+    c.head = this.head;
+    c.count = this.count;
+    c.recentSum = this.recentSum;
+    c.recentSignedSum = this.recentSignedSum;
+    c.totalVolume = this.totalVolume;
+    c.markVolume = this.markVolume;
+    c.varianceRate = this.varianceRate;
+    c.hasVariance = this.hasVariance;
+    c.lastMid = this.lastMid;
+    c.lastMidTs = this.lastMidTs;
+    return c;
+  }
+
   /** Records a market print of `size` lots at `ts`, taken by `aggressor` when the venue says which side. */
   addTrade(ts: number, size: number, aggressor?: Side): void {
     if (!(size > 0)) return;

@@ -29,6 +29,12 @@ export function almgrenChrissFraction(u: number, kappaT: number): number {
   return 1 - almgrenChrissHoldings(u, kappaT);
 }
 
+/**
+ * The default AC risk aversion, 1/bps (see `AlmgrenChrissParams.lambdaPerBps`): Almgren & Chriss's
+ * worked example (λ = 1e-6 per $ on 1M shares at $50) expressed per bps of shortfall.
+ */
+export const DEFAULT_AC_LAMBDA = 0.005;
+
 /** Inputs of the Almgren–Chriss model, in bps of the arrival mid and lots. */
 export interface AlmgrenChrissParams {
   /** Mid volatility in bps per √s. */

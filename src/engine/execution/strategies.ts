@@ -4,6 +4,7 @@
  * rest the next slice at the touch). The session sweeps what is left at the horizon.
  */
 
+import { calibrationSizes, costBeyondTouch, estimateImpact } from './calibration';
 import type { AlmgrenChrissParams, VolumeProfile } from './schedules';
 import { almgrenChrissFraction, almgrenChrissKappa, twapFraction, vwapSchedule } from './schedules';
 import { followSchedule } from './tactics';
@@ -94,5 +95,57 @@ export class AlmgrenChrissStrategy implements ExecutionStrategy {
     const now = q * pacedFraction(almgrenChrissFraction(view.elapsed, kT), u);
     const next = q * pacedFraction(almgrenChrissFraction((view.ts + view.nextDecisionInNs - view.startNs) / h, kT), u);
     return followSchedule(view, { now, next }, { label: `AC κT=${kT.toFixed(2)}`, inputs: { kappaT: kT, twapDone: view.elapsed } });
+  }
+}
+
+/**
+ * Almgren–Chriss as a live session runs it, where no pilot run or pre-trade window came first:
+ * at its first decision it takes σ from the market it has watched (the view's EWMA volatility) and
+ * η from walking the book it sees with 1, 2, 4 and 8 slices' worth (`estimateImpact` on that one
+ * sample, as a backtest does on many), γ = 0, and keeps that schedule to the horizon.
+ */
+
+export class SessionAlmgrenChrissStrategy implements ExecutionStrategy {
+  readonly name = 'ac';
+  private inner: AlmgrenChrissStrategy | null = null;
+
+  /** `lambdaPerBps`: the risk aversion, 1/bps (0 is TWAP). */
+  constructor(readonly lambdaPerBps: number) {
+    if (!(lambdaPerBps >= 0) || !Number.isFinite(lambdaPerBps)) throw new Error(`the AC risk aversion must be a finite number from 0 up, received ${lambdaPerBps}`);
+  }
+
+  /** κ in 1/s, once the first decision has calibrated it; null before. */
+  get kappa(): number | null {
+    return this.inner?.kappa ?? null;
+  }
+
+  decide(view: MarketView): StrategyStep {
+    this.inner ??= this.calibrate(view);
+    return this.inner.decide(view);
+  }
+
+  private calibrate(view: MarketView): AlmgrenChrissStrategy {
+    const q = view.parent.quantity;
+    const intervalS = view.nextDecisionInNs / 1e9;
+    const slices = Math.max(1, Math.round(view.parent.horizonNs / Math.max(1, view.nextDecisionInNs)));
+    let sumSizeCost = 0;
+    let sumSizeSquared = 0;
+    let shortWalks = 0;
+    const mid = view.mid;
+    for (const n of calibrationSizes(q, slices)) {
+      const c = mid > 0 ? costBeyondTouch(view.depth, view.parent.side, n, mid) : undefined;
+      if (c === undefined) shortWalks++;
+      else {
+        sumSizeCost += n * c;
+        sumSizeSquared += n * n;
+      }
+    }
+    const sigma = view.volatilityBpsPerSqrtS;
+    // One book sample over one second whose squared return gives σ² (bps² per s → log-return² per s).
+    const impact = estimateImpact(
+      { sumSquaredReturns: (sigma / 10_000) ** 2, sumSeconds: 1, sumSizeCost, sumSizeSquared, sumHalfSpreadBps: mid > 0 ? (view.spread / 2 / mid) * 10_000 : 0, bookSamples: 1, shortWalks },
+      Math.max(intervalS, 1e-9),
+    );
+    return new AlmgrenChrissStrategy({ sigmaBpsPerSqrtS: impact.sigmaBpsPerSqrtS, etaBpsPerLotPerS: impact.etaBpsPerLotPerS, gammaBpsPerLot: 0, lambdaPerBps: this.lambdaPerBps, quantity: q, intervalS });
   }
 }

@@ -252,8 +252,11 @@ export class SessionKernel extends Kernel {
           horizonSeconds,
           intervalSeconds: a.intervalSeconds,
           startAfterSeconds: 0,
+          // It starts now, on what the session has seen of the market so far (its volume, flow and volatility).
+          observer: this.watched(),
           ...(a.limitPrice === undefined ? {} : { parent: { side: a.side, quantity: a.quantity, horizonNs: horizonSeconds * NS_PER_SECOND, limitPrice: a.limitPrice } }),
           ...(a.participation === undefined ? {} : { participation: a.participation }),
+          ...(a.riskAversion === undefined ? {} : { riskAversion: a.riskAversion }),
           ...(a.urgency === undefined ? {} : { urgency: a.urgency }),
           ...(a.participationCap === undefined ? {} : { participationCap: a.participationCap }),
         };

@@ -1,14 +1,16 @@
-import { PovStrategy, TwapStrategy, VwapStrategy } from '../execution/strategies';
+import { DEFAULT_AC_LAMBDA } from '../execution/schedules';
+import { PovStrategy, SessionAlmgrenChrissStrategy, TwapStrategy, VwapStrategy } from '../execution/strategies';
 import type { AgentSpec, CockpitStrategy, StrategyContext, StrategyFactory } from './session-kernel';
 
 /** The strategies a session can run without loading a model. */
-export const BASELINE_STRATEGIES = ['twap', 'vwap', 'pov'] as const;
+export const BASELINE_STRATEGIES = ['twap', 'vwap', 'pov', 'ac'] as const;
 
 /** POV's participation rate in the cockpit's default agents (an agent's own `participation` otherwise). */
 const POV_RATE = 0.1;
 
 /**
- * Builds the baseline strategies: TWAP, VWAP on the market's intraday profile, and POV at 10%.
+ * Builds the baseline strategies: TWAP, VWAP on the market's intraday profile, POV at 10%, and
+ * Almgren–Chriss calibrated on the session's market at its first decision.
  * Anything else is refused with the names it knows.
  */
 export const baselineStrategies: StrategyFactory = (spec: AgentSpec, ctx: StrategyContext): CockpitStrategy => {
@@ -19,6 +21,8 @@ export const baselineStrategies: StrategyFactory = (spec: AgentSpec, ctx: Strate
       return new VwapStrategy(ctx.market.volumeProfile);
     case 'pov':
       return new PovStrategy(spec.participation ?? POV_RATE);
+    case 'ac':
+      return new SessionAlmgrenChrissStrategy(spec.riskAversion ?? DEFAULT_AC_LAMBDA);
     default:
       throw new Error(`unknown strategy "${spec.strategy}"; the session knows ${BASELINE_STRATEGIES.join(', ')}`);
   }

@@ -121,6 +121,33 @@ describe('agents launched and retired by the trader', () => {
     expect(send(kernel, 'PauseAgent', { agentId: 'agent-4', reason: 'x' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('no agent "agent-4"') } });
   });
 
+  it('launchesAnAlmgrenChrissAgentCalibratedOnTheSessionsMarketAtItsRiskAversion', () => {
+    const { kernel, events } = session();
+    kernel.elapse(120 * S); // the market the agent calibrates on: two minutes of volatility and a book
+    const launch = (riskAversion: number | undefined): string => {
+      const r = send(kernel, 'LaunchAgent', { strategy: 'ac', side: 'sell', quantity: 4_000, horizonMinutes: 20, intervalSeconds: 30, ...(riskAversion === undefined ? {} : { riskAversion }), reason: 'risk-averse schedule' });
+      if (!r.ok) throw new Error(JSON.stringify(r));
+      return (r.value as { agentId: string }).agentId;
+    };
+    const eager = launch(0.5);
+    const neutral = launch(0);
+    const usual = launch(undefined);
+    kernel.elapse(31 * S);
+    const first = (id: string) => events.find((e): e is Extract<typeof e, { kind: 'DecisionMade' }> => e.kind === 'DecisionMade' && e.agentId === id);
+    const kappaT = (id: string): number => {
+      const d = first(id);
+      expect(d?.reason, id).toMatch(/^AC κT=/);
+      return d!.inputs.kappaT!;
+    };
+    // λ = 0 is TWAP (κ = 0); more risk aversion, a larger κT and more of the order done early.
+    expect(kappaT(neutral)).toBe(0);
+    expect(kappaT(usual)).toBeGreaterThan(0);
+    expect(kappaT(eager)).toBeGreaterThan(kappaT(usual));
+    expect(first(eager)!.inputs.targetNext).toBeGreaterThan(first(neutral)!.inputs.targetNext!);
+    expect(send(kernel, 'LaunchAgent', { strategy: 'twap', side: 'buy', quantity: 10, horizonMinutes: 5, intervalSeconds: 5, riskAversion: 0.01, reason: 'x' })).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD', issues: [{ path: 'riskAversion' }] } });
+    expect(send(kernel, 'LaunchAgent', { strategy: 'ac', side: 'buy', quantity: 10, horizonMinutes: 5, intervalSeconds: 5, riskAversion: -1, reason: 'x' })).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD', issues: [{ path: 'riskAversion' }] } });
+  });
+
   it('keepsALaunchedAgentsLimitPriceAndRefusesWhatTheSchemaRefuses', () => {
     const { kernel, events } = session();
     const { bid } = touch(kernel);

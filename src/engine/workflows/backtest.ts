@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import type { BacktestSpec, BaselineName, SeedResult, StrategyReport } from '../execution/backtest';
 import { BASELINES, isBaseline, summarise } from '../execution/backtest';
 import { DEFAULT_UNFILLED_PENALTY_BPS } from '../execution/metrics';
+import { DEFAULT_AC_LAMBDA } from '../execution/schedules';
 import type { BacktestResult, BacktestRow } from '../execution/execution.contract';
 import type { CommandPayload } from '../contract/index';
 import { binanceMarketFor, clock, findVolumeFile, lobsterMessageFileFor, lobsterPairFor } from '../node/files/backtest-markets';
@@ -23,11 +24,7 @@ import { withPolicyEpisodes } from './policy-backtest';
 import type { WorkflowContext } from './workflow';
 import { throwIfCancelled } from './workflow';
 
-/**
- * The default AC risk aversion, 1/bps (see `AlmgrenChrissParams.lambdaPerBps`): Almgren & Chriss's
- * worked example (λ = 1e-6 per $ on 1M shares at $50) expressed per bps of shortfall.
- */
-export const DEFAULT_AC_LAMBDA = 0.005;
+export { DEFAULT_AC_LAMBDA };
 
 /** What a backtest leaves at its defaults unless told otherwise. */
 export const BACKTEST_DEFAULTS = {

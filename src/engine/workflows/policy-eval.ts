@@ -10,6 +10,7 @@ import type { BacktestSpec, BaselineName, SeedResult } from '../execution/backte
 import { summarise } from '../execution/backtest';
 import { describeSeeds } from '../core/seed-list';
 import { DEFAULT_UNFILLED_PENALTY_BPS } from '../execution/metrics';
+import { DEFAULT_AC_LAMBDA } from '../execution/schedules';
 import { pairedDifference } from '../execution/stats';
 import type { MarketSpec } from '../node/files/backtest-markets';
 import { runBacktest } from '../node/workers/backtest-pool';
@@ -53,7 +54,7 @@ export async function evaluatePolicy(
   signal?: AbortSignal,
 ): Promise<PolicyEvaluation> {
   const baselines: BaselineName[] = ['twap', 'vwap', 'ac'];
-  const spec: BacktestSpec = { parent, strategies: baselines, decisionIntervalNs, povRate: 0.1, acLambdaPerBps: 0.005, unfilledPenaltyBps: DEFAULT_UNFILLED_PENALTY_BPS };
+  const spec: BacktestSpec = { parent, strategies: baselines, decisionIntervalNs, povRate: 0.1, acLambdaPerBps: DEFAULT_AC_LAMBDA, unfilledPenaltyBps: DEFAULT_UNFILLED_PENALTY_BPS };
   const outcome = await runBacktest(market, spec, seeds, { ...(workers === undefined ? {} : { workers }), ...(signal === undefined ? {} : { signal }) });
   throwIfCancelled(signal);
   const results: SeedResult[] = await withPolicyEpisodes(market, spec, seeds, [policy], outcome.results);

@@ -71,7 +71,7 @@ describe('starting a session from a window', () => {
   it('refusesAMarketItCannotStartAndLeavesTheLiveSessionRunning', async () => {
     const { c } = client();
     const before = (await snapshotOf(c)).session.id;
-    expect(await c.request('StartSession', { market: { kind: 'sim', scenario: 'nope', seed: 1 }, speed: 5, reason: 'test' })).toMatchObject({ ok: false, error: { code: 'REJECTED', message: expect.stringContaining('no scenario named "nope"; the shipped ones are calm') } });
+    expect(await c.request('StartSession', { market: { kind: 'sim', scenario: 'nope', seed: 1 }, speed: 5, reason: 'test' })).toMatchObject({ ok: false, error: { code: 'REJECTED', message: expect.stringContaining('no scenario named "nope"; the shipped ones are busy, calm') } });
     expect(await c.request('StartSession', { market: { kind: 'lobster', day: 'XYZ_2012-06-21_34200000_57600000_message_1.csv' }, speed: 5, reason: 'test' })).toMatchObject({ ok: false, error: { code: 'REJECTED', message: expect.stringContaining('no recorded day XYZ_2012-06-21') } });
     expect(await c.request('StartSession', { market: { kind: 'lobster', day: '../../etc/passwd_message_1.csv' }, speed: 5, reason: 'test' })).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
     expect(await c.request('StartSession', { market: { kind: 'lobster', day: GOOG, start: '25:00' }, speed: 5, reason: 'test' })).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });

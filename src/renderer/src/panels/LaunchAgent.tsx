@@ -1,10 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import type { CommandRequest } from '../../../engine/contract/index';
+import { DEFAULT_AC_LAMBDA } from '../../../engine/execution/schedules';
 import { useCockpit, useCockpitState } from '../context';
 
 /** What the launch form holds, as typed. */
 export interface LaunchForm {
-  readonly strategy: 'twap' | 'vwap' | 'pov' | 'rl';
+  readonly strategy: 'twap' | 'vwap' | 'pov' | 'ac' | 'rl';
   readonly side: 'buy' | 'sell';
   readonly quantity: string;
   readonly horizonMinutes: string;
@@ -13,13 +14,15 @@ export interface LaunchForm {
   readonly limitPrice: string;
   /** POV's share of the volume, in percent. */
   readonly participation: string;
+  /** Almgren–Chriss's risk aversion, 1/bps; empty for the default. */
+  readonly riskAversion: string;
   /** The pace (1 the strategy's own); empty for 1. */
   readonly urgency: string;
   /** The most of the market's volume, in percent; empty for none. */
   readonly participationCap: string;
 }
 
-export const DEFAULT_LAUNCH: LaunchForm = { strategy: 'twap', side: 'buy', quantity: '5000', horizonMinutes: '30', intervalSeconds: '30', limitPrice: '', participation: '10', urgency: '', participationCap: '' };
+export const DEFAULT_LAUNCH: LaunchForm = { strategy: 'twap', side: 'buy', quantity: '5000', horizonMinutes: '30', intervalSeconds: '30', limitPrice: '', participation: '10', riskAversion: '', urgency: '', participationCap: '' };
 
 /** Returns the LaunchAgent request of the form (without its reason), or what is wrong with it; `tickSize`: currency per price unit. */
 export function launchRequest(f: LaunchForm, tickSize: number): { readonly request: Omit<CommandRequest<'LaunchAgent'>, 'reason'> } | { readonly error: string } {
@@ -42,6 +45,11 @@ export function launchRequest(f: LaunchForm, tickSize: number): { readonly reque
     if (!Number.isFinite(pct) || pct < 1 || pct > 50) return { error: 'Participation: 1 to 50 % of the market’s volume.' };
     participation = pct / 100;
   }
+  let riskAversion: number | undefined;
+  if (f.strategy === 'ac' && f.riskAversion.trim() !== '') {
+    riskAversion = Number(f.riskAversion.trim());
+    if (!Number.isFinite(riskAversion) || riskAversion < 0 || riskAversion > 1) return { error: `Risk aversion: 0 (TWAP) to 1 per bps, or empty for ${DEFAULT_AC_LAMBDA}.` };
+  }
   let urgency: number | undefined;
   if (f.urgency.trim() !== '') {
     urgency = Number(f.urgency.trim());
@@ -63,6 +71,7 @@ export function launchRequest(f: LaunchForm, tickSize: number): { readonly reque
       intervalSeconds: interval,
       ...(limitPrice === undefined ? {} : { limitPrice }),
       ...(participation === undefined ? {} : { participation }),
+      ...(riskAversion === undefined ? {} : { riskAversion }),
       ...(urgency === undefined ? {} : { urgency }),
       ...(participationCap === undefined ? {} : { participationCap }),
     },
@@ -105,6 +114,7 @@ export function LaunchAgentForm({ onDone }: { onDone: () => void }) {
           <option value="twap">TWAP</option>
           <option value="vwap">VWAP</option>
           <option value="pov">POV</option>
+          <option value="ac">Almgren–Chriss</option>
           <option value="rl">learned policy</option>
         </select>
       </label>
@@ -130,6 +140,11 @@ export function LaunchAgentForm({ onDone }: { onDone: () => void }) {
       {f.strategy === 'pov' && (
         <label>
           <span className="label">Participation %</span> <input className="num" size={3} value={f.participation} onChange={(e) => set({ participation: e.target.value })} data-testid="launch-participation" />
+        </label>
+      )}
+      {f.strategy === 'ac' && (
+        <label>
+          <span className="label">Risk aversion</span> <input className="num" size={5} value={f.riskAversion} placeholder={String(DEFAULT_AC_LAMBDA)} onChange={(e) => set({ riskAversion: e.target.value })} data-testid="launch-risk-aversion" title="Per bps of shortfall variance: higher front-loads the schedule to shed price risk, 0 is TWAP" />
         </label>
       )}
       {f.strategy !== 'rl' && (

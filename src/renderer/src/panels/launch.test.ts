@@ -9,6 +9,14 @@ describe('the launch form', () => {
     expect(launchRequest(DEFAULT_LAUNCH, 0.01)).toEqual({ request: { strategy: 'twap', side: 'buy', quantity: 5000, horizonMinutes: 30, intervalSeconds: 30 } });
   });
 
+  it('givesAnAlmgrenChrissAgentItsRiskAversionAndNoOtherStrategyOne', () => {
+    expect(launchRequest({ ...DEFAULT_LAUNCH, strategy: 'ac', riskAversion: '0.02' }, 0.01)).toEqual({ request: { strategy: 'ac', side: 'buy', quantity: 5000, horizonMinutes: 30, intervalSeconds: 30, riskAversion: 0.02 } });
+    expect(launchRequest({ ...DEFAULT_LAUNCH, strategy: 'ac' }, 0.01)).toEqual({ request: { strategy: 'ac', side: 'buy', quantity: 5000, horizonMinutes: 30, intervalSeconds: 30 } });
+    // A value typed under AC stays behind when the strategy changes.
+    expect(launchRequest({ ...DEFAULT_LAUNCH, strategy: 'twap', riskAversion: '0.02' }, 0.01)).toEqual({ request: { strategy: 'twap', side: 'buy', quantity: 5000, horizonMinutes: 30, intervalSeconds: 30 } });
+    expect(launchRequest({ ...DEFAULT_LAUNCH, strategy: 'ac', riskAversion: '-0.1' }, 0.01)).toMatchObject({ error: expect.stringContaining('Risk aversion: 0 (TWAP) to 1 per bps') });
+  });
+
   it('saysWhatItRefuses', () => {
     expect(launchRequest({ ...DEFAULT_LAUNCH, quantity: '0' }, 0.01)).toEqual({ error: 'Quantity: a whole number of lots, at least 1.' });
     expect(launchRequest({ ...DEFAULT_LAUNCH, intervalSeconds: '1800' }, 0.01)).toMatchObject({ error: expect.stringContaining('less than the horizon (1800 s)') });
