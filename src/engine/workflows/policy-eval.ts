@@ -157,7 +157,12 @@ export async function evaluate(options: EvaluateOptions, context: WorkflowContex
   const rel = relative(process.cwd(), dir) || '.';
   const command = `cockpit backtest ${where} --seeds ${options.seeds} --strategies twap,vwap,ac,rl:${rel} --side ${side} --qty ${manifest.env.quantity} --horizon ${manifest.env.horizonSeconds}s --interval ${interval / SECOND}s   # vs-VWAP column: cockpit evaluate --model ${rel} ${venueFlag !== null ? `--venue ${venueFlag}` : `--scenario ${scenario}`} --seeds ${options.seeds}${side === manifest.env.side ? '' : ` --side ${side}`}${start === null ? '' : ` --start ${start}`}`;
   const title = options.title ?? `${venueFlag !== null ? basename(venueFlag) : scenario}: ${side} ${manifest.env.quantity} over ${manifest.env.horizonSeconds} s, held-out seeds ${options.seeds}${start === null ? '' : ` from ${start}`}`;
-  const evaluation = await evaluatePolicy(market, { side, quantity: manifest.env.quantity, horizonNs }, interval, seeds, { name: `rl:${rel}`, dir }, title, command, options.workers, context.signal);
+  let evaluation: PolicyEvaluation;
+  try {
+    evaluation = await evaluatePolicy(market, { side, quantity: manifest.env.quantity, horizonNs }, interval, seeds, { name: `rl:${rel}`, dir }, title, command, options.workers, context.signal);
+  } catch (err) {
+    throw onTheTrainedHorizon(err, manifest.env.horizonSeconds);
+  }
   if (options.writeCard) {
     const card = readCard(dir);
     if (!card) throw new Error(`no model-card.json in ${dir}`);
@@ -165,6 +170,16 @@ export async function evaluate(options: EvaluateOptions, context: WorkflowContex
     writeCard(dir, { ...card, evaluations: [...card.evaluations.filter((e) => e.title !== title), entry] });
   }
   return evaluation;
+}
+
+/**
+ * A market's refusal of an episode that does not fit, said for evaluate: the backtest's advice to
+ * shorten --horizon does not apply, the policy runs over the horizon it was trained for.
+ */
+function onTheTrainedHorizon(err: unknown, horizonSeconds: number): unknown {
+  if (!(err instanceof Error) || !err.message.includes('no room for a')) return err;
+  const refusal = err.message.replace(/; shorten --horizon or --pre-trade$/, '');
+  return new Error(`${refusal}; the policy acts over the horizon it was trained for (${horizonSeconds} s, env.horizonSeconds in policy.json), which evaluate does not shorten`);
 }
 
 /** The `--venue` flag that names a historical market (the inverse of `parseVenueFlag`). */

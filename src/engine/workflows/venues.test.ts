@@ -78,6 +78,10 @@ describe('evaluations on the recorded venues', () => {
     await expect(evaluate({ model: SHIPPED, market: { kind: 'databento', file: CME }, seeds: '0', workers: 0 })).rejects.toThrow(/no room for a 600 s episode/);
   }, 20_000);
 
+  it('saysARefusedEvaluationKeepsThePolicysTrainedHorizonWithoutAdvisingHorizon', async () => {
+    await expect(evaluate({ model: SHIPPED, market: { kind: 'binance', file: USDM }, seeds: '0', workers: 0 })).rejects.toThrow(/\(514\.084 s\): no room for a 600 s episode from 23:59:20\.700 after a 60 s pre-trade window; the policy acts over the horizon it was trained for \(600 s, env\.horizonSeconds in policy\.json\), which evaluate does not shorten$/);
+  }, 20_000);
+
   it('evaluatesAPolicyOnTheBinanceSpotCapture', async () => {
     const model = policyWithHorizon('thirty-seconds', 30, 6);
     const e = await evaluate({ model, market: { kind: 'binance', file: SPOT }, seeds: '0..1', workers: 0 });
