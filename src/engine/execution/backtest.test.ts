@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BacktestMarket, BacktestSpec, SeedResult } from './backtest';
-import { acModelFromPilots, pilotSeeds, runPilot, runSeed, summarise } from './backtest';
+import { acModelFromPilots, pairedShortfallDifference, pilotSeeds, runPilot, runSeed, summarise } from './backtest';
+import { meanCi } from './stats';
 import { counterfactualEndMid } from './runner';
 import { scaleProfileToHorizon } from './schedules';
 import { FakeVenue } from './testing/fake-venue';
@@ -62,6 +63,41 @@ describe('backtest pairing', () => {
       expect(r.fillRate).toBe(1);
     }
     expect(report.find((r) => r.name === 'ac')?.kappaT).toBeGreaterThan(0);
+  });
+
+  it('keepsEachSeedsShortfallAndComparesTwoStrategiesOnThem', () => {
+    // Seeds given out of order come back in ascending order, one per episode.
+    const results: SeedResult[] = [6, 3, 5, 4].map((s) => runSeed(market, spec, s, ac));
+    const report = summarise(spec.strategies, results);
+    const row = (name: string) => report.find((r) => r.name === name)!;
+    for (const r of report) {
+      expect(r.seedShortfallsBps.map((x) => x.seed)).toEqual([3, 4, 5, 6]);
+      for (const { seed, shortfallBps } of r.seedShortfallsBps) {
+        const episode = results.find((x) => x.seed === seed)!.episodes.find((e) => e.strategy === r.name)!;
+        expect(shortfallBps).toBe(episode.metrics.shortfallBps);
+      }
+    }
+    // Against TWAP it is the report's own vsTwap figure.
+    const vsTwap = pairedShortfallDifference(row('vwap'), row('twap'));
+    expect(vsTwap.n).toBe(4);
+    expect(vsTwap.mean).toBeCloseTo(row('vwap').vsTwapBps!.mean, 12);
+    expect(vsTwap.ci95![0]).toBeCloseTo(row('vwap').vsTwapBps!.ci95![0], 12);
+    expect(vsTwap.ci95![1]).toBeCloseTo(row('vwap').vsTwapBps!.ci95![1], 12);
+    // Between two strategies, the interval of the seed-by-seed differences (not of the two means apart).
+    const d = pairedShortfallDifference(row('pov'), row('vwap'));
+    const diffs = row('pov').seedShortfallsBps.map((x, i) => x.shortfallBps - row('vwap').seedShortfallsBps[i]!.shortfallBps);
+    expect(d).toEqual({ n: 4, mean: meanCi(diffs).mean, ci95: meanCi(diffs).ci95 });
+    // Pairs are made by seed, not by position.
+    expect(pairedShortfallDifference({ ...row('pov'), seedShortfallsBps: [...row('pov').seedShortfallsBps].reverse() }, row('vwap')).mean).toBeCloseTo(d.mean, 12);
+  });
+
+  it('refusesToCompareStrategiesWithoutTheSameSeeds', () => {
+    const a = { name: 'a', seedShortfallsBps: [{ seed: 1, shortfallBps: 2 }, { seed: 2, shortfallBps: 3 }] };
+    expect(() => pairedShortfallDifference(a, { name: 'b', seedShortfallsBps: [{ seed: 1, shortfallBps: 2 }, { seed: 3, shortfallBps: 1 }] })).toThrow(/seed 2 has no partner/);
+    expect(() => pairedShortfallDifference(a, { name: 'b', seedShortfallsBps: [{ seed: 1, shortfallBps: 2 }] })).toThrow(/same seeds, received 2 and 1/);
+    // A report written before the seeds were kept has none: it says to rerun, never compares nothing.
+    expect(() => pairedShortfallDifference(a, { name: 'old' } as unknown as typeof a)).toThrow(/"old" has no per-seed shortfalls .*rerun/);
+    expect(() => pairedShortfallDifference({ name: 'a', seedShortfallsBps: [{ seed: 1, shortfallBps: 2 }, { seed: 1, shortfallBps: 3 }] }, a)).toThrow(/seed 1 twice/);
   });
 
   it('refusesResultsWhereAStrategyMissedASeed', () => {

@@ -234,6 +234,33 @@ export interface StrategyReport {
   readonly spreadPaidBps: number | null;
   /** Mean AC κT over episodes (AC only). */
   readonly kappaT?: number;
+  /** Each episode's shortfall (bps), by seed in ascending order: what a paired comparison of two strategies needs. */
+  readonly seedShortfallsBps: ReadonlyArray<{ readonly seed: number; readonly shortfallBps: number }>;
+}
+
+/** A paired difference between two strategies' shortfalls on the same seeds, with its Student-t 95% interval. */
+export interface PairedShortfallDifference extends CiFigure {
+  readonly n: number;
+}
+
+/**
+ * Returns the paired difference of shortfall a − b (bps, positive = `a` costlier) over the seeds of
+ * two strategy reports, with the interval of `pairedDifference`; throws when they do not hold the
+ * same seeds (a report written before the seeds were kept holds none).
+ */
+export function pairedShortfallDifference(a: Pick<StrategyReport, 'name' | 'seedShortfallsBps'>, b: Pick<StrategyReport, 'name' | 'seedShortfallsBps'>): PairedShortfallDifference {
+  const bySeed = (r: Pick<StrategyReport, 'name' | 'seedShortfallsBps'>): Map<number, number> => {
+    const list = r.seedShortfallsBps as StrategyReport['seedShortfallsBps'] | undefined;
+    if (list === undefined || list.length === 0) throw new Error(`"${r.name}" has no per-seed shortfalls (seedShortfallsBps): rerun its backtest to keep them`);
+    const m = new Map<number, number>();
+    for (const { seed, shortfallBps } of list) {
+      if (m.has(seed)) throw new Error(`"${r.name}" has seed ${seed} twice`);
+      m.set(seed, shortfallBps);
+    }
+    return m;
+  };
+  const d = pairedDifference(bySeed(a), bySeed(b));
+  return { n: d.n, mean: d.mean, ci95: d.ci95 };
 }
 
 /** A mean with its 95% interval, as the report prints it. */
@@ -286,6 +313,7 @@ export function summarise(strategies: readonly string[], results: readonly SeedR
       fillRate: eps.reduce((a, e) => a + e.metrics.fillRate, 0) / eps.length,
       spreadPaidBps: spreads.length > 0 ? spreads.reduce((a, b) => a + b, 0) / spreads.length : null,
       ...(kappas.length > 0 ? { kappaT: kappas.reduce((a, b) => a + b, 0) / kappas.length } : {}),
+      seedShortfallsBps: eps.map((e) => ({ seed: e.seed, shortfallBps: e.metrics.shortfallBps })).sort((x, y) => x.seed - y.seed),
     };
   });
 }

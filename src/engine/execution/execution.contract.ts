@@ -4,7 +4,7 @@ import { TIME_OF_DAY } from '../core/clock';
 import type { StrategyReport } from './backtest';
 
 /** One strategy's row of a backtest, as the cockpit's evaluation view shows it. */
-export type BacktestRow = Omit<StrategyReport, 'kappaT'>;
+export type BacktestRow = Omit<StrategyReport, 'kappaT' | 'seedShortfallsBps'>;
 
 /** A finished backtest: what ran and the per-strategy figures (positive shortfall = cost). */
 export interface BacktestResult {

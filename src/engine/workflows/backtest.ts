@@ -271,6 +271,7 @@ export async function backtest(options: BacktestOptions, context: WorkflowContex
         ? 'impact: null — the historical venue replays the recorded flow whatever the agent does, so there is no counterfactual to measure it against'
         : 'impact: end mid with the agent minus end mid of the same seed without it, bps of the arrival mid, positive = against the trader',
       'vsTwap: paired difference of shortfall to TWAP on the same seeds, positive = costlier than TWAP',
+      'seedShortfallsBps: each episode\'s shortfall by seed, for paired comparisons of any two strategies (cockpit backtest-compare)',
       'ci95: Student-t 95% interval of the mean (null below two episodes); timing risk: standard deviation of shortfall across episodes',
       'spread paid: mean over episodes of the fill price against the mid just before each fill, averaged over filled lots, bps (negative = earned by resting)',
       market.kind === 'lobster'

@@ -7,7 +7,7 @@ import { registerLobster } from './commands/lobster';
 import { registerBinance } from './commands/binance';
 import { registerDatabento } from './commands/databento';
 import { registerSim } from './commands/sim';
-import { registerBacktest } from './commands/backtest';
+import { registerBacktest, registerBacktestCompare } from './commands/backtest';
 import { registerBenchSim } from './commands/bench-sim';
 import { registerEvaluate, registerTrain } from './commands/train';
 import { registerBenchPolicy } from './commands/bench-policy';
@@ -34,6 +34,7 @@ export function buildProgram(): Command {
   registerDatabento(program);
   registerSim(program);
   registerBacktest(program);
+  registerBacktestCompare(program);
   registerTrain(program);
   registerEvaluate(program);
   registerRisk(program);

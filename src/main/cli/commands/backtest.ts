@@ -1,6 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import { Option, type Command } from 'commander';
-import { BASELINES } from '../../../engine/execution/backtest';
+import { readFileSync } from 'node:fs';
+import { BASELINES, pairedShortfallDifference, type PairedShortfallDifference, type StrategyReport } from '../../../engine/execution/backtest';
 import { findLobsterDir, findVolumeFile } from '../../../engine/node/files/backtest-markets';
 import type { MarketSpec } from '../../../engine/node/files/backtest-markets';
 import { backtest, BACKTEST_DEFAULTS, lobsterMarketSpec, parseVenueFlag, type BacktestMarket, type BacktestReport } from '../../../engine/workflows/backtest';
@@ -151,6 +152,60 @@ export function registerBacktest(program: Command): void {
       const report = await runFromFlags(opts);
       printReport(report, opts.json, () => describe(report));
     });
+}
+
+/** What `cockpit backtest-compare` reports: strategy a − strategy b on the seeds of one backtest report. */
+export interface BacktestComparison extends PairedShortfallDifference {
+  readonly report: string;
+  readonly scenario: string;
+  readonly a: string;
+  readonly b: string;
+  readonly convention: string;
+}
+
+/** Returns the paired shortfall difference a − b between two strategies of the backtest report (`--json`) in `file`. */
+export function compareInReport(file: string, a: string, b: string): BacktestComparison {
+  let report: Pick<BacktestReport, 'scenario' | 'strategies'>;
+  try {
+    report = JSON.parse(readFileSync(file, 'utf8')) as Pick<BacktestReport, 'scenario' | 'strategies'>;
+  } catch (err) {
+    throw new CliError(`cannot read the backtest report ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (!Array.isArray(report.strategies)) throw new CliError(`${file} is not a backtest report (cockpit backtest --json): it has no strategies`);
+  const find = (name: string): StrategyReport => {
+    const s = report.strategies.find((x) => x.name === name);
+    if (s === undefined) throw new CliError(`${file} has no strategy "${name}"; it has ${report.strategies.map((x) => x.name).join(', ')}`);
+    return s;
+  };
+  const sa = find(a);
+  const sb = find(b);
+  let d: PairedShortfallDifference;
+  try {
+    d = pairedShortfallDifference(sa, sb);
+  } catch (err) {
+    throw new CliError(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return { report: file, scenario: report.scenario, a, b, ...d, convention: 'shortfall of a minus shortfall of b, paired by seed, bps (negative = a cheaper); ci95: Student-t 95% interval of the mean difference' };
+}
+
+/** Registers `cockpit backtest-compare`: the paired difference of two strategies of one backtest report. */
+export function registerBacktestCompare(program: Command): void {
+  program
+    .command('backtest-compare')
+    .description('paired difference of shortfall between two strategies of a backtest report (cockpit backtest --json), seed by seed, with its 95% CI')
+    .argument('<report>', 'a backtest report written by cockpit backtest --json')
+    .argument('<a>', 'a strategy of the report, e.g. rl:resources/models/ppo-exec-v6s')
+    .argument('<b>', 'the strategy it is compared with')
+    .option('--json', 'print the comparison as JSON')
+    .action((file: string, a: string, b: string, opts: { json?: boolean }) => {
+      const c = compareInReport(file, a, b);
+      const ci = c.ci95 === null ? 'no interval below two seeds' : `[${signed(c.ci95[0])}, ${signed(c.ci95[1])}]`;
+      printReport(c, opts.json, () => `${c.scenario}: ${c.a} − ${c.b} = ${signed(c.mean)} bps ${ci}, n = ${c.n} (negative = ${c.a} cheaper)`);
+    });
+}
+
+function signed(x: number): string {
+  return `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
 }
 
 /** Maps the flags to the workflow's options, runs it with a progress bar on stderr, and returns its report. */
